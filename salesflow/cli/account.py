@@ -1,0 +1,174 @@
+"""`salesflow account ...` and `salesflow contact ...`: the customers qualified leads became."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salesflow.cli import common
+from salesflow.cli.common import AppTyper
+
+account_app = AppTyper(help="Accounts: the companies you sell to.")
+contact_app = AppTyper(help="Contacts: the people at those companies.")
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def linked_records(session: Any, key: str, number: str) -> dict[str, list[Any]]:
+    """Opportunities, quotes, orders and invoices whose `key` field is `number`."""
+    from salesflow.models import Invoice, Opportunity, Order, Quote
+
+    wanted = number.upper()
+
+    def match(doc: dict[str, Any]) -> bool:
+        return str(doc.get(key) or "").upper() == wanted
+
+    return {
+        "opportunities": session.all(Opportunity, match),
+        "quotes": session.all(Quote, match),
+        "orders": session.all(Order, match),
+        "invoices": session.all(Invoice, match),
+    }
+
+
+def _print_linked(linked: dict[str, list[Any]]) -> None:
+    from salesflow.pipeline.money import format_money
+
+    rows = []
+    for kind, records in linked.items():
+        for record in records:
+            label = record.number + (f" r{record.revision}" if kind == "quotes" else "")
+            name = getattr(record, "name", "") or ""
+            rows.append(
+                [
+                    kind[:-1] if kind != "opportunities" else "opportunity",
+                    label,
+                    name,
+                    record.status,
+                    format_money(record.total),
+                ]
+            )
+    if rows:
+        common.print_table(["Type", "Number", "Name", "Status", "Total"], rows, numeric=["Total"])
+
+
+def _json_with_links(record: Any, linked: dict[str, list[Any]]) -> dict[str, Any]:
+    data = common.dump(record)
+    for kind, records in linked.items():
+        data[kind] = [common.dump(r) for r in records]
+    return data
+
+
+@account_app.command("list")
+def account_list(json: Json = False) -> None:
+    """List accounts.
+
+    Example: salesflow account list --json | jq -r '.[].name'
+    """
+    from salesflow.models import Account
+
+    with common.reading() as session:
+        accounts = session.all(Account)
+    if json:
+        common.print_json([common.dump(a) for a in accounts])
+        return
+    if not accounts:
+        common.say("No accounts.")
+        return
+    common.print_table(
+        ["Number", "Name", "Primary contact", "City", "Country", "Created"],
+        [[a.number, a.name, a.primary_contact, a.city, a.country, a.created_on] for a in accounts],
+    )
+
+
+@account_app.command("show")
+def account_show(
+    number: Annotated[str, typer.Argument(help="Account number, e.g. ACC-0001.")],
+    json: Json = False,
+) -> None:
+    """Show an account with its contacts, opportunities, quotes, orders and invoices.
+
+    Example: salesflow account show ACC-0001
+    """
+    from salesflow.models import Account, Contact
+
+    with common.reading() as session:
+        account = session.get(Account, number)
+        linked = linked_records(session, "account", account.number)
+        contacts = session.all(
+            Contact, lambda d: str(d.get("account") or "").upper() == account.number
+        )
+    if json:
+        data = _json_with_links(account, linked)
+        data["contacts"] = [common.dump(c) for c in contacts]
+        common.print_json(data)
+        return
+    common.print_fields(
+        [
+            ("Number", account.number),
+            ("Name", account.name),
+            ("Primary contact", account.primary_contact),
+            ("Phone", account.phone),
+            ("Website", account.website),
+            ("City", account.city),
+            ("Country", account.country),
+            ("Created", account.created_on),
+            ("Contacts", ", ".join(f"{c.number} {c.name}" for c in contacts)),
+        ]
+    )
+    _print_linked(linked)
+
+
+@contact_app.command("list")
+def contact_list(json: Json = False) -> None:
+    """List contacts.
+
+    Example: salesflow contact list --json | jq -r '.[].email'
+    """
+    from salesflow.models import Contact
+
+    with common.reading() as session:
+        contacts = session.all(Contact)
+    if json:
+        common.print_json([common.dump(c) for c in contacts])
+        return
+    if not contacts:
+        common.say("No contacts.")
+        return
+    common.print_table(
+        ["Number", "Name", "Email", "Phone", "Job title", "Account"],
+        [[c.number, c.name, c.email, c.phone, c.job_title, c.account] for c in contacts],
+    )
+
+
+@contact_app.command("show")
+def contact_show(
+    number: Annotated[str, typer.Argument(help="Contact number, e.g. CON-0001.")],
+    json: Json = False,
+) -> None:
+    """Show a contact with the opportunities, quotes, orders and invoices they are on.
+
+    Example: salesflow contact show CON-0001 --json
+    """
+    from salesflow.models import Contact
+
+    with common.reading() as session:
+        contact = session.get(Contact, number)
+        linked = linked_records(session, "contact", contact.number)
+    if json:
+        common.print_json(_json_with_links(contact, linked))
+        return
+    common.print_fields(
+        [
+            ("Number", contact.number),
+            ("Name", contact.name),
+            ("Email", contact.email),
+            ("Phone", contact.phone),
+            ("Mobile", contact.mobile),
+            ("Job title", contact.job_title),
+            ("Account", contact.account),
+            ("Created", contact.created_on),
+        ]
+    )
+    _print_linked(linked)

@@ -1,0 +1,241 @@
+"""What every command shares: the data file, today's date, output, and the one error handler."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from salesflow.errors import SalesflowError, UsageError
+
+if TYPE_CHECKING:
+    from salesflow.pipeline.numbering import Numbers
+    from salesflow.pipeline.settings import Settings
+    from salesflow.store import Session, Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print `Error: message` on stderr and return the Exit to raise."""
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def reporting_errors(func: F) -> F:
+    """The one place where salesflow's refusals become `Error: ...` and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SalesflowError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except BrokenPipeError:
+            # `salesflow lead list | head`: the reader left; nothing to report.
+            with contextlib.suppress(Exception):
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class AppTyper(typer.Typer):
+    """A Typer whose commands report SalesflowError as one `Error:` line."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("no_args_is_help", True)
+        kwargs.setdefault("rich_markup_mode", None)
+        kwargs.setdefault("pretty_exceptions_enable", False)
+        super().__init__(**kwargs)
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+        register = super().command(*args, **kwargs)
+
+        def decorator(func: F) -> F:
+            register(reporting_errors(func))
+            return func
+
+        return decorator
+
+
+# --- the invocation: data file, dates ---------------------------------------------------------
+
+
+@dataclass
+class Invocation:
+    """Global options of this run, set by the app callback."""
+
+    db: Path | None = None
+    argv: list[str] = field(default_factory=list)
+
+
+INVOCATION = Invocation()
+
+
+def data_path() -> Path:
+    """`--db`, else `$SALESFLOW_DB`, else the platform's user data dir."""
+    if INVOCATION.db is not None:
+        return INVOCATION.db
+    env = os.environ.get("SALESFLOW_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("salesflow", appauthor=False)) / "salesflow.json"
+
+
+def today() -> date:
+    """`$SALESFLOW_TODAY` when set (scripts, tests, back-dating), else the clock."""
+    env = os.environ.get("SALESFLOW_TODAY")
+    if env:
+        try:
+            return date.fromisoformat(env.strip())
+        except ValueError:
+            raise UsageError(f"$SALESFLOW_TODAY {env!r} is not a date; use YYYY-MM-DD") from None
+    return date.today()
+
+
+def now() -> datetime:
+    """The current time with its UTC offset, on `today()`'s date."""
+    current = datetime.now().astimezone()
+    day = today()
+    if day != current.date():
+        current = current.replace(year=day.year, month=day.month, day=day.day)
+    return current
+
+
+def lock_timeout() -> float:
+    env = os.environ.get("SALESFLOW_LOCK_TIMEOUT")
+    if env:
+        try:
+            return float(env)
+        except ValueError:
+            raise UsageError(
+                f"$SALESFLOW_LOCK_TIMEOUT {env!r} is not a number of seconds"
+            ) from None
+    return 10.0
+
+
+def store() -> Store:
+    from salesflow.store import Store
+
+    return Store(data_path(), lock_timeout=lock_timeout())
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[Session]:
+    with store().reading() as session:
+        yield session
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[Session]:
+    with store().writing() as session:
+        yield session
+
+
+def numbers(session: Session) -> Numbers:
+    """The allocator the pipeline receives: next number of a series, formatted."""
+    from salesflow.pipeline.numbering import format_number
+
+    def allocate(series: str) -> str:
+        return format_number(series, session.next_numbers(series)[0])
+
+    return allocate
+
+
+def settings(session: Session) -> Settings:
+    from salesflow.pipeline.settings import Settings
+
+    return Settings(session.config())
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    """A message for people: stderr, never mixed into data."""
+    typer.echo(message, err=True)
+
+
+def print_json(data: Any) -> None:
+    import orjson
+
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def print_jsonl(rows: Sequence[Any]) -> None:
+    import orjson
+
+    sys.stdout.write("".join(orjson.dumps(row).decode() + "\n" for row in rows))
+
+
+def dump(record: Any) -> dict[str, Any]:
+    """The JSON view of a model: money as strings, dates ISO, computed fields included."""
+    return record.model_dump(mode="json")  # type: ignore[no-any-return]
+
+
+def print_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    numeric: Sequence[str] = (),
+) -> None:
+    """A table for people: rich on a terminal; plain aligned text (no colour, borders or
+    wrapping, nothing cut) when stdout is a pipe or a file."""
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    if not sys.stdout.isatty():
+        if title:
+            say(title)
+        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+        right = [c in numeric for c in columns]
+
+        def line(values: Sequence[str]) -> str:
+            parts = [
+                v.rjust(w) if r else v.ljust(w)
+                for v, w, r in zip(values, widths, right, strict=True)
+            ]
+            return "  ".join(parts).rstrip()
+
+        sys.stdout.write("\n".join([line(columns), *(line(r) for r in cells)]) + "\n")
+        return
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=sys.stdout, no_color="NO_COLOR" in os.environ, highlight=False)
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(
+            column,
+            justify="right" if column in numeric else "left",
+            no_wrap=column in numeric or column in ("Number", "SKU"),
+            overflow="fold",
+        )
+    for row in cells:
+        table.add_row(*row)
+    console.print(table)
+
+
+def print_fields(pairs: Sequence[tuple[str, Any]]) -> None:
+    """A record shown as `Field  value` lines."""
+    width = max((len(label) for label, _ in pairs), default=0)
+    lines = [
+        f"{label:<{width}}  {'' if value is None else value}".rstrip() for label, value in pairs
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def print_created(number: str) -> None:
+    """A created record's number on stdout's first line, so `id=$(salesflow ...)` works."""
+    sys.stdout.write(number + "\n")

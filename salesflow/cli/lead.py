@@ -1,0 +1,369 @@
+"""`salesflow lead ...`: capture, edit, qualify, disqualify and reactivate leads."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salesflow.cli import common
+from salesflow.cli.common import AppTyper
+
+app = AppTyper(help="Leads: people and companies that might buy.")
+
+FirstName = Annotated[str | None, typer.Option("--first-name", help="Given name.")]
+LastName = Annotated[str | None, typer.Option("--last-name", help="Family name.")]
+Company = Annotated[str | None, typer.Option("--company", help="Company name.")]
+Email = Annotated[str | None, typer.Option("--email", help="Email address.")]
+Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
+Mobile = Annotated[str | None, typer.Option("--mobile", help="Mobile number.")]
+JobTitle = Annotated[str | None, typer.Option("--job-title", help="Job title.")]
+Website = Annotated[str | None, typer.Option("--website", help="Web site.")]
+City = Annotated[str | None, typer.Option("--city", help="City.")]
+Country = Annotated[str | None, typer.Option("--country", help="Country.")]
+Source = Annotated[str | None, typer.Option("--source", help="Where the lead came from.")]
+Topic = Annotated[str | None, typer.Option("--topic", help="What they are interested in.")]
+Value = Annotated[str | None, typer.Option("--estimated-value", help="Estimated deal value (≥ 0).")]
+Notes = Annotated[str | None, typer.Option("--notes", help="Free text.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Number = Annotated[str, typer.Argument(help="Lead number, e.g. L-0001.", show_default=False)]
+
+
+def _fields(**values: str | None) -> dict[str, str | None]:
+    return values
+
+
+def lead_fields_table(lead: Any) -> list[tuple[str, Any]]:
+    from salesflow.pipeline.money import format_money
+
+    return [
+        ("Number", lead.number),
+        ("Name", lead.name),
+        ("Company", lead.company),
+        ("Email", lead.email),
+        ("Phone", lead.phone),
+        ("Mobile", lead.mobile),
+        ("Job title", lead.job_title),
+        ("City", lead.city),
+        ("Country", lead.country),
+        ("Topic", lead.topic),
+        ("Source", lead.source),
+        (
+            "Estimated value",
+            format_money(lead.estimated_value) if lead.estimated_value is not None else None,
+        ),
+        ("Status", f"{lead.status} ({lead.status_reason})"),
+        ("Created", lead.created_on),
+        ("Opportunity", lead.opportunity),
+        ("Account", lead.account),
+        ("Contact", lead.contact),
+        ("Notes", lead.notes),
+    ]
+
+
+@app.command("add")
+def add(
+    first_name: FirstName = None,
+    last_name: LastName = None,
+    company: Company = None,
+    email: Email = None,
+    phone: Phone = None,
+    mobile: Mobile = None,
+    job_title: JobTitle = None,
+    website: Website = None,
+    city: City = None,
+    country: Country = None,
+    source: Source = None,
+    topic: Topic = None,
+    estimated_value: Value = None,
+    notes: Notes = None,
+    json: Json = False,
+) -> None:
+    """Add an open lead; it needs a last name or a company. Prints the lead number.
+
+    Example: salesflow lead add --first-name Ada --last-name Lovelace --company Analytical
+    --email ada@example.com --estimated-value 12000
+    """
+    from salesflow.pipeline.leads import make_lead
+
+    fields = _fields(
+        first_name=first_name,
+        last_name=last_name,
+        company=company,
+        email=email,
+        phone=phone,
+        mobile=mobile,
+        job_title=job_title,
+        website=website,
+        city=city,
+        country=country,
+        source=source,
+        topic=topic,
+        estimated_value=estimated_value,
+        notes=notes,
+    )
+    with common.writing() as session:
+        number = common.numbers(session)("L")
+        lead, created = make_lead(fields, number=number, today=common.today(), now=common.now())
+        session.put(lead)
+        session.add_events([created])
+    if json:
+        common.print_json(common.dump(lead))
+    else:
+        common.print_created(lead.number)
+
+
+@app.command("edit")
+def edit(
+    number: Number,
+    first_name: FirstName = None,
+    last_name: LastName = None,
+    company: Company = None,
+    email: Email = None,
+    phone: Phone = None,
+    mobile: Mobile = None,
+    job_title: JobTitle = None,
+    website: Website = None,
+    city: City = None,
+    country: Country = None,
+    source: Source = None,
+    topic: Topic = None,
+    estimated_value: Value = None,
+    notes: Notes = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Open reason: new or contacted.")
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Change an open lead's fields; an empty value ("") clears a field.
+
+    Example: salesflow lead edit L-0001 --phone "+31 20 123 4567" --reason contacted
+    """
+    from salesflow.models import Lead
+    from salesflow.pipeline.leads import edit_lead
+
+    fields = _fields(
+        first_name=first_name,
+        last_name=last_name,
+        company=company,
+        email=email,
+        phone=phone,
+        mobile=mobile,
+        job_title=job_title,
+        website=website,
+        city=city,
+        country=country,
+        source=source,
+        topic=topic,
+        estimated_value=estimated_value,
+        notes=notes,
+    )
+    with common.writing() as session:
+        lead, edited = edit_lead(session.get(Lead, number), fields, now=common.now(), reason=reason)
+        session.put(lead)
+        session.add_events([edited])
+    if json:
+        common.print_json(common.dump(lead))
+    else:
+        common.print_fields(lead_fields_table(lead))
+
+
+@app.command("list")
+def list_(
+    status: Annotated[
+        str | None, typer.Option("--status", help="open, qualified or disqualified.")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
+    json: Json = False,
+) -> None:
+    """List leads, oldest first.
+
+    Example: salesflow lead list --status open --json | jq -r '.[].number'
+    """
+    from salesflow.models import Lead
+    from salesflow.pipeline.money import format_money
+
+    with common.reading() as session:
+        leads = session.all(Lead, _lead_filter(status, source))
+    if json:
+        common.print_json([common.dump(lead) for lead in leads])
+        return
+    if not leads:
+        common.say("No leads.")
+        return
+    common.print_table(
+        ["Number", "Name", "Company", "Email", "Status", "Source", "Value"],
+        [
+            [
+                lead.number,
+                lead.name,
+                lead.company,
+                lead.email,
+                lead.status,
+                lead.source,
+                format_money(lead.estimated_value) if lead.estimated_value is not None else "",
+            ]
+            for lead in leads
+        ],
+        numeric=["Value"],
+    )
+
+
+def _lead_filter(status: str | None, source: str | None) -> Any:
+    from salesflow.pipeline.records import choice
+
+    wanted = choice(status, ("open", "qualified", "disqualified"), "status") if status else None
+    source_key = source.strip().casefold() if source else None
+
+    def keep(doc: dict[str, Any]) -> bool:
+        if wanted and doc.get("status") != wanted:
+            return False
+        return not (source_key and str(doc.get("source") or "").casefold() != source_key)
+
+    return keep if (wanted or source_key) else None
+
+
+@app.command("show")
+def show(number: Number, json: Json = False) -> None:
+    """Show one lead.
+
+    Example: salesflow lead show L-0001 --json
+    """
+    from salesflow.models import Lead
+
+    with common.reading() as session:
+        lead = session.get(Lead, number)
+    if json:
+        common.print_json(common.dump(lead))
+    else:
+        common.print_fields(lead_fields_table(lead))
+
+
+@app.command("qualify")
+def qualify(
+    number: Number,
+    opportunity_name: Annotated[
+        str | None, typer.Option("--opportunity-name", help="Name of the new opportunity.")
+    ] = None,
+    estimated_revenue: Annotated[
+        str | None, typer.Option("--estimated-revenue", help="Estimated revenue.")
+    ] = None,
+    close_date: Annotated[
+        str | None, typer.Option("--close-date", help="Estimated close date, YYYY-MM-DD.")
+    ] = None,
+    account: Annotated[
+        str | None, typer.Option("--account", help="Use this existing account.")
+    ] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="Use this existing contact.")
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Qualify an open lead: account, contact and opportunity. Prints the opportunity number.
+
+    Example: salesflow lead qualify L-0001 --estimated-revenue 15000 --close-date 2026-12-31
+    """
+    from salesflow.models import Account, Contact, Lead
+    from salesflow.pipeline.leads import QualifyOptions, qualify_lead
+
+    with common.writing() as session:
+        lead = session.get(Lead, number)
+        options = QualifyOptions(
+            opportunity_name=opportunity_name,
+            estimated_revenue=estimated_revenue,
+            close_date=close_date,
+            account=session.get(Account, account) if account else None,
+            contact=session.get(Contact, contact) if contact else None,
+            currency=common.settings(session).currency,
+        )
+        result = qualify_lead(
+            lead,
+            accounts=session.all(Account) if lead.company and not account else (),
+            contacts=session.all(Contact) if lead.email and not contact else (),
+            numbers=common.numbers(session),
+            today=common.today(),
+            now=common.now(),
+            options=options,
+        )
+        session.put(result.lead, result.opportunity)
+        for record in (result.account, result.contact):
+            if record is not None:
+                session.put(record)
+        session.add_events(result.events)
+    if json:
+        common.print_json(
+            {
+                "lead": common.dump(result.lead),
+                "account": common.dump(result.account) if result.account else None,
+                "contact": common.dump(result.contact) if result.contact else None,
+                "opportunity": common.dump(result.opportunity),
+            }
+        )
+    else:
+        common.print_created(result.opportunity.number)
+        reused = [
+            r.number
+            for r in (result.account, result.contact)
+            if r is not None and r.number not in result.created
+        ]
+        made = [
+            r.number
+            for r in (result.account, result.contact)
+            if r is not None and r.number in result.created
+        ]
+        common.say(
+            f"Qualified {result.lead.number} into {result.opportunity.number}"
+            + (f"; created {', '.join(made)}" if made else "")
+            + (f"; reused {', '.join(reused)}" if reused else "")
+        )
+
+
+@app.command("disqualify")
+def disqualify(
+    number: Number,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            help="lost, cannot-contact, no-longer-interested or canceled.",
+            show_default=False,
+        ),
+    ],
+    json: Json = False,
+) -> None:
+    """Disqualify an open lead with a reason.
+
+    Example: salesflow lead disqualify L-0002 --reason no-longer-interested
+    """
+    from salesflow.models import Lead
+    from salesflow.pipeline.leads import disqualify_lead
+
+    with common.writing() as session:
+        lead, changed = disqualify_lead(session.get(Lead, number), reason, now=common.now())
+        session.put(lead)
+        session.add_events([changed])
+    _report_status(lead, json)
+
+
+@app.command("reactivate")
+def reactivate(number: Number, json: Json = False) -> None:
+    """Reopen a disqualified lead.
+
+    Example: salesflow lead reactivate L-0002
+    """
+    from salesflow.models import Lead
+    from salesflow.pipeline.leads import reactivate_lead
+
+    with common.writing() as session:
+        lead, changed = reactivate_lead(session.get(Lead, number), now=common.now())
+        session.put(lead)
+        session.add_events([changed])
+    _report_status(lead, json)
+
+
+def _report_status(lead: Any, json: bool) -> None:
+    if json:
+        common.print_json(common.dump(lead))
+    else:
+        common.print_created(lead.number)
+        common.say(f"Lead {lead.number} is {lead.status} ({lead.status_reason})")

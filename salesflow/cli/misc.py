@@ -1,0 +1,221 @@
+"""Top-level commands: `info`, `init`, `config`, `history`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salesflow.cli import common
+from salesflow.cli.common import AppTyper
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+config_app = AppTyper(help="Read and change the seller's settings kept in the data file.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("info")(info)
+    app.command("init")(init)
+    app.command("history")(history)
+    app.add_typer(config_app, name="config")
+
+
+def info(json: Json = False) -> None:
+    """Show the data file's path, schema version and record counts.
+
+    Example: salesflow info --json | jq -r .path
+    """
+    from salesflow.models import RECORD_TYPES, Event
+    from salesflow.store import SCHEMA_VERSION
+
+    path = common.data_path()
+    with common.reading() as session:
+        counts = {model.table: session.count(model) for model in RECORD_TYPES}
+        counts["events"] = len(session.raw(Event.table))
+        schema = session.meta().get("schema", SCHEMA_VERSION)
+        settings = common.settings(session)
+    data = {
+        "path": str(path),
+        "exists": path.exists(),
+        "schema": schema,
+        "currency": settings.currency,
+        "counts": counts,
+    }
+    if json:
+        common.print_json(data)
+        return
+    common.print_fields(
+        [
+            ("Data file", f"{path}{'' if path.exists() else ' (not created yet)'}"),
+            ("Schema", schema),
+            ("Currency", settings.currency),
+            *((table.capitalize(), count) for table, count in counts.items()),
+        ]
+    )
+
+
+def init(
+    currency: Annotated[str | None, typer.Option("--currency", help="ISO code, e.g. EUR.")] = None,
+    tax_rate: Annotated[
+        str | None, typer.Option("--tax-rate", help="Default tax percentage for products.")
+    ] = None,
+    payment_terms: Annotated[
+        str | None, typer.Option("--payment-terms", help="Days until an invoice is due.")
+    ] = None,
+    company: Annotated[str | None, typer.Option("--company", help="Your company name.")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Your address.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Your email.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Your phone.")] = None,
+    vat_number: Annotated[str | None, typer.Option("--vat-number", help="Your VAT number.")] = None,
+    iban: Annotated[str | None, typer.Option("--iban", help="Your IBAN for payments.")] = None,
+    json: Json = False,
+) -> None:
+    """Create the data file (if needed) and set the seller's details and defaults.
+
+    Example: salesflow init --currency EUR --tax-rate 21 --payment-terms 14 --company "Acme BV"
+    """
+    from salesflow.pipeline.settings import config_values
+
+    values = config_values(
+        {
+            "currency": currency,
+            "tax_rate": tax_rate,
+            "payment_terms": payment_terms,
+            "company": company,
+            "address": address,
+            "email": email,
+            "phone": phone,
+            "vat_number": vat_number,
+            "iban": iban,
+        }
+    )
+    with common.writing() as session:
+        session.set_config(values)
+        settings = session.config()
+    if json:
+        common.print_json(settings)
+    else:
+        common.say(f"Data file {common.data_path()} is ready")
+
+
+@config_app.command("get")
+def config_get(
+    key: Annotated[str | None, typer.Argument(help="A setting; omit to list all.")] = None,
+    json: Json = False,
+) -> None:
+    """Print one setting, or all of them.
+
+    Example: salesflow config get payment_terms
+    """
+    from salesflow.pipeline.settings import DEFAULTS, KEYS, config_value
+
+    with common.reading() as session:
+        settings = common.settings(session)
+    if key is not None:
+        name = key.strip().lower().replace("-", "_")
+        if name not in KEYS:
+            config_value(key, "")  # raises the unknown-setting refusal
+        value = settings.get(name)
+        if json:
+            common.print_json({name: value})
+        else:
+            typer.echo("" if value is None else str(value))
+        return
+    values = {name: settings.get(name) for name in KEYS}
+    if json:
+        common.print_json(values)
+    else:
+        common.print_fields(
+            [
+                (
+                    name,
+                    ""
+                    if v is None
+                    else f"{v}{' (default)' if name not in settings.values and name in DEFAULTS else ''}",
+                )
+                for name, v in values.items()
+            ]
+        )
+
+
+@config_app.command("set")
+def config_set(
+    key: Annotated[str, typer.Argument(help="A setting, e.g. payment_terms.")],
+    value: Annotated[str, typer.Argument(help="Its new value.")],
+) -> None:
+    """Change a setting (the same keys as `init`'s options, plus lock_timeout, history_keep).
+
+    Example: salesflow config set tax_rate 21
+    """
+    from salesflow.pipeline.settings import config_value
+
+    name = key.strip().lower().replace("-", "_")
+    stored = config_value(name, value)
+    with common.writing() as session:
+        session.set_config({name: stored})
+    common.say(f"{name} = {stored}")
+
+
+def history(
+    number: Annotated[str, typer.Argument(help="Any number in the chain: L-, ACC-, OPP-, ...")],
+    json: Json = False,
+) -> None:
+    """Show the whole story of a deal, lead to last payment, from any number in it.
+
+    Example: salesflow history OPP-0001
+    """
+    from salesflow.models import (
+        Account,
+        Contact,
+        Invoice,
+        Lead,
+        Opportunity,
+        Order,
+        Product,
+        Quote,
+    )
+    from salesflow.pipeline.history import chain_numbers, story
+
+    wanted = number.strip().upper()
+    with common.reading() as session:
+        product = session.find(Product, wanted)
+        if product is not None:
+            chain = {product.sku.upper()}
+        else:
+            records: list[Any] = session.all(
+                Lead, lambda d: bool(d.get("opportunity")) or d.get("number", "").upper() == wanted
+            )
+            for model in (Account, Contact, Opportunity, Quote, Order, Invoice):
+                records.extend(session.all(model))
+            chain = chain_numbers(wanted, records)
+        if not chain:
+            from salesflow.errors import NotFound
+
+            raise NotFound(f"record {number} not found")
+        events = story(session.events(chain))
+    if json:
+        common.print_json(
+            {"number": wanted, "chain": sorted(chain), "events": [common.dump(e) for e in events]}
+        )
+        return
+    common.print_table(
+        ["When", "Number", "What", "From", "To", "Details"],
+        [
+            [
+                e.at.strftime("%Y-%m-%d %H:%M"),
+                e.number,
+                e.kind,
+                e.from_state,
+                e.to_state,
+                ", ".join(f"{k}={_detail(v)}" for k, v in e.details.items()),
+            ]
+            for e in events
+        ],
+    )
+
+
+def _detail(value: Any) -> str:
+    if isinstance(value, list):
+        return "/".join(str(v) for v in value)
+    return str(value)

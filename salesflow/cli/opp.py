@@ -1,0 +1,413 @@
+"""`salesflow opp ...`: opportunities, their stages, products, and how they close."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salesflow.cli import common, render
+from salesflow.cli.common import AppTyper
+
+app = AppTyper(help="Opportunities: deals in progress, with products and revenue.")
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Number = Annotated[str, typer.Argument(help="Opportunity number, e.g. OPP-0001.")]
+Name = Annotated[str | None, typer.Option("--name", help="Opportunity name.")]
+Revenue = Annotated[
+    str | None,
+    typer.Option("--estimated-revenue", help="Estimated revenue; empty: computed from lines."),
+]
+CloseDate = Annotated[
+    str | None, typer.Option("--close-date", help="Estimated close date, YYYY-MM-DD.")
+]
+Probability = Annotated[
+    str | None, typer.Option("--probability", help="0–100; default follows the stage.")
+]
+Contact = Annotated[str | None, typer.Option("--contact", help="Contact number, CON-0001.")]
+
+
+def show_opportunity(opportunity: Any, json: bool) -> None:
+    from salesflow.pipeline.money import format_money
+
+    if json:
+        common.print_json(common.dump(opportunity))
+        return
+    common.print_fields(
+        [
+            ("Number", opportunity.number),
+            ("Name", opportunity.name),
+            ("Account", opportunity.account),
+            ("Contact", opportunity.contact),
+            ("Lead", opportunity.lead),
+            (
+                "Status",
+                opportunity.status
+                + (
+                    f" ({opportunity.status_reason})"
+                    if opportunity.status_reason and opportunity.status_reason != opportunity.status
+                    else ""
+                ),
+            ),
+            ("Competitor", opportunity.competitor),
+            ("Stage", opportunity.stage),
+            ("Probability", f"{opportunity.probability}%"),
+            ("Estimated revenue", format_money(opportunity.estimated_revenue)),
+            ("Weighted revenue", format_money(opportunity.weighted_revenue)),
+            (
+                "Actual revenue",
+                format_money(opportunity.actual_revenue)
+                if opportunity.actual_revenue is not None
+                else None,
+            ),
+            ("Close date", opportunity.close_date),
+            ("Created", opportunity.created_on),
+            *render.totals_pairs(opportunity),
+        ]
+    )
+    render.print_lines(opportunity)
+
+
+def _save(session: Any, opportunity: Any, event: Any) -> None:
+    session.put(opportunity)
+    session.add_events([event])
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Option("--name", help="Opportunity name.", show_default=False)],
+    account: Annotated[
+        str, typer.Option("--account", help="Account number, ACC-0001.", show_default=False)
+    ],
+    contact: Contact = None,
+    estimated_revenue: Revenue = None,
+    close_date: CloseDate = None,
+    probability: Probability = None,
+    json: Json = False,
+) -> None:
+    """Add an opportunity for an existing account. Prints the opportunity number.
+
+    Example: salesflow opp add --name "Fleet renewal" --account ACC-0001 --close-date 2026-12-31
+    """
+    from salesflow.models import Account
+    from salesflow.models import Contact as ContactModel
+    from salesflow.pipeline.opportunities import OpportunityFields, create_opportunity
+
+    with common.writing() as session:
+        customer = session.get(Account, account)
+        person = session.get(ContactModel, contact).number if contact else None
+        opportunity, created = create_opportunity(
+            OpportunityFields(
+                name=name,
+                estimated_revenue=estimated_revenue,
+                close_date=close_date,
+                probability=probability,
+                contact=person,
+            ),
+            account=customer.number,
+            number=common.numbers(session)("OPP"),
+            currency=common.settings(session).currency,
+            today=common.today(),
+            now=common.now(),
+        )
+        _save(session, opportunity, created)
+    if json:
+        show_opportunity(opportunity, json)
+    else:
+        common.print_created(opportunity.number)
+
+
+@app.command("edit")
+def edit(
+    number: Number,
+    name: Name = None,
+    contact: Contact = None,
+    estimated_revenue: Revenue = None,
+    close_date: CloseDate = None,
+    probability: Probability = None,
+    json: Json = False,
+) -> None:
+    """Change an open opportunity; "" resets estimated revenue or probability to the default.
+
+    Example: salesflow opp edit OPP-0001 --close-date 2027-01-31 --probability 70
+    """
+    from salesflow.models import Contact as ContactModel
+    from salesflow.models import Opportunity
+    from salesflow.pipeline.opportunities import OpportunityFields, edit_opportunity
+
+    with common.writing() as session:
+        person = session.get(ContactModel, contact).number if contact else None
+        opportunity, edited = edit_opportunity(
+            session.get(Opportunity, number),
+            OpportunityFields(
+                name=name,
+                estimated_revenue=estimated_revenue,
+                close_date=close_date,
+                probability=probability,
+                contact=person,
+            ),
+            now=common.now(),
+        )
+        _save(session, opportunity, edited)
+    show_opportunity(opportunity, json)
+
+
+@app.command("list")
+def list_(
+    status: Annotated[str | None, typer.Option("--status", help="open, won or lost.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="qualify, develop, propose or close.")
+    ] = None,
+    json: Json = False,
+) -> None:
+    """List opportunities.
+
+    Example: salesflow opp list --status open --stage propose
+    """
+    from salesflow.models import Opportunity
+    from salesflow.pipeline.money import format_money
+    from salesflow.pipeline.opportunities import STAGES
+    from salesflow.pipeline.records import choice
+
+    wanted_status = choice(status, ("open", "won", "lost"), "status") if status else None
+    wanted_stage = choice(stage, STAGES, "stage") if stage else None
+
+    def keep(doc: dict[str, Any]) -> bool:
+        return (wanted_status is None or doc.get("status", "open") == wanted_status) and (
+            wanted_stage is None or doc.get("stage", "qualify") == wanted_stage
+        )
+
+    with common.reading() as session:
+        opportunities = session.all(Opportunity, keep)
+    if json:
+        common.print_json([common.dump(o) for o in opportunities])
+        return
+    if not opportunities:
+        common.say("No opportunities.")
+        return
+    common.print_table(
+        [
+            "Number",
+            "Name",
+            "Account",
+            "Status",
+            "Stage",
+            "Prob.",
+            "Estimated",
+            "Weighted",
+            "Close date",
+        ],
+        [
+            [
+                o.number,
+                o.name,
+                o.account,
+                o.status,
+                o.stage,
+                f"{o.probability}%",
+                format_money(o.estimated_revenue),
+                format_money(o.weighted_revenue),
+                o.close_date,
+            ]
+            for o in opportunities
+        ],
+        numeric=["Prob.", "Estimated", "Weighted"],
+    )
+
+
+@app.command("show")
+def show(number: Number, json: Json = False) -> None:
+    """Show an opportunity with its lines and totals.
+
+    Example: salesflow opp show OPP-0001 --json | jq .total
+    """
+    from salesflow.models import Opportunity
+
+    with common.reading() as session:
+        opportunity = session.get(Opportunity, number)
+    show_opportunity(opportunity, json)
+
+
+@app.command("stage")
+def stage(
+    number: Number,
+    stage: Annotated[str, typer.Argument(help="qualify, develop, propose or close.")],
+    json: Json = False,
+) -> None:
+    """Move an open opportunity to another stage.
+
+    Example: salesflow opp stage OPP-0001 develop
+    """
+    from salesflow.models import Opportunity
+    from salesflow.pipeline.opportunities import set_stage
+
+    with common.writing() as session:
+        opportunity, moved = set_stage(session.get(Opportunity, number), stage, now=common.now())
+        _save(session, opportunity, moved)
+    if json:
+        show_opportunity(opportunity, json)
+    else:
+        common.say(f"Opportunity {opportunity.number} is in stage {opportunity.stage}")
+
+
+@app.command("add-product")
+def add_product(
+    number: Number,
+    sku: Annotated[str | None, typer.Argument(help="Catalog SKU (omit for a write-in).")] = None,
+    quantity: Annotated[
+        str, typer.Option("--quantity", "-q", help="Quantity (> 0; 1.5 is fine).")
+    ] = "1",
+    price: Annotated[
+        str | None, typer.Option("--price", help="Unit price; default the catalog price.")
+    ] = None,
+    discount: Annotated[
+        str | None, typer.Option("--discount", help="10% of gross, or an amount like 25.00.")
+    ] = None,
+    tax_rate: Annotated[
+        str | None, typer.Option("--tax-rate", help="Tax percentage; default the product's.")
+    ] = None,
+    write_in: Annotated[
+        str | None, typer.Option("--write-in", help="Text of a line not in the catalog.")
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Add a catalog product or a write-in line to an open opportunity.
+
+    Example: salesflow opp add-product OPP-0001 CONSULT-DAY --quantity 3 --discount 10%
+    """
+    from salesflow.models import Opportunity, Product
+    from salesflow.pipeline.lines import LineSpec
+    from salesflow.pipeline.opportunities import add_product as add_line
+
+    with common.writing() as session:
+        opportunity, added = add_line(
+            session.get(Opportunity, number),
+            LineSpec(
+                quantity=quantity,
+                sku=sku,
+                write_in=write_in,
+                price=price,
+                discount=discount,
+                tax_rate=tax_rate,
+            ),
+            products={p.sku.upper(): p for p in session.all(Product)},
+            default_tax_rate=common.settings(session).tax_rate,
+            now=common.now(),
+        )
+        _save(session, opportunity, added)
+    show_opportunity(opportunity, json)
+
+
+@app.command("remove-product")
+def remove_product(
+    number: Number,
+    line_no: Annotated[int, typer.Argument(help="Line number, as `opp show` lists it.")],
+    json: Json = False,
+) -> None:
+    """Remove a line from an open opportunity.
+
+    Example: salesflow opp remove-product OPP-0001 2
+    """
+    from salesflow.models import Opportunity
+    from salesflow.pipeline.opportunities import remove_product as remove_line
+
+    with common.writing() as session:
+        opportunity, removed = remove_line(
+            session.get(Opportunity, number), line_no, now=common.now()
+        )
+        _save(session, opportunity, removed)
+    show_opportunity(opportunity, json)
+
+
+def _quotes_of(session: Any, number: str) -> list[Any]:
+    from salesflow.models import Quote
+
+    return session.all(Quote, lambda d: str(d.get("opportunity", "")).upper() == number.upper())
+
+
+@app.command("win")
+def win(
+    number: Number,
+    actual_revenue: Annotated[
+        str | None,
+        typer.Option("--actual-revenue", help="Default: the lines' subtotal, else the estimate."),
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Close an open opportunity as won.
+
+    Example: salesflow opp win OPP-0001 --actual-revenue 14250
+    """
+    from salesflow.models import Opportunity
+    from salesflow.pipeline.opportunities import win_opportunity
+
+    with common.writing() as session:
+        current = session.get(Opportunity, number)
+        opportunity, won = win_opportunity(
+            current,
+            actual_revenue=actual_revenue,
+            quotes=_quotes_of(session, current.number),
+            today=common.today(),
+            now=common.now(),
+        )
+        _save(session, opportunity, won)
+    if json:
+        show_opportunity(opportunity, json)
+    else:
+        common.say(f"Opportunity {opportunity.number} is won")
+
+
+@app.command("lose")
+def lose(
+    number: Number,
+    reason: Annotated[
+        str, typer.Option("--reason", help="canceled or out-sold.", show_default=False)
+    ],
+    competitor: Annotated[str | None, typer.Option("--competitor", help="Who won instead.")] = None,
+    json: Json = False,
+) -> None:
+    """Close an open opportunity as lost.
+
+    Example: salesflow opp lose OPP-0002 --reason out-sold --competitor "Initech"
+    """
+    from salesflow.models import Opportunity
+    from salesflow.pipeline.opportunities import lose_opportunity
+
+    with common.writing() as session:
+        current = session.get(Opportunity, number)
+        opportunity, lost = lose_opportunity(
+            current,
+            reason,
+            competitor=competitor,
+            quotes=_quotes_of(session, current.number),
+            today=common.today(),
+            now=common.now(),
+        )
+        _save(session, opportunity, lost)
+    if json:
+        show_opportunity(opportunity, json)
+    else:
+        common.say(f"Opportunity {opportunity.number} is lost ({opportunity.status_reason})")
+
+
+@app.command("reopen")
+def reopen(number: Number, json: Json = False) -> None:
+    """Reopen a won or lost opportunity (not one whose order exists).
+
+    Example: salesflow opp reopen OPP-0002
+    """
+    from salesflow.models import Opportunity, Order
+
+    from salesflow.pipeline.opportunities import reopen_opportunity
+
+    with common.writing() as session:
+        current = session.get(Opportunity, number)
+        orders = session.all(
+            Order, lambda d: str(d.get("opportunity", "")).upper() == current.number
+        )
+        opportunity, reopened = reopen_opportunity(current, orders=orders, now=common.now())
+        _save(session, opportunity, reopened)
+    if json:
+        show_opportunity(opportunity, json)
+    else:
+        common.say(f"Opportunity {opportunity.number} is open again")

@@ -1,0 +1,155 @@
+"""`salesflow product ...`: the catalog of things you sell, keyed by SKU."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from salesflow.cli import common
+from salesflow.cli.common import AppTyper
+
+app = AppTyper(help="Products: the catalog, keyed by the SKU you choose.")
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Sku = Annotated[str, typer.Argument(help="The product's SKU, e.g. CONSULT-DAY.")]
+Name = Annotated[str | None, typer.Option("--name", help="Name printed on lines.")]
+Price = Annotated[str | None, typer.Option("--price", help="Unit price (≥ 0).")]
+TaxRate = Annotated[
+    str | None, typer.Option("--tax-rate", help="Tax percentage 0–100 (21 means 21 %).")
+]
+Unit = Annotated[str | None, typer.Option("--unit", help="Unit: day, piece, licence, ...")]
+Description = Annotated[str | None, typer.Option("--description", help="Longer text.")]
+
+
+def _show(product: Any, json: bool) -> None:
+    from salesflow.pipeline.money import format_money
+
+    if json:
+        common.print_json(common.dump(product))
+        return
+    common.print_fields(
+        [
+            ("SKU", product.sku),
+            ("Name", product.name),
+            ("Price", format_money(product.price)),
+            ("Tax rate", f"{product.tax_rate.normalize():f}%"),
+            ("Unit", product.unit),
+            ("Description", product.description),
+        ]
+    )
+
+
+def _catalog(session: Any) -> dict[str, Any]:
+    from salesflow.models import Product
+
+    return {p.sku.upper(): p for p in session.all(Product)}
+
+
+@app.command("add")
+def add(
+    sku: Sku,
+    name: Annotated[str, typer.Option("--name", help="Name printed on lines.", show_default=False)],
+    price: Annotated[str, typer.Option("--price", help="Unit price (≥ 0).", show_default=False)],
+    tax_rate: TaxRate = None,
+    unit: Unit = None,
+    description: Description = None,
+    json: Json = False,
+) -> None:
+    """Add a product to the catalog; the tax rate defaults to `init --tax-rate`. Prints the SKU.
+
+    Example: salesflow product add CONSULT-DAY --name "Consulting day" --price 950 --tax-rate 21
+    """
+    from salesflow.pipeline.products import add_product
+
+    with common.writing() as session:
+        product, created = add_product(
+            sku,
+            name=name,
+            price=price,
+            tax_rate=tax_rate,
+            unit=unit,
+            description=description,
+            existing=_catalog(session),
+            default_tax_rate=common.settings(session).tax_rate,
+            today=common.today(),
+            now=common.now(),
+        )
+        session.put(product)
+        session.add_events([created])
+    if json:
+        _show(product, json)
+    else:
+        common.print_created(product.sku)
+
+
+@app.command("edit")
+def edit(
+    sku: Sku,
+    name: Name = None,
+    price: Price = None,
+    tax_rate: TaxRate = None,
+    unit: Unit = None,
+    description: Description = None,
+    json: Json = False,
+) -> None:
+    """Change a product; lines already on opportunities and quotes keep their prices.
+
+    Example: salesflow product edit CONSULT-DAY --price 990
+    """
+    from salesflow.models import Product
+    from salesflow.pipeline.products import edit_product
+
+    with common.writing() as session:
+        product, edited = edit_product(
+            session.get(Product, sku),
+            name=name,
+            price=price,
+            tax_rate=tax_rate,
+            unit=unit,
+            description=description,
+            now=common.now(),
+        )
+        session.put(product)
+        session.add_events([edited])
+    _show(product, json)
+
+
+@app.command("list")
+def list_(json: Json = False) -> None:
+    """List the catalog.
+
+    Example: salesflow product list --json | jq -r '.[].sku'
+    """
+    from salesflow.models import Product
+    from salesflow.pipeline.money import format_money
+
+    with common.reading() as session:
+        products = session.all(Product)
+    if json:
+        common.print_json([common.dump(p) for p in products])
+        return
+    if not products:
+        common.say("No products.")
+        return
+    common.print_table(
+        ["SKU", "Name", "Price", "Tax %", "Unit"],
+        [
+            [p.sku, p.name, format_money(p.price), f"{p.tax_rate.normalize():f}", p.unit]
+            for p in products
+        ],
+        numeric=["Price", "Tax %"],
+    )
+
+
+@app.command("show")
+def show(sku: Sku, json: Json = False) -> None:
+    """Show one product.
+
+    Example: salesflow product show CONSULT-DAY
+    """
+    from salesflow.models import Product
+
+    with common.reading() as session:
+        product = session.get(Product, sku)
+    _show(product, json)

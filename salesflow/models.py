@@ -1,0 +1,407 @@
+"""Records of the sales lifecycle as pydantic models.
+
+Money is `Decimal` (stored as a string with two decimals). Derived figures (totals, weighted revenue,
+balance) are computed fields: they appear in `--json` output but are never stored, so the file cannot
+disagree with itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field
+
+from salesflow.pipeline.money import ZERO, cents, total
+
+
+def _money_str(value: Decimal) -> str:
+    return f"{cents(value):.2f}"
+
+
+def _plain_str(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+Money = Annotated[Decimal, PlainSerializer(_money_str, return_type=str, when_used="json")]
+Quantity = Annotated[Decimal, PlainSerializer(_plain_str, return_type=str, when_used="json")]
+Rate = Annotated[Decimal, PlainSerializer(_plain_str, return_type=str, when_used="json")]
+
+
+class Record(BaseModel):
+    """Base of stored records: strict fields, numbers as keys."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
+    table: ClassVar[str]
+    prefix: ClassVar[str]
+
+    @property
+    def key(self) -> str:
+        return self.number  # type: ignore[attr-defined, no-any-return]
+
+    def stored(self) -> dict[str, Any]:
+        """The dict written to the data file: JSON types, no computed fields."""
+        return self.model_dump(mode="json", round_trip=True, exclude_none=True)
+
+
+# --- leads -----------------------------------------------------------------------------------
+
+
+class LeadStatus(StrEnum):
+    OPEN = "open"
+    QUALIFIED = "qualified"
+    DISQUALIFIED = "disqualified"
+
+
+class LeadReason(StrEnum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    QUALIFIED = "qualified"
+    LOST = "lost"
+    CANNOT_CONTACT = "cannot-contact"
+    NO_LONGER_INTERESTED = "no-longer-interested"
+    CANCELED = "canceled"
+
+
+class Lead(Record):
+    table: ClassVar[str] = "leads"
+    prefix: ClassVar[str] = "L"
+
+    number: str
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    job_title: str | None = None
+    website: str | None = None
+    city: str | None = None
+    country: str | None = None
+    source: str | None = None
+    topic: str | None = None
+    estimated_value: Money | None = None
+    notes: str | None = None
+    status: LeadStatus = LeadStatus.OPEN
+    status_reason: LeadReason = LeadReason.NEW
+    created_on: date
+    account: str | None = None
+    contact: str | None = None
+    opportunity: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or (self.company or "")
+
+
+# --- accounts, contacts, products ------------------------------------------------------------
+
+
+class Account(Record):
+    table: ClassVar[str] = "accounts"
+    prefix: ClassVar[str] = "ACC"
+
+    number: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+    city: str | None = None
+    country: str | None = None
+    primary_contact: str | None = None
+    created_on: date
+
+
+class Contact(Record):
+    table: ClassVar[str] = "contacts"
+    prefix: ClassVar[str] = "CON"
+
+    number: str
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    job_title: str | None = None
+    account: str | None = None
+    created_on: date
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+class Product(Record):
+    table: ClassVar[str] = "products"
+    prefix: ClassVar[str] = ""
+
+    sku: str
+    name: str
+    price: Money
+    tax_rate: Rate = ZERO
+    unit: str | None = None
+    description: str | None = None
+    created_on: date
+
+    @property
+    def key(self) -> str:
+        return self.sku
+
+
+# --- lines and opportunities -----------------------------------------------------------------
+
+
+class Line(BaseModel):
+    """One product or write-in line; its figures are computed once, when the line is made."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line_no: int
+    sku: str | None = None
+    description: str
+    quantity: Quantity
+    unit: str | None = None
+    unit_price: Money
+    discount: Money = ZERO
+    discount_percent: Rate | None = None
+    header_discount: Money = ZERO
+    tax_rate: Rate = ZERO
+    amount: Money
+    tax: Money
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def gross(self) -> Money:
+        return cents(self.quantity * self.unit_price)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total(self) -> Money:
+        return self.amount + self.tax
+
+
+class WithLines(Record):
+    """A record carrying lines: subtotal, tax and total are sums of the stored line figures."""
+
+    lines: list[Line] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def subtotal(self) -> Money:
+        return total(line.amount for line in self.lines)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def tax(self) -> Money:
+        return total(line.tax for line in self.lines)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total(self) -> Money:
+        return self.subtotal + self.tax
+
+
+class OpportunityStatus(StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class Stage(StrEnum):
+    QUALIFY = "qualify"
+    DEVELOP = "develop"
+    PROPOSE = "propose"
+    CLOSE = "close"
+
+
+STAGE_PROBABILITY: dict[Stage, int] = {
+    Stage.QUALIFY: 20,
+    Stage.DEVELOP: 40,
+    Stage.PROPOSE: 60,
+    Stage.CLOSE: 80,
+}
+
+
+class Opportunity(WithLines):
+    table: ClassVar[str] = "opportunities"
+    prefix: ClassVar[str] = "OPP"
+
+    number: str
+    name: str
+    account: str | None = None
+    contact: str | None = None
+    lead: str | None = None
+    source: str | None = None
+    currency: str = "EUR"
+    stage: Stage = Stage.QUALIFY
+    status: OpportunityStatus = OpportunityStatus.OPEN
+    status_reason: str | None = None
+    competitor: str | None = None
+    close_date: date | None = None
+    user_estimated_revenue: Money | None = None
+    user_probability: int | None = None
+    actual_revenue: Money | None = None
+    closed_on: date | None = None
+    created_on: date
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def estimated_revenue(self) -> Money:
+        if self.user_estimated_revenue is not None:
+            return self.user_estimated_revenue
+        return self.subtotal if self.lines else ZERO
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def probability(self) -> int:
+        if self.user_probability is not None:
+            return self.user_probability
+        return STAGE_PROBABILITY[self.stage]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def weighted_revenue(self) -> Money:
+        return cents(self.estimated_revenue * self.probability / 100)
+
+
+# --- quotes, orders, invoices ----------------------------------------------------------------
+
+
+class QuoteStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    WON = "won"
+    CLOSED = "closed"
+
+
+class Quote(WithLines):
+    table: ClassVar[str] = "quotes"
+    prefix: ClassVar[str] = "QUO"
+
+    number: str
+    revision: int = 1
+    opportunity: str
+    account: str | None = None
+    contact: str | None = None
+    currency: str = "EUR"
+    status: QuoteStatus = QuoteStatus.DRAFT
+    status_reason: str | None = "in-progress"
+    discount: Money = ZERO
+    discount_percent: Rate | None = None
+    valid_until: date
+    created_on: date
+    activated_on: date | None = None
+    closed_on: date | None = None
+    order: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.number}#{self.revision}"
+
+
+class OrderStatus(StrEnum):
+    ACTIVE = "active"
+    FULFILLED = "fulfilled"
+    CANCELED = "canceled"
+
+
+class Order(WithLines):
+    table: ClassVar[str] = "orders"
+    prefix: ClassVar[str] = "ORD"
+
+    number: str
+    quote: str
+    quote_revision: int
+    opportunity: str
+    account: str | None = None
+    contact: str | None = None
+    currency: str = "EUR"
+    status: OrderStatus = OrderStatus.ACTIVE
+    discount: Money = ZERO
+    created_on: date
+    fulfilled_on: date | None = None
+    canceled_on: date | None = None
+    invoice: str | None = None
+
+
+class InvoiceStatus(StrEnum):
+    UNPAID = "unpaid"
+    PARTIALLY_PAID = "partially-paid"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class Payment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    payment_no: int
+    amount: Money
+    paid_on: date
+
+
+class Invoice(WithLines):
+    table: ClassVar[str] = "invoices"
+    prefix: ClassVar[str] = "INV"
+
+    number: str
+    order: str
+    opportunity: str
+    account: str | None = None
+    contact: str | None = None
+    currency: str = "EUR"
+    status: InvoiceStatus = InvoiceStatus.UNPAID
+    discount: Money = ZERO
+    invoice_date: date
+    due_date: date
+    payment_terms: int
+    payments: list[Payment] = Field(default_factory=list)
+    cancelled_on: date | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def amount_paid(self) -> Money:
+        return total(p.amount for p in self.payments)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def balance(self) -> Money:
+        if self.status is InvoiceStatus.CANCELLED:
+            return ZERO
+        return self.total - self.amount_paid
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+class Event(BaseModel):
+    """One step in a record's story: created, a status/stage change, a line change, a payment."""
+
+    model_config = ConfigDict(extra="forbid")
+    table: ClassVar[str] = "events"
+
+    at: datetime
+    number: str
+    kind: str
+    from_state: str | None = None
+    to_state: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+    def stored(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Lead,
+    Account,
+    Contact,
+    Product,
+    Opportunity,
+    Quote,
+    Order,
+    Invoice,
+)

@@ -1,0 +1,158 @@
+"""Product and write-in lines: gross, discount, amount, tax, computed once when a line is made."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from salesflow.errors import InvalidValue, NotFound
+from salesflow.models import Line, Product
+from salesflow.pipeline.money import HUNDRED, ZERO, cents, parse_number
+from salesflow.pipeline.records import clean, parse_rate
+
+
+@dataclass(frozen=True)
+class Discount:
+    """A line discount: a percentage of gross or an amount."""
+
+    percent: Decimal | None = None
+    amount: Decimal | None = None
+
+    def of(self, gross: Decimal) -> Decimal:
+        """The exact discount on `gross` (not yet rounded)."""
+        if self.percent is not None:
+            return gross * self.percent / HUNDRED
+        return self.amount if self.amount is not None else ZERO
+
+
+NO_DISCOUNT = Discount()
+
+
+def parse_discount(text: str | None) -> Discount:
+    """`10%` (a percentage of gross, 0–100) or `25.00` (an amount, ≥ 0)."""
+    if text is None or not text.strip():
+        return NO_DISCOUNT
+    stripped = text.strip()
+    if stripped.endswith("%"):
+        percent = parse_number(stripped[:-1], "discount")
+        if percent > HUNDRED:
+            raise InvalidValue(f"discount {text!r} is more than 100%")
+        return Discount(percent=percent)
+    return Discount(amount=cents(parse_number(stripped, "discount")))
+
+
+def parse_quantity(text: str | Decimal) -> Decimal:
+    quantity = parse_number(str(text), "quantity", allow_negative=True)
+    if quantity <= 0:
+        raise InvalidValue(f"quantity {text!r} must be more than 0")
+    return quantity
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """What the user asked for: a catalog product (by SKU) or a write-in line."""
+
+    quantity: str
+    sku: str | None = None
+    write_in: str | None = None
+    price: str | None = None
+    discount: str | None = None
+    tax_rate: str | None = None
+
+
+def make_line(
+    line_no: int,
+    *,
+    description: str,
+    quantity: Decimal,
+    unit_price: Decimal,
+    tax_rate: Decimal,
+    discount: Discount = NO_DISCOUNT,
+    sku: str | None = None,
+    unit: str | None = None,
+) -> Line:
+    """A line with `amount = round(gross − discount)` and `tax = round(amount × rate / 100)`.
+
+    Raises InvalidValue when the discount is more than the line's gross.
+    """
+    gross = quantity * unit_price
+    exact_discount = discount.of(gross)
+    if exact_discount > gross:
+        raise InvalidValue(
+            f"discount {cents(exact_discount)} is more than the line's gross {cents(gross)} "
+            f"({quantity} × {cents(unit_price)})"
+        )
+    amount = cents(gross - exact_discount)
+    return Line(
+        line_no=line_no,
+        sku=sku,
+        description=description,
+        quantity=quantity,
+        unit=unit,
+        unit_price=unit_price,
+        discount=cents(exact_discount),
+        discount_percent=discount.percent,
+        tax_rate=tax_rate,
+        amount=amount,
+        tax=cents(amount * tax_rate / HUNDRED),
+    )
+
+
+def line_from_spec(
+    spec: LineSpec,
+    *,
+    line_no: int,
+    products: dict[str, Product],
+    default_tax_rate: Decimal,
+) -> Line:
+    """Build a line from a catalog product (price and tax rate may be overridden) or a write-in.
+
+    `products` maps upper-cased SKUs to products. Raises NotFound for an unknown SKU and
+    InvalidValue for bad numbers or a line that is neither a product nor a write-in.
+    """
+    quantity = parse_quantity(spec.quantity)
+    discount = parse_discount(spec.discount)
+    write_in = clean(spec.write_in)
+    if spec.sku and write_in:
+        raise InvalidValue("a line is a catalog product (SKU) or a write-in, not both")
+    if spec.sku:
+        product = products.get(spec.sku.strip().upper())
+        if product is None:
+            raise NotFound(f"product {spec.sku} not found; see `salesflow product list`")
+        price = product.price if spec.price is None else cents(parse_number(spec.price, "price"))
+        rate = product.tax_rate if spec.tax_rate is None else parse_rate(spec.tax_rate, "tax rate")
+        return make_line(
+            line_no,
+            description=product.name,
+            quantity=quantity,
+            unit_price=price,
+            tax_rate=rate,
+            discount=discount,
+            sku=product.sku,
+            unit=product.unit,
+        )
+    if not write_in:
+        raise InvalidValue("a line needs a product SKU or --write-in TEXT")
+    if spec.price is None:
+        raise InvalidValue(f"write-in line {write_in!r} needs --price")
+    rate = default_tax_rate if spec.tax_rate is None else parse_rate(spec.tax_rate, "tax rate")
+    return make_line(
+        line_no,
+        description=write_in,
+        quantity=quantity,
+        unit_price=cents(parse_number(spec.price, "price")),
+        tax_rate=rate,
+        discount=discount,
+    )
+
+
+def next_line_no(lines: Sequence[Line]) -> int:
+    return max((line.line_no for line in lines), default=0) + 1
+
+
+def without_line(lines: Sequence[Line], line_no: int, owner: str) -> list[Line]:
+    """The lines without line `line_no`; NotFound when there is no such line."""
+    if not any(line.line_no == line_no for line in lines):
+        raise NotFound(f"{owner} has no line {line_no}")
+    return [line for line in lines if line.line_no != line_no]

@@ -1,0 +1,65 @@
+"""Money: one constructor, Decimal only, cents rounded half-up in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from salesflow.errors import InvalidValue
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+
+def D(value: Decimal | int | str) -> Decimal:
+    """An exact Decimal from an int, a str or a Decimal; floats are refused (they are not exact)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"money must not be built from {type(value).__name__} {value!r}")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+        if not result.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return result
+    raise TypeError(f"money must not be built from {type(value).__name__} {value!r}")
+
+
+def cents(value: Decimal | int | str) -> Decimal:
+    """`value` rounded to cents, half-up (2.345 -> 2.35, -2.345 -> -2.35)."""
+    return D(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    """Exact sum of cent amounts, as cents."""
+    return cents(sum(values, ZERO))
+
+
+def parse_number(text: str, what: str, *, allow_negative: bool = False) -> Decimal:
+    """A user-typed number (`1250`, `1250.5`, `1,250.50`); raises InvalidValue naming `what`."""
+    cleaned = text.strip().replace("_", "")
+    if "," in cleaned and "." in cleaned:
+        cleaned = cleaned.replace(",", "")
+    try:
+        value = D(cleaned)
+    except (ValueError, TypeError):
+        raise InvalidValue(f"{what} {text!r} is not a number") from None
+    if value < 0 and not allow_negative:
+        raise InvalidValue(f"{what} {text!r} is negative; it must be 0 or more")
+    return value
+
+
+def parse_money(text: str, what: str) -> Decimal:
+    """A non-negative amount typed by the user, rounded to cents."""
+    return cents(parse_number(text, what))
+
+
+def format_money(value: Decimal) -> str:
+    """`1234.5` -> `1,234.50` for tables (JSON keeps the plain string)."""
+    return f"{cents(value):,.2f}"

@@ -1,0 +1,95 @@
+"""Small rules shared by every record type: field checks, dates, and history events."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from salesflow.errors import InvalidValue
+from salesflow.models import Event
+from salesflow.pipeline.money import D, HUNDRED
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def clean(value: str | None) -> str | None:
+    """Surrounding space stripped; empty text is no value."""
+    if value is None:
+        return None
+    stripped = value.strip()
+    return stripped or None
+
+
+def is_email(value: str) -> bool:
+    return bool(_EMAIL.match(value)) and ".." not in value.split("@", 1)[1]
+
+
+def check_email(value: str | None, who: str) -> str | None:
+    """A trimmed email, or InvalidValue naming `who` and the value."""
+    email = clean(value)
+    if email is not None and not is_email(email):
+        raise InvalidValue(f"{who}: email {email!r} is not a valid email address (name@domain.tld)")
+    return email
+
+
+def choice(value: str, allowed: tuple[str, ...] | list[str], what: str) -> str:
+    """`value` if it is one of `allowed` (any case), else an InvalidValue listing them."""
+    normalized = value.strip().lower()
+    if normalized not in allowed:
+        raise InvalidValue(f"{what} {value!r} is not one of: {', '.join(allowed)}")
+    return normalized
+
+
+def parse_date(text: str, what: str) -> date:
+    """An ISO `YYYY-MM-DD` date typed by the user."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidValue(f"{what} {text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def parse_rate(text: str | Decimal, what: str) -> Decimal:
+    """A percentage from 0 to 100 (`21` means 21 %)."""
+    try:
+        rate = D(text.strip().rstrip("%") if isinstance(text, str) else text)
+    except (ValueError, TypeError):
+        raise InvalidValue(f"{what} {text!r} is not a number") from None
+    if rate < 0 or rate > HUNDRED:
+        raise InvalidValue(f"{what} {text!r} is out of range; it must be from 0 to 100")
+    return rate
+
+
+def parse_percentage(text: str | int, what: str) -> int:
+    """A whole percentage from 0 to 100 (probabilities)."""
+    try:
+        value = int(str(text).strip().rstrip("%"))
+    except ValueError:
+        raise InvalidValue(f"{what} {text!r} is not a whole number") from None
+    if not 0 <= value <= 100:
+        raise InvalidValue(f"{what} {text!r} is out of range; it must be from 0 to 100")
+    return value
+
+
+def event(
+    now: datetime,
+    number: str,
+    kind: str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    **details: Any,
+) -> Event:
+    """A history entry; details keep only values that say something."""
+    kept = {k: _plain(v) for k, v in details.items() if v is not None and v != ""}
+    return Event(
+        at=now, number=number, kind=kind, from_state=from_state, to_state=to_state, details=kept
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

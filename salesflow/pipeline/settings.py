@@ -1,0 +1,121 @@
+"""The seller's settings kept in the data file: details for documents, currency, defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from salesflow.errors import InvalidValue
+from salesflow.pipeline.money import D
+from salesflow.pipeline.records import check_email, clean, parse_rate
+
+
+def _text(value: str, key: str) -> str | None:
+    return clean(value)
+
+
+def _currency(value: str, key: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise InvalidValue(f"currency {value!r} is not a three-letter ISO code (EUR, USD, ...)")
+    return code
+
+
+def _days(value: str, key: str) -> int:
+    try:
+        days = int(value.strip())
+    except ValueError:
+        raise InvalidValue(f"{key} {value!r} is not a whole number of days") from None
+    if not 0 <= days <= 365:
+        raise InvalidValue(f"{key} {value!r} is out of range; it must be from 0 to 365 days")
+    return days
+
+
+def _seconds(value: str, key: str) -> str:
+    try:
+        seconds = D(value)
+    except (ValueError, TypeError):
+        raise InvalidValue(f"{key} {value!r} is not a number of seconds") from None
+    if seconds < 0:
+        raise InvalidValue(f"{key} {value!r} must be 0 or more seconds")
+    return str(seconds)
+
+
+def _rate(value: str, key: str) -> str:
+    return str(parse_rate(value, key.replace("_", " ")))
+
+
+def _email(value: str, key: str) -> str | None:
+    return check_email(value, "seller")
+
+
+def _history(value: str, key: str) -> int:
+    try:
+        count = int(value.strip())
+    except ValueError:
+        raise InvalidValue(f"{key} {value!r} is not a whole number") from None
+    if not 0 <= count <= 1000:
+        raise InvalidValue(f"{key} {value!r} is out of range; it must be from 0 to 1000")
+    return count
+
+
+KEYS: dict[str, Callable[[str, str], Any]] = {
+    "company": _text,
+    "address": _text,
+    "email": _email,
+    "phone": _text,
+    "vat_number": _text,
+    "iban": _text,
+    "currency": _currency,
+    "tax_rate": _rate,
+    "payment_terms": _days,
+    "lock_timeout": _seconds,
+    "history_keep": _history,
+}
+
+DEFAULTS: dict[str, Any] = {
+    "currency": "EUR",
+    "tax_rate": "0",
+    "payment_terms": 30,
+    "lock_timeout": "10",
+    "history_keep": 20,
+}
+
+
+def config_value(key: str, value: str) -> Any:
+    """The stored form of a setting typed by the user; InvalidValue for an unknown key or value."""
+    name = key.strip().lower().replace("-", "_")
+    if name not in KEYS:
+        raise InvalidValue(f"setting {key!r} is unknown; known settings: {', '.join(KEYS)}")
+    return KEYS[name](value, name)
+
+
+def config_values(values: Mapping[str, str | None]) -> dict[str, Any]:
+    """Several settings at once (None means not given)."""
+    return {
+        key.replace("-", "_"): config_value(key, v) for key, v in values.items() if v is not None
+    }
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings with their defaults filled in."""
+
+    values: Mapping[str, Any]
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key, DEFAULTS.get(key))
+
+    @property
+    def currency(self) -> str:
+        return str(self.get("currency"))
+
+    @property
+    def tax_rate(self) -> Decimal:
+        return D(str(self.get("tax_rate")))
+
+    @property
+    def payment_terms(self) -> int:
+        return int(self.get("payment_terms"))
