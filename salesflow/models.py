@@ -1,8 +1,8 @@
 """Records of the sales lifecycle as pydantic models.
 
-Money is `Decimal` (stored as a string with two decimals). Derived figures (totals, weighted revenue,
-balance) are computed fields: they appear in `--json` output but are never stored, so the file cannot
-disagree with itself.
+Money is `Decimal` (stored as a string with two decimals). Derived figures (totals, weighted
+revenue, balance) are computed fields: they appear in `--json` output but are never stored, so the
+file cannot disagree with itself.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import ValidationError
 from tinydb import TinyDB
-from tinydb.table import Document
 from tinydb.storages import Storage
+from tinydb.table import Document
 
 from salesflow.errors import LockTimeout, NotFound, StoreError
 from salesflow.models import RECORD_TYPES, Event, Record
@@ -65,7 +65,7 @@ def _temp_prefix(path: Path) -> str:
 
 
 def _pause_for_tests() -> None:
-    """Crash tests widen the window between temp write and replace with $SALESFLOW_TEST_PAUSE_WRITE."""
+    """Crash tests widen the temp-write-to-replace window with $SALESFLOW_TEST_PAUSE_WRITE."""
     pause = os.environ.get("SALESFLOW_TEST_PAUSE_WRITE")
     if pause:
         import time
@@ -208,7 +208,7 @@ class Session:
         return found
 
     def all(self, model: type[R], where: Callable[[dict[str, Any]], bool] | None = None) -> list[R]:
-        """Every record of a type (pending changes included), optionally pre-filtered on raw docs."""
+        """Every record of a type (pending changes included), optionally filtered on raw docs."""
         table = model.table
         pending = self._pending.get(table, {})
         removed = self._removed.get(table, set())
@@ -255,7 +255,7 @@ class Session:
         self._new.setdefault(Event.table, []).extend(e.stored() for e in events)
 
     def events(self, numbers: set[str] | None = None) -> list[Event]:
-        """Events in the order they happened (file order breaks ties), optionally for some numbers."""
+        """Events in recorded order, optionally only those of some numbers."""
         wanted = {n.upper() for n in numbers} if numbers is not None else None
         docs = list(self.raw(Event.table).values()) + self._new.get(Event.table, [])
         return [

@@ -1,4 +1,7 @@
-"""The salesflow command line: a thin shell around the pipeline (parse, open, call, save, render)."""
+"""The salesflow command line: a thin shell around the pipeline.
+
+Each command parses, opens the store, calls the pipeline, saves and renders.
+"""
 
 from __future__ import annotations
 

@@ -108,7 +108,7 @@ def config_get(
 
     Example: salesflow config get payment_terms
     """
-    from salesflow.pipeline.settings import DEFAULTS, KEYS, config_value
+    from salesflow.pipeline.settings import KEYS, config_value
 
     with common.reading() as session:
         settings = common.settings(session)
@@ -127,16 +127,16 @@ def config_get(
         common.print_json(values)
     else:
         common.print_fields(
-            [
-                (
-                    name,
-                    ""
-                    if v is None
-                    else f"{v}{' (default)' if name not in settings.values and name in DEFAULTS else ''}",
-                )
-                for name, v in values.items()
-            ]
+            [(name, _setting_text(name, v, settings.values)) for name, v in values.items()]
         )
+
+
+def _setting_text(name: str, value: Any, stored: Any) -> str:
+    from salesflow.pipeline.settings import DEFAULTS
+
+    if value is None:
+        return ""
+    return f"{value} (default)" if name not in stored and name in DEFAULTS else str(value)
 
 
 @config_app.command("set")

@@ -397,7 +397,6 @@ def reopen(number: Number, json: Json = False) -> None:
     Example: salesflow opp reopen OPP-0002
     """
     from salesflow.models import Opportunity, Order
-
     from salesflow.pipeline.opportunities import reopen_opportunity
 
     with common.writing() as session:

@@ -140,10 +140,11 @@ def qualify_lead(
 ) -> Qualified:
     """Qualify an open lead, as Dynamics does.
 
-    Reuses the account with the same company name (ignoring case and surrounding space) and the
-    contact with the same email (ignoring case), or creates them; creates the opportunity (name from
-    the option, else the topic, else "<company> opportunity"; estimated revenue from the option, else
-    the lead's estimated value) and links the lead to all three. Raises Refused unless the lead is open.
+    Reuses the account with the same company name (ignoring case and surrounding space) and
+    the contact with the same email (ignoring case), or creates them; creates the opportunity
+    (name from the option, else the topic, else "<company> opportunity"; estimated revenue from
+    the option, else the lead's estimated value) and links the lead to all three.
+    Raises Refused unless the lead is open.
     """
     options = options or QualifyOptions()
     guard("lead", lead.number, lead.status, "qualify", lead.status_reason)

@@ -14,7 +14,7 @@ HUNDRED = Decimal(100)
 
 def D(value: Decimal | int | str) -> Decimal:
     """An exact Decimal from an int, a str or a Decimal; floats are refused (they are not exact)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"money must not be built from {type(value).__name__} {value!r}")
     if isinstance(value, Decimal):
         return value

@@ -32,7 +32,7 @@ def add_product(
     today: date,
     now: datetime,
 ) -> tuple[Product, Event]:
-    """A new catalog product; the SKU must be new (ignoring case). `existing` is keyed upper-case."""
+    """A new catalog product; the SKU must be new, ignoring case (`existing` is keyed upper)."""
     key = _sku(sku)
     if key.upper() in existing:
         raise InvalidValue(f"product {key} already exists; use `salesflow product edit {key}`")

@@ -9,7 +9,7 @@ from typing import Any
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Event
-from salesflow.pipeline.money import D, HUNDRED
+from salesflow.pipeline.money import HUNDRED, D
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 

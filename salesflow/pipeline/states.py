@@ -9,7 +9,7 @@ from salesflow.errors import Refused
 
 @dataclass(frozen=True)
 class Transition:
-    """An action allowed from some statuses; `target` is the status it leads to (None: unchanged)."""
+    """An action allowed from some statuses; `target` is the status it leads to (None: same)."""
 
     allowed: tuple[str, ...]
     target: str | None
