@@ -113,6 +113,7 @@ class Account(Record):
     city: str | None = None
     country: str | None = None
     primary_contact: str | None = None
+    source: str | None = None
     created_on: date
 
 
@@ -128,6 +129,7 @@ class Contact(Record):
     mobile: str | None = None
     job_title: str | None = None
     account: str | None = None
+    source: str | None = None
     created_on: date
 
     @computed_field  # type: ignore[prop-decorator]
@@ -323,6 +325,7 @@ class Order(WithLines):
     currency: str = "EUR"
     status: OrderStatus = OrderStatus.ACTIVE
     discount: Money = ZERO
+    discount_percent: Rate | None = None
     created_on: date
     fulfilled_on: date | None = None
     canceled_on: date | None = None
@@ -356,6 +359,7 @@ class Invoice(WithLines):
     currency: str = "EUR"
     status: InvoiceStatus = InvoiceStatus.UNPAID
     discount: Money = ZERO
+    discount_percent: Rate | None = None
     invoice_date: date
     due_date: date
     payment_terms: int

@@ -134,7 +134,17 @@ def _parse(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
     for name, table in data.items():
         if not all(isinstance(doc, dict) for doc in table.values()):
             raise StoreError(f"data file {path}: table {name!r} holds a non-record; {hint}")
-    schema = data.get(META_TABLE, {}).get(str(META_DOC_ID), {}).get("schema", SCHEMA_VERSION)
+        if not all(doc_id.isascii() and doc_id.isdigit() for doc_id in table):
+            raise StoreError(f"data file {path}: table {name!r} has a non-numeric id; {hint}")
+    meta = data.get(META_TABLE, {}).get(str(META_DOC_ID), {})
+    counters, config = meta.get("counters", {}), meta.get("config", {})
+    if not (
+        isinstance(counters, dict)
+        and all(type(value) is int for value in counters.values())
+        and isinstance(config, dict)
+    ):
+        raise StoreError(f"data file {path}: {META_TABLE} counters or config are damaged; {hint}")
+    schema = meta.get("schema", SCHEMA_VERSION)
     if not isinstance(schema, int) or schema > SCHEMA_VERSION:
         raise StoreError(
             f"data file {path} has schema version {schema!r}, newer than this salesflow "
@@ -175,6 +185,19 @@ class Session:
             index = {key_of(doc).upper(): doc_id for doc_id, doc in self.raw(table).items()}
             self._index[table] = index
         return index
+
+    def docs(self, model: type[Record]) -> list[dict[str, Any]]:
+        """The stored documents of a record type, unvalidated (for filtering before `load`)."""
+        self._require_clean(model)
+        return list(self.raw(model.table).values())
+
+    def load(self, model: type[R], doc: dict[str, Any]) -> R:
+        """A stored document as a validated model; a bad record names itself (exit 1)."""
+        return self._load(model, doc)
+
+    def _require_clean(self, model: type[Record]) -> None:
+        if self._pending.get(model.table) or self._removed.get(model.table):
+            raise RuntimeError(f"unsaved changes to {model.table}: use all() instead of docs()")
 
     def _load(self, model: type[R], doc: dict[str, Any]) -> R:
         try:
@@ -233,9 +256,13 @@ class Session:
         return result
 
     def count(self, model: type[Record]) -> int:
-        return len(self.raw(model.table)) + sum(
-            1 for k in self._pending.get(model.table, {}) if k not in self._key_index(model.table)
+        """How many records of a type there are, this session's changes included."""
+        index = self._key_index(model.table)
+        removed = self._removed.get(model.table, set())
+        added = sum(
+            1 for k in self._pending.get(model.table, {}) if k not in index or index[k] in removed
         )
+        return len(self.raw(model.table)) - len(removed) + added
 
     def put(self, *records: Record) -> None:
         """Insert or replace records (by business key); written at commit."""
@@ -367,9 +394,10 @@ def _replace_with(updates: dict[str, dict[str, Any]]) -> Callable[[dict[str, Any
 
 
 def _doc_identity(doc: dict[str, Any]) -> str:
+    """A document's business key, upper-cased like the key index (`put` accepts any case)."""
     if "revision" in doc:
-        return f"{doc['number']}#{doc['revision']}"
-    return str(doc.get("number") or doc.get("sku"))
+        return f"{doc['number']}#{doc['revision']}".upper()
+    return str(doc.get("number") or doc.get("sku")).upper()
 
 
 def _raw_key_function(model: type[Record]) -> Callable[[dict[str, Any]], str]:

@@ -61,25 +61,51 @@ def _json_with_links(record: Any, linked: dict[str, list[Any]]) -> dict[str, Any
 
 
 @account_app.command("list")
-def account_list(json: Json = False) -> None:
-    """List accounts.
+def account_list(
+    status: common.StatusOpt = None,
+    source: common.SourceOpt = None,
+    account: common.AccountOpt = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
+    search: common.SearchOpt = None,
+    sort: common.SortOpt = None,
+    limit: common.LimitOpt = None,
+    json: common.JsonOpt = False,
+    jsonl: common.JsonlOpt = False,
+    csv: common.CsvOpt = False,
+) -> None:
+    """List accounts; --source is the source of the lead each came from.
 
-    Example: salesflow account list --json | jq -r '.[].name'
+    Example: salesflow account list --search fjord --json | jq -r '.[].name'
     """
     from salesflow.models import Account
 
-    with common.reading() as session:
-        accounts = session.all(Account)
-    if json:
-        common.print_json([common.dump(a) for a in accounts])
-        return
-    if not accounts:
-        common.say("No accounts.")
-        return
-    common.print_table(
-        ["Number", "Name", "Primary contact", "City", "Country", "Created"],
-        [[a.number, a.name, a.primary_contact, a.city, a.country, a.created_on] for a in accounts],
+    accounts = _listed(Account, "ACCOUNTS", locals())
+    common.emit_list(
+        accounts,
+        common.output_format(json, jsonl, csv),
+        empty="No accounts.",
+        columns=["Number", "Name", "Primary contact", "City", "Country", "Created"],
+        row=lambda a: [a.number, a.name, a.primary_contact, a.city, a.country, a.created_on],
     )
+
+
+def _listed(model: Any, spec_name: str, options: dict[str, Any]) -> list[Any]:
+    """Records of `model` filtered, sorted and limited by a list command's options."""
+    from salesflow.pipeline import listing
+
+    spec = getattr(listing, spec_name)
+    query = listing.list_query(
+        spec,
+        **{
+            k: options[k]
+            for k in ("status", "source", "account", "since", "until", "search", "sort", "limit")
+        },
+    )
+    with common.reading() as session:
+        docs = listing.select(session.docs(model), query, spec)
+        docs = listing.arrange(docs, query, listing.doc_value)
+        return [session.load(model, d) for d in docs]
 
 
 @account_app.command("show")
@@ -121,24 +147,32 @@ def account_show(
 
 
 @contact_app.command("list")
-def contact_list(json: Json = False) -> None:
+def contact_list(
+    status: common.StatusOpt = None,
+    source: common.SourceOpt = None,
+    account: common.AccountOpt = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
+    search: common.SearchOpt = None,
+    sort: common.SortOpt = None,
+    limit: common.LimitOpt = None,
+    json: common.JsonOpt = False,
+    jsonl: common.JsonlOpt = False,
+    csv: common.CsvOpt = False,
+) -> None:
     """List contacts.
 
-    Example: salesflow contact list --json | jq -r '.[].email'
+    Example: salesflow contact list --account ACC-0001 --json | jq -r '.[].email'
     """
     from salesflow.models import Contact
 
-    with common.reading() as session:
-        contacts = session.all(Contact)
-    if json:
-        common.print_json([common.dump(c) for c in contacts])
-        return
-    if not contacts:
-        common.say("No contacts.")
-        return
-    common.print_table(
-        ["Number", "Name", "Email", "Phone", "Job title", "Account"],
-        [[c.number, c.name, c.email, c.phone, c.job_title, c.account] for c in contacts],
+    contacts = _listed(Contact, "CONTACTS", locals())
+    common.emit_list(
+        contacts,
+        common.output_format(json, jsonl, csv),
+        empty="No contacts.",
+        columns=["Number", "Name", "Email", "Phone", "Job title", "Account"],
+        row=lambda c: [c.number, c.name, c.email, c.phone, c.job_title, c.account],
     )
 
 

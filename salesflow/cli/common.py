@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -239,3 +239,73 @@ def print_fields(pairs: Sequence[tuple[str, Any]]) -> None:
 def print_created(number: str) -> None:
     """A created record's number on stdout's first line, so `id=$(salesflow ...)` works."""
     sys.stdout.write(number + "\n")
+
+
+# --- list commands ----------------------------------------------------------------------------
+
+StatusOpt = Annotated[str | None, typer.Option("--status", help="Only records in this status.")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Only records from this source.")]
+AccountOpt = Annotated[str | None, typer.Option("--account", help="Only this account (ACC-0001).")]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Created on or after this date (YYYY-MM-DD).")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Created on or before this date (YYYY-MM-DD).")
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option("--search", help="Text in name, company or email (any case, any accents)."),
+]
+SortOpt = Annotated[
+    str | None, typer.Option("--sort", help="Sort by a field; -field sorts descending.")
+]
+LimitOpt = Annotated[int | None, typer.Option("--limit", help="Show at most N records.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON array.")]
+JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+
+
+def output_format(json: bool, jsonl: bool, csv: bool) -> str:
+    chosen = [name for name, on in (("json", json), ("jsonl", jsonl), ("csv", csv)) if on]
+    if len(chosen) > 1:
+        raise UsageError(f"choose one output format, not {' and '.join('--' + c for c in chosen)}")
+    return chosen[0] if chosen else "table"
+
+
+def emit_list(
+    records: Sequence[Any],
+    fmt: str,
+    *,
+    empty: str,
+    columns: Sequence[str],
+    row: Callable[[Any], Sequence[Any]],
+    numeric: Sequence[str] = (),
+) -> None:
+    """A list in the chosen format; an empty list says so on stderr (JSON still prints `[]`)."""
+    if fmt == "json":
+        print_json([dump(r) for r in records])
+    elif fmt == "jsonl":
+        print_jsonl([dump(r) for r in records])
+    elif fmt == "csv":
+        write_csv(*_csv_of([dump(r) for r in records]))
+    elif records:
+        print_table(columns, [row(r) for r in records], numeric=numeric)
+    if not records:
+        say(empty)
+
+
+def _csv_of(docs: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    from salesflow.pipeline.listing import csv_rows
+
+    return csv_rows(docs)
+
+
+def write_csv(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """CSV on stdout; cells that a spreadsheet would run as a formula are neutralised."""
+    import csv
+
+    from salesflow.pipeline.listing import neutralise
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([[neutralise(cell) for cell in row] for row in rows])

@@ -170,57 +170,58 @@ def edit(
 
 @app.command("list")
 def list_(
-    status: Annotated[
-        str | None, typer.Option("--status", help="open, qualified or disqualified.")
-    ] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
-    json: Json = False,
+    status: common.StatusOpt = None,
+    source: common.SourceOpt = None,
+    account: common.AccountOpt = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
+    search: common.SearchOpt = None,
+    sort: common.SortOpt = None,
+    limit: common.LimitOpt = None,
+    json: common.JsonOpt = False,
+    jsonl: common.JsonlOpt = False,
+    csv: common.CsvOpt = False,
 ) -> None:
-    """List leads, oldest first.
+    """List leads (oldest first); --status is open, qualified or disqualified.
 
-    Example: salesflow lead list --status open --json | jq -r '.[].number'
+    Example: salesflow lead list --status open --search müller --sort -estimated_value --limit 20
     """
     from salesflow.models import Lead
+    from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
 
+    fmt = common.output_format(json, jsonl, csv)
+    query = listing.list_query(
+        listing.LEADS,
+        status=status,
+        source=source,
+        account=account,
+        since=since,
+        until=until,
+        search=search,
+        sort=sort,
+        limit=limit,
+    )
     with common.reading() as session:
-        leads = session.all(Lead, _lead_filter(status, source))
-    if json:
-        common.print_json([common.dump(lead) for lead in leads])
-        return
-    if not leads:
-        common.say("No leads.")
-        return
-    common.print_table(
-        ["Number", "Name", "Company", "Email", "Status", "Source", "Value"],
-        [
-            [
-                lead.number,
-                lead.name,
-                lead.company,
-                lead.email,
-                lead.status,
-                lead.source,
-                format_money(lead.estimated_value) if lead.estimated_value is not None else "",
-            ]
-            for lead in leads
+        docs = listing.select(session.docs(Lead), query, listing.LEADS)
+        docs = listing.arrange(docs, query, listing.doc_value)
+        leads = [session.load(Lead, doc) for doc in docs]
+    common.emit_list(
+        leads,
+        fmt,
+        empty="No leads.",
+        columns=["Number", "Name", "Company", "Email", "Status", "Source", "Value"],
+        row=lambda lead: [
+            lead.number,
+            lead.name,
+            lead.company,
+            lead.email,
+            lead.status,
+            lead.source,
+            format_money(lead.estimated_value) if lead.estimated_value is not None else "",
         ],
         numeric=["Value"],
     )
-
-
-def _lead_filter(status: str | None, source: str | None) -> Any:
-    from salesflow.pipeline.records import choice
-
-    wanted = choice(status, ("open", "qualified", "disqualified"), "status") if status else None
-    source_key = source.strip().casefold() if source else None
-
-    def keep(doc: dict[str, Any]) -> bool:
-        if wanted and doc.get("status") != wanted:
-            return False
-        return not (source_key and str(doc.get("source") or "").casefold() != source_key)
-
-    return keep if (wanted or source_key) else None
 
 
 @app.command("show")

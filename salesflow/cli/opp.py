@@ -154,39 +154,63 @@ def edit(
 
 @app.command("list")
 def list_(
-    status: Annotated[str | None, typer.Option("--status", help="open, won or lost.")] = None,
+    status: common.StatusOpt = None,
     stage: Annotated[
         str | None, typer.Option("--stage", help="qualify, develop, propose or close.")
     ] = None,
-    json: Json = False,
+    source: common.SourceOpt = None,
+    account: common.AccountOpt = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
+    search: common.SearchOpt = None,
+    sort: common.SortOpt = None,
+    limit: common.LimitOpt = None,
+    json: common.JsonOpt = False,
+    jsonl: common.JsonlOpt = False,
+    csv: common.CsvOpt = False,
 ) -> None:
-    """List opportunities.
+    """List opportunities; --status is open, won or lost; --search also matches the account name.
 
-    Example: salesflow opp list --status open --stage propose
+    Example: salesflow opp list --status open --stage propose --sort -weighted_revenue
     """
-    from salesflow.models import Opportunity
+    from salesflow.models import Account, Opportunity
+    from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
     from salesflow.pipeline.opportunities import STAGES
     from salesflow.pipeline.records import choice
 
-    wanted_status = choice(status, ("open", "won", "lost"), "status") if status else None
+    fmt = common.output_format(json, jsonl, csv)
+    spec = listing.OPPORTUNITIES
+    query = listing.list_query(
+        spec,
+        status=status,
+        source=source,
+        account=account,
+        since=since,
+        until=until,
+        search=search,
+        sort=sort,
+        limit=limit,
+    )
     wanted_stage = choice(stage, STAGES, "stage") if stage else None
-
-    def keep(doc: dict[str, Any]) -> bool:
-        return (wanted_status is None or doc.get("status", "open") == wanted_status) and (
-            wanted_stage is None or doc.get("stage", "qualify") == wanted_stage
-        )
-
     with common.reading() as session:
-        opportunities = session.all(Opportunity, keep)
-    if json:
-        common.print_json([common.dump(o) for o in opportunities])
-        return
-    if not opportunities:
-        common.say("No opportunities.")
-        return
-    common.print_table(
-        [
+        names = {d["number"]: d.get("name", "") for d in session.docs(Account)}
+        docs = listing.select(
+            session.docs(Opportunity),
+            query,
+            spec,
+            extra_text=lambda d: names.get(d.get("account") or "", ""),
+        )
+        if wanted_stage:
+            docs = [d for d in docs if d.get("stage", "qualify") == wanted_stage]
+        opportunities = listing.arrange(
+            [session.load(Opportunity, d) for d in docs], query, listing.model_value
+        )
+    common.emit_list(
+        opportunities,
+        fmt,
+        empty="No opportunities.",
+        columns=[
             "Number",
             "Name",
             "Account",
@@ -197,19 +221,16 @@ def list_(
             "Weighted",
             "Close date",
         ],
-        [
-            [
-                o.number,
-                o.name,
-                o.account,
-                o.status,
-                o.stage,
-                f"{o.probability}%",
-                format_money(o.estimated_revenue),
-                format_money(o.weighted_revenue),
-                o.close_date,
-            ]
-            for o in opportunities
+        row=lambda o: [
+            o.number,
+            o.name,
+            o.account,
+            o.status,
+            o.stage,
+            f"{o.probability}%",
+            format_money(o.estimated_revenue),
+            format_money(o.weighted_revenue),
+            o.close_date,
         ],
         numeric=["Prob.", "Estimated", "Weighted"],
     )

@@ -116,28 +116,34 @@ def edit(
 
 
 @app.command("list")
-def list_(json: Json = False) -> None:
+def list_(
+    status: common.StatusOpt = None,
+    source: common.SourceOpt = None,
+    account: common.AccountOpt = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
+    search: common.SearchOpt = None,
+    sort: common.SortOpt = None,
+    limit: common.LimitOpt = None,
+    json: common.JsonOpt = False,
+    jsonl: common.JsonlOpt = False,
+    csv: common.CsvOpt = False,
+) -> None:
     """List the catalog.
 
-    Example: salesflow product list --json | jq -r '.[].sku'
+    Example: salesflow product list --search consult --sort -price --json | jq -r '.[].sku'
     """
+    from salesflow.cli.account import _listed
     from salesflow.models import Product
     from salesflow.pipeline.money import format_money
 
-    with common.reading() as session:
-        products = session.all(Product)
-    if json:
-        common.print_json([common.dump(p) for p in products])
-        return
-    if not products:
-        common.say("No products.")
-        return
-    common.print_table(
-        ["SKU", "Name", "Price", "Tax %", "Unit"],
-        [
-            [p.sku, p.name, format_money(p.price), f"{p.tax_rate.normalize():f}", p.unit]
-            for p in products
-        ],
+    products = _listed(Product, "PRODUCTS", locals())
+    common.emit_list(
+        products,
+        common.output_format(json, jsonl, csv),
+        empty="No products.",
+        columns=["SKU", "Name", "Price", "Tax %", "Unit"],
+        row=lambda p: [p.sku, p.name, format_money(p.price), f"{p.tax_rate.normalize():f}", p.unit],
         numeric=["Price", "Tax %"],
     )
 

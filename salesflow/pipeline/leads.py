@@ -163,6 +163,7 @@ def qualify_lead(
             website=lead.website,
             city=lead.city,
             country=lead.country,
+            source=lead.source,
             created_on=today,
         )
         created.add(account.number)
@@ -181,6 +182,7 @@ def qualify_lead(
             mobile=lead.mobile,
             job_title=lead.job_title,
             account=account.number if account else None,
+            source=lead.source,
             created_on=today,
         )
         created.add(contact.number)
