@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -153,6 +154,30 @@ def _parse(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
     return data
 
 
+class _LazyRecords(Mapping[str, R]):
+    def __init__(self, numbers: dict[str, str], load: Callable[[str], R]) -> None:
+        self._numbers = numbers
+        self._load = load
+
+    def __getitem__(self, key: str) -> R:
+        return self._load(self._numbers[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+
+@dataclass(frozen=True)
+class Savepoint:
+    pending: dict[str, dict[str, Record]]
+    new: dict[str, int]
+    removed: dict[str, set[str]]
+    meta: dict[str, Any]
+    meta_dirty: bool
+
+
 class Session:
     """One command's view of the data file: models in, models out, keyed by business number."""
 
@@ -255,6 +280,19 @@ class Session:
                 result.append(record)  # type: ignore[arg-type]
         return result
 
+    def index_by(self, model: type[R], field: str, key: Callable[[Any], str]) -> Mapping[str, R]:
+        """Records by `key(field value)`, validated only when looked up (first one wins)."""
+        key_of = _raw_key_function(model)
+        numbers: dict[str, str] = {}
+        removed = self._removed.get(model.table, set())
+        for doc_id, doc in self.raw(model.table).items():
+            if doc_id not in removed and (k := key(doc.get(field))):
+                numbers.setdefault(k, key_of(doc))
+        for record in self._pending.get(model.table, {}).values():
+            if k := key(getattr(record, field, None)):
+                numbers.setdefault(k, record.key)
+        return _LazyRecords(numbers, lambda number: self.get(model, number))
+
     def count(self, model: type[Record]) -> int:
         """How many records of a type there are, this session's changes included."""
         index = self._key_index(model.table)
@@ -330,6 +368,24 @@ class Session:
     def _require_writable(self) -> None:
         if not self.writable:
             raise RuntimeError("this command opened the data file read-only")
+
+    def savepoint(self) -> Savepoint:
+        """A mark to roll this session's unsaved changes back to (batch commands, --keep-going)."""
+        return Savepoint(
+            pending={table: dict(records) for table, records in self._pending.items()},
+            new={table: len(docs) for table, docs in self._new.items()},
+            removed={table: set(ids) for table, ids in self._removed.items()},
+            meta=orjson.loads(orjson.dumps(self.meta())),
+            meta_dirty=self._meta_dirty,
+        )
+
+    def rollback(self, mark: Savepoint) -> None:
+        """Forget every change made since `mark`, numbers handed out included."""
+        self._pending = {table: dict(records) for table, records in mark.pending.items()}
+        self._new = {table: docs[: mark.new.get(table, 0)] for table, docs in self._new.items()}
+        self._removed = {table: set(ids) for table, ids in mark.removed.items()}
+        self._meta = orjson.loads(orjson.dumps(mark.meta))
+        self._meta_dirty = mark.meta_dirty
 
     @property
     def changed(self) -> bool:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli import common
+from salesflow.cli import batch, common
 from salesflow.cli.common import AppTyper
 
 app = AppTyper(help="Leads: people and companies that might buy.")
@@ -242,7 +242,7 @@ def show(number: Number, json: Json = False) -> None:
 
 @app.command("qualify")
 def qualify(
-    number: Number,
+    numbers: batch.NumbersArg,
     opportunity_name: Annotated[
         str | None, typer.Option("--opportunity-name", help="Name of the new opportunity.")
     ] = None,
@@ -258,17 +258,25 @@ def qualify(
     contact: Annotated[
         str | None, typer.Option("--contact", help="Use this existing contact.")
     ] = None,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
     json: Json = False,
 ) -> None:
-    """Qualify an open lead: account, contact and opportunity. Prints the opportunity number.
+    """Qualify open leads into account, contact and opportunity; prints each opportunity number.
+
+    Several numbers (or - for stdin) are qualified in one write, all or nothing unless
+    --keep-going; more than 20 on a terminal ask first unless --yes.
 
     Example: salesflow lead qualify L-0001 --estimated-revenue 15000 --close-date 2026-12-31
     """
-    from salesflow.models import Account, Contact, Lead
-    from salesflow.pipeline.leads import QualifyOptions, qualify_lead
+    from collections import ChainMap
 
+    from salesflow.models import Account, Contact, Lead
+    from salesflow.pipeline.leads import QualifyOptions, match_key, qualify_lead
+
+    wanted = batch.read_numbers(numbers)
+    batch.confirm(len(wanted), "Qualify", yes)
     with common.writing() as session:
-        lead = session.get(Lead, number)
         options = QualifyOptions(
             opportunity_name=opportunity_name,
             estimated_revenue=estimated_revenue,
@@ -277,51 +285,71 @@ def qualify(
             contact=session.get(Contact, contact) if contact else None,
             currency=common.settings(session).currency,
         )
-        result = qualify_lead(
-            lead,
-            accounts=session.all(Account) if lead.company and not account else (),
-            contacts=session.all(Contact) if lead.email and not contact else (),
-            numbers=common.numbers(session),
-            today=common.today(),
-            now=common.now(),
-            options=options,
+        new_accounts: dict[str, Account] = {}
+        new_contacts: dict[str, Contact] = {}
+        accounts = ChainMap(new_accounts, session.index_by(Account, "name", match_key))
+        contacts = ChainMap(new_contacts, session.index_by(Contact, "email", match_key))
+        allocate = common.numbers(session)
+        today, now = common.today(), common.now()
+
+        def qualify_one(number: str) -> Any:
+            result = qualify_lead(
+                session.get(Lead, number),
+                accounts=accounts,
+                contacts=contacts,
+                numbers=allocate,
+                today=today,
+                now=now,
+                options=options,
+            )
+            session.put(result.lead, result.opportunity)
+            if result.account is not None:
+                session.put(result.account)
+                new_accounts[match_key(result.account.name)] = result.account
+            if result.contact is not None:
+                session.put(result.contact)
+                if result.contact.email:
+                    new_contacts.setdefault(match_key(result.contact.email), result.contact)
+            session.add_events(result.events)
+            return result
+
+        outcome = batch.apply_each(
+            session, wanted, qualify_one, keep_going=keep_going, noun="leads"
         )
-        session.put(result.lead, result.opportunity)
-        for record in (result.account, result.contact):
-            if record is not None:
-                session.put(record)
-        session.add_events(result.events)
     if json:
-        common.print_json(
-            {
-                "lead": common.dump(result.lead),
-                "account": common.dump(result.account) if result.account else None,
-                "contact": common.dump(result.contact) if result.contact else None,
-                "opportunity": common.dump(result.opportunity),
-            }
+        batch.print_results(
+            [_qualified_json(r) for r in outcome.results], True, len(wanted) == 1, str
         )
     else:
-        common.print_created(result.opportunity.number)
-        reused = [
-            r.number
-            for r in (result.account, result.contact)
-            if r is not None and r.number not in result.created
-        ]
-        made = [
-            r.number
-            for r in (result.account, result.contact)
-            if r is not None and r.number in result.created
-        ]
-        common.say(
-            f"Qualified {result.lead.number} into {result.opportunity.number}"
-            + (f"; created {', '.join(made)}" if made else "")
-            + (f"; reused {', '.join(reused)}" if reused else "")
-        )
+        batch.print_results(outcome.results, False, False, lambda r: r.opportunity.number)
+        for result in outcome.results:
+            common.say(_qualified_message(result))
+    outcome.finish()
+
+
+def _qualified_json(result: Any) -> dict[str, Any]:
+    return {
+        "lead": common.dump(result.lead),
+        "account": common.dump(result.account) if result.account else None,
+        "contact": common.dump(result.contact) if result.contact else None,
+        "opportunity": common.dump(result.opportunity),
+    }
+
+
+def _qualified_message(result: Any) -> str:
+    customers = [r for r in (result.account, result.contact) if r is not None]
+    made = [r.number for r in customers if r.number in result.created]
+    reused = [r.number for r in customers if r.number not in result.created]
+    return (
+        f"Qualified {result.lead.number} into {result.opportunity.number}"
+        + (f"; created {', '.join(made)}" if made else "")
+        + (f"; reused {', '.join(reused)}" if reused else "")
+    )
 
 
 @app.command("disqualify")
 def disqualify(
-    number: Number,
+    numbers: batch.NumbersArg,
     reason: Annotated[
         str,
         typer.Option(
@@ -330,20 +358,34 @@ def disqualify(
             show_default=False,
         ),
     ],
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
     json: Json = False,
 ) -> None:
-    """Disqualify an open lead with a reason.
+    """Disqualify open leads with a reason (several numbers, or - for stdin).
 
-    Example: salesflow lead disqualify L-0002 --reason no-longer-interested
+    Example: salesflow lead list --source "Beurs 2026" --status open --jsonl | jq -r .number
+    | salesflow lead disqualify - --reason no-longer-interested
     """
     from salesflow.models import Lead
     from salesflow.pipeline.leads import disqualify_lead
 
+    wanted = batch.read_numbers(numbers)
+    batch.confirm(len(wanted), "Disqualify", yes)
     with common.writing() as session:
-        lead, changed = disqualify_lead(session.get(Lead, number), reason, now=common.now())
-        session.put(lead)
-        session.add_events([changed])
-    _report_status(lead, json)
+        now = common.now()
+
+        def disqualify_one(number: str) -> Any:
+            lead, changed = disqualify_lead(session.get(Lead, number), reason, now=now)
+            session.put(lead)
+            session.add_events([changed])
+            return lead
+
+        outcome = batch.apply_each(
+            session, wanted, disqualify_one, keep_going=keep_going, noun="leads"
+        )
+    _report_status(outcome.results, json, len(wanted) == 1)
+    outcome.finish()
 
 
 @app.command("reactivate")
@@ -359,12 +401,11 @@ def reactivate(number: Number, json: Json = False) -> None:
         lead, changed = reactivate_lead(session.get(Lead, number), now=common.now())
         session.put(lead)
         session.add_events([changed])
-    _report_status(lead, json)
+    _report_status([lead], json, True)
 
 
-def _report_status(lead: Any, json: bool) -> None:
-    if json:
-        common.print_json(common.dump(lead))
-    else:
-        common.print_created(lead.number)
-        common.say(f"Lead {lead.number} is {lead.status} ({lead.status_reason})")
+def _report_status(leads: list[Any], json: bool, single: bool) -> None:
+    batch.print_results(leads, json, single, lambda lead: lead.number)
+    if not json:
+        for lead in leads:
+            common.say(f"Lead {lead.number} is {lead.status} ({lead.status_reason})")

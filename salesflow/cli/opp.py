@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli import common, render
+from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
 
 app = AppTyper(help="Opportunities: deals in progress, with products and revenue.")
@@ -251,24 +251,42 @@ def show(number: Number, json: Json = False) -> None:
 
 @app.command("stage")
 def stage(
-    number: Number,
+    numbers: Annotated[
+        list[str],
+        typer.Argument(
+            help="Opportunity numbers (or - for stdin), then the stage.", show_default=False
+        ),
+    ],
     stage: Annotated[str, typer.Argument(help="qualify, develop, propose or close.")],
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
     json: Json = False,
 ) -> None:
-    """Move an open opportunity to another stage.
+    """Move open opportunities to another stage.
 
-    Example: salesflow opp stage OPP-0001 develop
+    Example: salesflow opp stage OPP-0001 OPP-0002 develop
     """
     from salesflow.models import Opportunity
     from salesflow.pipeline.opportunities import set_stage
 
+    wanted = batch.read_numbers(numbers)
+    batch.confirm(len(wanted), "Move", yes)
     with common.writing() as session:
-        opportunity, moved = set_stage(session.get(Opportunity, number), stage, now=common.now())
-        _save(session, opportunity, moved)
-    if json:
-        show_opportunity(opportunity, json)
-    else:
-        common.say(f"Opportunity {opportunity.number} is in stage {opportunity.stage}")
+        now = common.now()
+
+        def move(number: str) -> Any:
+            opportunity, moved = set_stage(session.get(Opportunity, number), stage, now=now)
+            _save(session, opportunity, moved)
+            return opportunity
+
+        outcome = batch.apply_each(
+            session, wanted, move, keep_going=keep_going, noun="opportunities"
+        )
+    batch.print_results(outcome.results, json, len(wanted) == 1, lambda o: o.number)
+    if not json:
+        for opportunity in outcome.results:
+            common.say(f"Opportunity {opportunity.number} is in stage {opportunity.stage}")
+    outcome.finish()
 
 
 @app.command("add-product")
@@ -380,35 +398,48 @@ def win(
 
 @app.command("lose")
 def lose(
-    number: Number,
+    numbers: batch.NumbersArg,
     reason: Annotated[
         str, typer.Option("--reason", help="canceled or out-sold.", show_default=False)
     ],
     competitor: Annotated[str | None, typer.Option("--competitor", help="Who won instead.")] = None,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
     json: Json = False,
 ) -> None:
-    """Close an open opportunity as lost.
+    """Close open opportunities as lost (several numbers, or - for stdin).
 
     Example: salesflow opp lose OPP-0002 --reason out-sold --competitor "Initech"
     """
     from salesflow.models import Opportunity
     from salesflow.pipeline.opportunities import lose_opportunity
 
+    wanted = batch.read_numbers(numbers)
+    batch.confirm(len(wanted), "Lose", yes)
     with common.writing() as session:
-        current = session.get(Opportunity, number)
-        opportunity, lost = lose_opportunity(
-            current,
-            reason,
-            competitor=competitor,
-            quotes=_quotes_of(session, current.number),
-            today=common.today(),
-            now=common.now(),
+        today, now = common.today(), common.now()
+
+        def lose_one(number: str) -> Any:
+            current = session.get(Opportunity, number)
+            opportunity, lost = lose_opportunity(
+                current,
+                reason,
+                competitor=competitor,
+                quotes=_quotes_of(session, current.number),
+                today=today,
+                now=now,
+            )
+            _save(session, opportunity, lost)
+            return opportunity
+
+        outcome = batch.apply_each(
+            session, wanted, lose_one, keep_going=keep_going, noun="opportunities"
         )
-        _save(session, opportunity, lost)
-    if json:
-        show_opportunity(opportunity, json)
-    else:
-        common.say(f"Opportunity {opportunity.number} is lost ({opportunity.status_reason})")
+    batch.print_results(outcome.results, json, len(wanted) == 1, lambda o: o.number)
+    if not json:
+        for opportunity in outcome.results:
+            common.say(f"Opportunity {opportunity.number} is lost ({opportunity.status_reason})")
+    outcome.finish()
 
 
 @app.command("reopen")

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from salesflow.errors import InvalidValue, Refused
 from salesflow.models import (
@@ -38,6 +39,7 @@ TEXT_FIELDS = (
     "notes",
 )
 LEAD_FIELDS = (*TEXT_FIELDS, "estimated_value")
+R = TypeVar("R", Account, Contact)
 DISQUALIFY_REASONS = ("lost", "cannot-contact", "no-longer-interested", "canceled")
 OPEN_REASONS = ("new", "contacted")
 
@@ -120,19 +122,25 @@ class Qualified:
     created: set[str] = field(default_factory=set)
 
 
-def _same_company(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a.strip().casefold() == b.strip().casefold()
+def match_key(text: str | None) -> str:
+    """How company names and emails are matched: surrounding space and case ignored."""
+    return (text or "").strip().casefold()
 
 
-def _same_email(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a.strip().casefold() == b.strip().casefold()
+def _find(candidates: Mapping[str, R] | Iterable[R], wanted: str | None, field: str) -> R | None:
+    """The candidate whose `field` matches `wanted`; a Mapping is keyed by `match_key`."""
+    if not match_key(wanted):
+        return None
+    if isinstance(candidates, Mapping):
+        return candidates.get(match_key(wanted))
+    return next((c for c in candidates if match_key(getattr(c, field)) == match_key(wanted)), None)
 
 
 def qualify_lead(
     lead: Lead,
     *,
-    accounts: Iterable[Account],
-    contacts: Iterable[Contact],
+    accounts: Mapping[str, Account] | Iterable[Account],
+    contacts: Mapping[str, Contact] | Iterable[Contact],
     numbers: Numbers,
     today: date,
     now: datetime,
@@ -144,16 +152,22 @@ def qualify_lead(
     the contact with the same email (ignoring case), or creates them; creates the opportunity
     (name from the option, else the topic, else "<company> opportunity"; estimated revenue from
     the option, else the lead's estimated value) and links the lead to all three.
-    Raises Refused unless the lead is open.
+    `accounts` and `contacts` are lists, or mappings keyed by `match_key` of the name / email.
+    Raises Refused unless the lead is open, InvalidValue for a bad date or amount; both before
+    any number is handed out.
     """
     options = options or QualifyOptions()
     guard("lead", lead.number, lead.status, "qualify", lead.status_reason)
+    close_date = parse_date(options.close_date, "close date") if options.close_date else None
+    revenue: Decimal | None = (
+        parse_money(options.estimated_revenue, "estimated revenue")
+        if options.estimated_revenue is not None
+        else lead.estimated_value
+    )
     events: list[Event] = []
     created: set[str] = set()
 
-    account = options.account or next(
-        (a for a in accounts if _same_company(a.name, lead.company)), None
-    )
+    account = options.account or _find(accounts, lead.company, "name")
     if account is None and lead.company:
         account = Account(
             number=numbers("ACC"),
@@ -169,9 +183,7 @@ def qualify_lead(
         created.add(account.number)
         events.append(event(now, account.number, "created", None, None, lead=lead.number))
 
-    contact = options.contact or next(
-        (c for c in contacts if _same_email(c.email, lead.email)), None
-    )
+    contact = options.contact or _find(contacts, lead.email, "email")
     if contact is None and (lead.first_name or lead.last_name):
         contact = Contact(
             number=numbers("CON"),
@@ -193,11 +205,6 @@ def qualify_lead(
     name = (
         clean(options.opportunity_name) or lead.topic or f"{lead.company or lead.name} opportunity"
     )
-    revenue: Decimal | None = (
-        parse_money(options.estimated_revenue, "estimated revenue")
-        if options.estimated_revenue is not None
-        else lead.estimated_value
-    )
     opportunity = Opportunity(
         number=numbers("OPP"),
         name=name,
@@ -206,7 +213,7 @@ def qualify_lead(
         lead=lead.number,
         source=lead.source,
         currency=options.currency,
-        close_date=parse_date(options.close_date, "close date") if options.close_date else None,
+        close_date=close_date,
         user_estimated_revenue=revenue,
         created_on=today,
     )

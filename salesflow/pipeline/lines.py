@@ -78,12 +78,16 @@ def make_line(
     """
     gross = quantity * unit_price
     exact_discount = discount.of(gross)
-    if exact_discount > gross:
+    if cents(exact_discount) > cents(gross):
         raise InvalidValue(
             f"discount {cents(exact_discount)} is more than the line's gross {cents(gross)} "
             f"({quantity} × {cents(unit_price)})"
         )
     amount = cents(gross - exact_discount)
+    if amount <= ZERO:
+        # A discount of the gross as shown (1.5 × 0.33 = 0.495 -> 0.50) may pass the exact gross
+        # by less than half a cent; the line is then free, never negative.
+        amount = ZERO
     return Line(
         line_no=line_no,
         sku=sku,

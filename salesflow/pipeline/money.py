@@ -10,6 +10,8 @@ from salesflow.errors import InvalidValue
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+LIMIT = Decimal(10) ** 12
+"""Typed numbers are less than a trillion, so lines and totals stay exact in cents."""
 
 
 def D(value: Decimal | int | str) -> Decimal:
@@ -52,7 +54,10 @@ def parse_number(text: str, what: str, *, allow_negative: bool = False) -> Decim
         raise InvalidValue(f"{what} {text!r} is not a number") from None
     if value < 0 and not allow_negative:
         raise InvalidValue(f"{what} {text!r} is negative; it must be 0 or more")
-    return value
+    if abs(value) >= LIMIT:
+        # Beyond this, products and sums would outgrow Decimal's 28 digits when rounded to cents.
+        raise InvalidValue(f"{what} {text!r} is too large; it must be less than {LIMIT:,}")
+    return value + 0  # `-0` becomes `0`
 
 
 def parse_money(text: str, what: str) -> Decimal:
