@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from salesflow import __version__
-from salesflow.cli import account, lead, misc, opp, product
+from salesflow.cli import account, demo, invoice, lead, misc, opp, order, product, quote, report
 from salesflow.cli.common import INVOCATION, AppTyper
 
 app = AppTyper(
@@ -59,7 +59,12 @@ app.add_typer(account.account_app, name="account")
 app.add_typer(account.contact_app, name="contact")
 app.add_typer(product.app, name="product")
 app.add_typer(opp.app, name="opp")
+app.add_typer(quote.app, name="quote")
+app.add_typer(order.app, name="order")
+app.add_typer(invoice.app, name="invoice")
+app.add_typer(report.app, name="report")
 misc.register(app)
+demo.register(app)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import pytest
 import salesflow.pipeline
 
 PIPELINE = Path(salesflow.pipeline.__file__).parent
-MODULES = sorted(PIPELINE.glob("*.py"))
+MODULES = sorted(PIPELINE.rglob("*.py"))
 FORBIDDEN_IMPORTS = {
     "tinydb",
     "typer",
@@ -53,18 +53,18 @@ def test_the_pipeline_has_modules_to_check() -> None:
     assert {"leads.py", "opportunities.py", "money.py", "states.py"} <= {m.name for m in MODULES}
 
 
-@pytest.mark.parametrize("module", MODULES, ids=[m.name for m in MODULES])
+@pytest.mark.parametrize("module", MODULES, ids=[str(m.relative_to(PIPELINE)) for m in MODULES])
 def test_a_pipeline_module_imports_no_io_library(module: Path) -> None:
     roots = {name.split(".")[0] for name in imported_modules(ast.parse(module.read_text()))}
     assert roots & FORBIDDEN_IMPORTS == set()
 
 
-@pytest.mark.parametrize("module", MODULES, ids=[m.name for m in MODULES])
+@pytest.mark.parametrize("module", MODULES, ids=[str(m.relative_to(PIPELINE)) for m in MODULES])
 def test_a_pipeline_module_never_reads_the_clock(module: Path) -> None:
     assert clock_calls(ast.parse(module.read_text())) == []
 
 
-@pytest.mark.parametrize("module", MODULES, ids=[m.name for m in MODULES])
+@pytest.mark.parametrize("module", MODULES, ids=[str(m.relative_to(PIPELINE)) for m in MODULES])
 def test_a_pipeline_module_imports_only_salesflow_core_modules(module: Path) -> None:
     ours = {n for n in imported_modules(ast.parse(module.read_text())) if n.startswith("salesflow")}
     outside = {n for n in ours if not n.startswith("salesflow.pipeline")}

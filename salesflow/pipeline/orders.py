@@ -1,0 +1,112 @@
+"""Orders: an accepted quote's lines and totals, fulfilled into an invoice or canceled.
+
+An order's lines and totals never change after it is created; its invoice copies them, so the
+quote, the order and the invoice agree to the cent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from salesflow.errors import InvalidValue
+from salesflow.models import Event, Invoice, Order, OrderStatus
+from salesflow.pipeline.numbering import Numbers, invoice_series
+from salesflow.pipeline.records import event
+from salesflow.pipeline.states import guard
+
+
+@dataclass(frozen=True)
+class Fulfilled:
+    """The fulfilled order and its new invoice."""
+
+    order: Order
+    invoice: Invoice
+    events: list[Event]
+
+
+def fulfil_order(
+    order: Order,
+    *,
+    numbers: Numbers,
+    invoice_date: date,
+    payment_terms: int,
+    now: datetime,
+) -> Fulfilled:
+    """Fulfil an active order: an unpaid invoice `INV-<year>-nnnn` with the order's lines.
+
+    The number comes from the series of the invoice date's year (gapless, never reused);
+    `due_date = invoice_date + payment_terms` days. Raises Refused unless the order is active and
+    InvalidValue for an invoice date before the order's date.
+    """
+    guard("order", order.number, order.status, "fulfil")
+    if invoice_date < order.created_on:
+        raise InvalidValue(
+            f"order {order.number}: invoice date {invoice_date.isoformat()} is before the "
+            f"order date {order.created_on.isoformat()}"
+        )
+    invoice = invoice_from_order(
+        order,
+        number=numbers(invoice_series(invoice_date.year)),
+        invoice_date=invoice_date,
+        payment_terms=payment_terms,
+    )
+    fulfilled = order.model_copy(
+        update={
+            "status": OrderStatus.FULFILLED,
+            "fulfilled_on": invoice_date,
+            "invoice": invoice.number,
+        }
+    )
+    return Fulfilled(
+        fulfilled,
+        invoice,
+        [
+            event(
+                now,
+                order.number,
+                "fulfilled",
+                order.status,
+                fulfilled.status,
+                invoice=invoice.number,
+            ),
+            event(
+                now,
+                invoice.number,
+                "created",
+                None,
+                invoice.status,
+                order=order.number,
+                invoice_date=invoice.invoice_date,
+                due_date=invoice.due_date,
+                total=invoice.total,
+            ),
+        ],
+    )
+
+
+def invoice_from_order(
+    order: Order, *, number: str, invoice_date: date, payment_terms: int
+) -> Invoice:
+    """An unpaid invoice with the order's lines (stored figures copied) and discount."""
+    return Invoice(
+        number=number,
+        order=order.number,
+        opportunity=order.opportunity,
+        account=order.account,
+        contact=order.contact,
+        currency=order.currency,
+        lines=[line.model_copy() for line in order.lines],
+        discount=order.discount,
+        discount_percent=order.discount_percent,
+        invoice_date=invoice_date,
+        due_date=invoice_date + timedelta(days=payment_terms),
+        payment_terms=payment_terms,
+    )
+
+
+def cancel_order(order: Order, *, today: date, now: datetime) -> tuple[Order, Event]:
+    """Cancel an active order (a fulfilled order has an invoice: cancel that instead)."""
+    guard("order", order.number, order.status, "cancel")
+    canceled = order.model_copy(update={"status": OrderStatus.CANCELED, "canceled_on": today})
+    return canceled, event(now, order.number, "canceled", order.status, canceled.status)
