@@ -191,6 +191,7 @@ class WithLines(Record):
     """A record carrying lines: subtotal, tax and total are sums of the stored line figures."""
 
     lines: list[Line] = Field(default_factory=list)
+    last_line_no: int = 0
 
     @computed_field  # type: ignore[prop-decorator]
     @property

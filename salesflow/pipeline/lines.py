@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from salesflow.errors import InvalidValue, NotFound
-from salesflow.models import Line, Product
+from salesflow.models import Line, Product, WithLines
 from salesflow.pipeline.money import HUNDRED, ZERO, cents, parse_number
 from salesflow.pipeline.records import clean, parse_rate
 
@@ -151,8 +151,9 @@ def line_from_spec(
     )
 
 
-def next_line_no(lines: Sequence[Line]) -> int:
-    return max((line.line_no for line in lines), default=0) + 1
+def next_line_no(record: WithLines) -> int:
+    """Line numbers of a record are never reused, not even after a line is removed."""
+    return max([record.last_line_no, *(line.line_no for line in record.lines)]) + 1
 
 
 def without_line(lines: Sequence[Line], line_no: int, owner: str) -> list[Line]:

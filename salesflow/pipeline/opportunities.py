@@ -134,11 +134,13 @@ def add_product(
     guard("opportunity", opportunity.number, opportunity.status, "add-product")
     line = line_from_spec(
         spec,
-        line_no=next_line_no(opportunity.lines),
+        line_no=next_line_no(opportunity),
         products=products,
         default_tax_rate=default_tax_rate,
     )
-    updated = opportunity.model_copy(update={"lines": [*opportunity.lines, line]})
+    updated = opportunity.model_copy(
+        update={"lines": [*opportunity.lines, line], "last_line_no": line.line_no}
+    )
     return updated, event(
         now,
         opportunity.number,

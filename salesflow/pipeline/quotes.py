@@ -203,11 +203,13 @@ def add_quote_product(
     _guard(quote, "edit")
     line = line_from_spec(
         spec,
-        line_no=next_line_no(quote.lines),
+        line_no=next_line_no(quote),
         products=products,
         default_tax_rate=default_tax_rate,
     )
-    updated = quote.model_copy(update=_respread(quote, [*quote.lines, line]))
+    updated = quote.model_copy(
+        update={**_respread(quote, [*quote.lines, line]), "last_line_no": line.line_no}
+    )
     return updated, event(
         now,
         quote.number,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from salesflow.errors import InvalidValue, NotFound
-from salesflow.models import Line, Product
+from salesflow.models import Line, Opportunity, Product
 from salesflow.pipeline.lines import (
     NO_DISCOUNT,
     Discount,
@@ -280,13 +280,15 @@ def test_a_discount_above_the_catalog_gross_is_refused() -> None:
 # --- line numbers --------------------------------------------------------------------------------
 
 
-def test_line_numbers_follow_the_highest_one() -> None:
+def test_line_numbers_follow_the_highest_one_ever_given() -> None:
     lines = [
         from_spec(LineSpec(quantity="1", sku="DAY")).model_copy(update={"line_no": n})
         for n in (1, 3)
     ]
-    assert next_line_no(lines) == 4
-    assert next_line_no([]) == 1
+    record = Opportunity(number="OPP-0001", name="x", created_on=date(2026, 11, 27), lines=lines)
+    assert next_line_no(record) == 4
+    assert next_line_no(record.model_copy(update={"lines": []})) == 1
+    assert next_line_no(record.model_copy(update={"lines": [], "last_line_no": 3})) == 4
 
 
 def test_removing_a_line_keeps_the_others_and_their_numbers() -> None:

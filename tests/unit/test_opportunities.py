@@ -498,3 +498,16 @@ def test_any_walk_keeps_status_and_lines_explained_by_the_events(
         assert opp.stage is Stage.CLOSE and opp.actual_revenue is not None
     if opp.status is OpportunityStatus.OPEN:
         assert (opp.actual_revenue, opp.closed_on) == (None, None)
+
+
+def test_a_removed_line_number_is_not_given_to_the_next_line() -> None:
+    from salesflow.pipeline.opportunities import add_product, remove_product
+
+    opp = Opportunity(number="OPP-0001", name="x", created_on=date(2026, 11, 27))
+    spec = LineSpec(quantity="1", write_in="Travel", price="10")
+    for _ in range(2):
+        opp, _event = add_product(opp, spec, products={}, default_tax_rate=Decimal(0), now=NOW)
+    opp, _event = remove_product(opp, 2, now=NOW)
+    opp, added = add_product(opp, spec, products={}, default_tax_rate=Decimal(0), now=NOW)
+    assert [line.line_no for line in opp.lines] == [1, 3]
+    assert added.details["line"] == 3
