@@ -91,6 +91,7 @@ class Lead(Record):
     account: str | None = None
     contact: str | None = None
     opportunity: str | None = None
+    imported_in: str | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -1,0 +1,66 @@
+"""Bulk lead import, the pure half: bytes in, mapped rows out.
+
+The shell reads the file and passes its bytes to `read_table`; `plan_mapping` decides once per
+file what each column becomes (`describe_mapping` shows it); `map_rows` turns every row into lead
+fields or an error naming row, column, value and rule. Nothing here touches files, the clock,
+the store or the console.
+"""
+
+from salesflow.importer.headers import LEAD_FIELDS, normalise_header
+from salesflow.importer.mapping import MappedRow, map_rows
+from salesflow.importer.plan import (
+    ColumnPlan,
+    ColumnRule,
+    describe_mapping,
+    parse_map_options,
+    plan_mapping,
+    unique_labels,
+)
+from salesflow.importer.profile import TARGETS, Profile, SkipRule, parse_profile
+from salesflow.importer.reading import (
+    DELIMITERS,
+    RawRow,
+    RawTable,
+    RowProblem,
+    decode,
+    normalise_delimiter,
+    read_table,
+)
+from salesflow.importer.values import (
+    amount_text,
+    format_amount,
+    is_email,
+    neutralise_cell,
+    parse_import_amount,
+    split_full_name,
+)
+
+__all__ = [
+    "DELIMITERS",
+    "LEAD_FIELDS",
+    "TARGETS",
+    "ColumnPlan",
+    "ColumnRule",
+    "MappedRow",
+    "Profile",
+    "RawRow",
+    "RawTable",
+    "RowProblem",
+    "SkipRule",
+    "amount_text",
+    "decode",
+    "describe_mapping",
+    "format_amount",
+    "is_email",
+    "map_rows",
+    "neutralise_cell",
+    "normalise_delimiter",
+    "normalise_header",
+    "parse_import_amount",
+    "parse_map_options",
+    "parse_profile",
+    "plan_mapping",
+    "read_table",
+    "split_full_name",
+    "unique_labels",
+]

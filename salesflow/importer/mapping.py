@@ -1,0 +1,402 @@
+"""Rows mapped to lead fields with a plan.
+
+Nothing in a row is lost: a column that is not a lead field, a second email, the rest of a
+multi-value cell all end up in the lead's notes as "Column: value" lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import NamedTuple
+
+from salesflow.importer.headers import (
+    FIELD,
+    LEAD_FIELDS,
+    META,
+    MIDDLE,
+    NAME,
+    NOTE,
+    PARTICLE,
+    normalise_header,
+)
+from salesflow.importer.plan import ColumnPlan, ColumnRule, matching_columns
+from salesflow.importer.profile import Profile
+from salesflow.importer.reading import RawTable, gc_paused, spare_collector
+from salesflow.importer.values import (
+    PLACEHOLDER_DATES,
+    amount_text,
+    is_email,
+    is_particle,
+    reformat_date,
+    split_full_name,
+)
+
+MULTI_VALUE = " ::: "
+"""How Google Contacts joins several values in one cell."""
+
+_MOBILE_LABELS = frozenset({"mobile", "mobiel", "cell", "cell phone", "mobile phone", "gsm"})
+_FIELD_ORDER = {name: n for n, name in enumerate(LEAD_FIELDS)}
+_NO_LINES: list[tuple[int, str]] = []  # shared by rows that have no note lines; never appended to
+
+
+class MappedRow(NamedTuple):
+    """One data row mapped: `fields` (lead field -> trimmed text) when it can be imported, else
+    `error` ("row N: ..." naming the column, the value and the rule).
+
+    `values` are the row's cells as read and `labels` the plan's column names; `original` pairs
+    them for a rejects file.
+    """
+
+    row_no: int
+    fields: dict[str, str] | None
+    error: str | None
+    values: list[str]
+    labels: tuple[str, ...]
+
+    @property
+    def original(self) -> dict[str, str]:
+        """Column name -> value as in the file; surplus values are named "(extra 1)", ..."""
+        columns = dict(zip(self.labels, self.values, strict=False))
+        for n, value in enumerate(self.values[len(self.labels) :], start=1):
+            columns[f"(extra {n})"] = value
+        return columns
+
+
+# --- mapping rows ------------------------------------------------------------------------------
+
+
+class _Special(NamedTuple):
+    """Cell treatment that only a few columns need, kept out of the common path."""
+
+    date: bool
+    date_format: str | None
+    drop: frozenset[str]
+    route: int | None
+
+
+class _Compiled(NamedTuple):
+    """The plan as flat lists for the row loop, built once per file."""
+
+    simple: list[tuple[int, str]]  # the only column of its field, no special treatment
+    prefixes: dict[str, tuple[int, str]]  # field -> (index, "Label: ") of a simple column
+    fields: list[tuple[int, str, str, _Special | None]]  # the other field columns, best first
+    lines: list[tuple[int, str, bool, _Special | None]]  # note and meta columns
+    names: list[tuple[int, str]]
+    middles: list[tuple[int, str, bool]]
+    skips: list[tuple[int, frozenset[str], bool]]
+    source: str | None
+
+
+def map_rows(table: RawTable, plan: ColumnPlan, profile: Profile | None = None) -> list[MappedRow]:
+    """The table's rows as lead fields, in row order, with the table's malformed rows as errors.
+
+    Rows with nothing but export details (a connection date, a default label) and rows a
+    profile's skip rule matches are left out. `profile` defaults to the plan's. A row is an
+    error when its email fails the syntax check, its amount cannot be read or is negative, or it
+    has neither a last name nor a company.
+    """
+    if len(plan.columns) != len(table.header):
+        raise ValueError(
+            f"the plan has {len(plan.columns)} columns but the table {len(table.header)}"
+        )
+    compiled = _compile(plan, profile if profile is not None else plan.profile)
+    with gc_paused():
+        mapped = _map_all(table, plan, compiled)
+        spare_collector(len(mapped))
+    if table.problems:
+        labels = plan.labels
+        mapped.extend(
+            MappedRow(p.row_no, None, p.message, p.values, labels) for p in table.problems
+        )
+        mapped.sort(key=lambda row: row.row_no)
+    return mapped
+
+
+def _compile(plan: ColumnPlan, profile: Profile | None) -> _Compiled:
+    date_format = profile.date_format if profile is not None else None
+    header = [r.header for r in plan.columns]
+    normalised = [normalise_header(h) for h in header]
+
+    def special(rule: ColumnRule) -> _Special | None:
+        if not (rule.date or rule.drop or rule.route is not None):
+            return None
+        return _Special(rule.date, date_format if rule.date else None, rule.drop, rule.route)
+
+    by_field = sorted(
+        (r for r in plan.columns if r.kind == FIELD),
+        key=lambda r: (_FIELD_ORDER[r.field or ""], r.rank, r.index),
+    )
+    feeds = Counter(r.field for r in by_field)
+    simple = [r for r in by_field if feeds[r.field] == 1 and special(r) is None]
+    skips = []
+    if profile is not None:
+        for rule in profile.skip:
+            wanted = frozenset(v.strip().casefold() for v in rule.equals)
+            found = matching_columns(header, normalised, rule.column)
+            skips.extend((i, wanted, rule.empty) for i in found)
+    ranked = sorted(plan.columns, key=lambda r: (r.rank, r.index))
+    return _Compiled(
+        simple=[(r.index, r.field or "") for r in simple],
+        prefixes={r.field or "": (r.index, f"{r.label}: ") for r in simple},
+        fields=[
+            (r.index, r.field or "", f"{r.label}: ", special(r))
+            for r in by_field
+            if r not in simple
+        ],
+        lines=[
+            (r.index, f"{r.label}: ", r.kind == META, special(r))
+            for r in plan.columns
+            if r.kind in (NOTE, META)
+        ],
+        names=[(r.index, f"{r.label}: ") for r in ranked if r.kind == NAME],
+        middles=[
+            (r.index, f"{r.label}: ", r.kind == PARTICLE)
+            for r in plan.columns
+            if r.kind in (MIDDLE, PARTICLE)
+        ],
+        skips=skips,
+        source=profile.source if profile is not None else None,
+    )
+
+
+def _map_all(table: RawTable, plan: ColumnPlan, compiled: _Compiled) -> list[MappedRow]:
+    """The hot loop: one pass per row, string methods only; what only some files need (other
+    columns than plain fields, multi-value cells) is behind one test per row."""
+    labels = plan.labels
+    simple, prefixes, skips, source = (
+        compiled.simple, compiled.prefixes, compiled.skips, compiled.source
+    )  # fmt: skip
+    more = bool(compiled.fields or compiled.lines or compiled.names or compiled.middles)
+    multi = table.multi_values
+    new_row = tuple.__new__
+    amounts: dict[str, str | None] = {}
+    mapped: list[MappedRow] = []
+    append = mapped.append
+    for row_no, values in table.rows:
+        if skips and _skipped(values, skips):
+            continue
+        fields: dict[str, str] = {}
+        for i, lead_field in simple:
+            value = values[i].strip()
+            if value:
+                fields[lead_field] = value
+        if multi or more:
+            lines: list[tuple[int, str]] = []
+            if multi:
+                _split_multi(fields, prefixes, lines)
+            content = more and _map_more(values, compiled, fields, lines)
+            if not fields and not content:
+                continue  # nothing, or only export details: as good as an empty row
+        elif fields:
+            lines = _NO_LINES
+        else:
+            continue
+        if source and "source" not in fields:
+            fields["source"] = source
+        broken = False
+        if "email" in fields:
+            broken = not is_email(fields["email"])
+        if "estimated_value" in fields:
+            amount = fields["estimated_value"]
+            normal = amounts.get(amount, "?")
+            if normal == "?":  # amounts repeat (budget brackets): read each text once
+                normal = amounts[amount] = amount_text(amount)
+            if normal is None or normal[0] == "-":
+                broken = True
+            else:
+                fields["estimated_value"] = normal
+        if lines:
+            _add_lines(fields, lines)
+        if "notes" in fields and "\r" in fields["notes"]:
+            fields["notes"] = fields["notes"].replace("\r\n", "\n").replace("\r", "\n")
+        if broken or ("last_name" not in fields and "company" not in fields):
+            error = f"row {row_no}: " + "; ".join(_check(values, fields, plan))
+            append(new_row(MappedRow, (row_no, None, error, values, labels)))
+        else:
+            append(new_row(MappedRow, (row_no, fields, None, values, labels)))
+    return mapped
+
+
+def _split_multi(
+    fields: dict[str, str], prefixes: dict[str, tuple[int, str]], lines: list[tuple[int, str]]
+) -> None:
+    """Google's "a ::: b" cells: the first value is the field's, the rest goes to the notes."""
+    for lead_field, value in fields.items():
+        if MULTI_VALUE in value:
+            first, _, rest = value.partition(MULTI_VALUE)
+            fields[lead_field] = first
+            index, prefix = prefixes[lead_field]
+            lines.append((index, prefix + rest))
+
+
+def _map_more(
+    values: list[str], compiled: _Compiled, fields: dict[str, str], lines: list[tuple[int, str]]
+) -> bool:
+    """Fields fed by several columns, notes columns, names; whether the row has content beyond
+    export details."""
+    for i, lead_field, prefix, special in compiled.fields:
+        value = values[i]
+        if not value:
+            continue
+        value = value.strip()
+        if not value:
+            continue
+        if special is not None:
+            value = _treat(value, special)
+            if not value:
+                continue
+            if special.route is not None and _is_mobile_label(values[special.route]):
+                lead_field = "mobile"
+        rest = None
+        if MULTI_VALUE in value:
+            value, _, rest = value.partition(MULTI_VALUE)
+        if lead_field in fields:
+            lines.append((i, prefix + value))
+        else:
+            fields[lead_field] = value
+        if rest:
+            lines.append((i, prefix + rest))
+    content = False
+    for i, prefix, meta, special in compiled.lines:
+        value = values[i]
+        if not value:
+            continue
+        value = value.strip()
+        if not value:
+            continue
+        if special is not None:
+            value = _treat(value, special)
+            if not value:
+                continue
+        lines.append((i, prefix + value))
+        if not meta:
+            content = True
+    if compiled.names:
+        _take_names(values, compiled.names, fields, lines)
+    if compiled.middles:
+        _take_middles(values, compiled.middles, fields, lines)
+    return content
+
+
+def _skipped(values: list[str], skips: list[tuple[int, frozenset[str], bool]]) -> bool:
+    for i, equals, empty in skips:
+        value = values[i].strip()
+        if (empty and not value) or (value and value.casefold() in equals):
+            return True
+    return False
+
+
+def _treat(value: str, special: _Special) -> str:
+    if special.date:
+        if value in PLACEHOLDER_DATES:
+            return ""
+        if special.date_format:
+            value = reformat_date(value, special.date_format)
+    if special.drop:
+        if MULTI_VALUE in value:
+            kept = (v for v in value.split(MULTI_VALUE) if v.strip().casefold() not in special.drop)
+            return MULTI_VALUE.join(kept).strip()
+        if value.casefold() in special.drop:
+            return ""
+    return value
+
+
+def _is_mobile_label(label: str) -> bool:
+    return label.strip().lstrip("*").strip().casefold() in _MOBILE_LABELS
+
+
+def _take_names(
+    values: list[str],
+    name_cols: list[tuple[int, str]],
+    fields: dict[str, str],
+    lines: list[tuple[int, str]],
+) -> None:
+    """A full name fills first and last name when the row has neither; a full name that says
+    more than first + last (a nickname as display name) is kept in the notes."""
+    used = -1
+    if "first_name" not in fields and "last_name" not in fields:
+        for i, _ in name_cols:
+            first, last = split_full_name(values[i])
+            if last:
+                if first:
+                    fields["first_name"] = first
+                fields["last_name"] = last
+                used = i
+                break
+    whole = " ".join(
+        part for part in (fields.get("first_name"), fields.get("last_name")) if part
+    ).casefold()
+    for i, prefix in name_cols:
+        value = " ".join(values[i].split())
+        if i != used and value and value.casefold() != whole:
+            lines.append((i, prefix + value))
+
+
+def _take_middles(
+    values: list[str],
+    middle_cols: list[tuple[int, str, bool]],
+    fields: dict[str, str],
+    lines: list[tuple[int, str]],
+) -> None:
+    """A middle name joins the first name, unless it is a particle ("de", "van 't"): that goes in
+    front of the last name, like a tussenvoegsel column."""
+    for i, prefix, is_tussenvoegsel in middle_cols:
+        value = " ".join(values[i].split())
+        if not value:
+            continue
+        if is_tussenvoegsel or all(is_particle(word) for word in value.split()):
+            last = fields.get("last_name")
+            if not last:
+                lines.append((i, prefix + value))
+            elif not last.casefold().startswith(value.casefold() + " "):
+                fields["last_name"] = f"{value} {last}"
+        else:
+            first = fields.get("first_name")
+            fields["first_name"] = f"{first} {value}" if first else value
+
+
+def _check(values: list[str], fields: dict[str, str], plan: ColumnPlan) -> list[str]:
+    """The row's rule breaks, each naming column, value and rule; normalises the amount."""
+    errors: list[str] = []
+    email = fields.get("email")
+    if email is not None and not is_email(email):
+        column = _winner(values, plan, "email", email)
+        errors.append(f'column "{column}" value "{email}" is not an email address')
+    amount = fields.get("estimated_value")
+    if amount is not None:
+        normal = amount_text(amount)
+        if normal is None:
+            column = _winner(values, plan, "estimated_value", amount)
+            errors.append(f'column "{column}" value "{amount}" is not an amount')
+        elif normal.startswith("-"):
+            column = _winner(values, plan, "estimated_value", amount)
+            errors.append(
+                f'column "{column}" value "{amount}" is negative; an amount must be 0 or more'
+            )
+        else:
+            fields["estimated_value"] = normal
+    if "last_name" not in fields and "company" not in fields:
+        errors.append("needs a last name or a company")
+    return errors
+
+
+def _winner(values: list[str], plan: ColumnPlan, lead_field: str, value: str) -> str:
+    """The label of the column whose value `value` is (for error messages only)."""
+    candidates = plan.feeding(lead_field)
+    for rule in candidates:
+        cell = values[rule.index].strip().partition(MULTI_VALUE)[0]
+        if cell == value:
+            return rule.label
+    return candidates[0].label if candidates else lead_field
+
+
+def _add_lines(fields: dict[str, str], lines: list[tuple[int, str]]) -> None:
+    if len(lines) > 1:
+        lines.sort(key=_column_of)
+    text = "\n".join(line for _, line in lines)
+    notes = fields.get("notes")
+    fields["notes"] = f"{notes}\n{text}" if notes else text
+
+
+def _column_of(line: tuple[int, str]) -> int:
+    return line[0]
