@@ -5,16 +5,20 @@ document ids never leave it.
 
 Writes are atomic (temp file in the same directory, fsync, `os.replace`, fsync of the directory) and
 happen only when a command's unit of work finishes without an exception. Writing commands hold an
-exclusive lock on `<data file>.lock` for their whole read-modify-write.
+exclusive lock on `<data file>.lock` for their whole read-modify-write. Before each write the
+file as it was is kept in `<data file>.history/` (see `salesflow.versions`), which is what
+`undo` and `redo` restore. Files of an older schema are upgraded in memory when read
+(`salesflow.migrations`) and stored upgraded by the next write.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,45 +28,23 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from salesflow.errors import LockTimeout, NotFound, StoreError
+from salesflow.errors import LockTimeout, NotFound, Refused, StoreError
+from salesflow.files import atomic_write_bytes, checkpoint, remove_temp_files, sync_directory
+from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.models import RECORD_TYPES, Event, Record
+from salesflow.pipeline.settings import DEFAULTS
+from salesflow.versions import COMMAND, REDO, UNDO, Entry, Plan, Versions, digest, plan
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "Session", "Store", "atomic_write_bytes"]
+
 META_TABLE = "_meta"
 META_DOC_ID = 1
+HISTORY_KEEP: int = DEFAULTS["history_keep"]
 
 R = TypeVar("R", bound=Record)
 
 _TYPES_BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 _KNOWN_TABLES = {*_TYPES_BY_TABLE, Event.table, META_TABLE}
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a mix."""
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path), dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o600)
-        _pause_for_tests()
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}.tmp-"
 
 
 def _pause_for_tests() -> None:
@@ -74,20 +56,49 @@ def _pause_for_tests() -> None:
         time.sleep(float(pause))
 
 
+def command_line() -> list[str]:
+    """This run's command line for the history, without `--db FILE` (the file is implied)."""
+    common = sys.modules.get("salesflow.cli.common")
+    argv = list(getattr(getattr(common, "INVOCATION", None), "argv", None) or sys.argv[1:])
+    shown: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif not arg.startswith("--db="):
+            shown.append(arg)
+    return shown
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StoreError(f"data file {path} is a directory; give a file with --db") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read data file {path}: {exc.strerror}") from None
+
+
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that parses and dumps with orjson and replaces the file atomically."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.raw: bytes | None = None
+        self.file_schema = SCHEMA_VERSION
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        """The file's data, upgraded to the current schema in memory (None: no file yet)."""
+        self.raw = _read_bytes(self.path)
+        if self.raw is None:
             return None
-        except OSError as exc:
-            raise StoreError(f"cannot read data file {self.path}: {exc.strerror}") from None
-        return _parse(self.path, raw)
+        data = _parse(self.path, self.raw)
+        self.file_schema = schema_of(data)
+        return upgrade(data) if self.file_schema < SCHEMA_VERSION else data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         atomic_write_bytes(self.path, orjson.dumps(data))
@@ -104,7 +115,6 @@ class UnitOfWorkStorage(Storage):
         self.backend = backend
         self._data: dict[str, dict[str, Any]] | None = None
         self.loaded = False
-        self.dirty = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if not self.loaded:
@@ -114,29 +124,47 @@ class UnitOfWorkStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self._data = data
-        self.dirty = True
 
-    def commit(self) -> None:
-        if self.dirty and self._data is not None:
-            self.backend.write(self._data)
-            self.dirty = False
+    def serialized(self) -> bytes:
+        """The data as the bytes to store."""
+        return orjson.dumps(self._data or {})
+
+
+HINT = "restore a backup or run `salesflow undo`"
+
+
+class _Damaged(Exception):
+    """What is wrong with a file's bytes, phrased to follow the file's name."""
+
+    def __init__(self, problem: str, hint: str = HINT) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.hint = hint
 
 
 def _parse(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
-    hint = "restore a backup or run `salesflow undo`"
+    """The data of a salesflow data file; StoreError naming the file, the problem and the way
+    back when it is damaged or newer than this version."""
+    try:
+        return _load_data(raw)
+    except _Damaged as damage:
+        raise StoreError(f"data file {path}{damage.problem}; {damage.hint}") from None
+
+
+def _load_data(raw: bytes) -> dict[str, dict[str, Any]]:
     if not raw.strip():
-        raise StoreError(f"data file {path} is empty; {hint}")
+        raise _Damaged(" is empty")
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise StoreError(f"data file {path} is not valid JSON ({exc}); {hint}") from None
+        raise _Damaged(f" is not valid JSON ({exc})") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise StoreError(f"data file {path} is not a salesflow data file (wrong shape); {hint}")
+        raise _Damaged(" is not a salesflow data file (wrong shape)")
     for name, table in data.items():
         if not all(isinstance(doc, dict) for doc in table.values()):
-            raise StoreError(f"data file {path}: table {name!r} holds a non-record; {hint}")
+            raise _Damaged(f": table {name!r} holds a non-record")
         if not all(doc_id.isascii() and doc_id.isdigit() for doc_id in table):
-            raise StoreError(f"data file {path}: table {name!r} has a non-numeric id; {hint}")
+            raise _Damaged(f": table {name!r} has a non-numeric id")
     meta = data.get(META_TABLE, {}).get(str(META_DOC_ID), {})
     counters, config = meta.get("counters", {}), meta.get("config", {})
     if not (
@@ -144,12 +172,15 @@ def _parse(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
         and all(type(value) is int for value in counters.values())
         and isinstance(config, dict)
     ):
-        raise StoreError(f"data file {path}: {META_TABLE} counters or config are damaged; {hint}")
-    schema = meta.get("schema", SCHEMA_VERSION)
-    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
-        raise StoreError(
-            f"data file {path} has schema version {schema!r}, newer than this salesflow "
-            f"understands ({SCHEMA_VERSION}); upgrade salesflow"
+        raise _Damaged(f": {META_TABLE} counters or config are damaged")
+    schema = schema_of(data)
+    if type(schema) is not int or schema < 1:
+        raise _Damaged(f": {META_TABLE} schema {schema!r} is not a schema version")
+    if schema > SCHEMA_VERSION:
+        raise _Damaged(
+            f" has schema version {schema}, newer than this salesflow understands "
+            f"({SCHEMA_VERSION})",
+            "upgrade salesflow, or restore a backup",
         )
     return data
 
@@ -197,6 +228,10 @@ class Session:
 
     def _tables(self) -> dict[str, dict[str, Any]]:
         return self._storage.read() or {}
+
+    def table_names(self) -> list[str]:
+        """Every table in the file, salesflow's or not (for integrity checks)."""
+        return list(self._tables())
 
     def raw(self, table: str) -> dict[str, dict[str, Any]]:
         """The stored documents of a table (read-only use), without validation."""
@@ -315,6 +350,14 @@ class Session:
         if doc_id is not None:
             self._removed.setdefault(record.table, set()).add(doc_id)
 
+    def add_docs(self, model: type[Record], docs: list[dict[str, Any]]) -> None:
+        """New records already in stored form (a bulk import), added with one insert_multiple.
+
+        They are not visible to `get`/`all` in this session.
+        """
+        self._require_writable()
+        self._new.setdefault(model.table, []).extend(docs)
+
     def add_events(self, events: Iterable[Event]) -> None:
         self._require_writable()
         self._new.setdefault(Event.table, []).extend(e.stored() for e in events)
@@ -331,14 +374,16 @@ class Session:
 
     # -- meta: schema, counters, configuration --------------------------------------------------
 
+    @property
+    def file_schema(self) -> int:
+        """The schema version of the file as stored (reads see it upgraded to SCHEMA_VERSION)."""
+        self._tables()
+        return self._storage.backend.file_schema
+
     def meta(self) -> dict[str, Any]:
         if self._meta is None:
             stored = self.raw(META_TABLE).get(str(META_DOC_ID))
-            self._meta = (
-                orjson.loads(orjson.dumps(stored))
-                if stored
-                else {"schema": SCHEMA_VERSION, "counters": {}, "config": {}}
-            )
+            self._meta = orjson.loads(orjson.dumps(stored)) if stored else new_meta()
             self._meta.setdefault("counters", {})
             self._meta.setdefault("config", {})
         return self._meta
@@ -476,6 +521,7 @@ class Store:
     def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
+        self.versions = Versions(path)
 
     @property
     def lock_path(self) -> Path:
@@ -491,7 +537,31 @@ class Store:
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Session]:
-        """A locked read-modify-write session, committed in one atomic write if no exception."""
+        """A locked read-modify-write session, committed in one atomic write if no exception.
+
+        The file as it was is kept in the history first, with this run's command line.
+        """
+        with self._locked():
+            backend = AtomicJSONStorage(self.path)
+            storage = UnitOfWorkStorage(backend)
+            session = Session(self.path, storage, writable=True)
+            session.raw(META_TABLE)
+            self.versions.tidy(backend.raw)
+            yield session
+            if session.changed:
+                session.flush()
+                self._commit(
+                    backend.raw,
+                    storage.serialized(),
+                    kind=COMMAND,
+                    keep=_history_keep(session.config()),
+                    migrated_from=(
+                        backend.file_schema if backend.file_schema < SCHEMA_VERSION else None
+                    ),
+                )
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -505,23 +575,154 @@ class Store:
                 "try again, or raise $SALESFLOW_LOCK_TIMEOUT"
             ) from None
         try:
-            _remove_stray_temp_files(self.path)
-            storage = UnitOfWorkStorage(AtomicJSONStorage(self.path))
-            session = Session(self.path, storage, writable=True)
-            session.raw(META_TABLE)
-            yield session
-            if session.changed:
-                session.flush()
-                storage.commit()
+            remove_temp_files(self.path)
+            yield
         finally:
             lock.release()
 
+    def _commit(
+        self,
+        previous: bytes | None,
+        new: bytes | None,
+        *,
+        kind: str,
+        keep: int,
+        target: int | None = None,
+        subject: str | None = None,
+        migrated_from: int | None = None,
+    ) -> None:
+        """Keep `previous` in the history, then replace the file with `new` (None: remove it).
 
-def _remove_stray_temp_files(path: Path) -> None:
-    """Temp files a killed writer of this data file left; only called while holding its lock."""
-    with contextlib.suppress(OSError):
-        prefix = _temp_prefix(path)
-        for name in os.listdir(path.parent):
-            if name.startswith(prefix):
-                with contextlib.suppress(OSError):
-                    (path.parent / name).unlink()
+        Nothing is written when the bytes would not change. The lock must be held.
+        """
+        if new == previous and kind == COMMAND:
+            return
+        checkpoint("commit")
+        if keep > 0:
+            try:
+                self.versions.record(
+                    kind=kind,
+                    argv=command_line(),
+                    at=datetime.now().astimezone().isoformat(timespec="seconds"),
+                    previous=previous,
+                    new=new,
+                    target=target,
+                    subject=subject,
+                    migrated_from=migrated_from,
+                )
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot keep the previous version of data file {self.path} in "
+                    f"{self.versions.directory} ({exc.strerror or exc}); nothing was written. "
+                    "Fix that folder, or turn the history off with "
+                    "`salesflow config set history_keep 0`"
+                ) from None
+        try:
+            if new is None:
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.unlink()
+                sync_directory(self.path.parent)
+            else:
+                atomic_write_bytes(self.path, new, before_replace=_pause_for_tests)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write data file {self.path} ({exc.strerror or exc}); it is unchanged"
+            ) from None
+        with contextlib.suppress(OSError):
+            self.versions.prune(keep)
+        checkpoint("committed")
+
+    # -- undo, redo, history, backup ------------------------------------------------------------
+
+    def history(self) -> History:
+        """The kept versions and what undo and redo would do now (read-only, no lock)."""
+        entries = self.versions.live_entries(_read_bytes(self.path))
+        return History(self.versions.directory, entries, plan(entries))
+
+    def undo(self) -> Restored:
+        """Restore the version before the latest command not undone yet (an undoable write).
+
+        Raises Refused when the history holds nothing to undo.
+        """
+        return self._restore(UNDO)
+
+    def redo(self) -> Restored:
+        """Take back the latest undo, unless a command changed the file since (Refused)."""
+        return self._restore(REDO)
+
+    def _restore(self, kind: str) -> Restored:
+        with self._locked():
+            current = _read_bytes(self.path)
+            self.versions.tidy(current)
+            entries = self.versions.entries()
+            now = plan(entries)
+            target = now.undo if kind == UNDO else now.redo
+            if target is None:
+                raise Refused(self._nothing_to(kind, entries))
+            restored = self.versions.before_version(target)
+            try:
+                data = _load_data(restored) if restored is not None else {}
+            except _Damaged as damage:
+                raise StoreError(
+                    f"cannot {kind}: the version it would restore "
+                    f"({self.versions.before_path(target)}){damage.problem}; it stays in the "
+                    "history for inspection"
+                ) from None
+            outside = bool(entries) and entries[-1].after != digest(current)
+            self._commit(
+                current,
+                restored,
+                kind=kind,
+                keep=max(_history_keep(_config_of(data)), 1),
+                target=target.seq,
+                subject=target.change,
+            )
+            return Restored(target, outside, restored is None)
+
+    def _nothing_to(self, kind: str, entries: list[Entry]) -> str:
+        if kind == REDO:
+            return (
+                f"nothing to redo in {self.versions.directory}: no undo since the last "
+                "command that changed the data file"
+            )
+        if entries:
+            return (
+                f"nothing to undo: the oldest command kept in {self.versions.directory} "
+                "is undone already (history_keep sets how many are kept)"
+            )
+        return f"nothing to undo: {self.versions.directory} holds no earlier version of {self.path}"
+
+    def snapshot(self) -> bytes:
+        """The data file's bytes from one read, checked to be a readable data file."""
+        raw = _read_bytes(self.path)
+        if raw is None:
+            raise NotFound(f"data file {self.path} does not exist yet; nothing to back up")
+        _parse(self.path, raw)
+        return raw
+
+
+@dataclass(frozen=True)
+class History:
+    directory: Path
+    entries: list[Entry]
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What undo or redo did: the entry it went back before (undo) or took back (redo)."""
+
+    entry: Entry
+    changed_outside: bool
+    removed_file: bool
+
+
+def _config_of(data: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    meta = data.get(META_TABLE, {}).get(str(META_DOC_ID), {})
+    config = meta.get("config", {})
+    return config if isinstance(config, dict) else {}
+
+
+def _history_keep(config: Mapping[str, Any]) -> int:
+    keep = config.get("history_keep", HISTORY_KEEP)
+    return keep if type(keep) is int and keep >= 0 else HISTORY_KEEP

@@ -12,7 +12,20 @@ from typing import Annotated
 import typer
 
 from salesflow import __version__
-from salesflow.cli import account, demo, invoice, lead, misc, opp, order, product, quote, report
+from salesflow.cli import (
+    account,
+    demo,
+    invoice,
+    lead,
+    misc,
+    opp,
+    order,
+    product,
+    quote,
+    report,
+    safety,
+    transfer,
+)
 from salesflow.cli.common import INVOCATION, AppTyper
 
 app = AppTyper(
@@ -65,6 +78,9 @@ app.add_typer(invoice.app, name="invoice")
 app.add_typer(report.app, name="report")
 misc.register(app)
 demo.register(app)
+safety.register(app)
+lead.app.command("import")(transfer.import_leads)
+app.command("export")(transfer.export)
 
 
 def main() -> None:

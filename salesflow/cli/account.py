@@ -110,7 +110,12 @@ def _listed(model: Any, spec_name: str, options: dict[str, Any]) -> list[Any]:
 
 @account_app.command("show")
 def account_show(
-    number: Annotated[str, typer.Argument(help="Account number, e.g. ACC-0001.")],
+    number: Annotated[
+        str,
+        typer.Argument(
+            help="Account number, e.g. ACC-0001.", autocompletion=common.complete_accounts
+        ),
+    ],
     json: Json = False,
 ) -> None:
     """Show an account with its contacts, opportunities, quotes, orders and invoices.
@@ -178,7 +183,12 @@ def contact_list(
 
 @contact_app.command("show")
 def contact_show(
-    number: Annotated[str, typer.Argument(help="Contact number, e.g. CON-0001.")],
+    number: Annotated[
+        str,
+        typer.Argument(
+            help="Contact number, e.g. CON-0001.", autocompletion=common.complete_contacts
+        ),
+    ],
     json: Json = False,
 ) -> None:
     """Show a contact with the opportunities, quotes, orders and invoices they are on.

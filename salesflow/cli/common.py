@@ -256,6 +256,13 @@ SearchOpt = Annotated[
     str | None,
     typer.Option("--search", help="Text in name, company or email (any case, any accents)."),
 ]
+DocumentSearchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        help="Text in the number, account name or contact name/email (any case, any accents).",
+    ),
+]
 SortOpt = Annotated[
     str | None, typer.Option("--sort", help="Sort by a field; -field sorts descending.")
 ]
@@ -280,14 +287,19 @@ def emit_list(
     columns: Sequence[str],
     row: Callable[[Any], Sequence[Any]],
     numeric: Sequence[str] = (),
+    as_json: Callable[[Any], dict[str, Any]] = dump,
 ) -> None:
-    """A list in the chosen format; an empty list says so on stderr (JSON still prints `[]`)."""
+    """A list in the chosen format; an empty list says so on stderr (JSON still prints `[]`).
+
+    `as_json` is a record's JSON (and CSV) view, for records with derived fields (an invoice's
+    `overdue`).
+    """
     if fmt == "json":
-        print_json([dump(r) for r in records])
+        print_json([as_json(r) for r in records])
     elif fmt == "jsonl":
-        print_jsonl([dump(r) for r in records])
+        print_jsonl([as_json(r) for r in records])
     elif fmt == "csv":
-        write_csv(*_csv_of([dump(r) for r in records]))
+        write_csv(*_csv_of([as_json(r) for r in records]))
     elif records:
         print_table(columns, [row(r) for r in records], numeric=numeric)
     if not records:
@@ -309,3 +321,132 @@ def write_csv(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows([[neutralise(cell) for cell in row] for row in rows])
+
+
+# --- shell completion of record numbers -------------------------------------------------------
+
+Completions = list[tuple[str, str]]
+Describe = Callable[[dict[str, Any], dict[str, str]], str]
+
+
+def completer(table: str, describe: Describe, key: str = "number") -> Callable[..., Completions]:
+    """A Typer `autocompletion=` callback: the stored keys of `table` that start with what was
+    typed (any case), each with a short help text from `describe(doc, account names)`.
+
+    It reads the raw documents (nothing is validated) of `--db` or the default data file. It
+    never raises: a shell's completion must not print a traceback, so any error offers nothing.
+    """
+
+    def complete(ctx: typer.Context, incomplete: str) -> Completions:
+        try:
+            return _completions(_completion_store(ctx), table, key, describe, incomplete or "")
+        except Exception:
+            return []
+
+    complete.__name__ = f"complete_{table}"
+    return complete
+
+
+def _completion_store(ctx: typer.Context | None) -> Store:
+    """`--db` as typed on the line being completed (the app callback has not run), else the
+    default data file."""
+    from salesflow.store import Store
+
+    root = ctx.find_root() if ctx is not None else None
+    db = root.params.get("db") if root is not None else None
+    if db:
+        return Store(Path(db), lock_timeout=lock_timeout())
+    return store()
+
+
+def _completions(
+    data: Store, table: str, key: str, describe: Describe, incomplete: str
+) -> Completions:
+    typed = incomplete.strip().upper()
+    with data.reading() as session:
+        latest: dict[str, dict[str, Any]] = {}
+        for doc in session.raw(table).values():
+            value = str(doc.get(key) or "")
+            upper = value.upper()
+            if not value or not upper.startswith(typed):
+                continue
+            seen = latest.get(upper)
+            # A quote's revisions share a number: describe the latest one.
+            if seen is None or int(doc.get("revision") or 1) >= int(seen.get("revision") or 1):
+                latest[upper] = doc
+        names = {
+            str(d.get("number") or "").upper(): str(d.get("name") or "")
+            for d in session.raw("accounts").values()
+        }
+    found: Completions = []
+    for doc in latest.values():
+        value = str(doc[key])
+        # Numbers are accepted in any case; the shell only keeps completions that start with
+        # what was typed, so `l-` completes to `l-0001`.
+        shown = value if value.startswith(incomplete) else value.lower()
+        try:
+            text = describe(doc, names)
+        except Exception:
+            text = ""
+        found.append((shown, text))
+    return found
+
+
+def _joined(*parts: Any) -> str:
+    return ", ".join(str(p) for p in parts if p not in (None, ""))
+
+
+def _person(doc: dict[str, Any]) -> str:
+    return " ".join(str(doc[k]) for k in ("first_name", "last_name") if doc.get(k))
+
+
+def _account_name(doc: dict[str, Any], names: dict[str, str]) -> str:
+    account = str(doc.get("account") or "")
+    return names.get(account.upper()) or account
+
+
+complete_leads = completer(
+    "leads",
+    lambda d, _: _joined(
+        _person(d) or d.get("company"),
+        d.get("company") if _person(d) else None,
+        d.get("status") or "open",
+    ),
+)
+complete_opportunities = completer(
+    "opportunities",
+    lambda d, names: _joined(
+        d.get("name"),
+        _account_name(d, names),
+        d.get("status") or "open",
+        (d.get("stage") or "qualify") if (d.get("status") or "open") == "open" else None,
+    ),
+)
+complete_accounts = completer("accounts", lambda d, _: _joined(d.get("name"), d.get("city")))
+complete_contacts = completer(
+    "contacts", lambda d, names: _joined(_person(d), d.get("email"), _account_name(d, names))
+)
+complete_products = completer(
+    "products", lambda d, _: _joined(d.get("name"), d.get("price")), key="sku"
+)
+complete_quotes = completer(
+    "quotes",
+    lambda d, names: _joined(
+        d.get("status") or "draft",
+        _account_name(d, names),
+        d.get("opportunity"),
+        f"revision {d['revision']}" if int(d.get("revision") or 1) > 1 else None,
+    ),
+)
+complete_orders = completer(
+    "orders",
+    lambda d, names: _joined(d.get("status") or "active", _account_name(d, names), d.get("quote")),
+)
+complete_invoices = completer(
+    "invoices",
+    lambda d, names: _joined(
+        d.get("status") or "unpaid",
+        _account_name(d, names),
+        f"due {d['due_date']}" if d.get("due_date") else None,
+    ),
+)

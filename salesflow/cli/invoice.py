@@ -6,14 +6,25 @@ from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli import common, render
+from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
 
 app = AppTyper(help="Invoices: what customers owe, payments, and overdue balances.")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Number = Annotated[
-    str, typer.Argument(help="Invoice number, e.g. INV-2026-0001.", show_default=False)
+    str,
+    typer.Argument(
+        help="Invoice number, e.g. INV-2026-0001.",
+        show_default=False,
+        autocompletion=common.complete_invoices,
+    ),
+]
+Since = Annotated[
+    str | None, typer.Option("--since", help="Invoice date on or after this date (YYYY-MM-DD).")
+]
+Until = Annotated[
+    str | None, typer.Option("--until", help="Invoice date on or before this date (YYYY-MM-DD).")
 ]
 
 
@@ -70,43 +81,95 @@ def list_(
         str | None,
         typer.Option("--status", help="unpaid, partially-paid, paid, overdue or cancelled."),
     ] = None,
-    json: Json = False,
+    source: common.SourceOpt = None,
+    account: common.AccountOpt = None,
+    since: Since = None,
+    until: Until = None,
+    search: common.DocumentSearchOpt = None,
+    sort: common.SortOpt = None,
+    limit: common.LimitOpt = None,
+    json: common.JsonOpt = False,
+    jsonl: common.JsonlOpt = False,
+    csv: common.CsvOpt = False,
 ) -> None:
-    """List invoices; overdue ones are past their due date with a balance left.
+    """List invoices (oldest first); overdue ones are past their due date with a balance left.
 
-    Example: salesflow invoice list --status overdue
+    --status overdue is derived from today (an overdue invoice is also unpaid or
+    partially-paid); --source is the source of the opportunity's lead; --since/--until the
+    invoice date; --search matches the number, the account's name and the contact's name or
+    email. JSON has the derived `overdue` field.
+
+    Example: salesflow invoice list --status overdue --sort -balance --csv > overdue.csv
     """
+    from salesflow.cli.quote import listed
     from salesflow.models import Invoice
-    from salesflow.pipeline.invoices import status_filter
+    from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
 
-    keep = status_filter(status, common.today())
+    fmt = common.output_format(json, jsonl, csv)
+    spec = listing.INVOICES
+    query = listing.list_query(
+        spec,
+        status=status,
+        source=source,
+        account=account,
+        since=since,
+        until=until,
+        search=search,
+        sort=sort,
+        limit=limit,
+    )
     with common.reading() as session:
-        invoices = [i for i in session.all(Invoice) if keep(i)]
-    if json:
-        common.print_json([invoice_json(i) for i in invoices])
-        return
-    if not invoices:
-        common.say("No invoices.")
-        return
-    common.print_table(
-        ["Number", "Order", "Account", "Date", "Due", "Status", "Total", "Paid", "Balance"],
-        [
-            [
-                i.number,
-                i.order,
-                i.account,
-                i.invoice_date,
-                i.due_date,
-                _status(i),
-                f"{format_money(i.total)} {i.currency}",
-                format_money(i.amount_paid),
-                format_money(i.balance),
-            ]
-            for i in invoices
+        invoices = listed(
+            session,
+            Invoice,
+            spec,
+            query,
+            session.docs(Invoice),
+            status_of=_status_of(session, query.status),
+        )
+    common.emit_list(
+        invoices,
+        fmt,
+        empty="No invoices.",
+        columns=["Number", "Order", "Account", "Date", "Due", "Status", "Total", "Paid", "Balance"],
+        row=lambda i: [
+            i.number,
+            i.order,
+            i.account,
+            i.invoice_date,
+            i.due_date,
+            _status(i),
+            f"{format_money(i.total)} {i.currency}",
+            format_money(i.amount_paid),
+            format_money(i.balance),
         ],
         numeric=["Total", "Paid", "Balance"],
+        as_json=invoice_json,
     )
+
+
+def _status_of(session: Any, wanted: str | None) -> Any:
+    """The status `--status` compares: `overdue` (derived from today) when that is asked for
+    and the invoice is overdue, else the stored one, so an overdue unpaid invoice still lists
+    under `--status unpaid`."""
+    from salesflow.models import Invoice
+    from salesflow.pipeline.invoices import is_overdue
+
+    today = common.today()
+
+    def status_of(doc: dict[str, Any]) -> str:
+        stored = str(doc.get("status") or "unpaid")
+        if (
+            wanted == "overdue"
+            and stored in ("unpaid", "partially-paid")
+            and str(doc.get("due_date") or "") < today.isoformat()
+            and is_overdue(session.load(Invoice, doc), today)
+        ):
+            return "overdue"
+        return stored
+
+    return status_of
 
 
 @app.command("show")
@@ -124,40 +187,63 @@ def show(number: Number, json: Json = False) -> None:
 
 @app.command("pay")
 def pay(
-    number: Number,
+    numbers: batch.NumbersArg,
     amount: Annotated[
-        str | None, typer.Option("--amount", help="Amount paid (> 0); default the balance.")
+        str | None,
+        typer.Option("--amount", help="Amount paid (> 0); default the balance. One invoice only."),
     ] = None,
     date: Annotated[
         str | None, typer.Option("--date", help="Payment date, YYYY-MM-DD; default today.")
     ] = None,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
     json: Json = False,
 ) -> None:
-    """Record a payment on an unpaid or partially paid invoice.
+    """Record a payment on unpaid or partially paid invoices. Prints each invoice number.
+
+    Several numbers (or - for stdin) are each paid their balance in one write, all or nothing
+    unless --keep-going; more than 20 on a terminal ask first unless --yes. --amount is for
+    one invoice only.
 
     Example: salesflow invoice pay INV-2026-0001 --amount 500 --date 2026-04-15
     """
+    from salesflow.errors import UsageError
     from salesflow.models import Invoice
     from salesflow.pipeline.invoices import pay_invoice
     from salesflow.pipeline.money import format_money
     from salesflow.pipeline.records import parse_date
 
     paid_on = parse_date(date, "payment date") if date else common.today()
-    with common.writing() as session:
-        invoice, paid = pay_invoice(
-            session.get(Invoice, number), amount=amount, paid_on=paid_on, now=common.now()
+    wanted = batch.read_numbers(numbers)
+    if amount is not None and len(wanted) > 1:
+        raise UsageError(
+            f"--amount {amount.strip()} with {len(wanted)} invoices is ambiguous; pay one "
+            "invoice at a time with --amount, or leave --amount out to pay each balance"
         )
-        session.put(invoice)
-        session.add_events([paid])
+    batch.confirm(len(wanted), "Pay", yes)
+    with common.writing() as session:
+        now = common.now()
+
+        def pay_one(number: str) -> Any:
+            invoice, paid = pay_invoice(
+                session.get(Invoice, number), amount=amount, paid_on=paid_on, now=now
+            )
+            session.put(invoice)
+            session.add_events([paid])
+            return invoice
+
+        outcome = batch.apply_each(session, wanted, pay_one, keep_going=keep_going, noun="invoices")
     if json:
-        show_invoice(invoice, json)
-        return
-    common.print_created(invoice.number)
-    common.say(
-        f"Invoice {invoice.number} is {invoice.status}; paid "
-        f"{format_money(invoice.payments[-1].amount)}, balance "
-        f"{format_money(invoice.balance)} {invoice.currency}"
-    )
+        batch.print_results([invoice_json(i) for i in outcome.results], True, len(wanted) == 1, str)
+    else:
+        batch.print_results(outcome.results, False, False, lambda i: i.number)
+        for invoice in outcome.results:
+            common.say(
+                f"Invoice {invoice.number} is {invoice.status}; paid "
+                f"{format_money(invoice.payments[-1].amount)}, balance "
+                f"{format_money(invoice.balance)} {invoice.currency}"
+            )
+    outcome.finish()
 
 
 @app.command("cancel")

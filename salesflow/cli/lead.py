@@ -26,7 +26,12 @@ Topic = Annotated[str | None, typer.Option("--topic", help="What they are intere
 Value = Annotated[str | None, typer.Option("--estimated-value", help="Estimated deal value (≥ 0).")]
 Notes = Annotated[str | None, typer.Option("--notes", help="Free text.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-Number = Annotated[str, typer.Argument(help="Lead number, e.g. L-0001.", show_default=False)]
+Number = Annotated[
+    str,
+    typer.Argument(
+        help="Lead number, e.g. L-0001.", show_default=False, autocompletion=common.complete_leads
+    ),
+]
 
 
 def _fields(**values: str | None) -> dict[str, str | None]:

@@ -12,7 +12,12 @@ from salesflow.cli.common import AppTyper
 app = AppTyper(help="Opportunities: deals in progress, with products and revenue.")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-Number = Annotated[str, typer.Argument(help="Opportunity number, e.g. OPP-0001.")]
+Number = Annotated[
+    str,
+    typer.Argument(
+        help="Opportunity number, e.g. OPP-0001.", autocompletion=common.complete_opportunities
+    ),
+]
 Name = Annotated[str | None, typer.Option("--name", help="Opportunity name.")]
 Revenue = Annotated[
     str | None,

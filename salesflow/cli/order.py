@@ -6,15 +6,20 @@ from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli import common, render
+from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
 
 app = AppTyper(help="Orders: accepted quotes, to fulfil (invoice) or cancel.")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-Number = Annotated[str, typer.Argument(help="Order number, e.g. ORD-0001.", show_default=False)]
-
-STATUSES = ("active", "fulfilled", "canceled")
+Number = Annotated[
+    str,
+    typer.Argument(
+        help="Order number, e.g. ORD-0001.",
+        show_default=False,
+        autocompletion=common.complete_orders,
+    ),
+]
 
 
 def show_order(order: Any, json: bool) -> None:
@@ -44,41 +49,67 @@ def list_(
     status: Annotated[
         str | None, typer.Option("--status", help="active, fulfilled or canceled.")
     ] = None,
-    json: Json = False,
+    source: common.SourceOpt = None,
+    account: common.AccountOpt = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
+    search: common.DocumentSearchOpt = None,
+    sort: common.SortOpt = None,
+    limit: common.LimitOpt = None,
+    json: common.JsonOpt = False,
+    jsonl: common.JsonlOpt = False,
+    csv: common.CsvOpt = False,
 ) -> None:
-    """List orders.
+    """List orders (oldest first).
 
-    Example: salesflow order list --status active
+    --source is the source of the opportunity's lead; --since/--until the creation date;
+    --search matches the number, the account's name and the contact's name or email.
+
+    Example: salesflow order list --status active --account ACC-0001 --jsonl
     """
+    from salesflow.cli.quote import listed
     from salesflow.models import Order
+    from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
-    from salesflow.pipeline.records import choice
 
-    wanted = choice(status, STATUSES, "status") if status else None
+    fmt = common.output_format(json, jsonl, csv)
+    spec = listing.ORDERS
+    query = listing.list_query(
+        spec,
+        status=status,
+        source=source,
+        account=account,
+        since=since,
+        until=until,
+        search=search,
+        sort=sort,
+        limit=limit,
+    )
     with common.reading() as session:
-        orders = session.all(
-            Order, (lambda d: d.get("status", "active") == wanted) if wanted else None
-        )
-    if json:
-        common.print_json([common.dump(o) for o in orders])
-        return
-    if not orders:
-        common.say("No orders.")
-        return
-    common.print_table(
-        ["Number", "Quote", "Opportunity", "Account", "Status", "Created", "Invoice", "Total"],
-        [
-            [
-                o.number,
-                f"{o.quote} r{o.quote_revision}",
-                o.opportunity,
-                o.account,
-                o.status,
-                o.created_on,
-                o.invoice,
-                f"{format_money(o.total)} {o.currency}",
-            ]
-            for o in orders
+        orders = listed(session, Order, spec, query, session.docs(Order))
+    common.emit_list(
+        orders,
+        fmt,
+        empty="No orders.",
+        columns=[
+            "Number",
+            "Quote",
+            "Opportunity",
+            "Account",
+            "Status",
+            "Created",
+            "Invoice",
+            "Total",
+        ],
+        row=lambda o: [
+            o.number,
+            f"{o.quote} r{o.quote_revision}",
+            o.opportunity,
+            o.account,
+            o.status,
+            o.created_on,
+            o.invoice,
+            f"{format_money(o.total)} {o.currency}",
         ],
         numeric=["Total"],
     )
@@ -99,17 +130,21 @@ def show(number: Number, json: Json = False) -> None:
 
 @app.command("fulfil")
 def fulfil(
-    number: Number,
+    numbers: batch.NumbersArg,
     date: Annotated[
         str | None, typer.Option("--date", help="Invoice date, YYYY-MM-DD; default today.")
     ] = None,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
     json: Json = False,
 ) -> None:
-    """Fulfil an active order: creates its invoice (INV-YYYY-nnnn). Prints the invoice number.
+    """Fulfil active orders: each gets its invoice (INV-YYYY-nnnn). Prints each invoice number.
 
     The invoice is due after the payment terms (`salesflow init --payment-terms DAYS`).
+    Several numbers (or - for stdin) are fulfilled in one write, all or nothing unless
+    --keep-going; more than 20 on a terminal ask first unless --yes.
 
-    Example: salesflow order fulfil ORD-0001 --date 2026-03-31
+    Example: salesflow order fulfil ORD-0001 ORD-0002 --date 2026-03-31
     """
     from salesflow.cli.invoice import invoice_json
     from salesflow.models import Order
@@ -117,26 +152,46 @@ def fulfil(
     from salesflow.pipeline.records import parse_date
 
     invoice_date = parse_date(date, "invoice date") if date else common.today()
+    wanted = batch.read_numbers(numbers)
+    batch.confirm(len(wanted), "Fulfil", yes)
     with common.writing() as session:
-        result = fulfil_order(
-            session.get(Order, number),
-            numbers=common.numbers(session),
-            invoice_date=invoice_date,
-            payment_terms=common.settings(session).payment_terms,
-            now=common.now(),
+        allocate = common.numbers(session)
+        payment_terms = common.settings(session).payment_terms
+        now = common.now()
+
+        def fulfil_one(number: str) -> Any:
+            result = fulfil_order(
+                session.get(Order, number),
+                numbers=allocate,
+                invoice_date=invoice_date,
+                payment_terms=payment_terms,
+                now=now,
+            )
+            session.put(result.order, result.invoice)
+            session.add_events(result.events)
+            return result
+
+        outcome = batch.apply_each(
+            session, wanted, fulfil_one, keep_going=keep_going, noun="orders"
         )
-        session.put(result.order, result.invoice)
-        session.add_events(result.events)
     if json:
-        common.print_json(
-            {"order": common.dump(result.order), "invoice": invoice_json(result.invoice)}
+        batch.print_results(
+            [
+                {"order": common.dump(r.order), "invoice": invoice_json(r.invoice)}
+                for r in outcome.results
+            ],
+            True,
+            len(wanted) == 1,
+            str,
         )
-        return
-    common.print_created(result.invoice.number)
-    common.say(
-        f"Order {result.order.number} is fulfilled; invoice {result.invoice.number} "
-        f"is due {result.invoice.due_date.isoformat()}"
-    )
+    else:
+        batch.print_results(outcome.results, False, False, lambda r: r.invoice.number)
+        for result in outcome.results:
+            common.say(
+                f"Order {result.order.number} is fulfilled; invoice {result.invoice.number} "
+                f"is due {result.invoice.due_date.isoformat()}"
+            )
+    outcome.finish()
 
 
 @app.command("cancel")

@@ -13,6 +13,12 @@ app = AppTyper(help="Products: the catalog, keyed by the SKU you choose.")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Sku = Annotated[str, typer.Argument(help="The product's SKU, e.g. CONSULT-DAY.")]
+KnownSku = Annotated[
+    str,
+    typer.Argument(
+        help="The product's SKU, e.g. CONSULT-DAY.", autocompletion=common.complete_products
+    ),
+]
 Name = Annotated[str | None, typer.Option("--name", help="Name printed on lines.")]
 Price = Annotated[str | None, typer.Option("--price", help="Unit price (≥ 0).")]
 TaxRate = Annotated[
@@ -149,7 +155,7 @@ def list_(
 
 
 @app.command("show")
-def show(sku: Sku, json: Json = False) -> None:
+def show(sku: KnownSku, json: Json = False) -> None:
     """Show one product.
 
     Example: salesflow product show CONSULT-DAY

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli import common, render
+from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
+
+if TYPE_CHECKING:
+    from salesflow.pipeline.listing import ListQuery, ListSpec
 
 app = AppTyper(help="Quotes: priced proposals for an opportunity, revised until accepted.")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-Number = Annotated[str, typer.Argument(help="Quote number, e.g. QUO-0001.", show_default=False)]
+Number = Annotated[
+    str,
+    typer.Argument(
+        help="Quote number, e.g. QUO-0001.",
+        show_default=False,
+        autocompletion=common.complete_quotes,
+    ),
+]
 Revision = Annotated[
     int | None,
     typer.Option("--revision", "-r", help="An earlier revision; default the latest.", min=1),
@@ -128,6 +139,82 @@ def write_document(view: Any, fmt: str, output: str | None, force: bool) -> None
 
     atomic_write_bytes(path, data)
     sys.stdout.write(f"{path}\n")
+
+
+# --- lists of quotes, orders and invoices -------------------------------------------------------
+
+Doc = dict[str, Any]
+
+
+def sources_by_opportunity(session: Any) -> dict[str, str | None]:
+    """The source behind each opportunity (upper-cased number): its own, else its lead's."""
+    from salesflow.models import Lead, Opportunity
+
+    leads: dict[str, str | None] | None = None
+    found: dict[str, str | None] = {}
+    for doc in session.docs(Opportunity):
+        source = doc.get("source")
+        if not source and doc.get("lead"):
+            if leads is None:
+                leads = {
+                    str(d.get("number", "")).upper(): d.get("source") for d in session.docs(Lead)
+                }
+            source = leads.get(str(doc["lead"]).upper())
+        found[str(doc.get("number", "")).upper()] = source
+    return found
+
+
+def customer_text(session: Any) -> Callable[[Doc], str]:
+    """Searchable text of a record's account (name) and contact (name, email), folded."""
+    from salesflow.models import Account, Contact
+    from salesflow.pipeline.listing import fold
+
+    def key(doc: Doc) -> str:
+        return str(doc.get("number") or "").upper()
+
+    accounts = {key(d): fold(str(d.get("name") or "")) for d in session.docs(Account)}
+    contacts = {
+        key(d): fold(" ".join(str(d.get(f) or "") for f in ("first_name", "last_name", "email")))
+        for d in session.docs(Contact)
+    }
+
+    def text(doc: Doc) -> str:
+        account = accounts.get(str(doc.get("account") or "").upper(), "")
+        return f"{account} | {contacts.get(str(doc.get('contact') or '').upper(), '')}"
+
+    return text
+
+
+def listed(
+    session: Any,
+    model: Any,
+    spec: ListSpec,
+    query: ListQuery,
+    docs: list[Doc],
+    *,
+    status_of: Callable[[Doc], str] | None = None,
+) -> list[Any]:
+    """Quotes, orders or invoices (`docs`) filtered, sorted and cut by a list's options.
+
+    `--source` is the source of the opportunity (or lead) behind each record; `--search` also
+    matches the account's name and the contact's name and email. Only the records shown are
+    validated, unless the sort field is a computed one (a total).
+    """
+    from salesflow.pipeline import listing
+
+    sources = sources_by_opportunity(session) if query.source else {}
+    docs = listing.select(
+        docs,
+        query,
+        spec,
+        status_of=status_of,
+        extra_text=customer_text(session) if query.search else None,
+        source_of=lambda d: sources.get(str(d.get("opportunity") or "").upper()),
+    )
+    if query.sort in spec.computed:
+        records = [session.load(model, d) for d in docs]
+        return listing.arrange(records, query, listing.model_value)
+    return [session.load(model, d) for d in listing.arrange(docs, query, listing.doc_value)]
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -315,20 +402,41 @@ def discount(
 
 
 @app.command("activate")
-def activate(number: Number, json: Json = False) -> None:
-    """Activate a draft quote (it needs a line): ready to send, no more edits.
+def activate(
+    numbers: batch.NumbersArg,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
+    json: Json = False,
+) -> None:
+    """Activate draft quotes (each needs a line): ready to send, no more edits.
 
-    Example: salesflow quote activate QUO-0001
+    Several numbers (or - for stdin) are activated in one write, all or nothing unless
+    --keep-going; more than 20 on a terminal ask first unless --yes. Prints each quote number.
+
+    Example: salesflow quote list --status draft --jsonl | jq -r .number | salesflow quote
+    activate -
     """
     from salesflow.pipeline.quotes import activate_quote, quote_label
 
+    wanted = batch.read_numbers(numbers)
+    batch.confirm(len(wanted), "Activate", yes)
     with common.writing() as session:
-        quote, activated = activate_quote(
-            load_quote(session, number), today=common.today(), now=common.now()
+        today, now = common.today(), common.now()
+
+        def activate_one(number: str) -> Any:
+            quote, activated = activate_quote(load_quote(session, number), today=today, now=now)
+            session.put(quote)
+            session.add_events([activated])
+            return quote
+
+        outcome = batch.apply_each(
+            session, wanted, activate_one, keep_going=keep_going, noun="quotes"
         )
-        session.put(quote)
-        session.add_events([activated])
-    _report(quote, json, f"Quote {quote_label(quote)} is active")
+    batch.print_results(outcome.results, json, len(wanted) == 1, lambda q: q.number)
+    if not json:
+        for quote in outcome.results:
+            common.say(f"Quote {quote_label(quote)} is active")
+    outcome.finish()
 
 
 @app.command("accept")
@@ -445,56 +553,87 @@ def list_(
     all_revisions: Annotated[
         bool, typer.Option("--all-revisions", help="Every revision, not only the latest.")
     ] = False,
-    json: Json = False,
+    source: common.SourceOpt = None,
+    account: common.AccountOpt = None,
+    since: common.SinceOpt = None,
+    until: common.UntilOpt = None,
+    search: common.DocumentSearchOpt = None,
+    sort: common.SortOpt = None,
+    limit: common.LimitOpt = None,
+    json: common.JsonOpt = False,
+    jsonl: common.JsonlOpt = False,
+    csv: common.CsvOpt = False,
 ) -> None:
-    """List quotes (the latest revision of each).
+    """List quotes (the latest revision of each), by number.
 
-    Example: salesflow quote list --status active --json | jq -r '.[].number'
+    --source is the source of the opportunity's lead; --since/--until the creation date;
+    --search matches the number, the account's name and the contact's name or email.
+
+    Example: salesflow quote list --status active --search müller --sort -total --json
     """
     from salesflow.models import Quote
+    from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
-    from salesflow.pipeline.quotes import latest_revision
-    from salesflow.pipeline.records import choice
 
-    wanted = choice(status, ("draft", "active", "won", "closed"), "status") if status else None
-    deal = opportunity.strip().upper() if opportunity else None
-
-    def keep(doc: dict[str, Any]) -> bool:
-        return deal is None or str(doc.get("opportunity", "")).upper() == deal
-
-    with common.reading() as session:
-        quotes = session.all(Quote, keep)
-    if not all_revisions:
-        by_number: dict[str, list[Any]] = {}
-        for quote in quotes:
-            by_number.setdefault(quote.number, []).append(quote)
-        quotes = [latest_revision(revisions) for revisions in by_number.values()]
-    quotes = sorted(
-        (q for q in quotes if wanted is None or q.status == wanted),
-        key=lambda q: (q.number, q.revision),
+    fmt = common.output_format(json, jsonl, csv)
+    spec = listing.QUOTES
+    query = listing.list_query(
+        spec,
+        status=status,
+        source=source,
+        account=account,
+        since=since,
+        until=until,
+        search=search,
+        sort=sort,
+        limit=limit,
     )
-    if json:
-        common.print_json([common.dump(q) for q in quotes])
-        return
-    if not quotes:
-        common.say("No quotes.")
-        return
-    common.print_table(
-        ["Number", "Rev.", "Opportunity", "Account", "Status", "Valid until", "Total"],
-        [
-            [
-                q.number,
-                q.revision,
-                q.opportunity,
-                q.account,
-                _status(q),
-                q.valid_until,
-                f"{format_money(q.total)} {q.currency}",
-            ]
-            for q in quotes
+    deal = opportunity.strip().upper() if opportunity else None
+    with common.reading() as session:
+        docs = [
+            d
+            for d in session.docs(Quote)
+            if deal is None or str(d.get("opportunity", "")).upper() == deal
+        ]
+        if not all_revisions:
+            docs = list(_latest_docs(docs).values())
+        docs.sort(key=_quote_order)
+        quotes = listed(session, Quote, spec, query, docs)
+    common.emit_list(
+        quotes,
+        fmt,
+        empty="No quotes.",
+        columns=["Number", "Rev.", "Opportunity", "Account", "Status", "Valid until", "Total"],
+        row=lambda q: [
+            q.number,
+            q.revision,
+            q.opportunity,
+            q.account,
+            _status(q),
+            q.valid_until,
+            f"{format_money(q.total)} {q.currency}",
         ],
         numeric=["Rev.", "Total"],
     )
+
+
+def _revision(doc: Doc) -> int:
+    return int(doc.get("revision") or 1)
+
+
+def _latest_docs(docs: list[Doc]) -> dict[str, Doc]:
+    latest: dict[str, Doc] = {}
+    for doc in docs:
+        number = str(doc.get("number", "")).upper()
+        if number not in latest or _revision(doc) > _revision(latest[number]):
+            latest[number] = doc
+    return latest
+
+
+def _quote_order(doc: Doc) -> tuple[int, str, int]:
+    """By number (QUO-9999 before QUO-10000), then revision."""
+    number = str(doc.get("number", "")).upper()
+    return (len(number), number, _revision(doc))
 
 
 @app.command("show")

@@ -342,7 +342,7 @@ def _records_by_line(lines: list[str], sep: str) -> tuple[list[RawRow], list[Row
             continue  # inside a quoted value that began on an earlier line
         values, used = _quoted_record(lines, start, sep)
         if values is None:
-            problems.append(_quote_problem(lines, start, used, sep))
+            problems.extend(_quote_problems(lines, start, used, sep))
             swallowed.append(range(start, start + used))
         else:
             records[start] = _new_row(RawRow, (start + 1, values))
@@ -393,7 +393,7 @@ def _records_by_csv(lines: list[str], sep: str) -> tuple[list[RawRow], list[RowP
         except StopIteration:
             break
         except csv.Error:  # the reader goes on with the line after the broken record
-            problems.append(_quote_problem(lines, previous, reader.line_num - previous, sep))
+            problems.extend(_quote_problems(lines, previous, reader.line_num - previous, sep))
             previous = reader.line_num
             continue
         append(_new_row(RawRow, (previous + 1, values)))
@@ -401,6 +401,22 @@ def _records_by_csv(lines: list[str], sep: str) -> tuple[list[RawRow], list[RowP
     if records and records[-1].values == [_SENTINEL]:
         records.pop()
     return records, problems
+
+
+def _quote_problems(lines: list[str], start: int, used: int, sep: str) -> list[RowProblem]:
+    """The broken record, and for a quote that is never closed every line it swallowed, each
+    as its own rejected row: no card is lost, and the rejects file can be fixed and imported."""
+    problems = [_quote_problem(lines, start, used, sep)]
+    if start + used >= len(lines):
+        for index in range(start + 1, len(lines) - 1):
+            text = lines[index].rstrip("\r\n")
+            if text.strip(sep + " \t"):
+                message = (
+                    f"row {index + 1}: not read, because the quote opened on line {start + 1} "
+                    "is never closed"
+                )
+                problems.append(RowProblem(index + 1, message, text.split(sep)))
+    return problems
 
 
 def _quote_problem(lines: list[str], start: int, used: int, sep: str) -> RowProblem:
@@ -417,7 +433,7 @@ def _quote_problem(lines: list[str], start: int, used: int, sep: str) -> RowProb
             f"row {line_no}: a quote opened in this row is never closed, so {where} "
             f"(the rest of the file) could not be read"
         )
-        end = line_no  # the row's own line is what the rejects file should show
+        end = line_no
     else:
         where = f"line {line_no}" if end == line_no else f"lines {line_no}-{end}"
         message = (

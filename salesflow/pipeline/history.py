@@ -9,7 +9,14 @@ from salesflow.models import Account, Contact, Event, Lead, Record
 
 def _links(record: Record) -> list[str]:
     names = (
-        "lead", "account", "contact", "opportunity", "quote", "order", "invoice", "imported_in"
+        "lead",
+        "account",
+        "contact",
+        "opportunity",
+        "quote",
+        "order",
+        "invoice",
+        "imported_in",
     )
     return [value for name in names if isinstance(value := getattr(record, name, None), str)]
 

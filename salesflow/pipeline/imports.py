@@ -96,12 +96,15 @@ def name_key(values: Mapping[str, Any]) -> str:
 
 
 def lead_document(values: Mapping[str, Any], *, number: str, today: date, **links: str) -> dict:
-    """The stored form of a new open lead, equal to `Lead(...).stored()` for the same values."""
+    """The stored form of a new open lead, equal to `Lead(...).stored()` for the same values.
+
+    `values` are checked values (`lead_values`): an estimated value is already in cents.
+    """
     doc: dict[str, Any] = {"number": number}
     for name in LEAD_FIELDS:
         value = values.get(name)
         if value is not None:
-            doc[name] = f"{cents(value):.2f}" if name == "estimated_value" else value
+            doc[name] = f"{value:.2f}" if name == "estimated_value" else value
     doc["status"] = "open"
     doc["status_reason"] = "new"
     doc["created_on"] = today.isoformat()

@@ -49,6 +49,8 @@ class ListSpec:
     default_status: str | None = None
     account_field: str | None = "account"
     has_source: bool = True
+    # Sort fields that are computed on the model (totals), not stored in the document.
+    computed: tuple[str, ...] = ()
 
 
 def list_query(
@@ -92,9 +94,11 @@ def _sort_value(value: Any) -> tuple[int, Any]:
     """Numbers (also numeric text) before text, so mixed columns still sort."""
     if isinstance(value, str):
         try:
-            return (0, Decimal(value))
+            number = Decimal(value)
         except InvalidOperation:
             return (1, fold(value))
+        # "NaN", "sNaN" and "Infinity" parse as Decimals but are names, not numbers
+        return (0, number) if number.is_finite() else (1, fold(value))
     if isinstance(value, (int, Decimal)):
         return (0, value)
     return (2, value)
@@ -107,12 +111,17 @@ def select(
     *,
     status_of: Callable[[Doc], str] | None = None,
     extra_text: Callable[[Doc], str] | None = None,
+    source_of: Callable[[Doc], str | None] | None = None,
 ) -> list[Doc]:
     """The stored documents matching `query`'s filters, in stored (creation) order.
 
     `status_of` derives a status that is not a plain field (an invoice's overdue); `extra_text`
-    adds searchable text that lives on another record (an opportunity's account name).
+    adds searchable text that lives on another record (an opportunity's account name);
+    `source_of` finds the source on another record (a quote's opportunity).
     """
+
+    def source(doc: Doc) -> str:
+        return str((source_of(doc) if source_of is not None else doc.get("source")) or "")
 
     def status(doc: Doc) -> str:
         if status_of is not None:
@@ -126,7 +135,7 @@ def select(
     for doc in docs:
         if query.status and status(doc) != query.status:
             continue
-        if query.source and fold(str(doc.get("source") or "")) != query.source:
+        if query.source and fold(source(doc)) != query.source:
             continue
         if query.account and str(doc.get(account_field) or "").upper() != query.account:
             continue
@@ -182,10 +191,9 @@ def neutralise(cell: str) -> str:
 
 def _is_number(text: str) -> bool:
     try:
-        Decimal(text)
+        return Decimal(text).is_finite()
     except InvalidOperation:
         return False
-    return True
 
 
 def csv_rows(records: Sequence[Doc]) -> tuple[list[str], list[list[str]]]:
@@ -257,4 +265,64 @@ OPPORTUNITIES = ListSpec(
     ),
     search_fields=("name", "account", "number"),
     default_status="open",
+)
+
+QUOTES = ListSpec(
+    statuses=("draft", "active", "won", "closed"),
+    default_status="draft",
+    sort_fields=(
+        "number",
+        "revision",
+        "opportunity",
+        "account",
+        "status",
+        "created_on",
+        "valid_until",
+        "activated_on",
+        "closed_on",
+        "subtotal",
+        "total",
+    ),
+    search_fields=("number", "opportunity", "account"),
+    computed=("subtotal", "total"),
+)
+ORDERS = ListSpec(
+    statuses=("active", "fulfilled", "canceled"),
+    default_status="active",
+    sort_fields=(
+        "number",
+        "quote",
+        "opportunity",
+        "account",
+        "status",
+        "created_on",
+        "fulfilled_on",
+        "canceled_on",
+        "invoice",
+        "subtotal",
+        "total",
+    ),
+    search_fields=("number", "quote", "opportunity", "account", "invoice"),
+    computed=("subtotal", "total"),
+)
+INVOICES = ListSpec(
+    # `overdue` is derived from today (the shell passes `status_of`); the rest are stored.
+    statuses=("unpaid", "partially-paid", "paid", "overdue", "cancelled"),
+    default_status="unpaid",
+    created_field="invoice_date",
+    sort_fields=(
+        "number",
+        "order",
+        "opportunity",
+        "account",
+        "status",
+        "invoice_date",
+        "due_date",
+        "subtotal",
+        "total",
+        "amount_paid",
+        "balance",
+    ),
+    search_fields=("number", "order", "opportunity", "account"),
+    computed=("subtotal", "total", "amount_paid", "balance"),
 )

@@ -145,7 +145,7 @@ def test_a_session_that_raises_leaves_the_file_byte_identical(store: Store, db: 
         session.set_config({"currency": "USD"})
         raise RuntimeError("boom")
     assert db.read_bytes() == before
-    assert files_in(db.parent) == {"sales.json", "sales.json.lock"}
+    assert files_in(db.parent) == {"sales.json", "sales.json.lock", "sales.json.history"}
 
 
 def test_a_refusal_inside_a_session_writes_nothing(store: Store, db: Path) -> None:
@@ -279,7 +279,7 @@ def test_the_meta_table_holds_the_schema_and_one_counter_per_series(store: Store
         "1": {
             "schema": SCHEMA_VERSION,
             "counters": {"L": 2, "OPP": 3, "INV-2026": 1},
-            "config": {},
+            "config": {"currency": "EUR"},
         }
     }
     with store.reading() as session:
@@ -305,8 +305,9 @@ CORRUPT: list[tuple[str, bytes, str]] = [
     ),
     (
         "a newer schema",
-        b'{"_meta": {"1": {"schema": 2, "counters": {}, "config": {}}}}',
-        " has schema version 2, newer than this salesflow understands (1); upgrade salesflow",
+        b'{"_meta": {"1": {"schema": 3, "counters": {}, "config": {}}}}',
+        " has schema version 3, newer than this salesflow understands (2); upgrade salesflow, "
+        "or restore a backup",
     ),
 ]
 
@@ -496,7 +497,12 @@ def test_a_killed_writer_leaves_the_old_file_and_its_temp_file_is_removed_by_the
     (db.parent / ".other.json.tmp-keep").write_text("not ours")
 
     assert add_leads(store, 1) == ["L-0002"]  # the killed writer's L-0002 was never committed
-    assert files_in(db.parent) == {"sales.json", "sales.json.lock", ".other.json.tmp-keep"}
+    assert files_in(db.parent) == {
+        "sales.json",
+        "sales.json.lock",
+        "sales.json.history",
+        ".other.json.tmp-keep",
+    }
 
 
 def test_a_stray_temp_file_is_removed_even_by_a_writer_that_changes_nothing(
@@ -506,4 +512,4 @@ def test_a_stray_temp_file_is_removed_even_by_a_writer_that_changes_nothing(
     (db.parent / ".sales.json.tmp-k1ll3d").write_bytes(b'{"half": ')
     with store.writing() as session:
         session.all(Lead)
-    assert files_in(db.parent) == {"sales.json", "sales.json.lock"}
+    assert files_in(db.parent) == {"sales.json", "sales.json.lock", "sales.json.history"}

@@ -475,7 +475,18 @@ def test_an_unclosed_quote_rejects_its_row_naming_its_row_and_the_lines_lost() -
         "(the rest of the file) could not be read"
     )
     assert rows[2].values == ["Smit", '"oops']
-    assert len(rows) == 3
+    assert [(r.row_no, r.error, r.values) for r in rows[3:]] == [
+        (
+            5,
+            "row 5: not read, because the quote opened on line 5 is never closed",
+            ["Bakker", "lost"],
+        ),
+        (
+            6,
+            "row 6: not read, because the quote opened on line 5 is never closed",
+            ["Visser", "lost too"],
+        ),
+    ]
 
 
 def test_an_unclosed_quote_at_the_end_of_an_all_quoted_file_is_found_too() -> None:
@@ -489,7 +500,8 @@ def test_an_unclosed_quote_at_the_end_of_an_all_quoted_file_is_found_too() -> No
             3,
             "row 3: a quote opened in this row is never closed, so lines 3-4 "
             "(the rest of the file) could not be read",
-        )
+        ),
+        (4, "row 4: not read, because the quote opened on line 3 is never closed"),
     ]
 
 
@@ -511,14 +523,18 @@ def test_an_unclosed_quote_before_a_huge_rest_is_rejected_too() -> None:
     table = read_table(data)
 
     assert table.rows == [RawRow(2, ["Jansen", "ok"])]
-    assert table.problems == [
-        RowProblem(
-            3,
-            "row 3: a quote opened in this row is never closed, so lines 3-20003 "
-            "(the rest of the file) could not be read",
-            ["Smit", '"never closed'],
-        )
-    ]
+    assert table.problems[0] == RowProblem(
+        3,
+        "row 3: a quote opened in this row is never closed, so lines 3-20003 "
+        "(the rest of the file) could not be read",
+        ["Smit", '"never closed'],
+    )
+    assert len(table.problems) == 20_001  # every swallowed card is rejected on its own row
+    assert table.problems[-1] == RowProblem(
+        20_003,
+        "row 20003: not read, because the quote opened on line 3 is never closed",
+        ["Row19999", "note"],
+    )
 
 
 def test_a_missing_quote_in_an_all_quoted_file_breaks_only_its_own_row() -> None:

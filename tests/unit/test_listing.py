@@ -121,3 +121,14 @@ def test_csv_rows_keep_scalar_columns_in_first_seen_order() -> None:
 def test_sorting_a_column_mixing_numbers_and_text_does_not_fail() -> None:
     docs = [{"number": "a", "company": "Acme"}, {"number": "b", "company": "3M"}]
     assert numbers(arrange(docs, list_query(LEADS, sort="company"), doc_value)) == ["b", "a"]
+
+
+def test_names_that_look_like_special_decimals_sort_as_text() -> None:
+    docs = [
+        {"number": "a", "first_name": "sNaN"},
+        {"number": "b", "first_name": "Ada"},
+        {"number": "c", "first_name": "Infinity"},
+    ]
+    query = list_query(LEADS, sort="first_name")
+    assert numbers(arrange(docs, query, doc_value)) == ["b", "c", "a"]
+    assert listing.neutralise("-Infinity") == "'-Infinity"

@@ -1,0 +1,1 @@
+"""The benchmark harness (`python benchmarks/run.py`) and its seeded data generator."""

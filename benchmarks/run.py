@@ -1,0 +1,823 @@
+"""Benchmark salesflow on seeded data sets against floors and a peer; print one table.
+
+    python benchmarks/run.py                        # 1k, 10k and 100k leads, 5 runs each
+    python benchmarks/run.py --quick                # 1k and 10k, 3 runs: a minute
+    python benchmarks/run.py --sizes 10k --runs 7 --json results.json
+    python benchmarks/run.py --profile "100k/lead show"   # one run under cProfile
+
+Every figure is the wall time of a whole process (`salesflow ...`, or a floor's `python -c`),
+the median of its runs, with the process's peak RSS (from `wait4`). Runs are interleaved: round
+by round every measurement runs once, so the floors and the commands they are compared with see
+the same machine load. Writing commands get a fresh copy of the data file for every run (copied
+outside the timing). See benchmarks/README.md for the floors and the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import orjson  # noqa: E402
+
+from benchmarks import datagen  # noqa: E402
+
+CARD_ROWS = 100_000
+BATCH = 1_000
+SLOW_SECONDS = 1.5
+"""A measurement whose first run takes longer gets SLOW_RUNS runs instead of --runs."""
+SLOW_RUNS = 3
+VERY_SLOW_SECONDS = 10.0
+"""... and one whose first run takes longer than this gets VERY_SLOW_RUNS."""
+VERY_SLOW_RUNS = 2
+MIB = 1024 * 1024
+DB_NAME = "sales.json"
+
+# --- what runs -----------------------------------------------------------------------------------
+
+
+def _script(name: str) -> str | None:
+    """An installed console script, preferring the one beside this interpreter (a version
+    manager's shim would add its own start-up to every figure)."""
+    beside = Path(sys.executable).with_name(name)
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
+
+
+PYTHON = sys.executable
+_SALESFLOW = _script("salesflow")
+SALESFLOW = [_SALESFLOW] if _SALESFLOW else [PYTHON, "-m", "salesflow"]
+SQLITE_UTILS = _script("sqlite-utils")
+
+
+def project_modules() -> list[str]:
+    """What the imports floor imports: the CLI, the store, the models and every pipeline module."""
+    import pkgutil
+
+    import salesflow.pipeline
+
+    pipeline = [
+        f"salesflow.pipeline.{m.name}" for m in pkgutil.iter_modules(salesflow.pipeline.__path__)
+    ]
+    return ["salesflow.cli", "salesflow.store", "salesflow.models", *pipeline]
+
+
+def floor_code(step: str) -> str:
+    """The `python -c` program of a floor: imports, + parse, + dump and atomic write."""
+    code = "import " + ", ".join(project_modules())
+    if step in ("parse", "write"):
+        code += "\nimport sys, orjson\nfrom pathlib import Path\npath = Path(sys.argv[1])"
+        code += "\ndata = orjson.loads(path.read_bytes())"
+    if step == "write":
+        code += (
+            "\nimport os, tempfile"
+            "\nfd, tmp = tempfile.mkstemp(prefix='.floor-', dir=path.parent)"
+            "\nwith os.fdopen(fd, 'wb') as out:"
+            "\n    out.write(orjson.dumps(data))"
+            "\n    out.flush()"
+            "\n    os.fsync(out.fileno())"
+            "\nos.replace(tmp, path)"
+            "\ndir_fd = os.open(path.parent, os.O_RDONLY)"
+            "\nos.fsync(dir_fd)"
+            "\nos.close(dir_fd)"
+        )
+    return code
+
+
+# --- measurements --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One goal of the issue: a time limit, a ratio to another measurement, or a memory limit."""
+
+    kind: str  # "seconds" | "ratio" | "faster" | "mib"
+    limit: float
+    versus: str | None = None  # key of the floor or peer
+    versus_name: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.kind == "seconds":
+            return f"<={fmt_time(self.limit)}"
+        if self.kind == "ratio":
+            return f"<={self.limit:g}x {self.versus_name}"
+        if self.kind == "faster":
+            return f">={self.limit:g}x faster than {self.versus_name}"
+        return f"<={self.limit:g} MiB"
+
+
+@dataclass
+class Sample:
+    seconds: float
+    rss_kib: int
+
+
+@dataclass
+class Bench:
+    key: str  # "10k/lead show": group / name
+    group: str  # "start-up" or a size label
+    name: str
+    kind: str  # floor, peer, read, write, batch, import, start-up
+    argv: Callable[[Path], list[str]]
+    prepare: Callable[[Path], None] | None = None
+    stdin: bytes | None = None
+    ok: tuple[int, ...] = (0,)
+    runs: int = 5
+    versus: str | None = None
+    versus_name: str | None = None
+    targets: list[Target] = field(default_factory=list)
+    keep_note: bool = False
+    samples: list[Sample] = field(default_factory=list)
+    error: str | None = None
+    note: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.error is not None or len(self.samples) >= self.runs
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(s.seconds for s in self.samples) if self.samples else None
+
+    @property
+    def peak_mib(self) -> float | None:
+        return max(s.rss_kib for s in self.samples) / 1024 if self.samples else None
+
+
+LAUNCHER = """
+import os, sys, time
+result, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.posix_spawn(argv[0], argv, os.environ)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+with open(result, "w") as out:
+    out.write(f"{elapsed!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+"""Starts and times one command. The harness is a large process, and a child's peak RSS counts
+the pages it shared with its parent before exec: started from this small launcher (`python -S`,
+about 8 MiB) instead, a command's peak RSS is its own (never less than the launcher's)."""
+
+
+def run_once(bench: Bench, workdir: Path, env: dict[str, str]) -> None:
+    """Run `bench` once in a fresh directory; record its wall time and peak RSS, or its error."""
+    rundir = Path(tempfile.mkdtemp(prefix="run-", dir=workdir))
+    try:
+        if bench.prepare is not None:
+            bench.prepare(rundir)
+        argv = bench.argv(rundir)
+        stdin_path = rundir / "stdin.txt"
+        stdin_path.write_bytes(bench.stdin or b"")
+        result = rundir / "result.txt"
+        with (
+            stdin_path.open("rb") as stdin,
+            (rundir / "stdout.txt").open("wb") as stdout,
+            (rundir / "stderr.txt").open("wb") as stderr,
+        ):
+            subprocess.run(
+                [PYTHON, "-S", "-c", LAUNCHER, str(result), *argv],
+                stdin=stdin,
+                stdout=stdout,
+                stderr=stderr,
+                cwd=rundir,
+                env=env,
+                check=True,
+            )
+        elapsed, rss_kib, code = result.read_text().split()
+        err_lines = (rundir / "stderr.txt").read_text(errors="replace").strip().splitlines()
+        last = err_lines[-1] if err_lines else ""
+        if int(code) not in bench.ok:
+            bench.error = f"exit {code}: {last[:200]}"
+            return
+        bench.samples.append(Sample(float(elapsed), int(rss_kib)))
+        if bench.keep_note and bench.note is None:
+            bench.note = last
+    finally:
+        shutil.rmtree(rundir, ignore_errors=True)
+
+
+def copy_to(source: Path, name: str = DB_NAME) -> Callable[[Path], None]:
+    def prepare(rundir: Path) -> None:
+        shutil.copyfile(source, rundir / name)
+
+    return prepare
+
+
+# --- data sets -----------------------------------------------------------------------------------
+
+
+def size_label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def parse_sizes(text: str) -> list[int]:
+    sizes = []
+    for part in text.split(","):
+        part = part.strip().lower()
+        if part:
+            sizes.append(int(float(part[:-1]) * 1000) if part.endswith("k") else int(part))
+    if not sizes or min(sizes) < 10:
+        raise SystemExit("--sizes: give sizes like 1k,10k,100k (at least 10 leads)")
+    return sizes
+
+
+def cache_key(seed: int) -> str:
+    """Data sets are reused while the generator, the models and the schema stay the same."""
+    from salesflow.migrations import SCHEMA_VERSION
+
+    digest = hashlib.sha256()
+    for path in (Path(datagen.__file__), REPO / "salesflow" / "models.py"):
+        digest.update(path.read_bytes())
+    digest.update(f"{SCHEMA_VERSION}".encode())
+    return f"v{datagen.GENERATOR_VERSION}-seed{seed}-{digest.hexdigest()[:10]}"
+
+
+@dataclass
+class DataSet:
+    size: int
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return size_label(self.size)
+
+
+def check_data_file(path: Path, env: dict[str, str]) -> dict[str, Any]:
+    """`salesflow doctor` and `salesflow info` on a generated file; SystemExit on problems."""
+    doctor = subprocess.run(
+        [*SALESFLOW, "--db", str(path), "doctor"], env=env, capture_output=True, text=True
+    )
+    if doctor.returncode == 2 and "No such command" in doctor.stderr:
+        verdict = "doctor not available"
+    elif doctor.returncode != 0:
+        problems = (doctor.stdout + doctor.stderr).strip().splitlines()
+        raise SystemExit(
+            f"salesflow doctor found problems in the generated {path}:\n  "
+            + "\n  ".join(problems[:20])
+        )
+    else:
+        verdict = doctor.stdout.strip() or "ok"
+    info = subprocess.run(
+        [*SALESFLOW, "--db", str(path), "info", "--json"], env=env, capture_output=True
+    )
+    if info.returncode != 0:
+        raise SystemExit(f"salesflow info failed on the generated {path}: {info.stderr!r}")
+    return {"doctor": verdict, "info": orjson.loads(info.stdout)}
+
+
+def data_set(size: int, seed: int, cache: Path, env: dict[str, str], fresh: bool) -> DataSet:
+    path = cache / f"leads-{size_label(size)}.json"
+    manifest_path = path.with_suffix(".manifest.json")
+    if not fresh and path.exists() and manifest_path.exists():
+        return DataSet(size, path, orjson.loads(manifest_path.read_bytes()))
+    say(f"generating {size_label(size)} leads in {path} ...")
+    start = time.perf_counter()
+    generated = datagen.write_data_file(path, size, seed)
+    manifest = generated.as_dict()
+    manifest["bytes"] = path.stat().st_size
+    manifest["generated_in_s"] = round(time.perf_counter() - start, 1)
+    manifest.update(check_data_file(path, env))
+    manifest_path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+    say(
+        f"  {manifest['bytes'] / MIB:.1f} MiB in {manifest['generated_in_s']} s; doctor: "
+        f"{manifest['doctor']}"
+    )
+    return DataSet(size, path, manifest)
+
+
+def card_file(seed: int, cache: Path, returning_from: Path, fresh: bool) -> Path:
+    path = cache / f"cards-{size_label(CARD_ROWS)}.csv"
+    if fresh or not path.exists():
+        say(f"generating {CARD_ROWS:,} cards in {path} ...")
+        leads = list(orjson.loads(returning_from.read_bytes())["leads"].values())
+        datagen.write_cards(path, CARD_ROWS, seed, leads)
+    return path
+
+
+# --- the plan ------------------------------------------------------------------------------------
+
+
+ADD_LEAD = shlex.split(
+    'lead add --first-name Bench --last-name Mark --company "Bench Test BV" '
+    "--email bench.mark@example.com --estimated-value 1000 --source Benchmark"
+)
+
+
+def fixed(*argv: str) -> Callable[[Path], list[str]]:
+    return lambda _rundir: list(argv)
+
+
+def salesflow_on(db: Path | None, *args: str) -> Callable[[Path], list[str]]:
+    """`salesflow --db FILE ARGS`: FILE is `db`, else the run directory's copy; `{run}` in an
+    argument stands for the run directory."""
+
+    def argv(rundir: Path) -> list[str]:
+        file = db or rundir / DB_NAME
+        return [*SALESFLOW, "--db", str(file), *(a.replace("{run}", str(rundir)) for a in args)]
+
+    return argv
+
+
+def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) -> list[Bench]:
+    """Every measurement, in table order, with its floor or peer and its targets."""
+    benches: list[Bench] = []
+
+    def add(key: str, name: str, kind: str, argv: Callable[[Path], list[str]], **more: Any) -> None:
+        group = key.split("/", 1)[0]
+        benches.append(Bench(key, group, name, kind, argv, runs=runs, **more))
+
+    typer_floor = [Target("ratio", 1.2, "start-up/typer", "typer"), Target("seconds", 0.150)]
+    add("start-up/python", "floor: python -c pass", "floor", fixed(PYTHON, "-c", "pass"))
+    add(
+        "start-up/typer",
+        'floor: python -c "import typer"',
+        "floor",
+        fixed(PYTHON, "-c", "import typer"),
+    )
+    add(
+        "start-up/imports",
+        "floor: python + project imports",
+        "floor",
+        fixed(PYTHON, "-c", floor_code("imports")),
+    )
+    for flag in ("--help", "--version"):
+        add(
+            f"start-up/salesflow {flag}",
+            f"salesflow {flag}",
+            "start-up",
+            fixed(*SALESFLOW, flag),
+            versus="start-up/typer",
+            versus_name="typer",
+            targets=typer_floor,
+        )
+
+    for data in sets:
+        group, size, numbers = data.label, data.size, data.manifest["targets"]
+        shared = workdir / f"read-{group}"
+        shared.mkdir(parents=True, exist_ok=True)
+        read_copy = shared / DB_NAME
+        shutil.copyfile(data.path, read_copy)
+        fresh_copy = copy_to(data.path)
+        parse, write = f"{group}/parse", f"{group}/write"
+        add(
+            parse,
+            f"floor: imports + parse ({data.manifest['bytes'] / MIB:.1f} MiB)",
+            "floor",
+            fixed(PYTHON, "-c", floor_code("parse"), str(read_copy)),
+        )
+        add(
+            write,
+            "floor: imports + parse + dump + atomic write",
+            "floor",
+            lambda rundir: [PYTHON, "-c", floor_code("write"), str(rundir / DB_NAME)],
+            prepare=fresh_copy,
+        )
+
+        reads = {
+            "lead show": ["lead", "show", numbers["show"]],
+            "lead list --limit 20": ["lead", "list", "--limit", "20"],
+            "report pipeline": ["report", "pipeline"],
+        }
+        writes = {
+            "lead add": ADD_LEAD,
+            "lead qualify": ["lead", "qualify", numbers["qualify"]],
+            "quote accept": ["quote", "accept", numbers["accept"]] if numbers["accept"] else None,
+        }
+        for name, args in reads.items():
+            targets = [Target("ratio", 1.2, parse, "parse")] if size == 100_000 else []
+            targets += [Target("seconds", 0.150)] if size == 10_000 else []
+            add(
+                f"{group}/{name}",
+                name,
+                "read",
+                salesflow_on(read_copy, *args),
+                versus=parse,
+                versus_name="parse",
+                targets=targets,
+            )
+        for name, args in writes.items():
+            if args is None:
+                continue
+            targets = [Target("ratio", 1.3, write, "write")] if size == 100_000 else []
+            targets += [Target("seconds", 0.150)] if size == 10_000 else []
+            add(
+                f"{group}/{name}",
+                name,
+                "write",
+                salesflow_on(None, *args),
+                prepare=fresh_copy,
+                versus=write,
+                versus_name="write",
+                targets=targets,
+            )
+
+        if size == 10_000 and len(numbers["batch"]) == BATCH:
+            add(
+                f"{group}/batch qualify",
+                f"lead qualify - ({BATCH:,} numbers on stdin)",
+                "batch",
+                salesflow_on(None, "lead", "qualify", "-"),
+                prepare=fresh_copy,
+                stdin="\n".join(numbers["batch"]).encode() + b"\n",
+                versus=write,
+                versus_name="write",
+                targets=[Target("seconds", 2.0)],
+            )
+
+        if size == 100_000 and cards is not None:
+            peer = f"{group}/sqlite-utils"
+            import_args = ("lead", "import", str(cards), "--rejects", "{run}/rejects.csv")
+            into_empty = [Target("seconds", 1.2), Target("mib", 500)]
+            if SQLITE_UTILS:
+                add(
+                    peer,
+                    f"peer: sqlite-utils insert --csv ({CARD_ROWS // 1000}k cards)",
+                    "peer",
+                    lambda rundir: [
+                        SQLITE_UTILS,
+                        "insert",
+                        str(rundir / "cards.db"),
+                        "leads",
+                        str(cards),
+                        "--csv",
+                    ],
+                )
+                into_empty.insert(1, Target("faster", 2.0, peer, "sqlite-utils"))
+            add(
+                f"{group}/import into empty",
+                f"lead import {CARD_ROWS // 1000}k cards into an empty file",
+                "import",
+                salesflow_on(None, *import_args),
+                ok=(0, 3),
+                versus=peer if SQLITE_UTILS else None,
+                versus_name="sqlite-utils",
+                targets=into_empty,
+                keep_note=True,
+            )
+            add(
+                f"{group}/import into {group}",
+                f"lead import {CARD_ROWS // 1000}k cards into the {group} file",
+                "import",
+                salesflow_on(None, *import_args),
+                prepare=fresh_copy,
+                ok=(0, 3),
+                versus=write,
+                versus_name="write",
+                targets=[Target("seconds", 2.5), Target("mib", 500)],
+                keep_note=True,
+            )
+    return benches
+
+
+def measure(benches: Sequence[Bench], workdir: Path, env: dict[str, str]) -> None:
+    """Round by round, run every measurement that still needs runs once."""
+    rounds = max(b.runs for b in benches)
+    for round_no in range(1, rounds + 1):
+        todo = [b for b in benches if not b.done]
+        if not todo:
+            break
+        say(f"round {round_no}: {len(todo)} measurements ...")
+        for bench in todo:
+            run_once(bench, workdir, env)
+            first = bench.samples[0].seconds if round_no == 1 and bench.samples else 0.0
+            if first > VERY_SLOW_SECONDS:
+                bench.runs = min(bench.runs, VERY_SLOW_RUNS)
+            elif first > SLOW_SECONDS:
+                bench.runs = min(bench.runs, SLOW_RUNS)
+
+
+# --- the table -----------------------------------------------------------------------------------
+
+
+def fmt_time(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def evaluate(target: Target, bench: Bench, by_key: dict[str, Bench]) -> bool | None:
+    """True/False for met/missed; None when a figure is missing."""
+    median = bench.median
+    if median is None:
+        return None
+    if target.kind == "seconds":
+        return median <= target.limit
+    if target.kind == "mib":
+        peak = bench.peak_mib
+        return peak is not None and peak <= target.limit
+    other = by_key.get(target.versus or "")
+    if other is None or other.median is None:
+        return None
+    if target.kind == "ratio":
+        return median / other.median <= target.limit
+    return other.median / median >= target.limit
+
+
+def ratio_text(bench: Bench, by_key: dict[str, Bench]) -> str:
+    other = by_key.get(bench.versus or "")
+    if bench.median is None or other is None or other.median is None:
+        return ""
+    return f"{bench.median / other.median:.2f}x {bench.versus_name}"
+
+
+def rows_of(benches: Sequence[Bench]) -> list[dict[str, Any]]:
+    by_key = {b.key: b for b in benches}
+    rows = []
+    for bench in benches:
+        verdicts = [(t, evaluate(t, bench, by_key)) for t in bench.targets]
+        if bench.error:
+            result = "ERROR"
+        elif not verdicts:
+            result = ""
+        elif any(v is None for _, v in verdicts):
+            result = "n/a"
+        elif all(v for _, v in verdicts):
+            result = "PASS"
+        else:
+            result = "FAIL " + ", ".join(t.text for t, v in verdicts if not v)
+        seconds = [s.seconds for s in bench.samples]
+        rows.append(
+            {
+                "key": bench.key,
+                "group": bench.group,
+                "name": bench.name,
+                "kind": bench.kind,
+                "median_s": bench.median,
+                "min_s": min(seconds) if seconds else None,
+                "max_s": max(seconds) if seconds else None,
+                "runs": len(seconds),
+                "planned_runs": bench.runs,
+                "samples_s": seconds,
+                "peak_mib": bench.peak_mib,
+                "ratio": ratio_text(bench, by_key),
+                "targets": [{"target": t.text, "met": v} for t, v in verdicts],
+                "result": result,
+                "error": bench.error,
+                "note": bench.note,
+            }
+        )
+    return rows
+
+
+def render(rows: Sequence[dict[str, Any]], sets: Sequence[DataSet], requested_runs: int) -> str:
+    header = ["measurement", "median", "min..max", "runs", "peak RSS", "ratio", "target", "result"]
+    lines: list[list[str]] = []
+    groups: list[tuple[str, int]] = []
+    for row in rows:
+        if not groups or groups[-1][0] != row["group"]:
+            groups.append((row["group"], len(lines)))
+        if row["median_s"] is None:
+            cells = [row["name"], "", "", "0", "", "", "", row["result"]]
+        else:
+            slow = "*" if row["runs"] < requested_runs else ""
+            cells = [
+                row["name"],
+                fmt_time(row["median_s"]),
+                f"{fmt_time(row['min_s'])}..{fmt_time(row['max_s'])}",
+                f"{row['runs']}{slow}",
+                f"{row['peak_mib']:.0f} MiB",
+                row["ratio"],
+                "; ".join(t["target"] for t in row["targets"]),
+                row["result"],
+            ]
+        lines.append(cells)
+    widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
+    right = {1, 2, 3, 4}
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    described = {d.label: d for d in sets}
+    out = [line(header), line(["-" * w for w in widths])]
+    starts = {index: group for group, index in groups}
+    for index, cells in enumerate(lines):
+        if index in starts:
+            out.append(f"[{describe(starts[index], described.get(starts[index]))}]")
+        out.append(line(cells))
+    return "\n".join(out)
+
+
+def describe(group: str, data: DataSet | None) -> str:
+    if data is None:
+        return group
+    counts = data.manifest["counts"]
+    return (
+        f"{data.size:,} leads: {counts['opportunities']:,} opportunities, "
+        f"{counts['quotes']:,} quotes, {counts['orders']:,} orders, "
+        f"{counts['invoices']:,} invoices, {counts['events']:,} events; "
+        f"{data.manifest['bytes'] / MIB:.1f} MiB"
+    )
+
+
+# --- machine -------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for text in Path("/proc/cpuinfo").read_text().splitlines():
+            if text.startswith("model name"):
+                cpu = text.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = None
+    try:
+        for text in Path("/proc/meminfo").read_text().splitlines():
+            if text.startswith("MemTotal:"):
+                memory = round(int(text.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    from importlib.metadata import version
+
+    peer = None
+    if SQLITE_UTILS:
+        found = subprocess.run([SQLITE_UTILS, "--version"], capture_output=True, text=True)
+        peer = found.stdout.strip() or None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "memory_gib": memory,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "os": platform.platform(),
+        "salesflow": version("salesflow"),
+        "peer": peer,
+        "load_average": os.getloadavg(),
+    }
+
+
+def machine_lines(info: dict[str, Any], load_after: Sequence[float]) -> list[str]:
+    load = ", ".join(f"{x:.1f}" for x in info["load_average"])
+    after = ", ".join(f"{x:.1f}" for x in load_after)
+    return [
+        f"Machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
+        f"{info['memory_gib']} GiB; {info['os']}",
+        f"Python {info['python']}; salesflow {info['salesflow']}; peer: {info['peer'] or 'none'}",
+        f"Load average before: {load}; after: {after}",
+    ]
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("SALESFLOW_DB", None)
+    env.update(
+        SALESFLOW_TODAY=datagen.TODAY.isoformat(), NO_COLOR="1", COLUMNS="120", LC_ALL="C.UTF-8"
+    )
+    return env
+
+
+def profile(bench: Bench, workdir: Path, env: dict[str, str]) -> str | None:
+    """Run one salesflow measurement under cProfile and print where its time goes; an error
+    message for measurements that are not salesflow commands."""
+    import pstats
+
+    rundir = Path(tempfile.mkdtemp(prefix="profile-", dir=workdir))
+    try:
+        if bench.prepare is not None:
+            bench.prepare(rundir)
+        argv = bench.argv(rundir)
+        if argv[: len(SALESFLOW)] != SALESFLOW:
+            return f"--profile: {bench.key} is not a salesflow command"
+        script = argv[len(SALESFLOW) :]
+        out = rundir / "out.prof"
+        if _SALESFLOW:
+            command = [PYTHON, "-m", "cProfile", "-o", str(out), _SALESFLOW, *script]
+        else:
+            command = [PYTHON, "-m", "cProfile", "-o", str(out), "-m", "salesflow", *script]
+        done = subprocess.run(command, input=bench.stdin, cwd=rundir, env=env, capture_output=True)
+        if done.returncode not in bench.ok or not out.exists():
+            return f"--profile: {bench.key} failed: {done.stderr.decode(errors='replace')[-500:]}"
+        stats = pstats.Stats(str(out))
+        stats.sort_stats("cumulative").print_stats(30)
+        stats.sort_stats("tottime").print_stats(20)
+        return None
+    finally:
+        shutil.rmtree(rundir, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", help="lead counts, e.g. 1k,10k,100k (default; --quick: 1k,10k)")
+    parser.add_argument("--runs", type=int, help="runs per measurement (default 5; --quick: 3)")
+    parser.add_argument("--quick", action="store_true", help="1k and 10k only, 3 runs")
+    parser.add_argument("--json", metavar="FILE", help="also write every sample as JSON")
+    parser.add_argument("--seed", type=int, default=7, help="data seed (default 7)")
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        default=str(Path(tempfile.gettempdir()) / "salesflow-bench"),
+        help="where generated data sets are kept (default: <tmp>/salesflow-bench)",
+    )
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the data sets")
+    parser.add_argument("--list", action="store_true", help="list the measurements and exit")
+    parser.add_argument(
+        "--profile", metavar="KEY", help='run one measurement under cProfile, e.g. "100k/lead show"'
+    )
+    args = parser.parse_args(argv)
+
+    sizes = parse_sizes(args.sizes or ("1k,10k" if args.quick else "1k,10k,100k"))
+    runs = args.runs or (3 if args.quick else 5)
+    if runs < 1:
+        parser.error("--runs must be 1 or more")
+    env = environment()
+    info = machine()
+    cache = Path(args.cache) / cache_key(args.seed)
+    cache.mkdir(parents=True, exist_ok=True)
+    sets = [data_set(size, args.seed, cache, env, args.regenerate) for size in sizes]
+    big = next((d for d in sets if d.size == 100_000), None)
+    cards = card_file(args.seed, cache, big.path, args.regenerate) if big else None
+
+    workdir = Path(tempfile.mkdtemp(prefix="salesflow-bench-run-"))
+    try:
+        benches = plan(sets, cards, runs, workdir)
+        if args.list:
+            print("\n".join(b.key for b in benches))
+            return 0
+        if args.profile:
+            chosen = next((b for b in benches if b.key == args.profile), None)
+            if chosen is None:
+                parser.error(f"--profile: no measurement {args.profile!r}; see --list")
+            problem = profile(chosen, workdir, env)
+            if problem:
+                parser.error(problem)
+            return 0
+        say("warming up ...")
+        for warm in (benches[1], benches[2], benches[3]):
+            run_once(Bench(warm.key, "", "", "", warm.argv, runs=1), workdir, env)
+        started = time.perf_counter()
+        measure(benches, workdir, env)
+        took = time.perf_counter() - started
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    rows = rows_of(benches)
+    load_after = os.getloadavg()
+    print("\n".join(machine_lines(info, load_after)))
+    print(
+        f"Wall time of the whole process: median of {runs} runs (* fewer: {SLOW_RUNS} when the "
+        f"first run took over {SLOW_SECONDS:g} s, {VERY_SLOW_RUNS} over {VERY_SLOW_SECONDS:g} s)."
+        "\nPeak RSS: the largest of the runs. Ratios: to the floor or "
+        f"peer named, measured interleaved in this run ({took:.0f} s)."
+    )
+    print()
+    print(render(rows, sets, runs))
+    failing = [r for r in rows if r["result"].startswith(("FAIL", "ERROR"))]
+    met = sum(1 for r in rows for t in r["targets"] if t["met"])
+    total = sum(len(r["targets"]) for r in rows)
+    print()
+    print(f"Targets met: {met} of {total}; rows failing: {len(failing)}.")
+    for row in rows:
+        if row["error"]:
+            print(f"ERROR {row['key']}: {row['error']}")
+        elif row["note"]:
+            print(f"{row['key']}: {row['note']}")
+    if args.json:
+        document = {
+            "machine": info,
+            "load_average_after": load_after,
+            "runs": runs,
+            "seed": args.seed,
+            "data_sets": {
+                d.label: {k: v for k, v in d.manifest.items() if k != "targets"} for d in sets
+            },
+            "cards": str(cards) if cards else None,
+            "rows": rows,
+        }
+        Path(args.json).write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

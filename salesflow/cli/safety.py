@@ -1,0 +1,215 @@
+"""The safety net: `undo`, `redo`, `doctor` and `backup`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from salesflow.cli import common
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("undo")(undo)
+    app.command("redo")(redo)
+    app.command("doctor")(doctor)
+    app.command("backup")(backup)
+
+
+def undo(
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the kept versions instead; change nothing.")
+    ] = False,
+    json: Json = False,
+) -> None:
+    """Undo the latest command that changed the data file (an import is undone as a whole).
+
+    Before every write salesflow keeps the file as it was in `<data file>.history/` with the
+    command that replaced it; the last 20 are kept (`salesflow config set history_keep N`).
+    `undo` restores the version before the latest command that is not undone yet; run it again
+    to go one more command back. An undo is a write too: `salesflow redo` takes it back, until
+    another command changes the file. Undo also rewinds the number counters: a number the undone
+    command handed out is handed out again (cancel a document you already sent instead).
+
+    Example: salesflow undo --list
+    """
+    if list_:
+        _list_history(json)
+        return
+    restored = common.store().undo()
+    entry = restored.entry
+    if json:
+        common.print_json(_restored_json(restored, "undone"))
+        return
+    common.say(
+        f"Undid `{entry.change}` (#{entry.seq}, {_when(entry.at)}); "
+        "`salesflow redo` takes this undo back"
+    )
+    _notes(restored)
+
+
+def redo(json: Json = False) -> None:
+    """Take back the latest undo (possible until another command changes the data file).
+
+    Example: salesflow redo
+    """
+    restored = common.store().redo()
+    if json:
+        common.print_json(_restored_json(restored, "redone"))
+        return
+    common.say(f"Redid `{restored.entry.change}`; `salesflow undo` undoes it again")
+    _notes(restored)
+
+
+def _notes(restored: Any) -> None:
+    if restored.removed_file:
+        common.say(
+            f"The data file did not exist before that command, so {common.data_path()} "
+            "was removed; its last version is kept in the history"
+        )
+    if restored.changed_outside:
+        common.say(
+            "Note: the data file had been changed outside salesflow since its last write; "
+            "that version is kept too (`salesflow undo --list`)"
+        )
+
+
+def _restored_json(restored: Any, what: str) -> dict[str, Any]:
+    return {
+        what: _entry_json(restored.entry),
+        "data_file_removed": restored.removed_file,
+        "changed_outside": restored.changed_outside,
+    }
+
+
+def _entry_json(entry: Any, note: str | None = None) -> dict[str, Any]:
+    data = {
+        "seq": entry.seq,
+        "kind": entry.kind,
+        "at": entry.at,
+        "command": entry.argv,
+        "change": entry.change,
+        "migrated_from": entry.migrated_from,
+    }
+    if note is not None:
+        data["note"] = note
+    return data
+
+
+def _when(at: str) -> str:
+    return at[:16].replace("T", " ")
+
+
+def _list_history(json: bool) -> None:
+    history = common.store().history()
+    plan = history.plan
+    rows = []
+    for entry in reversed(history.entries):
+        notes = []
+        if plan.undo is not None and entry.seq == plan.undo.seq:
+            notes.append("next undo")
+        if plan.redo is not None and entry.seq == plan.redo.seq:
+            notes.append("next redo")
+        if entry.seq in plan.undone:
+            notes.append("undone")
+        if entry.migrated_from is not None:
+            notes.append(f"upgraded the file from schema {entry.migrated_from}")
+        rows.append((entry, "; ".join(notes)))
+    if json:
+        common.print_json(
+            {
+                "directory": str(history.directory),
+                "next_undo": plan.undo.seq if plan.undo else None,
+                "next_redo": plan.redo.seq if plan.redo else None,
+                "entries": [_entry_json(entry, note) for entry, note in rows],
+            }
+        )
+        return
+    if not rows:
+        common.say(f"No earlier versions kept in {history.directory}.")
+        return
+    common.print_table(
+        ["#", "When", "Change", "Note"],
+        [[entry.seq, _when(entry.at), entry.description, note] for entry, note in rows],
+        numeric=["#"],
+    )
+
+
+def doctor(json: Json = False) -> None:
+    """Check the data file's integrity: records, references, totals, payments, numbering.
+
+    Prints "ok", or one problem per line and exits 1. Nothing is changed.
+
+    Example: salesflow doctor
+    """
+    from salesflow.errors import SalesflowError
+    from salesflow.pipeline.doctor import diagnose
+    from salesflow.store import SCHEMA_VERSION
+
+    path = common.data_path()
+    with common.reading() as session:
+        tables = {name: session.raw(name) for name in session.table_names()}
+        schema = session.file_schema
+    problems = diagnose(tables)
+    if json:
+        common.print_json(
+            {
+                "path": str(path),
+                "schema": schema,
+                "ok": not problems,
+                "problems": [
+                    {"check": p.check, "where": p.where, "message": p.message} for p in problems
+                ],
+            }
+        )
+    elif problems:
+        common.print_table(
+            ["Check", "Where", "Problem"], [[p.check, p.where, p.message] for p in problems]
+        )
+    else:
+        sys.stdout.write("ok\n")
+    if schema < SCHEMA_VERSION and not json:
+        common.say(f"Schema {schema}; the next command that writes upgrades it to {SCHEMA_VERSION}")
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        raise SalesflowError(
+            f"data file {path} has {count}; fix them with the commands, or go back to a "
+            "version without them (`salesflow undo --list`, a backup)"
+        )
+
+
+def backup(
+    file: Annotated[Path, typer.Argument(help="The copy to write.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a consistent copy of the data file (private, mode 0600). Prints the file written.
+
+    The copy is one read of the file, which writers only ever replace whole; it is checked to
+    be a readable data file first. To restore it, stop using salesflow for a moment and copy
+    it over the data file (`salesflow info` prints where that is).
+
+    Example: salesflow backup ~/backups/sales-$(date +%F).json
+    """
+    from salesflow.errors import InvalidValue, Refused
+    from salesflow.files import atomic_write_bytes
+
+    source = common.data_path()
+    if file.is_dir():
+        raise InvalidValue(f"backup: {file} is a directory; give a file name")
+    if not file.parent.is_dir():
+        raise InvalidValue(f"backup: cannot write {file}; directory {file.parent} does not exist")
+    if file.exists() and file.resolve() == source.resolve():
+        raise Refused(f"backup: {file} is the data file itself; give another file")
+    if file.exists() and not force:
+        raise Refused(f"backup: file {file} already exists; use --force to overwrite it")
+    data = common.store().snapshot()
+    try:
+        atomic_write_bytes(file, data)
+    except OSError as exc:
+        raise InvalidValue(f"backup: cannot write {file} ({exc.strerror or exc})") from None
+    sys.stdout.write(f"{file}\n")
+    common.say(f"Backed up {source} ({len(data):,} bytes)")

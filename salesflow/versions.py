@@ -1,0 +1,251 @@
+"""Earlier versions of the data file, kept in `<data file>.history/` so that writes can be undone.
+
+Before a write replaces the data file, the file as it was is kept as `NNNNNN.before.json`: a
+hard link to the old file, which the atomic replace leaves untouched (a copy where hard links
+cannot be made), and `NNNNNN.command.json` says which command replaced it, when, and the
+SHA-256 of the file before and after. The last `history_keep` entries are kept (default 20).
+The store calls the writing half of this module only while it holds the data file's lock.
+
+Undo and redo are writes too, recorded like any command, so an undo never loses a version:
+
+- `undo` restores the version before the latest command that is not undone yet; undo again
+  goes one command further back (a stack, as in Taskwarrior or an editor).
+- `redo` takes back the latest undo, as long as no other command changed the file since.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from salesflow.files import atomic_write_bytes, checkpoint
+
+COMMAND = "command"
+UNDO = "undo"
+REDO = "redo"
+_NAME = re.compile(r"^(\d{6,})\.(before|command)\.json$")
+
+
+def digest(data: bytes | None) -> str | None:
+    """The SHA-256 of a version (None: there was no data file)."""
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One write: the data file before it, and what made it."""
+
+    seq: int
+    kind: str
+    argv: list[str]
+    at: str
+    before: str | None
+    after: str | None
+    target: int | None = None
+    subject: str | None = None
+    migrated_from: int | None = None
+
+    @property
+    def change(self) -> str:
+        """The command line whose effect this write applied (or, for an undo, took away)."""
+        return self.subject if self.kind in (UNDO, REDO) and self.subject else shlex.join(self.argv)
+
+    @property
+    def description(self) -> str:
+        if self.kind == UNDO:
+            return f"undo of: {self.change}"
+        if self.kind == REDO:
+            return f"redo of: {self.change}"
+        return self.change
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_FIELDS = tuple(Entry.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What `undo` and `redo` would do now, derived from the entries kept."""
+
+    undo: Entry | None
+    redo: Entry | None
+    undone: frozenset[int] = field(default_factory=frozenset)
+
+
+def plan(entries: Sequence[Entry]) -> Plan:
+    """Replay the entries (oldest first): commands and redos stack up, an undo pops the top one
+    and can itself be redone until the next command. Entries older than the ones kept are gone,
+    so an undo of such an entry pops nothing here."""
+    applied: list[Entry] = []
+    undos: list[Entry] = []
+    undone: set[int] = set()
+    for entry in entries:
+        if entry.kind == UNDO:
+            if applied and applied[-1].seq == entry.target:
+                undone.add(applied.pop().seq)
+            undos.append(entry)
+        elif entry.kind == REDO:
+            if undos and undos[-1].seq == entry.target:
+                undone.discard(undos.pop().target or 0)
+            applied.append(entry)
+        else:
+            applied.append(entry)
+            undos.clear()
+    return Plan(applied[-1] if applied else None, undos[-1] if undos else None, frozenset(undone))
+
+
+class Versions:
+    """The history directory of one data file."""
+
+    def __init__(self, data_path: Path) -> None:
+        self.data_path = data_path
+        self.directory = data_path.with_name(data_path.name + ".history")
+
+    def _before(self, seq: int) -> Path:
+        return self.directory / f"{seq:06d}.before.json"
+
+    def before_path(self, entry: Entry) -> Path:
+        """Where the version before `entry` is kept."""
+        return self._before(entry.seq)
+
+    def _command(self, seq: int) -> Path:
+        return self.directory / f"{seq:06d}.command.json"
+
+    def _names(self) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = {}
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            for name in os.listdir(self.directory):
+                match = _NAME.match(name)
+                if match:
+                    found.setdefault(int(match.group(1)), set()).add(match.group(2))
+        return found
+
+    def _load(self, seq: int) -> Entry | None:
+        try:
+            raw = orjson.loads(self._command(seq).read_bytes())
+            # Fields a later version may add are ignored rather than voiding the entry.
+            entry = Entry(**{name: raw[name] for name in _FIELDS if name in raw})
+        except (OSError, orjson.JSONDecodeError, TypeError, AttributeError):
+            return None
+        return entry if entry.seq == seq else None
+
+    def entries(self) -> list[Entry]:
+        """The complete entries, oldest first (a version that is missing makes an entry void)."""
+        result = []
+        for seq, kinds in sorted(self._names().items()):
+            entry = self._load(seq) if "command" in kinds else None
+            if entry is not None and (entry.before is None or "before" in kinds):
+                result.append(entry)
+        return result
+
+    def live_entries(self, current: bytes | None) -> list[Entry]:
+        """The entries, without the newest one if its write never happened (see `tidy`)."""
+        entries = self.entries()
+        if entries and _never_landed(entries[-1], digest(current)):
+            entries.pop()
+        return entries
+
+    def before_version(self, entry: Entry) -> bytes | None:
+        """The data file as it was before `entry` (None: there was none)."""
+        if entry.before is None:
+            return None
+        return self._before(entry.seq).read_bytes()
+
+    # -- writing (under the data file's lock) ---------------------------------------------------
+
+    def tidy(self, current: bytes | None) -> None:
+        """Remove what a killed writer left: temp files, halves of entries, and the newest entry
+        when its write never happened (the data file is still the version before it)."""
+        if not self.directory.is_dir():
+            return
+        for name in os.listdir(self.directory):
+            if name.startswith("."):
+                with contextlib.suppress(OSError):
+                    (self.directory / name).unlink()
+        entries = self.entries()
+        complete = {entry.seq for entry in entries}
+        for seq in self._names():
+            if seq not in complete:
+                self._remove(seq)
+        if entries and _never_landed(entries[-1], digest(current)):
+            self._remove(entries[-1].seq)
+
+    def record(
+        self,
+        *,
+        kind: str,
+        argv: Sequence[str],
+        at: str,
+        previous: bytes | None,
+        new: bytes | None,
+        target: int | None = None,
+        subject: str | None = None,
+        migrated_from: int | None = None,
+    ) -> Entry:
+        """Keep the data file as it is now (`previous`, None when there is none) and the command
+        about to replace it with `new`. Call before the replace."""
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.directory, 0o700)
+        seq = max(self._names(), default=0) + 1
+        entry = Entry(
+            seq=seq,
+            kind=kind,
+            argv=list(argv),
+            at=at,
+            before=digest(previous),
+            after=digest(new),
+            target=target,
+            subject=subject,
+            migrated_from=migrated_from,
+        )
+        if previous is not None:
+            self._keep(self._before(seq), previous)
+            checkpoint("version-kept")
+        atomic_write_bytes(self._command(seq), orjson.dumps(entry.to_json()))
+        checkpoint("entry-written")
+        return entry
+
+    def _keep(self, target: Path, previous: bytes) -> None:
+        """A hard link to the data file (it is `previous`: the lock is held), else a copy."""
+        try:
+            os.link(self.data_path, target)
+            os.chmod(target, 0o600)
+        except OSError:
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            atomic_write_bytes(target, previous)
+
+    def prune(self, keep: int) -> None:
+        """Keep the newest `keep` commands and the undos and redos since the oldest of them
+        (at most 4 × `keep` entries, should undo and redo alternate for long)."""
+        seqs = sorted(self._names())
+        commands = [entry.seq for entry in self.entries() if entry.kind == COMMAND]
+        first = commands[-keep] if keep and len(commands) >= keep else 0
+        if keep and len(seqs) > 4 * keep:
+            first = max(first, seqs[-4 * keep])
+        for seq in seqs:
+            if keep == 0 or seq < first:
+                self._remove(seq)
+                checkpoint("pruned")
+
+    def _remove(self, seq: int) -> None:
+        # The command file goes first: a version without it is an orphan, tidied later.
+        for path in (self._command(seq), self._before(seq)):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _never_landed(entry: Entry, current: str | None) -> bool:
+    """An entry whose write did not replace the data file: a writer was killed in between."""
+    return current != entry.after and current == entry.before

@@ -1,0 +1,63 @@
+"""The benchmark harness's generated data is a valid data file and an importable card CSV.
+
+Only the generator is checked here, on tiny sizes; timings belong to `benchmarks/run.py`, never to
+the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+
+from benchmarks import datagen
+from salesflow.models import Lead, LeadStatus, Opportunity, Quote, QuoteStatus
+from salesflow.store import Store
+from tests.conftest import Cli
+
+
+def test_a_generated_data_file_loads_with_the_store_and_lists_every_lead(
+    db: Path, cli: Cli
+) -> None:
+    generated = datagen.write_data_file(db, 60, seed=3)
+
+    with Store(db).reading() as session:
+        leads = session.all(Lead)
+        opportunities = session.all(Opportunity)
+        quote = session.get(Quote, f"{generated.targets['accept']}#1")
+        to_qualify = session.get(Lead, generated.targets["qualify"])
+    listed = cli.json("lead", "list")
+
+    assert [lead["number"] for lead in listed] == [f"L-{n:04d}" for n in range(1, 61)]
+    assert len(leads) == 60
+    assert len(opportunities) == generated.counts["opportunities"] == 6
+    assert quote.status is QuoteStatus.ACTIVE
+    assert to_qualify.status is LeadStatus.OPEN
+    assert cli.ok("doctor").stdout.strip() == "ok"
+
+
+def test_the_same_seed_and_size_give_the_same_file(tmp_path: Path) -> None:
+    first = datagen.write_data_file(tmp_path / "a.json", 40, seed=5).path.read_bytes()
+    second = datagen.write_data_file(tmp_path / "b.json", 40, seed=5).path.read_bytes()
+    other = datagen.write_data_file(tmp_path / "c.json", 40, seed=6).path.read_bytes()
+
+    assert first == second
+    assert first != other
+
+
+def test_a_generated_card_csv_imports_with_duplicates_skipped_and_nothing_rejected(
+    db: Path, cli: Cli, tmp_path: Path
+) -> None:
+    datagen.write_data_file(db, 60, seed=3)
+    leads = list(orjson.loads(db.read_bytes())["leads"].values())
+    cards = tmp_path / "cards.csv"
+    rows = datagen.write_cards(cards, 300, seed=3, returning=leads)
+
+    report = json.loads(cli.ok("lead", "import", str(cards), "--dry-run", "--json").stdout)
+
+    assert cards.read_text(encoding="utf-8").splitlines()[0] == ",".join(datagen.CARD_COLUMNS)
+    assert rows == 300
+    assert report["rejected"] == 0
+    assert report["duplicates"] > 0
+    assert report["imported"] + report["duplicates"] == 300
