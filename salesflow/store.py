@@ -28,7 +28,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from salesflow.errors import LockTimeout, NotFound, Refused, StoreError
+from salesflow.errors import LockTimeout, NotFound, Refused, SalesflowError, StoreError
 from salesflow.files import atomic_write_bytes, checkpoint, remove_temp_files, sync_directory
 from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.models import RECORD_TYPES, Event, Record
@@ -515,10 +515,13 @@ def _label(model: type[Record]) -> str:
     )
 
 
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
 class Store:
     """The data file at `path`; open a read or write session per command."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 10.0) -> None:
+    def __init__(self, path: Path, *, lock_timeout: float | None = None) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
         self.versions = Versions(path)
@@ -562,23 +565,46 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        """Hold `<data file>.lock`, waiting at most the lock timeout: `$SALESFLOW_LOCK_TIMEOUT`
+        when given, else the file's `lock_timeout` setting (read only when someone else holds
+        the lock), else 10 s."""
         from filelock import FileLock, Timeout
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.lock_path), timeout=self.lock_timeout, mode=0o600)
+        lock = FileLock(str(self.lock_path), mode=0o600)
+        timeout = self.lock_timeout
         try:
-            lock.acquire()
+            lock.acquire(timeout=timeout if timeout is not None else 0)
         except Timeout:
-            raise LockTimeout(
-                f"data file {self.path} is locked by another salesflow process "
-                f"(lock file {self.lock_path}) for more than {self.lock_timeout:g} s; "
-                "try again, or raise $SALESFLOW_LOCK_TIMEOUT"
-            ) from None
+            if timeout is None:
+                timeout = self._configured_lock_timeout()
+                try:
+                    lock.acquire(timeout=timeout)
+                except Timeout:
+                    raise self._lock_timeout(timeout) from None
+            else:
+                raise self._lock_timeout(timeout) from None
         try:
             remove_temp_files(self.path)
             yield
         finally:
             lock.release()
+
+    def _lock_timeout(self, timeout: float) -> LockTimeout:
+        return LockTimeout(
+            f"data file {self.path} is locked by another salesflow process "
+            f"(lock file {self.lock_path}) for more than {timeout:g} s; "
+            "try again, or raise $SALESFLOW_LOCK_TIMEOUT"
+        )
+
+    def _configured_lock_timeout(self) -> float:
+        """The `lock_timeout` setting of the file (a lock-free read, as readers do), else 10 s."""
+        try:
+            data = AtomicJSONStorage(self.path).read() or {}
+            config = data.get(META_TABLE, {}).get(str(META_DOC_ID), {}).get("config", {})
+            return float(config.get("lock_timeout", DEFAULT_LOCK_TIMEOUT))
+        except (SalesflowError, ValueError, TypeError, AttributeError):
+            return DEFAULT_LOCK_TIMEOUT
 
     def _commit(
         self,

@@ -113,7 +113,8 @@ def now() -> datetime:
     return current
 
 
-def lock_timeout() -> float:
+def lock_timeout() -> float | None:
+    """`$SALESFLOW_LOCK_TIMEOUT`; None lets the store use the file's `lock_timeout` setting."""
     env = os.environ.get("SALESFLOW_LOCK_TIMEOUT")
     if env:
         try:
@@ -122,7 +123,7 @@ def lock_timeout() -> float:
             raise UsageError(
                 f"$SALESFLOW_LOCK_TIMEOUT {env!r} is not a number of seconds"
             ) from None
-    return 10.0
+    return None
 
 
 def store() -> Store:

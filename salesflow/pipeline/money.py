@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -43,10 +44,17 @@ def total(values: Iterable[Decimal]) -> Decimal:
     return cents(sum(values, ZERO))
 
 
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
 def parse_number(text: str, what: str, *, allow_negative: bool = False) -> Decimal:
     """A user-typed number (`1250`, `1250.5`, `1,250.50`); raises InvalidValue naming `what`."""
     cleaned = text.strip().replace("_", "")
     if "," in cleaned and "." in cleaned:
+        if not _THOUSANDS.match(cleaned):
+            raise InvalidValue(
+                f"{what} {text!r} is not a number; write thousands as 1,250.50 or leave them out"
+            )
         cleaned = cleaned.replace(",", "")
     try:
         value = D(cleaned)

@@ -383,6 +383,24 @@ def test_the_cli_reads_while_another_process_holds_the_lock_and_writers_exit_4(
     assert db.read_bytes() == before
 
 
+def test_without_the_env_var_writers_wait_as_long_as_the_files_lock_timeout_setting(
+    cli: Cli, db: Path
+) -> None:
+    cli.ok("config", "set", "lock_timeout", "0.4")
+    before = db.read_bytes()
+    with lock_held_elsewhere(Store(db).lock_path):
+        started = time.monotonic()
+        added = cli("lead", "add", "--company", "X")
+        waited = time.monotonic() - started
+    assert added.exit_code == 4
+    assert added.stderr == (
+        f"Error: data file {db} is locked by another salesflow process (lock file {db}.lock) "
+        "for more than 0.4 s; try again, or raise $SALESFLOW_LOCK_TIMEOUT\n"
+    )
+    assert 0.3 <= waited < 5
+    assert db.read_bytes() == before
+
+
 # --- many writers -----------------------------------------------------------------------------
 
 WORKER = """

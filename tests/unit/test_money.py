@@ -229,3 +229,18 @@ def test_an_opportunitys_subtotal_tax_and_total_add_up_over_its_lines(
     assert Decimal(dumped["tax"]) == sum(taxes, Decimal(0))
     assert Decimal(dumped["total"]) == Decimal(dumped["subtotal"]) + Decimal(dumped["tax"])
     assert TWO_PLACES.match(dumped["total"])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1,250.50", "1250.50"), ("12,500,000.5", "12500000.5")]
+)
+def test_thousands_separators_in_english_form_are_read(text: str, value: str) -> None:
+    assert parse_number(text, "value") == Decimal(value)
+
+
+def test_misplaced_thousands_separators_are_refused() -> None:
+    with pytest.raises(InvalidValue) as error:
+        parse_number("12,50.7", "value")
+    assert str(error.value) == (
+        "value '12,50.7' is not a number; write thousands as 1,250.50 or leave them out"
+    )
