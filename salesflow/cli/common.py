@@ -242,6 +242,24 @@ def print_created(number: str) -> None:
     sys.stdout.write(number + "\n")
 
 
+# --- product lines (opp add-product, quote add-product) --------------------------------------
+
+SkuArg = Annotated[str | None, typer.Argument(help="Catalog SKU (omit for a write-in).")]
+QuantityOpt = Annotated[str, typer.Option("--quantity", "-q", help="Quantity (> 0; 1.5 is fine).")]
+PriceOpt = Annotated[
+    str | None, typer.Option("--price", help="Unit price; default the catalog price.")
+]
+DiscountOpt = Annotated[
+    str | None, typer.Option("--discount", help="10% of gross, or an amount like 25.00.")
+]
+TaxRateOpt = Annotated[
+    str | None, typer.Option("--tax-rate", help="Tax percentage; default the product's.")
+]
+WriteInOpt = Annotated[
+    str | None, typer.Option("--write-in", help="Text of a line not in the catalog.")
+]
+
+
 # --- list commands ----------------------------------------------------------------------------
 
 StatusOpt = Annotated[str | None, typer.Option("--status", help="Only records in this status.")]

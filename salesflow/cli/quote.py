@@ -309,22 +309,12 @@ def create(
 @app.command("add-product")
 def add_product(
     number: Number,
-    sku: Annotated[str | None, typer.Argument(help="Catalog SKU (omit for a write-in).")] = None,
-    quantity: Annotated[
-        str, typer.Option("--quantity", "-q", help="Quantity (> 0; 1.5 is fine).")
-    ] = "1",
-    price: Annotated[
-        str | None, typer.Option("--price", help="Unit price; default the catalog price.")
-    ] = None,
-    discount: Annotated[
-        str | None, typer.Option("--discount", help="10% of gross, or an amount like 25.00.")
-    ] = None,
-    tax_rate: Annotated[
-        str | None, typer.Option("--tax-rate", help="Tax percentage; default the product's.")
-    ] = None,
-    write_in: Annotated[
-        str | None, typer.Option("--write-in", help="Text of a line not in the catalog.")
-    ] = None,
+    sku: common.SkuArg = None,
+    quantity: common.QuantityOpt = "1",
+    price: common.PriceOpt = None,
+    discount: common.DiscountOpt = None,
+    tax_rate: common.TaxRateOpt = None,
+    write_in: common.WriteInOpt = None,
     json: Json = False,
 ) -> None:
     """Add a catalog product or a write-in line to a draft quote (latest revision).
