@@ -5,7 +5,6 @@ Each command parses, opens the store, calls the pipeline, saves and renders.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -26,12 +25,13 @@ from salesflow.cli import (
     safety,
     transfer,
 )
-from salesflow.cli.common import INVOCATION, AppTyper
+from salesflow.cli.common import INVOCATION, AppTyper, RecordingGroup
 
 app = AppTyper(
     name="salesflow",
     help="Carry deals from lead to paid invoice: leads, opportunities, quotes, orders, invoices.",
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=RecordingGroup,
 )
 
 
@@ -64,7 +64,6 @@ def main_options(
     Example: salesflow lead add --first-name Ada --last-name Lovelace --company Analytical
     """
     INVOCATION.db = db
-    INVOCATION.argv = sys.argv[1:]
 
 
 app.add_typer(lead.app, name="lead")

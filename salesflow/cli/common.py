@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from salesflow.errors import SalesflowError, UsageError
 
@@ -79,6 +80,15 @@ class Invocation:
 
 
 INVOCATION = Invocation()
+
+
+class RecordingGroup(TyperGroup):
+    """The root command: remembers this run's arguments (for the undo history), whether they
+    come from the shell, from CliRunner or from `salesflow demo`'s in-process steps."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        INVOCATION.argv = list(args) if args is not None else sys.argv[1:]
+        return super().main(args, *rest, **options)
 
 
 def data_path() -> Path:

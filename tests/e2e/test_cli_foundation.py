@@ -303,3 +303,17 @@ def test_json_output_is_only_json(cli: Cli, fmt: str) -> None:
     add_ada(cli)
     result = cli.ok("lead", "qualify", "L-0001", fmt)
     json.loads(result.stdout)
+
+
+def test_the_undo_history_records_the_command_line_of_each_write(cli: Cli, db: Path) -> None:
+    add_ada(cli)
+    cli.ok("lead", "disqualify", "L-0001", "--reason", "lost")
+    entries = cli.json("undo", "--list")["entries"]
+    assert [e["change"] for e in entries] == [
+        "lead disqualify L-0001 --reason lost",
+        (
+            "lead add --first-name Ada --last-name Lovelace --company 'Analytical Engines' "
+            "--email Ada@Example.com --estimated-value 12000 --topic 'Engine upgrade' "
+            "--source 'Beurs 2026'"
+        ),
+    ]
