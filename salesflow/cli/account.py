@@ -95,13 +95,7 @@ def _listed(model: Any, spec_name: str, options: dict[str, Any]) -> list[Any]:
     from salesflow.pipeline import listing
 
     spec = getattr(listing, spec_name)
-    query = listing.list_query(
-        spec,
-        **{
-            k: options[k]
-            for k in ("status", "source", "account", "since", "until", "search", "sort", "limit")
-        },
-    )
+    query = common.list_query(spec, options)
     with common.reading() as session:
         docs = listing.select(session.docs(model), query, spec)
         docs = listing.arrange(docs, query, listing.doc_value)

@@ -301,6 +301,16 @@ JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object p
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
 
 
+LIST_FILTERS = ("status", "source", "account", "since", "until", "search", "sort", "limit")
+
+
+def list_query(spec: Any, options: dict[str, Any]) -> Any:
+    """The checked filters of a list command, taken from its options (`locals()`)."""
+    from salesflow.pipeline.listing import list_query as make_query
+
+    return make_query(spec, **{name: options[name] for name in LIST_FILTERS})
+
+
 def output_format(json: bool, jsonl: bool, csv: bool) -> str:
     chosen = [name for name, on in (("json", json), ("jsonl", jsonl), ("csv", csv)) if on]
     if len(chosen) > 1:

@@ -108,17 +108,7 @@ def list_(
 
     fmt = common.output_format(json, jsonl, csv)
     spec = listing.INVOICES
-    query = listing.list_query(
-        spec,
-        status=status,
-        source=source,
-        account=account,
-        since=since,
-        until=until,
-        search=search,
-        sort=sort,
-        limit=limit,
-    )
+    query = common.list_query(spec, locals())
     with common.reading() as session:
         invoices = listed(
             session,

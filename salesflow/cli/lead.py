@@ -196,17 +196,7 @@ def list_(
     from salesflow.pipeline.money import format_money
 
     fmt = common.output_format(json, jsonl, csv)
-    query = listing.list_query(
-        listing.LEADS,
-        status=status,
-        source=source,
-        account=account,
-        since=since,
-        until=until,
-        search=search,
-        sort=sort,
-        limit=limit,
-    )
+    query = common.list_query(listing.LEADS, locals())
     with common.reading() as session:
         docs = listing.select(session.docs(Lead), query, listing.LEADS)
         docs = listing.arrange(docs, query, listing.doc_value)

@@ -186,17 +186,7 @@ def list_(
 
     fmt = common.output_format(json, jsonl, csv)
     spec = listing.OPPORTUNITIES
-    query = listing.list_query(
-        spec,
-        status=status,
-        source=source,
-        account=account,
-        since=since,
-        until=until,
-        search=search,
-        sort=sort,
-        limit=limit,
-    )
+    query = common.list_query(spec, locals())
     wanted_stage = choice(stage, STAGES, "stage") if stage else None
     with common.reading() as session:
         names = {d["number"]: d.get("name", "") for d in session.docs(Account)}

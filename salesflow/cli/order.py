@@ -74,17 +74,7 @@ def list_(
 
     fmt = common.output_format(json, jsonl, csv)
     spec = listing.ORDERS
-    query = listing.list_query(
-        spec,
-        status=status,
-        source=source,
-        account=account,
-        since=since,
-        until=until,
-        search=search,
-        sort=sort,
-        limit=limit,
-    )
+    query = common.list_query(spec, locals())
     with common.reading() as session:
         orders = listed(session, Order, spec, query, session.docs(Order))
     common.emit_list(

@@ -567,17 +567,7 @@ def list_(
 
     fmt = common.output_format(json, jsonl, csv)
     spec = listing.QUOTES
-    query = listing.list_query(
-        spec,
-        status=status,
-        source=source,
-        account=account,
-        since=since,
-        until=until,
-        search=search,
-        sort=sort,
-        limit=limit,
-    )
+    query = common.list_query(spec, locals())
     deal = opportunity.strip().upper() if opportunity else None
     with common.reading() as session:
         docs = [
