@@ -5,33 +5,138 @@ Each command parses, opens the store, calls the pipeline, saves and renders.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
+from typer.core import TyperCommand
 
 from salesflow import __version__
-from salesflow.cli import (
-    account,
-    demo,
-    invoice,
-    lead,
-    misc,
-    opp,
-    order,
-    product,
-    quote,
-    report,
-    safety,
-    transfer,
-)
 from salesflow.cli.common import INVOCATION, AppTyper, RecordingGroup
+
+if TYPE_CHECKING:
+    from typer import _click
+
+
+class Entry(NamedTuple):
+    """A command of the root, loaded only when it runs: `attribute` of `salesflow.cli.<module>`
+    is a Typer (a group) or a command function. `summary` is the first paragraph of its help, what
+    `salesflow --help` lists without importing the module (a test keeps the two equal)."""
+
+    module: str
+    attribute: str
+    summary: str
+
+
+COMMANDS: dict[str, Entry] = {
+    "info": Entry("misc", "info", "Show the data file's path, schema version and record counts."),
+    "init": Entry(
+        "misc",
+        "init",
+        "Create the data file (if needed) and set the seller's details and defaults.",
+    ),
+    "history": Entry(
+        "misc",
+        "history",
+        "Show the whole story of a deal, lead to last payment, from any number in it.",
+    ),
+    "demo": Entry(
+        "demo",
+        "demo",
+        "Run a scripted deal, lead to paid invoice, in a throwaway data file (never yours).",
+    ),
+    "undo": Entry(
+        "safety",
+        "undo",
+        "Undo the latest command that changed the data file (an import is undone as a whole).",
+    ),
+    "redo": Entry(
+        "safety",
+        "redo",
+        "Take back the latest undo (possible until another command changes the data file).",
+    ),
+    "doctor": Entry(
+        "safety",
+        "doctor",
+        "Check the data file's integrity: records, references, totals, payments, numbering.",
+    ),
+    "backup": Entry(
+        "safety",
+        "backup",
+        "Write a consistent copy of the data file (private, mode 0600). Prints the file written.",
+    ),
+    "export": Entry(
+        "transfer",
+        "export",
+        "Export every record of a type. CSV cells that could run as a spreadsheet formula are\n"
+        "neutralised; a leads CSV imports again with `lead import` and no mapping.",
+    ),
+    "lead": Entry("lead", "app", "Leads: people and companies that might buy."),
+    "account": Entry("account", "account_app", "Accounts: the companies you sell to."),
+    "contact": Entry("account", "contact_app", "Contacts: the people at those companies."),
+    "product": Entry("product", "app", "Products: the catalog, keyed by the SKU you choose."),
+    "opp": Entry("opp", "app", "Opportunities: deals in progress, with products and revenue."),
+    "quote": Entry(
+        "quote", "app", "Quotes: priced proposals for an opportunity, revised until accepted."
+    ),
+    "order": Entry("order", "app", "Orders: accepted quotes, to fulfil (invoice) or cancel."),
+    "invoice": Entry(
+        "invoice", "app", "Invoices: what customers owe, payments, and overdue balances."
+    ),
+    "report": Entry(
+        "report", "app", "Reports: pipeline, forecast, funnel, win rate, receivables and sales."
+    ),
+    "config": Entry(
+        "misc", "config_app", "Read and change the seller's settings kept in the data file."
+    ),
+}
+
+
+def load(name: str) -> _click.Command:
+    """Import the module of root command `name` and build its command (or group)."""
+    entry = COMMANDS[name]
+    found = getattr(importlib.import_module(f"salesflow.cli.{entry.module}"), entry.attribute)
+    if isinstance(found, typer.Typer):
+        command = typer.main.get_command(found)
+    else:
+        single = AppTyper()
+        single.command(name)(found)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+class RootGroup(RecordingGroup):
+    """The root: its commands are imported and built by Typer only when one of them runs, so
+    `salesflow --help`, `--version` and each command pay only for what they use."""
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        if cmd_name not in self.commands:
+            self.commands[cmd_name] = load(cmd_name)
+        return self.commands[cmd_name]
+
+    def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, TyperCommand(name=name, help=entry.summary).get_short_help_str(limit))
+            for name, entry in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 app = AppTyper(
     name="salesflow",
     help="Carry deals from lead to paid invoice: leads, opportunities, quotes, orders, invoices.",
     context_settings={"help_option_names": ["-h", "--help"]},
-    cls=RecordingGroup,
+    cls=RootGroup,
+    add_completion=True,
 )
 
 
@@ -64,22 +169,6 @@ def main_options(
     Example: salesflow lead add --first-name Ada --last-name Lovelace --company Analytical
     """
     INVOCATION.db = db
-
-
-app.add_typer(lead.app, name="lead")
-app.add_typer(account.account_app, name="account")
-app.add_typer(account.contact_app, name="contact")
-app.add_typer(product.app, name="product")
-app.add_typer(opp.app, name="opp")
-app.add_typer(quote.app, name="quote")
-app.add_typer(order.app, name="order")
-app.add_typer(invoice.app, name="invoice")
-app.add_typer(report.app, name="report")
-misc.register(app)
-demo.register(app)
-safety.register(app)
-lead.app.command("import")(transfer.import_leads)
-app.command("export")(transfer.export)
 
 
 def main() -> None:

@@ -54,6 +54,7 @@ class AppTyper(typer.Typer):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("no_args_is_help", True)
+        kwargs.setdefault("add_completion", False)
         kwargs.setdefault("rich_markup_mode", None)
         kwargs.setdefault("pretty_exceptions_enable", False)
         super().__init__(**kwargs)

@@ -26,10 +26,6 @@ from salesflow.cli import common
 FAIR = "Fair: Logistica Utrecht 2026"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("demo")(demo)
-
-
 class _Script:
     """Runs salesflow commands against the demo file on a given day, capturing their output."""
 

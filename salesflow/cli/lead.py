@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli import batch, common
+from salesflow.cli import batch, common, transfer
 from salesflow.cli.common import AppTyper
 
 app = AppTyper(help="Leads: people and companies that might buy.")
@@ -404,3 +404,7 @@ def _report_status(leads: list[Any], json: bool, single: bool) -> None:
     if not json:
         for lead in leads:
             common.say(f"Lead {lead.number} is {lead.status} ({lead.status_reason})")
+
+
+# `lead import` lives with `export` in transfer.py; it is listed last, after the lead's own verbs.
+app.command("import")(transfer.import_leads)

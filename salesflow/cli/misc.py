@@ -14,13 +14,6 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a tabl
 config_app = AppTyper(help="Read and change the seller's settings kept in the data file.")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("info")(info)
-    app.command("init")(init)
-    app.command("history")(history)
-    app.add_typer(config_app, name="config")
-
-
 def info(json: Json = False) -> None:
     """Show the data file's path, schema version and record counts.
 

@@ -13,13 +13,6 @@ from salesflow.cli import common
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 
-def register(app: typer.Typer) -> None:
-    app.command("undo")(undo)
-    app.command("redo")(redo)
-    app.command("doctor")(doctor)
-    app.command("backup")(backup)
-
-
 def undo(
     list_: Annotated[
         bool, typer.Option("--list", help="List the kept versions instead; change nothing.")

@@ -12,18 +12,24 @@ from typer.testing import CliRunner
 from salesflow.cli import app
 
 
-def _commands() -> Iterator[tuple[str, ...]]:
-    root = get_command(app)
+def _subcommands(command: object) -> Iterator[tuple[str, object]]:
+    """A group's commands, loading lazily built ones the way a run does."""
+    if not hasattr(command, "list_commands"):
+        return
+    for name in command.list_commands(None):  # type: ignore[attr-defined]
+        yield name, command.get_command(None, name)  # type: ignore[attr-defined]
 
+
+def _commands() -> Iterator[tuple[str, ...]]:
     def walk(command: object, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-        subcommands = getattr(command, "commands", None)
+        subcommands = list(_subcommands(command))
         if subcommands:
-            for name, sub in subcommands.items():
+            for name, sub in subcommands:
                 yield from walk(sub, (*path, name))
         else:
             yield path
 
-    yield from walk(root, ())
+    yield from walk(get_command(app), ())
 
 
 COMMANDS = sorted(_commands())
@@ -63,7 +69,41 @@ def test_version() -> None:
 
 
 def test_every_group_has_help() -> None:
-    root = get_command(app)
-    for name, group in root.commands.items():  # type: ignore[attr-defined]
-        assert group.help or group.short_help, name
+    for name, group in _subcommands(get_command(app)):
+        assert group.help or group.short_help, name  # type: ignore[attr-defined]
     assert isinstance(app, typer.Typer)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 140])
+def test_the_root_lists_each_command_with_the_summary_of_its_own_help(width: int) -> None:
+    """`salesflow --help` lists the commands without importing them; its summaries must stay
+    what each command's help says."""
+    from typer.core import TyperCommand
+
+    from salesflow.cli import COMMANDS
+
+    for name, loaded in _subcommands(get_command(app)):
+        listed = TyperCommand(name=name, help=COMMANDS[name].summary)
+        assert listed.get_short_help_str(width) == loaded.get_short_help_str(width), name  # type: ignore[attr-defined]
+
+
+def test_the_root_help_imports_no_command_module() -> None:
+    """`salesflow --help` and `--version` stay as cheap as `import typer`: no command module,
+    no pydantic, no rich."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from salesflow.cli import main\n"
+        "sys.argv = ['salesflow', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('salesflow.cli.', 'pydantic', "
+        "'rich', 'salesflow.models', 'salesflow.store')))\n"
+        "print(loaded, file=sys.stderr)\n"
+    )
+    for option in ("--help", "--version"):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, option], capture_output=True, text=True, check=True
+        )
+        assert done.stderr.strip() == "['salesflow.cli.common']", option
