@@ -28,6 +28,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from salesflow import collector
 from salesflow.errors import LockTimeout, NotFound, Refused, SalesflowError, StoreError
 from salesflow.files import atomic_write_bytes, checkpoint, remove_temp_files, sync_directory
 from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
@@ -155,7 +156,8 @@ def _load_data(raw: bytes) -> dict[str, dict[str, Any]]:
     if not raw.strip():
         raise _Damaged(" is empty")
     try:
-        data = orjson.loads(raw)
+        with collector.paused():
+            data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise _Damaged(f" is not valid JSON ({exc})") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
@@ -182,6 +184,7 @@ def _load_data(raw: bytes) -> dict[str, dict[str, Any]]:
             f"({SCHEMA_VERSION})",
             "upgrade salesflow, or restore a backup",
         )
+    collector.spare(sum(map(len, data.values())))
     return data
 
 

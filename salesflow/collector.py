@@ -1,0 +1,40 @@
+"""Keeping Python's cyclic garbage collector out of bulk work.
+
+Parsing a data file or a CSV builds hundreds of thousands of dicts and lists that hold only
+strings, numbers and each other, never a reference cycle. Each few hundred new containers start
+a collection that walks everything built so far, which at 100k records costs as much as the
+parse itself (orjson.loads of a 70 MiB file: 1.1 s with the collector, 0.6 s without).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+BULK = 10_000
+"""From this many records on, what was just built is moved out of the collector's sight."""
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a bulk build runs; it runs again afterwards, as it
+    was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def spare(built: int) -> None:
+    """After building `built` records (inside `paused`), when they are many, move every object
+    the collector tracks to its permanent generation (gc.freeze).
+
+    Frozen objects are still freed as soon as nothing uses them (reference counting); only
+    reference cycles that already existed would wait for the end of the process.
+    """
+    if built >= BULK:
+        gc.freeze()
