@@ -238,24 +238,34 @@ def pay(
 
 @app.command("cancel")
 def cancel(number: Number, json: Json = False) -> None:
-    """Cancel an invoice nothing has been paid on; its number stays taken.
+    """Cancel an invoice nothing has been paid on; its number stays taken, and its order is active
+    again (fulfil it for a new invoice, or cancel it).
 
     Example: salesflow invoice cancel INV-2026-0002
     """
-    from salesflow.models import Invoice
+    from salesflow.models import Invoice, Order
     from salesflow.pipeline.invoices import cancel_invoice
 
     with common.writing() as session:
-        invoice, cancelled = cancel_invoice(
-            session.get(Invoice, number), today=common.today(), now=common.now()
+        invoice = session.get(Invoice, number)
+        done = cancel_invoice(
+            invoice,
+            order=session.find(Order, invoice.order),
+            today=common.today(),
+            now=common.now(),
         )
-        session.put(invoice)
-        session.add_events([cancelled])
+        session.put(*filter(None, (done.invoice, done.order)))
+        session.add_events(done.events)
     if json:
-        show_invoice(invoice, json)
+        show_invoice(done.invoice, json)
     else:
-        common.print_created(invoice.number)
-        common.say(f"Invoice {invoice.number} is cancelled")
+        common.print_created(done.invoice.number)
+        common.say(f"Invoice {done.invoice.number} is cancelled")
+        if done.order is not None:
+            common.say(
+                f"Order {done.order.number} is active again: `salesflow order fulfil "
+                f"{done.order.number}` bills it anew, `order cancel` ends it"
+            )
 
 
 @app.command("export")

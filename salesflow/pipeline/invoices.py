@@ -1,4 +1,5 @@
-"""Invoices: payments until paid, cancellation while nothing is paid, and overdue (derived).
+"""Invoices: payments until paid, cancellation while nothing is paid (the order can then be
+billed again), and overdue (derived).
 
 `overdue` is not stored: an invoice is overdue when today is past its due date and it still has
 a balance. The shell passes `today` in.
@@ -7,10 +8,11 @@ a balance. The shell passes `today` in.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from salesflow.errors import InvalidValue
-from salesflow.models import Event, Invoice, InvoiceStatus, Payment
+from salesflow.models import Event, Invoice, InvoiceStatus, Order, OrderStatus, Payment
 from salesflow.pipeline.money import ZERO, cents, parse_number
 from salesflow.pipeline.records import choice, event
 from salesflow.pipeline.states import guard
@@ -82,9 +84,22 @@ def pay_invoice(
     )
 
 
-def cancel_invoice(invoice: Invoice, *, today: date, now: datetime) -> tuple[Invoice, Event]:
+@dataclass(frozen=True)
+class Cancelled:
+    """The cancelled invoice, and its order when that is open for billing again."""
+
+    invoice: Invoice
+    order: Order | None
+    events: list[Event]
+
+
+def cancel_invoice(
+    invoice: Invoice, *, order: Order | None = None, today: date, now: datetime
+) -> Cancelled:
     """Cancel an unpaid invoice; its number stays taken (numbers are never reused).
 
+    The order it billed (`order`, when given) is active again, as in ERPNext where cancelling a
+    sales invoice puts its order back to "to bill": fulfil it for a new invoice, or cancel it.
     Raises Refused once anything is paid.
     """
     paid = f"paid {invoice.amount_paid}" if invoice.payments else None
@@ -92,4 +107,21 @@ def cancel_invoice(invoice: Invoice, *, today: date, now: datetime) -> tuple[Inv
     cancelled = invoice.model_copy(
         update={"status": InvoiceStatus.CANCELLED, "cancelled_on": today}
     )
-    return cancelled, event(now, invoice.number, "cancelled", invoice.status, cancelled.status)
+    events = [event(now, invoice.number, "cancelled", invoice.status, cancelled.status)]
+    reopened = None
+    if order is not None and order.invoice == invoice.number:
+        guard("order", order.number, order.status, "rebill")
+        reopened = order.model_copy(
+            update={"status": OrderStatus.ACTIVE, "fulfilled_on": None, "invoice": None}
+        )
+        events.append(
+            event(
+                now,
+                order.number,
+                "reopened",
+                order.status,
+                reopened.status,
+                cancelled_invoice=invoice.number,
+            )
+        )
+    return Cancelled(cancelled, reopened, events)

@@ -47,6 +47,8 @@ MACHINES: dict[str, dict[str, Transition]] = {
     "order": {
         "fulfil": Transition(("active",), "fulfilled", "fulfilled"),
         "cancel": Transition(("active",), "canceled", "canceled"),
+        # its invoice was cancelled: active again, to be fulfilled (invoiced) anew or canceled
+        "rebill": Transition(("fulfilled",), "active", "billed again"),
     },
     "invoice": {
         "pay": Transition(("unpaid", "partially-paid"), None, "paid"),

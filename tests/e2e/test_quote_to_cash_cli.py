@@ -384,6 +384,31 @@ def test_invoice_numbers_are_gapless_per_year_and_a_cancelled_one_keeps_its_numb
     ]
 
 
+def test_a_cancelled_invoice_puts_its_order_back_to_be_billed_again(db: Path) -> None:
+    assert _invoice(db) == "INV-2026-0001\n"
+    cancelled = run(db, "invoice", "cancel", "INV-2026-0001")
+    assert cancelled.exit_code == 0
+    assert cancelled.stderr == (
+        "Invoice INV-2026-0001 is cancelled\n"
+        "Order ORD-0001 is active again: `salesflow order fulfil ORD-0001` bills it anew, "
+        "`order cancel` ends it\n"
+    )
+    order = data(db, "order", "show", "ORD-0001")
+    assert (order["status"], order["invoice"], order["fulfilled_on"]) == ("active", None, None)
+    assert ok(db, "order", "fulfil", "ORD-0001") == "INV-2026-0002\n"
+    assert data(db, "order", "show", "ORD-0001")["invoice"] == "INV-2026-0002"
+    story = data(db, "history", "ORD-0001")
+    assert {"INV-2026-0001", "INV-2026-0002"} <= set(story["chain"])
+    assert [(e["number"], e["kind"]) for e in story["events"]][-6:] == [
+        ("ORD-0001", "fulfilled"),
+        ("INV-2026-0001", "created"),
+        ("INV-2026-0001", "cancelled"),
+        ("ORD-0001", "reopened"),
+        ("ORD-0001", "fulfilled"),
+        ("INV-2026-0002", "created"),
+    ]
+
+
 def test_the_payment_terms_set_the_due_date(db: Path) -> None:
     ok(db, "init", "--payment-terms", "45")
     _invoice(db)

@@ -136,7 +136,7 @@ def test_invoice_numbers_are_gapless_per_year_across_cancellations() -> None:
         ).invoice
         for i, day in enumerate(dates, start=1)
     ]
-    cancelled, _ = cancel_invoice(invoices[1], today=TODAY, now=NOW)
+    cancelled = cancel_invoice(invoices[1], today=TODAY, now=NOW).invoice
     assert cancelled.number == "INV-2026-0001"
     later = fulfil_order(
         make_order(number="ORD-0005"),
@@ -292,7 +292,9 @@ def test_paying_a_paid_or_cancelled_invoice_is_refused(status: InvoiceStatus) ->
 
 
 def test_cancelling_an_unpaid_invoice_keeps_its_number_and_zeroes_its_balance() -> None:
-    invoice, cancelled = cancel_invoice(make_invoice(), today=TODAY, now=NOW)
+    done = cancel_invoice(make_invoice(), today=TODAY, now=NOW)
+    invoice, (cancelled,) = done.invoice, done.events
+    assert done.order is None
     assert (invoice.number, invoice.status, invoice.cancelled_on) == (
         "INV-2026-0001",
         InvoiceStatus.CANCELLED,
@@ -304,6 +306,39 @@ def test_cancelling_an_unpaid_invoice_keeps_its_number_and_zeroes_its_balance() 
         "unpaid",
         "cancelled",
     )
+
+
+def test_cancelling_an_invoice_makes_its_order_active_again_to_be_billed_anew() -> None:
+    counters = Counters()
+    first = fulfil_order(
+        make_order(), numbers=counters, invoice_date=TODAY, payment_terms=30, now=NOW
+    )
+    done = cancel_invoice(first.invoice, order=first.order, today=TODAY, now=NOW)
+    assert done.order is not None
+    assert (done.order.status, done.order.invoice, done.order.fulfilled_on) == (
+        OrderStatus.ACTIVE,
+        None,
+        None,
+    )
+    assert [(e.number, e.kind, e.from_state, e.to_state, e.details) for e in done.events] == [
+        ("INV-2026-0001", "cancelled", "unpaid", "cancelled", {}),
+        ("ORD-0001", "reopened", "fulfilled", "active", {"cancelled_invoice": "INV-2026-0001"}),
+    ]
+    again = fulfil_order(
+        done.order, numbers=counters, invoice_date=TODAY, payment_terms=30, now=NOW
+    )
+    assert (again.invoice.number, again.order.invoice) == ("INV-2026-0002", "INV-2026-0002")
+    assert again.invoice.total == first.invoice.total
+
+
+def test_cancelling_an_old_invoice_leaves_an_order_billed_by_another_alone() -> None:
+    first = fulfil_order(
+        make_order(), numbers=Counters(), invoice_date=TODAY, payment_terms=30, now=NOW
+    )
+    rebilled = first.order.model_copy(update={"invoice": "INV-2026-0007"})
+    done = cancel_invoice(first.invoice, order=rebilled, today=TODAY, now=NOW)
+    assert done.order is None
+    assert [e.number for e in done.events] == ["INV-2026-0001"]
 
 
 def test_cancelling_an_invoice_with_payments_is_refused() -> None:
@@ -329,7 +364,7 @@ def test_an_invoice_is_overdue_after_its_due_date_while_it_has_a_balance() -> No
 
 def test_paid_and_cancelled_invoices_are_never_overdue() -> None:
     paid, _ = pay_invoice(make_invoice(), paid_on=TODAY, now=NOW)
-    cancelled, _ = cancel_invoice(make_invoice(), today=TODAY, now=NOW)
+    cancelled = cancel_invoice(make_invoice(), today=TODAY, now=NOW).invoice
     assert not is_overdue(paid, date(2027, 1, 1))
     assert not is_overdue(cancelled, date(2027, 1, 1))
 

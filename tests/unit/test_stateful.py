@@ -426,9 +426,13 @@ class Seller(RuleBasedStateMachine):
             ),
         )
         if part == "cancel":
-            self.apply(
-                lambda _: _pair(invoices.cancel_invoice(invoice, today=self.today, now=self.now))
-            )
+            order = self.records[Order].get(invoice.order.upper())
+
+            def cancel(_: Callable[[str], str]) -> tuple[list[Record], list[Event]]:
+                done = invoices.cancel_invoice(invoice, order=order, today=self.today, now=self.now)
+                return [r for r in (done.invoice, done.order) if r is not None], done.events
+
+            self.apply(cancel)
             return
         amount = {
             None: None,
@@ -450,7 +454,14 @@ class Seller(RuleBasedStateMachine):
         number = opportunity.number
         latest = [q for q in self.latest_quotes() if q.opportunity == number]
         order = next((o for o in self.all(Order) if o.opportunity == number), None)
-        invoice = next((i for i in self.all(Invoice) if i.opportunity == number), None)
+        invoice = next(
+            (
+                i
+                for i in self.all(Invoice)
+                if i.opportunity == number and i.status is not InvoiceStatus.CANCELLED
+            ),
+            None,
+        )
         if invoice is not None:
             amount = None if full else str(cents(invoice.balance / 2))
             self.apply(
@@ -539,6 +550,20 @@ class Seller(RuleBasedStateMachine):
                         assert value.upper() in self.records[models[link]], (record.key, link)
         for order in self.all(Order):
             assert f"{order.quote}#{order.quote_revision}".upper() in self.records[Quote]
+
+    @invariant()
+    def an_order_is_billed_by_one_live_invoice_exactly_while_fulfilled(self) -> None:
+        """Cancelling an invoice makes its order active again; no order is billed twice."""
+        for order in self.all(Order):
+            live = [
+                i.number
+                for i in self.all(Invoice)
+                if i.order == order.number and i.status is not InvoiceStatus.CANCELLED
+            ]
+            if order.status is OrderStatus.FULFILLED:
+                assert live == [order.invoice]
+            else:
+                assert (live, order.invoice, order.fulfilled_on) == ([], None, None)
 
     @invariant()
     def paid_plus_balance_is_the_total(self) -> None:
