@@ -26,7 +26,7 @@ def info(json: Json = False) -> None:
     with common.reading() as session:
         counts = {model.table: session.count(model) for model in RECORD_TYPES}
         counts["events"] = len(session.raw(Event.table))
-        schema = session.meta().get("schema", SCHEMA_VERSION)
+        schema = session.file_schema if path.exists() else SCHEMA_VERSION
         settings = common.settings(session)
     data = {
         "path": str(path),
@@ -41,7 +41,12 @@ def info(json: Json = False) -> None:
     common.print_fields(
         [
             ("Data file", f"{path}{'' if path.exists() else ' (not created yet)'}"),
-            ("Schema", schema),
+            (
+                "Schema",
+                schema
+                if schema == SCHEMA_VERSION
+                else f"{schema} (the next command that writes upgrades it to {SCHEMA_VERSION})",
+            ),
             ("Currency", settings.currency),
             *((table.capitalize(), count) for table, count in counts.items()),
         ]

@@ -131,6 +131,17 @@ def test_the_upgraded_file_is_consistent(old_file: Path) -> None:
         assert diagnose({name: session.raw(name) for name in session.table_names()}) == []
 
 
+def test_info_shows_the_schema_of_the_file_as_stored(old_file: Path) -> None:
+    run = Salesflow(old_file)
+    assert json.loads(run.ok("info", "--json").stdout)["schema"] == 1
+    assert (
+        "\nSchema         1 (the next command that writes upgrades it to 2)\n"
+        in run.ok("info").stdout
+    )
+    run.ok("lead", "add", "--company", "After the upgrade")
+    assert json.loads(run.ok("info", "--json").stdout)["schema"] == 2
+
+
 def test_doctor_mentions_a_file_waiting_for_its_upgrade(old_file: Path) -> None:
     result = Salesflow(old_file).ok("doctor")
     assert result.stderr == "Schema 1; the next command that writes upgrades it to 2\n"
