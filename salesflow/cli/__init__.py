@@ -121,6 +121,19 @@ class RootGroup(RecordingGroup):
             self.commands[cmd_name] = load(cmd_name)
         return self.commands[cmd_name]
 
+    def resolve_command(
+        self, ctx: _click.Context, args: list[str]
+    ) -> tuple[str | None, _click.Command | None, list[str]]:
+        if not args or args[0] in COMMANDS:
+            return super().resolve_command(ctx, args)
+        # An unknown name: Typer suggests close ones from the commands built so far, so show it
+        # every name (nothing is built for an unknown name).
+        built, self.commands = self.commands, dict.fromkeys(COMMANDS)  # type: ignore[assignment]
+        try:
+            return super().resolve_command(ctx, args)
+        finally:
+            self.commands = built
+
     def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
         rows = [

@@ -107,3 +107,13 @@ def test_the_root_help_imports_no_command_module() -> None:
             [sys.executable, "-c", probe, option], capture_output=True, text=True, check=True
         )
         assert done.stderr.strip() == "['salesflow.cli.common']", option
+
+
+def test_a_mistyped_root_command_is_refused_with_the_close_names() -> None:
+    result = CliRunner().invoke(app, ["leed"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "Error: No such command 'leed'. Did you mean 'lead'?"
+    result = CliRunner().invoke(app, ["expor"])
+    assert result.stderr.splitlines()[-1] == (
+        "Error: No such command 'expor'. Did you mean 'export', 'report'?"
+    )
