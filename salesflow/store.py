@@ -28,7 +28,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from salesflow import collector
+from salesflow import collector, layout
 from salesflow.errors import LockTimeout, NotFound, Refused, SalesflowError, StoreError
 from salesflow.files import atomic_write_bytes, checkpoint, remove_temp_files, sync_directory
 from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
@@ -85,28 +85,56 @@ def _read_bytes(path: Path) -> bytes | None:
 
 
 class AtomicJSONStorage(Storage):
-    """A TinyDB storage that parses and dumps with orjson and replaces the file atomically."""
+    """A TinyDB storage that parses and dumps with orjson and replaces the file atomically.
+
+    `load` parses only the `_meta` table of a file in salesflow's layout (`salesflow.layout`),
+    keeping the other tables' JSON unparsed until a command asks for them.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.raw: bytes | None = None
         self.file_schema = SCHEMA_VERSION
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        """The file's data, upgraded to the current schema in memory (None: no file yet)."""
+    def load(self) -> tuple[dict[str, dict[str, Any]], dict[str, memoryview]] | None:
+        """(parsed tables, unparsed tables by name), every table in file order; None when there
+        is no file yet. The file's schema is checked, and an older one upgraded in memory."""
         self.raw = _read_bytes(self.path)
         if self.raw is None:
             return None
-        data = _parse(self.path, self.raw)
-        self.file_schema = schema_of(data)
-        return upgrade(data) if self.file_schema < SCHEMA_VERSION else data
+        parts = layout.split(self.raw)
+        if parts is None or META_TABLE not in parts:
+            data = _parse(self.path, self.raw)
+            self.file_schema = schema_of(data)
+            return (upgrade(data) if self.file_schema < SCHEMA_VERSION else data), {}
+        try:
+            meta = _parse_table(META_TABLE, parts[META_TABLE])
+            _check_meta({META_TABLE: meta})
+        except _Damaged as damage:
+            raise _store_error(self.path, damage) from None
+        self.file_schema = schema_of({META_TABLE: meta})
+        if self.file_schema < SCHEMA_VERSION:
+            data = _parse(self.path, self.raw)
+            return upgrade(data), {}
+        unparsed = {name: body for name, body in parts.items() if name != META_TABLE}
+        return {META_TABLE: meta}, unparsed
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        """The file's data, every table parsed, upgraded to the current schema in memory (None: no
+        file yet)."""
+        storage = UnitOfWorkStorage(self)
+        if storage.read() is None:
+            return None
+        return {name: storage.table(name) for name in storage.names()}
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        atomic_write_bytes(self.path, orjson.dumps(data))
+        atomic_write_bytes(self.path, layout.join((n, orjson.dumps(t)) for n, t in data.items()))
 
 
 class UnitOfWorkStorage(Storage):
-    """Holds the parsed file in memory: TinyDB reads and writes go here; only `commit` touches disk.
+    """Holds the file's tables in memory: TinyDB reads and writes go here; only `commit` touches
+    disk. A table is parsed when first asked for (`table`); `read` is TinyDB's view: the tables
+    parsed so far, so TinyDB may only be given a table after `table` has parsed it.
 
     Unlike TinyDB's CachingMiddleware nothing is flushed on close, so an exception inside a command
     leaves the file as it was.
@@ -115,20 +143,51 @@ class UnitOfWorkStorage(Storage):
     def __init__(self, backend: AtomicJSONStorage) -> None:
         self.backend = backend
         self._data: dict[str, dict[str, Any]] | None = None
+        self._unparsed: dict[str, memoryview] = {}
+        self._order: list[str] = []
         self.loaded = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if not self.loaded:
-            self._data = self.backend.read()
+            found = self.backend.load()
+            if found is not None:
+                self._data, self._unparsed = found
+                self._order = [*self._data, *self._unparsed]
             self.loaded = True
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self._data = data
 
+    def names(self) -> list[str]:
+        """Every table of the file (and any added since), in file order."""
+        self.read()
+        added = [name for name in self._data or {} if name not in self._order]
+        return [*self._order, *added]
+
+    def table(self, name: str) -> dict[str, Any]:
+        """A table's documents by id ({} when there is no such table), parsed on first use;
+        StoreError (exit 4) when its JSON is damaged."""
+        data = self.read()
+        body = self._unparsed.get(name)
+        if body is not None:
+            try:
+                parsed = _parse_table(name, body)
+            except _Damaged as damage:
+                raise _store_error(self.backend.path, damage) from None
+            assert data is not None
+            data[name] = parsed
+            del self._unparsed[name]
+        return data.get(name, {}) if data is not None else {}
+
     def serialized(self) -> bytes:
-        """The data as the bytes to store."""
-        return orjson.dumps(self._data or {})
+        """The data as the bytes to store: tables never parsed are written back as they were."""
+        data = self._data or {}
+        return layout.join(
+            (name, self._unparsed[name] if name in self._unparsed else orjson.dumps(data[name]))
+            for name in self.names()
+            if name in self._unparsed or name in data
+        )
 
 
 HINT = "restore a backup or run `salesflow undo`"
@@ -143,13 +202,17 @@ class _Damaged(Exception):
         self.hint = hint
 
 
+def _store_error(path: Path, damage: _Damaged) -> StoreError:
+    return StoreError(f"data file {path}{damage.problem}; {damage.hint}")
+
+
 def _parse(path: Path, raw: bytes) -> dict[str, dict[str, Any]]:
-    """The data of a salesflow data file; StoreError naming the file, the problem and the way
-    back when it is damaged or newer than this version."""
+    """The data of a salesflow data file, every table parsed; StoreError naming the file, the
+    problem and the way back when it is damaged or newer than this version."""
     try:
         return _load_data(raw)
     except _Damaged as damage:
-        raise StoreError(f"data file {path}{damage.problem}; {damage.hint}") from None
+        raise _store_error(path, damage) from None
 
 
 def _load_data(raw: bytes) -> dict[str, dict[str, Any]]:
@@ -163,10 +226,34 @@ def _load_data(raw: bytes) -> dict[str, dict[str, Any]]:
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise _Damaged(" is not a salesflow data file (wrong shape)")
     for name, table in data.items():
-        if not all(isinstance(doc, dict) for doc in table.values()):
-            raise _Damaged(f": table {name!r} holds a non-record")
-        if not all(doc_id.isascii() and doc_id.isdigit() for doc_id in table):
-            raise _Damaged(f": table {name!r} has a non-numeric id")
+        _check_table(name, table)
+    _check_meta(data)
+    collector.spare(sum(map(len, data.values())))
+    return data
+
+
+def _parse_table(name: str, body: layout.Body) -> dict[str, Any]:
+    """One table's JSON from a file in salesflow's layout, checked as `_load_data` checks it."""
+    try:
+        with collector.paused():
+            table = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise _Damaged(f" is not valid JSON (table {name!r}: {exc})") from None
+    if not isinstance(table, dict):
+        raise _Damaged(" is not a salesflow data file (wrong shape)")
+    _check_table(name, table)
+    collector.spare(len(table))
+    return table
+
+
+def _check_table(name: str, table: dict[str, Any]) -> None:
+    if not all(isinstance(doc, dict) for doc in table.values()):
+        raise _Damaged(f": table {name!r} holds a non-record")
+    if not all(doc_id.isascii() and doc_id.isdigit() for doc_id in table):
+        raise _Damaged(f": table {name!r} has a non-numeric id")
+
+
+def _check_meta(data: dict[str, dict[str, Any]]) -> None:
     meta = data.get(META_TABLE, {}).get(str(META_DOC_ID), {})
     counters, config = meta.get("counters", {}), meta.get("config", {})
     if not (
@@ -184,8 +271,6 @@ def _load_data(raw: bytes) -> dict[str, dict[str, Any]]:
             f"({SCHEMA_VERSION})",
             "upgrade salesflow, or restore a backup",
         )
-    collector.spare(sum(map(len, data.values())))
-    return data
 
 
 class _LazyRecords(Mapping[str, R]):
@@ -229,16 +314,13 @@ class Session:
 
     # -- raw access -------------------------------------------------------------------------
 
-    def _tables(self) -> dict[str, dict[str, Any]]:
-        return self._storage.read() or {}
-
     def table_names(self) -> list[str]:
         """Every table in the file, salesflow's or not (for integrity checks)."""
-        return list(self._tables())
+        return self._storage.names()
 
     def raw(self, table: str) -> dict[str, dict[str, Any]]:
         """The stored documents of a table (read-only use), without validation."""
-        return self._tables().get(table, {})
+        return self._storage.table(table)
 
     def _key_index(self, table: str) -> dict[str, str]:
         index = self._index.get(table)
@@ -380,7 +462,7 @@ class Session:
     @property
     def file_schema(self) -> int:
         """The schema version of the file as stored (reads see it upgraded to SCHEMA_VERSION)."""
-        self._tables()
+        self._storage.read()
         return self._storage.backend.file_schema
 
     def meta(self) -> dict[str, Any]:
@@ -444,6 +526,7 @@ class Session:
         if self._storage.read() is None:
             self._storage.write({})
         for table_name in sorted({*self._pending, *self._removed}):
+            self._storage.table(table_name)  # TinyDB sees parsed tables only
             table = self._db.table(table_name)
             index = self._key_index(table_name)
             removed = self._removed.get(table_name, set())
@@ -462,6 +545,7 @@ class Session:
             if inserts:
                 table.insert_multiple(inserts)
         for table_name, docs in self._new.items():
+            self._storage.table(table_name)
             self._db.table(table_name).insert_multiple(docs)
         meta = self.meta()
         meta["schema"] = SCHEMA_VERSION
@@ -603,8 +687,8 @@ class Store:
     def _configured_lock_timeout(self) -> float:
         """The `lock_timeout` setting of the file (a lock-free read, as readers do), else 10 s."""
         try:
-            data = AtomicJSONStorage(self.path).read() or {}
-            config = data.get(META_TABLE, {}).get(str(META_DOC_ID), {}).get("config", {})
+            meta = UnitOfWorkStorage(AtomicJSONStorage(self.path)).table(META_TABLE)
+            config = meta.get(str(META_DOC_ID), {}).get("config", {})
             return float(config.get("lock_timeout", DEFAULT_LOCK_TIMEOUT))
         except (SalesflowError, ValueError, TypeError, AttributeError):
             return DEFAULT_LOCK_TIMEOUT

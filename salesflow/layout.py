@@ -1,0 +1,108 @@
+"""The bytes of a data file: one JSON object, one table per line.
+
+salesflow writes its data file as
+
+    {
+    "_meta":{"1":{...}},
+    "leads":{"1":{...},"2":{...}},
+    "events":{...}
+    }
+
+which is plain JSON (any JSON reader, TinyDB included, reads it as before) and lets a command
+find each table without parsing the others: orjson never writes a raw newline (newlines inside
+strings are escaped), so every line between the braces is exactly one `"name":{...}` member.
+A command then parses only the tables it uses and writes the others back byte for byte.
+
+A file not in this layout (written by hand, by another tool, or damaged) is parsed whole, as
+before; `split` only says whether the layout holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import orjson
+
+HEAD = b"{\n"
+TAIL = b"\n}\n"
+_MEMBER = re.compile(rb'"([A-Za-z_][A-Za-z0-9_]*)":\{')
+_LAST_MEMBER = re.compile(rb'[{,]"([0-9]+)":\{')
+
+Body = bytes | memoryview
+
+
+def join(tables: Iterable[tuple[str, Body]]) -> bytes:
+    """The file's bytes for (table name, table JSON) pairs, in the order given."""
+    members = [orjson.dumps(name) + b":" + body for name, body in tables]
+    if not members:
+        return b"{}\n"
+    return HEAD + b",\n".join(members) + TAIL
+
+
+def split(raw: bytes) -> dict[str, memoryview] | None:
+    """Each table's JSON (`{...}`, unparsed, sharing `raw`'s memory) by name, in file order; None
+    when `raw` is not in the layout `join` writes (then it has to be parsed whole).
+
+    Only the line structure is checked here: a table's JSON is checked when it is parsed.
+    """
+    if not (raw.startswith(HEAD) and raw.endswith(TAIL)):
+        return None
+    view = memoryview(raw)
+    tables: dict[str, memoryview] = {}
+    start, end = len(HEAD), len(raw) - len(TAIL)
+    while True:
+        newline = raw.find(b"\n", start, end)
+        last = newline < 0
+        stop = end if last else newline
+        if not last:
+            if raw[stop - 1 : stop] != b",":
+                return None
+            stop -= 1
+        found = _MEMBER.match(raw, start, stop)
+        if found is None or raw[stop - 1 : stop] != b"}":
+            return None
+        name = found.group(1).decode("ascii")
+        if name in tables:
+            return None
+        tables[name] = view[found.end() - 1 : stop]
+        if last:
+            return tables
+        start = newline + 1
+
+
+def last_id(body: Body) -> int:
+    """The id of a table's last document (0 for an empty table), reading only its end.
+
+    The last `,"<digits>":{` (or `{"<digits>":{`) whose rest parses as one JSON object member up
+    to the table's closing brace is the last top-level document; keys nested in that document
+    fail that test, as their rest closes more braces than it opens. Raises ValueError when the
+    table's JSON does not end in a document.
+    """
+    size = len(body)
+    if size == 2:
+        return 0
+    window = 4096
+    while True:
+        tail_from = max(0, size - window)
+        tail = bytes(body[tail_from:])
+        for found in reversed(list(_LAST_MEMBER.finditer(tail))):
+            try:
+                parsed = orjson.loads(b"{" + tail[found.start() + 1 :])
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(parsed, dict) and len(parsed) == 1:
+                return int(found.group(1))
+        if tail_from == 0:
+            raise ValueError("the table does not end in a document")
+        window *= 4
+
+
+def append(body: Body, members: bytes) -> bytes:
+    """A table's JSON with `members` (`"7":{...},"8":{...}`, no braces) added at its end."""
+    data = bytes(body)
+    if not members:
+        return data
+    if data == b"{}":
+        return b"{" + members + b"}"
+    return data[:-1] + b"," + members + b"}"

@@ -1,0 +1,71 @@
+"""The store reads a table only when a command uses it, and writes untouched tables back byte for
+byte; a file in any other JSON layout is read whole and stored in salesflow's layout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from salesflow import layout
+from salesflow.store import Store
+from tests.integration.helpers import Salesflow, one_error_line
+
+HINT = "; restore a backup or run `salesflow undo`"
+
+
+def tables_of(raw: bytes) -> dict[str, bytes]:
+    parts = layout.split(raw)
+    assert parts is not None, "not in salesflow's layout"
+    return {name: bytes(body) for name, body in parts.items()}
+
+
+def test_salesflow_writes_one_table_per_line(world: bytes) -> None:
+    assert next(iter(tables_of(world))) == "_meta"
+    assert {"leads", "opportunities", "invoices", "events"} <= set(tables_of(world))
+
+
+def test_a_reading_command_parses_only_the_tables_it_uses(db: Path, world: bytes) -> None:
+    with Store(db).reading() as session:
+        parsed = session._storage.read()
+        assert parsed is not None and list(parsed) == ["_meta"]
+        session.raw("leads")
+        assert list(parsed) == ["_meta", "leads"]
+
+
+def test_a_write_keeps_the_tables_it_did_not_touch_byte_for_byte(db: Path, world: bytes) -> None:
+    Salesflow(db).ok("lead", "add", "--company", "Byte for byte")
+    before, after = tables_of(world), tables_of(db.read_bytes())
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert changed == {"_meta", "leads", "events"}
+
+
+def test_a_damaged_table_stops_the_commands_that_read_it(db: Path, world: bytes) -> None:
+    tables = tables_of(world)
+    tables["invoices"] = tables["invoices"][:-2] + b"!}"
+    damaged = layout.join(tables.items())
+    db.write_bytes(damaged)
+    run = Salesflow(db)
+    for args in (["invoice", "list"], ["doctor"], ["order", "fulfil", "ORD-0002"]):
+        result = run(*args)
+        error = one_error_line(result.stderr)
+        assert result.exit_code == 4, args
+        assert error.startswith(f"Error: data file {db} is not valid JSON (table 'invoices': ")
+        assert error.endswith(HINT)
+    assert db.read_bytes() == damaged
+    # Commands that never read the invoices work, and leave that line as it was.
+    assert run.ok("lead", "show", "L-0001").stdout.startswith("Number")
+    run.ok("lead", "add", "--company", "Still works")
+    assert tables_of(db.read_bytes())["invoices"] == tables["invoices"]
+
+
+def test_a_file_in_another_layout_is_read_whole_and_stored_in_salesflows(
+    db: Path, world: bytes
+) -> None:
+    data = json.loads(world)
+    db.write_text(json.dumps(data, indent=2))
+    run = Salesflow(db)
+    assert json.loads(run.ok("lead", "show", "L-0001", "--json").stdout)["number"] == "L-0001"
+    run.ok("lead", "add", "--company", "Relaid")
+    stored = tables_of(db.read_bytes())
+    assert json.loads(stored["opportunities"]) == data["opportunities"]
+    assert len(json.loads(stored["leads"])) == len(data["leads"]) + 1

@@ -1,0 +1,98 @@
+"""The data file's layout: one JSON object, one table per line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from salesflow import layout
+
+NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True)
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+DOCS = st.dictionaries(st.text(), VALUES, max_size=4)
+TABLES = st.dictionaries(
+    NAMES, st.dictionaries(st.integers(1, 10**6).map(str), DOCS, max_size=4), max_size=5
+)
+
+
+def joined(tables: dict[str, Any]) -> bytes:
+    return layout.join((name, orjson.dumps(table)) for name, table in tables.items())
+
+
+@given(TABLES)
+def test_the_file_is_plain_json_and_splits_back_into_its_tables(tables: dict[str, Any]) -> None:
+    raw = joined(tables)
+    assert json.loads(raw) == tables
+    parts = layout.split(raw)
+    if not tables:
+        assert raw == b"{}\n" and parts is None
+        return
+    assert parts is not None
+    assert list(parts) == list(tables)
+    assert {name: orjson.loads(body) for name, body in parts.items()} == tables
+
+
+def test_each_table_is_one_line() -> None:
+    raw = joined({"_meta": {"1": {"schema": 2}}, "leads": {"1": {"notes": "a\nb"}}})
+    assert raw == b'{\n"_meta":{"1":{"schema":2}},\n"leads":{"1":{"notes":"a\\nb"}}\n}\n'
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"leads":{}}',  # one line: written by another tool
+        b'{\n  "leads": {}\n}\n',  # pretty-printed
+        b'{\n"leads":{}\n}',  # no final newline
+        b'{\n"leads":{},\n}\n',  # a comma after the last table
+        b'{\n"leads":{}\n"events":{}\n}\n',  # a missing comma
+        b'{\n"leads":{},\n"leads":{}\n}\n',  # a table twice
+        b'{\n"le ads":{}\n}\n',  # not a table name salesflow writes
+        b'{\n"leads":[]\n}\n',  # not a table
+        b'{\n"leads":{"1":{}},\n"ev',  # a file cut short
+        b"{\n\n}\n",
+    ],
+)
+def test_anything_else_is_not_in_the_layout_and_is_parsed_whole(raw: bytes) -> None:
+    assert layout.split(raw) is None
+
+
+def test_only_the_lines_are_checked_a_table_is_checked_when_parsed() -> None:
+    parts = layout.split(b'{\n"leads":{"1":{}\n}\n')
+    assert parts is not None
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(parts["leads"])
+
+
+def test_the_last_id_is_read_from_the_end_of_the_table() -> None:
+    table = {
+        "1": {"number": "A"},
+        "12": {"details": {"3": {"4": {}}}, "lines": [{"5": {}}], "text": '"6":{'},
+    }
+    assert layout.last_id(orjson.dumps(table)) == 12
+    assert layout.last_id(b"{}") == 0
+
+
+def test_the_last_id_is_found_behind_a_long_last_document() -> None:
+    table = {"7": {"a": 1}, "8": {"notes": "x" * 20_000, "nested": {"99": {"1": {}}}}}
+    assert layout.last_id(orjson.dumps(table)) == 8
+
+
+def test_a_table_that_does_not_end_in_a_document_has_no_last_id() -> None:
+    with pytest.raises(ValueError):
+        layout.last_id(b'{"a":1}')
+
+
+def test_members_are_appended_at_the_end_of_a_table() -> None:
+    new = orjson.dumps({"3": {"n": 3}})[1:-1]
+    assert orjson.loads(layout.append(b'{"1":{},"2":{}}', new)) == {"1": {}, "2": {}, "3": {"n": 3}}
+    assert orjson.loads(layout.append(b"{}", new)) == {"3": {"n": 3}}
+    assert layout.append(b'{"1":{}}', b"") == b'{"1":{}}'
