@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from salesflow import layout
 from salesflow.migrations import new_meta
 from salesflow.models import (
     Account,
@@ -709,7 +710,7 @@ def build_tables(leads: int, seed: int) -> tuple[dict[str, dict[str, Any]], dict
 def write_data_file(path: Path, leads: int, seed: int) -> Generated:
     """Write a data file with `leads` leads (and its opportunities, quotes, ...) to `path`."""
     tables, targets = build_tables(leads, seed)
-    _write_atomically(path, orjson.dumps(tables))
+    _write_atomically(path, layout.join((name, orjson.dumps(t)) for name, t in tables.items()))
     counts = {name: len(docs) for name, docs in tables.items() if name != "_meta"}
     return Generated(path, counts, targets)
 

@@ -240,11 +240,16 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def cache_key(seed: int) -> str:
-    """Data sets are reused while the generator, the models and the schema stay the same."""
+    """Data sets are reused while the generator, the models, the file layout and the schema stay
+    the same."""
     from salesflow.migrations import SCHEMA_VERSION
 
     digest = hashlib.sha256()
-    for path in (Path(datagen.__file__), REPO / "salesflow" / "models.py"):
+    for path in (
+        Path(datagen.__file__),
+        REPO / "salesflow" / "models.py",
+        REPO / "salesflow" / "layout.py",
+    ):
         digest.update(path.read_bytes())
     digest.update(f"{SCHEMA_VERSION}".encode())
     return f"v{datagen.GENERATOR_VERSION}-seed{seed}-{digest.hexdigest()[:10]}"

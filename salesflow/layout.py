@@ -20,7 +20,8 @@ before; `split` only says whether the layout holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import orjson
 
@@ -28,6 +29,7 @@ HEAD = b"{\n"
 TAIL = b"\n}\n"
 _MEMBER = re.compile(rb'"([A-Za-z_][A-Za-z0-9_]*)":\{')
 _LAST_MEMBER = re.compile(rb'[{,]"([0-9]+)":\{')
+_BOUNDARY = re.compile(rb'\},"[0-9]+":\{')
 
 Body = bytes | memoryview
 
@@ -106,3 +108,33 @@ def append(body: Body, members: bytes) -> bytes:
     if data == b"{}":
         return b"{" + members + b"}"
     return data[:-1] + b"," + members + b"}"
+
+
+def parts(body: Body, size: int = 1 << 20) -> Iterator[dict[str, Any]]:
+    """A table's documents by id, parsed about `size` bytes of JSON at a time, so that a large
+    table is never in memory whole. Raises orjson.JSONDecodeError when the table's JSON is
+    damaged.
+
+    A part ends at a `},"<digits>":{` between two documents; one found inside a document (a
+    nested key) leaves its part with a brace unclosed, so that part does not parse and is
+    extended to the next candidate.
+    """
+    end = len(body) - 1  # the table's closing brace
+    start = 1
+    while start < end:
+        cut = start + size
+        while True:
+            found = _BOUNDARY.search(body, cut, end) if cut < end else None
+            stop = found.start() + 1 if found else end
+            piece = b"{" + bytes(body[start:stop]) + b"}"
+            if found is None:
+                yield orjson.loads(piece)
+                return
+            try:
+                part = orjson.loads(piece)
+            except orjson.JSONDecodeError:
+                cut = found.end()
+                continue
+            yield part
+            start = stop + 1  # past the comma
+            break

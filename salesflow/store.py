@@ -144,6 +144,8 @@ class UnitOfWorkStorage(Storage):
         self.backend = backend
         self._data: dict[str, dict[str, Any]] | None = None
         self._unparsed: dict[str, memoryview] = {}
+        self._appended: dict[str, list[bytes]] = {}
+        self._last_ids: dict[str, int] = {}
         self._order: list[str] = []
         self.loaded = False
 
@@ -175,18 +177,62 @@ class UnitOfWorkStorage(Storage):
                 parsed = _parse_table(name, body)
             except _Damaged as damage:
                 raise _store_error(self.backend.path, damage) from None
+            appended = self._appended.pop(name, [])
+            if appended:
+                parsed.update(orjson.loads(b"{" + b",".join(appended) + b"}"))
             assert data is not None
             data[name] = parsed
             del self._unparsed[name]
         return data.get(name, {}) if data is not None else {}
 
+    def scan(self, name: str) -> Iterator[dict[str, Any]]:
+        """A table's documents; one never parsed is read a part at a time and not kept."""
+        body = self._unparsed.get(name)
+        if body is None or name in self._appended:
+            yield from self.table(name).values()
+            return
+        try:
+            for part in layout.parts(body):
+                _check_table(name, part)
+                yield from part.values()
+        except orjson.JSONDecodeError as exc:
+            damage = _Damaged(f" is not valid JSON (table {name!r}: {exc})")
+            raise _store_error(self.backend.path, damage) from None
+        except _Damaged as damage:
+            raise _store_error(self.backend.path, damage) from None
+
+    def append(self, name: str, docs: list[dict[str, Any]]) -> bool:
+        """Add documents at the end of a table never parsed, without parsing it: their ids follow
+        its last one (ids ascend in the files salesflow writes). False when the table is parsed
+        or new: TinyDB adds them then."""
+        body = self._unparsed.get(name)
+        if body is None:
+            return False
+        last = self._last_ids.get(name)
+        if last is None:
+            try:
+                last = layout.last_id(body)
+            except ValueError:
+                return False  # not a table of documents: parsing it says what is wrong
+        if docs:
+            numbered = {str(last + offset): doc for offset, doc in enumerate(docs, start=1)}
+            self._appended.setdefault(name, []).append(orjson.dumps(numbered)[1:-1])
+            self._last_ids[name] = last + len(docs)
+        return True
+
     def serialized(self) -> bytes:
         """The data as the bytes to store: tables never parsed are written back as they were."""
         data = self._data or {}
+
+        def body(name: str) -> layout.Body:
+            if name not in self._unparsed:
+                return orjson.dumps(data[name])
+            appended = self._appended.get(name)
+            unparsed = self._unparsed[name]
+            return layout.append(unparsed, b",".join(appended)) if appended else unparsed
+
         return layout.join(
-            (name, self._unparsed[name] if name in self._unparsed else orjson.dumps(data[name]))
-            for name in self.names()
-            if name in self._unparsed or name in data
+            (name, body(name)) for name in self.names() if name in self._unparsed or name in data
         )
 
 
@@ -335,6 +381,12 @@ class Session:
         """The stored documents of a record type, unvalidated (for filtering before `load`)."""
         self._require_clean(model)
         return list(self.raw(model.table).values())
+
+    def scan(self, model: type[Record]) -> Iterator[dict[str, Any]]:
+        """The stored documents of a record type, unvalidated, like `docs`; a table not parsed yet
+        is read a part at a time and not kept (a bulk import's duplicate check on a big file)."""
+        self._require_clean(model)
+        return self._storage.scan(model.table)
 
     def load(self, model: type[R], doc: dict[str, Any]) -> R:
         """A stored document as a validated model; a bad record names itself (exit 1)."""
@@ -545,8 +597,9 @@ class Session:
             if inserts:
                 table.insert_multiple(inserts)
         for table_name, docs in self._new.items():
-            self._storage.table(table_name)
-            self._db.table(table_name).insert_multiple(docs)
+            if not self._storage.append(table_name, docs):
+                self._storage.table(table_name)
+                self._db.table(table_name).insert_multiple(docs)
         meta = self.meta()
         meta["schema"] = SCHEMA_VERSION
         meta_table = self._db.table(META_TABLE)

@@ -69,3 +69,24 @@ def test_a_file_in_another_layout_is_read_whole_and_stored_in_salesflows(
     stored = tables_of(db.read_bytes())
     assert json.loads(stored["opportunities"]) == data["opportunities"]
     assert len(json.loads(stored["leads"])) == len(data["leads"]) + 1
+
+
+def test_new_events_are_appended_without_reading_the_events(db: Path, world: bytes) -> None:
+    before = json.loads(tables_of(world)["events"])
+    Salesflow(db).ok("lead", "add", "--company", "Appended")
+    after = json.loads(tables_of(db.read_bytes())["events"])
+    new_id = str(max(map(int, before)) + 1)
+    assert list(after) == [*before, new_id]
+    assert (after[new_id]["kind"], after[new_id]["to_state"]) == ("created", "open")
+    assert Salesflow(db).ok("doctor").stdout == "ok\n"
+
+
+def test_a_bulk_check_reads_a_big_table_in_parts_with_the_same_documents(
+    db: Path, world: bytes
+) -> None:
+    from salesflow.models import Lead
+
+    with Store(db).reading() as session:
+        scanned = list(session.scan(Lead))
+        assert session._storage.read() == {"_meta": session.raw("_meta")}
+        assert scanned == list(session.raw("leads").values())

@@ -96,3 +96,24 @@ def test_members_are_appended_at_the_end_of_a_table() -> None:
     assert orjson.loads(layout.append(b'{"1":{},"2":{}}', new)) == {"1": {}, "2": {}, "3": {"n": 3}}
     assert orjson.loads(layout.append(b"{}", new)) == {"3": {"n": 3}}
     assert layout.append(b'{"1":{}}', b"") == b'{"1":{}}'
+
+
+@given(
+    st.dictionaries(
+        st.integers(1, 10**6).map(str),
+        st.dictionaries(st.sampled_from(["1", "22", "a", '},"3":{']), VALUES, max_size=3),
+        max_size=30,
+    ),
+    st.sampled_from([1, 7, 64, 4096]),
+)
+def test_a_table_read_in_parts_has_every_document_once(table: dict[str, Any], size: int) -> None:
+    found: dict[str, Any] = {}
+    for part in layout.parts(orjson.dumps(table), size):
+        assert not set(part) & set(found)
+        found.update(part)
+    assert found == table
+
+
+def test_a_damaged_table_read_in_parts_raises() -> None:
+    with pytest.raises(orjson.JSONDecodeError):
+        list(layout.parts(b'{"1":{"a":1},"2":{"b":}', 4))
