@@ -12,8 +12,9 @@ import os
 import signal
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 """Large files are written a mebibyte at a time (each chunk is a checkpoint for crash tests)."""
@@ -48,8 +49,30 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}.tmp-"
 
 
+Buffer = bytes | memoryview
+Content = bytes | Sequence[Buffer]
+"""A file's bytes, whole or as consecutive parts (written without joining them)."""
+
+
+def parts_of(content: Content) -> Sequence[Buffer]:
+    return [content] if isinstance(content, bytes) else content
+
+
+def same_content(content: Content, other: bytes) -> bool:
+    """Whether `content` is byte for byte `other`, comparing part by part."""
+    parts = parts_of(content)
+    if sum(len(part) for part in parts) != len(other):
+        return False
+    view, offset = memoryview(other), 0
+    for part in parts:
+        if view[offset : offset + len(part)] != part:
+            return False
+        offset += len(part)
+    return True
+
+
 def atomic_write_bytes(
-    path: Path, data: bytes, *, before_replace: Callable[[], None] | None = None
+    path: Path, data: Content, *, before_replace: Callable[[], None] | None = None
 ) -> None:
     """Replace `path` with `data` so that readers see the old or the new file, never a mix.
 
@@ -62,10 +85,7 @@ def atomic_write_bytes(
     try:
         checkpoint("temp-created")
         with os.fdopen(fd, "wb") as handle:
-            view = memoryview(data)
-            for start in range(0, max(len(view), 1), CHUNK):
-                handle.write(view[start : start + CHUNK])
-                checkpoint("temp-chunk")
+            _write_chunks(handle, parts_of(data))
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o600)
@@ -80,6 +100,24 @@ def atomic_write_bytes(
     checkpoint("replaced")
     sync_directory(directory)
     checkpoint("directory-synced")
+
+
+def _write_chunks(handle: BinaryIO, parts: Sequence[Buffer]) -> None:
+    """Write the parts as one stream of CHUNK-sized writes (a checkpoint after each)."""
+    chunks = filled = 0
+    for part in parts:
+        view = memoryview(part)
+        position = 0
+        while position < len(view):
+            take = min(CHUNK - filled, len(view) - position)
+            handle.write(view[position : position + take])
+            position += take
+            filled += take
+            if filled == CHUNK:
+                checkpoint("temp-chunk")
+                chunks, filled = chunks + 1, 0
+    if filled or not chunks:
+        checkpoint("temp-chunk")
 
 
 def sync_directory(directory: Path) -> None:

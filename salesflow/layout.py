@@ -20,7 +20,7 @@ before; `split` only says whether the layout holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
@@ -34,12 +34,24 @@ _BOUNDARY = re.compile(rb'\},"[0-9]+":\{')
 Body = bytes | memoryview
 
 
-def join(tables: Iterable[tuple[str, Body]]) -> bytes:
+def join(tables: Iterable[tuple[str, Body | Sequence[Body]]]) -> bytes:
     """The file's bytes for (table name, table JSON) pairs, in the order given."""
-    members = [orjson.dumps(name) + b":" + body for name, body in tables]
-    if not members:
-        return b"{}\n"
-    return HEAD + b",\n".join(members) + TAIL
+    return b"".join(join_parts(tables))
+
+
+def join_parts(tables: Iterable[tuple[str, Body | Sequence[Body]]]) -> list[Body]:
+    """`join`'s bytes as consecutive parts, to write without building them in one piece; a table's
+    JSON may itself come in parts (see `append`)."""
+    parts: list[Body] = []
+    for name, body in tables:
+        parts.append(HEAD if not parts else b",\n")
+        parts.append(orjson.dumps(name) + b":")
+        if isinstance(body, (bytes, memoryview)):
+            parts.append(body)
+        else:
+            parts.extend(body)
+    parts.append(TAIL if parts else b"{}\n")
+    return parts
 
 
 def split(raw: bytes) -> dict[str, memoryview] | None:
@@ -100,14 +112,14 @@ def last_id(body: Body) -> int:
         window *= 4
 
 
-def append(body: Body, members: bytes) -> bytes:
-    """A table's JSON with `members` (`"7":{...},"8":{...}`, no braces) added at its end."""
-    data = bytes(body)
+def append(body: Body, members: bytes) -> list[Body]:
+    """A table's JSON, in parts, with `members` (`"7":{...},"8":{...}`, no braces) added at its
+    end."""
     if not members:
-        return data
-    if data == b"{}":
-        return b"{" + members + b"}"
-    return data[:-1] + b"," + members + b"}"
+        return [body]
+    if len(body) == 2:  # {}
+        return [b"{", members, b"}"]
+    return [body[:-1], b",", members, b"}"]
 
 
 def parts(body: Body, size: int = 1 << 20) -> Iterator[dict[str, Any]]:

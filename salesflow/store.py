@@ -30,7 +30,14 @@ from tinydb.table import Document
 
 from salesflow import collector, layout
 from salesflow.errors import LockTimeout, NotFound, Refused, SalesflowError, StoreError
-from salesflow.files import atomic_write_bytes, checkpoint, remove_temp_files, sync_directory
+from salesflow.files import (
+    Content,
+    atomic_write_bytes,
+    checkpoint,
+    remove_temp_files,
+    same_content,
+    sync_directory,
+)
 from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.models import RECORD_TYPES, Event, Record
 from salesflow.pipeline.settings import DEFAULTS
@@ -220,18 +227,19 @@ class UnitOfWorkStorage(Storage):
             self._last_ids[name] = last + len(docs)
         return True
 
-    def serialized(self) -> bytes:
-        """The data as the bytes to store: tables never parsed are written back as they were."""
+    def serialized(self) -> list[layout.Body]:
+        """The data as the bytes to store, in consecutive parts: tables never parsed are written
+        back as they were, documents added to them after their end."""
         data = self._data or {}
 
-        def body(name: str) -> layout.Body:
+        def body(name: str) -> layout.Body | list[layout.Body]:
             if name not in self._unparsed:
                 return orjson.dumps(data[name])
             appended = self._appended.get(name)
             unparsed = self._unparsed[name]
             return layout.append(unparsed, b",".join(appended)) if appended else unparsed
 
-        return layout.join(
+        return layout.join_parts(
             (name, body(name)) for name in self.names() if name in self._unparsed or name in data
         )
 
@@ -749,7 +757,7 @@ class Store:
     def _commit(
         self,
         previous: bytes | None,
-        new: bytes | None,
+        new: Content | None,
         *,
         kind: str,
         keep: int,
@@ -761,7 +769,10 @@ class Store:
 
         Nothing is written when the bytes would not change. The lock must be held.
         """
-        if new == previous and kind == COMMAND:
+        unchanged = (
+            new is None if previous is None else (new is not None and same_content(new, previous))
+        )
+        if unchanged and kind == COMMAND:
             return
         checkpoint("commit")
         if keep > 0:

@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from salesflow.files import atomic_write_bytes, checkpoint
+from salesflow.files import Content, atomic_write_bytes, checkpoint, parts_of
 
 COMMAND = "command"
 UNDO = "undo"
@@ -35,9 +35,14 @@ REDO = "redo"
 _NAME = re.compile(r"^(\d{6,})\.(before|command)\.json$")
 
 
-def digest(data: bytes | None) -> str | None:
+def digest(data: Content | None) -> str | None:
     """The SHA-256 of a version (None: there was no data file)."""
-    return None if data is None else hashlib.sha256(data).hexdigest()
+    if data is None:
+        return None
+    hashed = hashlib.sha256()
+    for part in parts_of(data):
+        hashed.update(part)
+    return hashed.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ class Versions:
         argv: Sequence[str],
         at: str,
         previous: bytes | None,
-        new: bytes | None,
+        new: Content | None,
         target: int | None = None,
         subject: str | None = None,
         migrated_from: int | None = None,

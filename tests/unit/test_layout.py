@@ -93,9 +93,19 @@ def test_a_table_that_does_not_end_in_a_document_has_no_last_id() -> None:
 
 def test_members_are_appended_at_the_end_of_a_table() -> None:
     new = orjson.dumps({"3": {"n": 3}})[1:-1]
-    assert orjson.loads(layout.append(b'{"1":{},"2":{}}', new)) == {"1": {}, "2": {}, "3": {"n": 3}}
-    assert orjson.loads(layout.append(b"{}", new)) == {"3": {"n": 3}}
-    assert layout.append(b'{"1":{}}', b"") == b'{"1":{}}'
+
+    def appended(body: bytes, members: bytes) -> Any:
+        return orjson.loads(b"".join(layout.append(body, members)))
+
+    assert appended(b'{"1":{},"2":{}}', new) == {"1": {}, "2": {}, "3": {"n": 3}}
+    assert appended(b"{}", new) == {"3": {"n": 3}}
+    assert appended(b'{"1":{}}', b"") == {"1": {}}
+
+
+def test_a_table_in_parts_is_written_as_one() -> None:
+    parts = layout.join_parts([("_meta", b"{}"), ("leads", layout.append(b'{"1":{}}', b'"2":{}'))])
+    assert b"".join(parts) == b'{\n"_meta":{},\n"leads":{"1":{},"2":{}}\n}\n'
+    assert layout.join([]) == b"{}\n"
 
 
 @given(
