@@ -281,6 +281,7 @@ def _load_data(raw: bytes) -> dict[str, dict[str, Any]]:
         raise _Damaged(" is not a salesflow data file (wrong shape)")
     for name, table in data.items():
         _check_table(name, table)
+        data[name] = _in_id_order(table)
     _check_meta(data)
     collector.spare(sum(map(len, data.values())))
     return data
@@ -297,7 +298,7 @@ def _parse_table(name: str, body: layout.Body) -> dict[str, Any]:
         raise _Damaged(" is not a salesflow data file (wrong shape)")
     _check_table(name, table)
     collector.spare(len(table))
-    return table
+    return _in_id_order(table)
 
 
 def _check_table(name: str, table: dict[str, Any]) -> None:
@@ -305,6 +306,16 @@ def _check_table(name: str, table: dict[str, Any]) -> None:
         raise _Damaged(f": table {name!r} holds a non-record")
     if not all(doc_id.isascii() and doc_id.isdigit() for doc_id in table):
         raise _Damaged(f": table {name!r} has a non-numeric id")
+
+
+def _in_id_order(table: dict[str, Any]) -> dict[str, Any]:
+    """The table with its documents in ascending id order, as TinyDB adds them; a hand edit may
+    have moved them. Kept in order, the last document of a stored table has the largest id,
+    which is what adding documents to a table never parsed relies on (`layout.last_id`)."""
+    ids = list(map(int, table))
+    if all(map(int.__lt__, ids, ids[1:])):
+        return table
+    return {doc_id: table[doc_id] for doc_id in sorted(table, key=int)}
 
 
 def _check_meta(data: dict[str, dict[str, Any]]) -> None:

@@ -90,3 +90,27 @@ def test_a_bulk_check_reads_a_big_table_in_parts_with_the_same_documents(
         scanned = list(session.scan(Lead))
         assert session._storage.read() == {"_meta": session.raw("_meta")}
         assert scanned == list(session.raw("leads").values())
+
+
+def test_documents_out_of_id_order_are_put_back_in_order_so_new_ones_follow_the_last(
+    db: Path,
+) -> None:
+    db.write_text(
+        json.dumps(
+            {
+                "_meta": {"1": {"schema": 2, "counters": {"L": 9}, "config": {}}},
+                "leads": {
+                    "9": {"number": "L-0009", "company": "Nine", "created_on": "2026-01-01"},
+                    "2": {"number": "L-0002", "company": "Two", "created_on": "2026-01-01"},
+                },
+                "events": {"7": {"at": "2026-01-01T00:00:00Z", "number": "L-0009"}, "3": {}},
+            }
+        )
+    )
+    run = Salesflow(db)
+    run.ok("lead", "edit", "L-0002", "--phone", "1")  # a write: stored in the layout, in order
+    assert list(json.loads(tables_of(db.read_bytes())["events"]))[:2] == ["3", "7"]
+    run.ok("lead", "add", "--company", "Ten")  # its event is appended to the unparsed events
+    events = json.loads(tables_of(db.read_bytes())["events"])
+    assert list(events) == ["3", "7", "8", "9"]
+    assert list(json.loads(tables_of(db.read_bytes())["leads"])) == ["2", "9", "10"]
