@@ -172,7 +172,11 @@ class UnitOfWorkStorage(Storage):
         """Every table of the file (and any added since), in file order."""
         self.read()
         added = [name for name in self._data or {} if name not in self._order]
-        return [*self._order, *added]
+        names = [*self._order, *added]
+        if META_TABLE in names[1:]:  # first, as the schema is read first
+            names.remove(META_TABLE)
+            names.insert(0, META_TABLE)
+        return names
 
     def table(self, name: str) -> dict[str, Any]:
         """A table's documents by id ({} when there is no such table), parsed on first use;
@@ -209,9 +213,15 @@ class UnitOfWorkStorage(Storage):
             raise _store_error(self.backend.path, damage) from None
 
     def append(self, name: str, docs: list[dict[str, Any]]) -> bool:
-        """Add documents at the end of a table never parsed, without parsing it: their ids follow
-        its last one (ids ascend in the files salesflow writes). False when the table is parsed
-        or new: TinyDB adds them then."""
+        """Add documents at the end of a table never parsed (or new), without parsing it: their
+        ids follow its last one (ids ascend in the files salesflow writes). False when the table
+        is parsed: TinyDB adds them then."""
+        if self.read() is None:
+            self._data = {}
+        assert self._data is not None
+        if name not in self._unparsed and name not in self._data:  # a new table
+            self._unparsed[name] = memoryview(b"{}")
+            self._order.append(name)
         body = self._unparsed.get(name)
         if body is None:
             return False
