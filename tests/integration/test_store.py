@@ -298,6 +298,13 @@ CORRUPT: list[tuple[str, bytes, str]] = [
     ("a table list", b'{"leads": []}', "is not a salesflow data file (wrong shape); " + HINT),
     ("a string record", b'{"leads": {"1": "L-0001"}}', ": table 'leads' holds a non-record; "),
     ("a word id", b'{"leads": {"one": {"number": "L-0001"}}}', ": table 'leads' has a non-numeric"),
+    ("an empty id", b'{"leads": {"1": {}, "": {}}}', ": table 'leads' has a non-numeric"),
+    ("a non-ASCII digit id", '{"leads": {"\u0661": {}}}'.encode(), ": table 'leads' has a non"),
+    (
+        "a damaged table line",
+        b'{\n"_meta":{"1":{"schema":2,"counters":{},"config":{}}},\n"leads":{"1":{"a":}}\n}\n',
+        "is not valid JSON (table 'leads': ",
+    ),
     (
         "text counters",
         b'{"_meta": {"1": {"schema": 1, "counters": {"L": "7"}, "config": {}}}}',
