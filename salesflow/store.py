@@ -1,7 +1,8 @@
 """The data file: one TinyDB JSON document, read at most once and written at most once per command.
 
 This is the only module that imports tinydb. Its API speaks models and business numbers; TinyDB
-document ids never leave it.
+document ids never leave it. The file is written one table per line (`salesflow.layout`): a
+command parses only the tables it uses, and writes the others back as they were.
 
 Writes are atomic (temp file in the same directory, fsync, `os.replace`, fsync of the directory) and
 happen only when a command's unit of work finishes without an exception. Writing commands hold an
