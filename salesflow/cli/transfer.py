@@ -195,10 +195,9 @@ def import_leads(
 
     Example: salesflow lead import badges.csv --source "Beurs 2026" --map "Badge Company=company"
     """
-    from salesflow import importer
+    from salesflow import collector, importer
     from salesflow.models import Contact, Lead
-    from salesflow.pipeline.imports import Known, name_key, plan_import, summary
-    from salesflow.pipeline.leads import match_key
+    from salesflow.pipeline.imports import Known, known_names, plan_import, summary
     from salesflow.pipeline.numbering import format_number
 
     data, file_name = _read_input(file)
@@ -210,6 +209,7 @@ def import_leads(
         delimiter=delimiter or (chosen.delimiter if chosen else None),
         extra_headers=[*overrides, *(chosen.columns if chosen else ())],
     )
+    del data  # read: its memory is better spent on the documents
     if not table.header:
         raise InvalidValue(
             f"{file_name}: no header row found; name the columns with --map or --profile"
@@ -237,47 +237,57 @@ def import_leads(
         import dataclasses
 
         chosen = dataclasses.replace(chosen, source=None)  # --source wins over the profile's
-    rows = importer.map_rows(table, plan, chosen)
+    rows = importer.import_rows(table, plan, chosen)
     batch_source = source or profile_source or file_name
     rejects_path = _rejects_path(file, rejects)
     if not dry_run:
         _check_rejects_path(rejects_path, file)
 
     with common.reading() if dry_run else common.writing() as session:
+        # Scanned once, not kept: the leads table of a big file is then never parsed, and the
+        # new leads are added after its end. What the duplicate checks need is kept: emails
+        # (match_key, inline: it runs for every lead and contact), and the names of each lead,
+        # keyed only if a row without email needs them.
         emails: dict[str, str] = {}
-        for model in (Contact, Lead):
-            for doc in session.raw(model.table).values():
-                if key := match_key(doc.get("email")):
-                    emails[key] = doc["number"]
-        leads = session.raw(Lead.table)
+        for doc in session.scan(Contact):
+            if (email := doc.get("email")) and (key := email.strip().casefold()):
+                emails[key] = doc["number"]
+        named: list[tuple[Any, Any, Any, str]] = []
+        for doc in session.scan(Lead):
+            get = doc.get
+            if (email := get("email")) and (key := email.strip().casefold()):
+                emails[key] = doc["number"]
+            named.append((get("first_name"), get("last_name"), get("company"), doc["number"]))
 
         def names() -> dict[str, str]:
-            found: dict[str, str] = {}
-            for doc in leads.values():
-                if key := name_key(doc):
-                    found.setdefault(key, doc["number"])
-            return found
+            return known_names(named)
 
         batch = format_number("IMP", session.counter("IMP") + 1)
-        result = plan_import(
-            rows,
-            known=Known(emails, names),
-            load_lead=lambda number: session.get(Lead, number),
-            on_duplicate=on_duplicate,
-            source=batch_source,
-            batch=batch,
-            first_number=session.counter("L") + 1,
-            file_name=file_name,
-            today=common.today(),
-            now=common.now(),
-            fill_source=bool(source or profile_source) or not _is_own_export(table.header),
-            progress=_progress(len(rows)),
-        )
+        with collector.paused():  # a document per row, all of them kept
+            result = plan_import(
+                rows,
+                known=Known(emails, names),
+                load_lead=lambda number: session.get(Lead, number),
+                on_duplicate=on_duplicate,
+                source=batch_source,
+                batch=batch,
+                first_number=session.counter("L") + 1,
+                file_name=file_name,
+                today=common.today(),
+                now=common.now(),
+                fill_source=bool(source or profile_source) or not _is_own_export(table.header),
+                progress=_progress(len(rows)),
+            )
+            collector.spare(len(result.new_docs))
+        # The documents hold what they need of the file's cells; the rest of the file can go
+        # before the store copies the documents, so that the copies reuse its memory.
+        encoding_name, delimiter_used = table.encoding, table.delimiter
+        del table, rows
         if strict and result.rejected:
             _report_rows(result)
             raise InvalidValue(
-                f"{len(result.rejected)} of {len(rows)} rows of {file_name} rejected; "
-                "--strict imports nothing"
+                f"{len(result.rejected)} of {len(result.outcomes)} rows of {file_name} "
+                "rejected; --strict imports nothing"
             )
         changed = bool(result.new_docs or result.updated)
         if changed and not dry_run:
@@ -302,8 +312,8 @@ def import_leads(
                 "duplicates": result.count("duplicate"),
                 "rejected": len(result.rejected),
                 "rejects_file": shown_rejects,
-                "encoding": table.encoding,
-                "delimiter": table.delimiter,
+                "encoding": encoding_name,
+                "delimiter": delimiter_used,
                 "rows": [o.as_dict() for o in result.outcomes],
             }
         )
@@ -315,9 +325,9 @@ def import_leads(
 
 
 def _report_rows(result: Any) -> None:
-    for outcome in result.outcomes:
-        if outcome.status != "imported" and outcome.message:
-            common.say(outcome.message)
+    lines = [o.message for o in result.outcomes if o.status != "imported" and o.message]
+    if lines:
+        common.say("\n".join(lines))  # one write for them all
 
 
 def _progress(total: int) -> Any:

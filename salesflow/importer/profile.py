@@ -25,7 +25,6 @@ A profile, for a scanner app with odd headers::
 from __future__ import annotations
 
 import codecs
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +99,8 @@ class Profile:
 
 def parse_profile(toml_text: str) -> Profile:
     """The profile written in `toml_text`. Raises InvalidValue naming the setting that is wrong."""
+    import tomllib  # here: only a profile needs it, and every import would pay for it
+
     try:
         raw = tomllib.loads(toml_text)
     except tomllib.TOMLDecodeError as error:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import count, repeat
+from itertools import compress, count, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -43,6 +43,9 @@ _BOMS = (
 _CP1252_HOLES = {0xDC00 + b: b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 # Line breaks that str.splitlines honours but CSV does not.
 _OTHER_LINE_BREAKS = ("\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+_ASCII_BYTES = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "ascii"})
+"""Codecs in which an ASCII character is its byte, and such a byte is never part of another."""
+_FORMULA_CHARS = frozenset("=+-@\t\r")  # what a neutralising apostrophe stands before
 _SENTINEL = "\x00"  # never in decoded text (NULs are removed), so it marks the end of the lines
 _SAMPLE_LINES = 200
 _HEADER_SEARCH = 50
@@ -82,6 +85,9 @@ class RawTable:
     header_row_no: int = 1
     multi_values: bool = True
     """Whether a value may hold several joined by " ::: " (Google); False spares the check."""
+    neutralised: bool = True
+    """Whether a value may start with an apostrophe before = + - @ tab or CR (a cell an export
+    neutralised against formula injection); False spares the check."""
 
 
 # Per-row records are NamedTuples rather than frozen dataclasses: a 100k-row import builds
@@ -111,20 +117,36 @@ def read_table(
     sep = normalise_delimiter(delimiter) if delimiter is not None else sniff_delimiter(lines)
     known = set(ALIASES)
     known.update(normalise_header(h) for h in extra_headers)
-    multi_values = " ::: " in text
+    if encoding_name in _ASCII_BYTES and b"\x00" not in data:  # the same test on fewer bytes
+        multi_values = b" ::: " in data
+    else:
+        multi_values = " ::: " in text
+    neutralised = _may_be_neutralised(text)
     with gc_paused():
         records, broken = _parse_records(lines, sep, len(text))
         records, broken = _spreadsheet_rows(records, broken)
         at = find_header(records, known)
         if at < 0:
-            return RawTable([], [], encoding_name, sep, broken, 1, multi_values)
+            return RawTable([], [], encoding_name, sep, broken, 1, multi_values, neutralised)
         header_row_no, raw_header = records[at]
         header = [h.strip() for h in raw_header]
         rows, problems = _data_rows(records, at + 1, len(header))
         spare_collector(len(rows))
     problems.extend(p for p in broken if p.row_no > header_row_no)  # not the preamble's
     problems.sort()
-    return RawTable(header, rows, encoding_name, sep, problems, header_row_no, multi_values)
+    return RawTable(
+        header, rows, encoding_name, sep, problems, header_row_no, multi_values, neutralised
+    )
+
+
+def _may_be_neutralised(text: str) -> bool:
+    """Whether an apostrophe stands before = + - @ tab or CR anywhere in `text`."""
+    at = text.find("'")
+    while at >= 0:
+        if text[at + 1 : at + 2] in _FORMULA_CHARS:
+            return True
+        at = text.find("'", at + 1)
+    return False
 
 
 def _spreadsheet_rows(
@@ -215,7 +237,8 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             codec = "utf-8" if name == "utf-8-sig" else name
-            return _clean(_strict(data[len(bom) :], codec, name)), name
+            text = _strict(data[len(bom) :], codec, name)
+            return (_without_nul(text, data) if codec == "utf-8" else _clean(text)), name
     guess = _utf16_without_bom(data)
     if guess is not None:
         try:
@@ -223,14 +246,14 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     try:
-        return _clean(data.decode("utf-8")), "utf-8"
+        return _without_nul(data.decode("utf-8"), data), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="surrogateescape").translate(_CP1252_HOLES)
-    return _clean(text), "cp1252"
+    return _without_nul(text, data), "cp1252"
 
 
 def _strict(data: bytes, codec: str, shown: str) -> str:
@@ -256,6 +279,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if even >= pairs * 0.3 and odd <= pairs * 0.05:
         return "utf-16-be"
     return None
+
+
+def _without_nul(text: str, data: bytes) -> str:
+    """`_clean`, for text that `data` decodes to in a codec of ASCII bytes (UTF-8, Windows-1252):
+    there a NUL character is a NUL byte, which is much quicker to look for."""
+    return text.replace("\x00", "") if b"\x00" in data else text
 
 
 def _clean(text: str) -> str:
@@ -337,7 +366,9 @@ def _records_by_line(lines: list[str], sep: str) -> tuple[list[RawRow], list[Row
     problems: list[RowProblem] = []
     swallowed: list[range] = []  # lines that belong to a record starting on an earlier line
     position = 0
-    for start in [i for i, line in enumerate(lines) if '"' in line]:
+    quoted = list(compress(count(), map(str.__contains__, lines, repeat('"'))))
+    done = _one_line_records(lines, quoted, sep, records)
+    for start in quoted[done:]:
         if start < position:
             continue  # inside a quoted value that began on an earlier line
         values, used = _quoted_record(lines, start, sep)
@@ -355,6 +386,25 @@ def _records_by_line(lines: list[str], sep: str) -> tuple[list[RawRow], list[Row
     if records and records[-1].values == [_SENTINEL]:
         records.pop()
     return records, problems
+
+
+def _one_line_records(lines: list[str], starts: list[int], sep: str, records: list[RawRow]) -> int:
+    """Read the lines at `starts` (lines with a quote) with one csv reader into `records`, for as
+    long as each is a whole record; returns how many were. The first that is not (a quoted value
+    goes on into the next line, or its quotes are broken) and those after it are left to
+    `_quoted_record`, which reads on into the lines that follow it in the file."""
+    reader = csv.reader(map(lines.__getitem__, starts), delimiter=sep, strict=True)
+    done = 0
+    try:
+        for values in reader:
+            if reader.line_num != done + 1:
+                break  # the record took the next line given, which need not be the next line
+            start = starts[done]
+            records[start] = _new_row(RawRow, (start + 1, values))
+            done += 1
+    except csv.Error:
+        pass
+    return done
 
 
 def _split_run(lines: list[str], first_line: int, sep: str) -> list[RawRow]:

@@ -5,23 +5,34 @@ value of 0 or more). Duplicates are found by email (trimmed, any case) against e
 contacts and earlier rows of the same file; without email by first name + last name + company.
 The result holds stored-form documents rather than models: a 100k-row import must not pay for
 100k model validations, and `lead_document` builds exactly what `Lead.stored()` would.
+
+Most files map each column to one lead field as it is (a scanner export, a CRM template); the
+importer hands those over as cells (`CellRows`), and a row whose cells are plainly valid becomes
+its document in one step. Every other row takes the general way, so that its checks and messages
+are exactly those of any other file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from itertools import compress, islice
+from operator import attrgetter, countOf, itemgetter
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Event, Lead, LeadStatus
 from salesflow.pipeline.leads import LEAD_FIELDS, lead_values, match_key
-from salesflow.pipeline.listing import FORMULA_STARTS, fold
-from salesflow.pipeline.money import cents
-from salesflow.pipeline.records import event
+from salesflow.pipeline.listing import FORMULA_STARTS
+from salesflow.pipeline.money import cents, parse_money
+from salesflow.pipeline.records import clean, event
 
 ON_DUPLICATE = ("skip", "update")
+PROGRESS_EVERY = 5000
+"""Rows between two calls of the progress callback."""
 
 
 class Row(Protocol):
@@ -37,8 +48,42 @@ class Row(Protocol):
     def original(self) -> dict[str, str]: ...
 
 
-@dataclass(frozen=True)
-class RowOutcome:
+@runtime_checkable
+class CellRows(Protocol):
+    """A file's rows as cells, for a file whose every used column feeds one lead field as it is
+    (see salesflow.importer.CellTable).
+
+    `columns` pairs each lead field with the index of the cell that holds it; `rows` are
+    (row number, cells) in row order and `broken` the rows the reader could not split (rows with
+    an error), also in row order. A row's fields are its trimmed cells, left out when empty;
+    a row with none is no row. `source` is what the mapping gives a row without one (a profile's
+    source), or None.
+
+    The importer's own rules come along: it rejects a row whose email fails `email_ok` or whose
+    amount `amount_text` cannot read (None) or reads as negative, and it keeps the amount as
+    `amount_text` writes it. `mapped` maps one row the importer's general way (None: nothing to
+    import), for every row that is not plainly valid, so that its message is the importer's.
+    `neutralised` is false when no cell can start with an apostrophe before a formula character
+    (a cell an export neutralised), which spares looking at each cell.
+    """
+
+    @property
+    def columns(self) -> Sequence[tuple[str, int]]: ...
+    @property
+    def rows(self) -> Sequence[tuple[int, list[str]]]: ...
+    @property
+    def broken(self) -> Sequence[Row]: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def neutralised(self) -> bool: ...
+    def mapped(self, row_no: int, cells: list[str]) -> Row | None: ...
+    def email_ok(self, email: str) -> bool: ...
+    def amount_text(self, text: str) -> str | None: ...
+    def __len__(self) -> int: ...
+
+
+class RowOutcome(NamedTuple):
     """What happened to one row: imported, updated, duplicate or rejected."""
 
     row_no: int
@@ -55,6 +100,9 @@ class RowOutcome:
         }
 
 
+_STATUS = attrgetter("status")
+
+
 @dataclass
 class ImportPlan:
     """New lead documents, updated leads, one event per batch, and every row's outcome."""
@@ -66,7 +114,7 @@ class ImportPlan:
     rejected: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
 
     def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
+        return countOf(map(_STATUS, self.outcomes), status)
 
 
 @dataclass(frozen=True)
@@ -90,9 +138,63 @@ def name_key(values: Mapping[str, Any]) -> str:
     first, last, company = values.get("first_name"), values.get("last_name"), values.get("company")
     if not (first or last or company):
         return ""
-    text = f"{first or ''}|{last or ''}|{company or ''}"
-    text = text.casefold() if text.isascii() else fold(text)
+    return _name_key(f"{first or ''}|{last or ''}|{company or ''}")
+
+
+def known_names(leads: Iterable[tuple[Any, Any, Any, str]]) -> dict[str, str]:
+    """`name_key` -> number for the (first name, last name, company, number) of stored leads,
+    the first lead of a key winning; leads without any of the three are left out (for
+    `Known.names`)."""
+    found: dict[str, str] = {}
+    for first, last, company, number in leads:
+        if first or last or company:  # name_key, inline: it runs for every lead in the file
+            found.setdefault(_name_key(f"{first or ''}|{last or ''}|{company or ''}"), number)
+    return found
+
+
+def _name_key(text: str) -> str:
+    """`name_key` of the joined "first|last|company"."""
+    text = text.lower() if text.isascii() else _fold(text)  # lower: casefold, for ASCII
+    # Printable text has no whitespace but the space: with no space doubled or next to a
+    # separator or an end, every part is already split and joined.
+    if (
+        text.isprintable()
+        and "  " not in text
+        and " |" not in text
+        and "| " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    ):
+        return text
     return "|".join(" ".join(part.split()) for part in text.split("|"))
+
+
+def _cell_name_key(first: str, last: str, company: str) -> str:
+    """`name_key` of trimmed cells, not all empty."""
+    text = f"{first}|{last}|{company}"
+    # Trimmed parts, printable ASCII (no whitespace but the space), no space doubled and no
+    # separator inside a part: only the case is left to fold.
+    if text.isascii() and text.isprintable() and "  " not in text and text.count("|") == 2:
+        return text.lower()
+    return _name_key(text)
+
+
+class _Combining(dict[int, int | None]):
+    """A str.translate table that drops combining characters, filled as characters come."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_COMBINING = _Combining()
+
+
+def _fold(text: str) -> str:
+    """`listing.fold` (accents removed, case folded), with a table rather than a test per
+    character."""
+    return unicodedata.normalize("NFKD", text).translate(_WITHOUT_COMBINING).casefold()
 
 
 def lead_document(values: Mapping[str, Any], *, number: str, today: date, **links: str) -> dict:
@@ -101,8 +203,9 @@ def lead_document(values: Mapping[str, Any], *, number: str, today: date, **link
     `values` are checked values (`lead_values`): an estimated value is already in cents.
     """
     doc: dict[str, Any] = {"number": number}
+    get = values.get
     for name in LEAD_FIELDS:
-        value = values.get(name)
+        value = get(name)
         if value is not None:
             doc[name] = f"{value:.2f}" if name == "estimated_value" else value
     doc["status"] = "open"
@@ -150,16 +253,17 @@ class _Index:
     def __init__(self, known: Known) -> None:
         self.emails = dict(known.emails)
         self._known_names = known.names
-        self._names: dict[str, str] | None = None
-        self._new: list[dict[str, Any]] = []
+        self.built: dict[str, str] | None = None
+        self.pending: list[dict[str, Any]] = []  # new documents, until names are built
 
     def names(self) -> dict[str, str]:
-        if self._names is None:
+        if self.built is None:
             known = self._known_names
-            self._names = dict(known() if callable(known) else known)
-            for doc in self._new:
-                self._names.setdefault(name_key(doc), doc["number"])
-        return self._names
+            self.built = dict(known() if callable(known) else known)
+            for doc in self.pending:
+                self.built.setdefault(name_key(doc), doc["number"])
+            self.pending = []
+        return self.built
 
     def match(self, values: Mapping[str, Any], email: str) -> str | None:
         """The number of the lead or contact a row with these values and `match_key` of its
@@ -171,14 +275,14 @@ class _Index:
     def add(self, doc: dict[str, Any], email: str) -> None:
         if email:
             self.emails[email] = doc["number"]
-        if self._names is None:
-            self._new.append(doc)
+        if self.built is None:
+            self.pending.append(doc)
         else:
-            self._names.setdefault(name_key(doc), doc["number"])
+            self.built.setdefault(name_key(doc), doc["number"])
 
 
 def plan_import(
-    rows: Sequence[Row],
+    rows: Sequence[Row] | CellRows,
     *,
     known: Known,
     load_lead: Callable[[str], Lead],
@@ -201,51 +305,27 @@ def plan_import(
     fields and adds its notes; duplicates of contacts or of closed leads are skipped. Rows
     without a source get `source` unless `fill_source` is false (salesflow's own export, whose
     empty Source cells mean "no source"). One `imported` event is recorded under the batch
-    number; each updated lead gets an `edited` event naming the fields filled.
+    number; each updated lead gets an `edited` event naming the fields filled. `rows` may be
+    `CellRows`: the outcome is the same as for the rows the importer would map from them.
     """
     if on_duplicate not in ON_DUPLICATE:
         raise InvalidValue(f"--on-duplicate {on_duplicate!r} is not one of: skip, update")
-    plan = ImportPlan()
-    index = _Index(known)
-    new_by_number: dict[str, dict[str, Any]] = {}
-    updates: dict[str, tuple[Lead, set[str]]] = {}
-    next_number = first_number
-
-    for done, row in enumerate(rows, start=1):
-        if progress is not None and done % 5000 == 0:
-            progress(done)
-        if row.error is not None:
-            plan.rejected.append((row.row_no, row.original, row.error))
-            plan.outcomes.append(RowOutcome(row.row_no, "rejected", message=row.error))
-            continue
-        try:
-            values = _checked(row, source if fill_source else None)
-        except InvalidValue as exc:
-            plan.rejected.append((row.row_no, row.original, str(exc)))
-            plan.outcomes.append(RowOutcome(row.row_no, "rejected", message=str(exc)))
-            continue
-
-        email = match_key(values.get("email"))
-        match = index.match(values, email)
-        if match is None:
-            number = f"L-{next_number:04d}"
-            next_number += 1
-            doc = lead_document(values, number=number, today=today, imported_in=batch)
-            plan.new_docs.append(doc)
-            new_by_number[number] = doc
-            index.add(doc, email)
-            plan.outcomes.append(RowOutcome(row.row_no, "imported", number))
-            continue
-
-        why = f"same email {values['email']}" if email else "same name and company"
-        outcome = RowOutcome(
-            row.row_no, "duplicate", match, f"row {row.row_no}: duplicate of {match} ({why})"
-        )
-        if on_duplicate == "update" and match.startswith("L-"):
-            outcome = _update(match, values, new_by_number, updates, load_lead, row.row_no, why)
-        plan.outcomes.append(outcome)
-
-    plan.updated = [lead for lead, _ in updates.values()]
+    planner = _Planner(
+        known=known,
+        load_lead=load_lead,
+        update=on_duplicate == "update",
+        source=source,
+        fill_source=fill_source,
+        batch=batch,
+        first_number=first_number,
+        today=today,
+    )
+    if isinstance(rows, CellRows):
+        planner.cells(rows, progress)
+    else:
+        planner.rows(rows, progress)
+    plan = planner.plan
+    plan.updated = [lead for lead, _ in planner.updates.values()]
     plan.events = [
         event(
             now,
@@ -265,9 +345,277 @@ def plan_import(
     ]
     plan.events += [
         event(now, lead.number, "edited", fields=sorted(fields), import_batch=batch)
-        for lead, fields in updates.values()
+        for lead, fields in planner.updates.values()
     ]
     return plan
+
+
+_new_outcome = tuple.__new__  # RowOutcome(...) without the generated __new__'s Python-level call
+
+
+class _Planner:
+    """One import's decisions, row by row: the plan so far, the duplicate index, the numbers."""
+
+    def __init__(
+        self,
+        *,
+        known: Known,
+        load_lead: Callable[[str], Lead],
+        update: bool,
+        source: str,
+        fill_source: bool,
+        batch: str,
+        first_number: int,
+        today: date,
+    ) -> None:
+        self.plan = ImportPlan()
+        self.index = _Index(known)
+        self.load_lead = load_lead
+        self.update = update
+        self.source = source
+        self.fill = source if fill_source else None
+        self.batch = batch
+        self.next_number = first_number
+        self.today = today
+        self.new_by_number: dict[str, dict[str, Any]] = {}
+        self.updates: dict[str, tuple[Lead, set[str]]] = {}
+
+    def rows(self, rows: Iterable[Row], progress: Callable[[int], None] | None) -> None:
+        for done, row in enumerate(rows, start=1):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done)
+            self.row(row)
+
+    def row(self, row: Row) -> None:
+        """The general way: any row, any field, through `lead_values`."""
+        plan = self.plan
+        if row.error is not None:
+            plan.rejected.append((row.row_no, row.original, row.error))
+            plan.outcomes.append(RowOutcome(row.row_no, "rejected", message=row.error))
+            return
+        try:
+            values = _checked(row, self.fill)
+        except InvalidValue as exc:
+            plan.rejected.append((row.row_no, row.original, str(exc)))
+            plan.outcomes.append(RowOutcome(row.row_no, "rejected", message=str(exc)))
+            return
+
+        email = match_key(values.get("email"))
+        match = self.index.match(values, email)
+        if match is None:
+            number = f"L-{self.next_number:04d}"
+            self.next_number += 1
+            doc = lead_document(values, number=number, today=self.today, imported_in=self.batch)
+            plan.new_docs.append(doc)
+            self.new_by_number[number] = doc
+            self.index.add(doc, email)
+            plan.outcomes.append(RowOutcome(row.row_no, "imported", number))
+            return
+
+        why = f"same email {values['email']}" if email else "same name and company"
+        outcome = RowOutcome(
+            row.row_no, "duplicate", match, f"row {row.row_no}: duplicate of {match} ({why})"
+        )
+        if self.update and match.startswith("L-"):
+            outcome = _update(
+                match, values, self.new_by_number, self.updates, self.load_lead, row.row_no, why
+            )
+        plan.outcomes.append(outcome)
+
+    def cells(self, table: CellRows, progress: Callable[[int], None] | None) -> None:
+        """Rows in row order: the broken ones between the others."""
+        rows = table.rows
+        lane = _CellLane(self, table)
+        done = start = 0
+        for broken in table.broken:
+            end = bisect_left(rows, broken.row_no, lo=start, key=_ROW_NO)
+            done = lane.run(rows, start, end, done, progress) + 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done)
+            self.row(broken)
+            start = end
+        lane.run(rows, start, len(rows), done, progress)
+
+
+_ROW_NO = itemgetter(0)
+_UNSEEN: Any = object()  # an amount text not read yet
+_strip = str.strip
+
+
+class _CellLane:
+    """`CellRows` rows made documents: a row whose cells are plainly valid becomes its document
+    straight from its cells, with the rules of the general way (the importer's checks, then
+    `lead add`'s) answered by cheaper means; every other row is mapped and goes the general way.
+
+    Why the cheap answers are the same: the cells are trimmed, so `clean` keeps them as they are;
+    with no apostrophe in front, none is a neutralised cell to restore; an email the importer
+    accepts has one @, no whitespace, and a dot inside its domain, so it passes `lead add`'s
+    syntax check too; amounts are read once per distinct text, by the importer and by
+    `parse_money` as the general way does; a trimmed email's `match_key` is its casefold.
+    """
+
+    def __init__(self, planner: _Planner, table: CellRows) -> None:
+        self.planner = planner
+        self.table = table
+        order = {name: n for n, name in enumerate(LEAD_FIELDS)}
+        fields = [name for name, _ in table.columns]
+        # Columns that are no lead field, or two for one field: the general way says what then.
+        self.general = not fields or len(set(fields)) < len(fields) or not order.keys() >= {*fields}
+        if self.general:
+            return
+        columns = sorted(table.columns, key=lambda column: order[column[0]])
+        keys = [name for name, _ in columns]
+        indexes = [index for _, index in columns]
+        if len(indexes) == 1:
+            only = indexes[0]
+            self.cells_of: Callable[[list[str]], Sequence[str]] = lambda cells: (cells[only],)
+        else:
+            self.cells_of = itemgetter(*indexes)  # type: ignore[assignment]
+        if table.source:
+            self.fill = clean(_restored(table.source))
+        else:
+            self.fill = clean(planner.fill) if planner.fill is not None else None
+        self.insert_at: int | None = None  # where the filled source goes for want of a column
+        self.fill_at: int | None = None  # the source column, filled when empty
+        if "source" in keys:
+            self.fill_at = keys.index("source")
+        elif self.fill is not None:
+            self.insert_at = sum(1 for name in keys if order[name] < order["source"])
+            keys.insert(self.insert_at, "source")
+        self.keys = tuple(keys)
+        self.at = {name: n for n, name in enumerate(keys)}
+        self.amounts: dict[str, str | None] = {}
+        tail = {"status": "open", "status_reason": "new", "created_on": planner.today.isoformat()}
+        if planner.batch:
+            tail["imported_in"] = planner.batch
+        self.tail = tail
+
+    def stored_amount(self, text: str) -> str | None:
+        """The stored form of an amount cell, or None when the importer or `lead add` refuses
+        it (the general way then says why)."""
+        normal = self.table.amount_text(text)
+        if normal is None or normal[:1] == "-":
+            return None
+        try:
+            return f"{parse_money(normal, 'estimated value'):.2f}"
+        except InvalidValue:
+            return None
+
+    def run(
+        self,
+        rows: Sequence[tuple[int, list[str]]],
+        start: int,
+        end: int,
+        done: int,
+        progress: Callable[[int], None] | None,
+    ) -> int:
+        """Rows `start` to `end`, `done` rows being done before; returns how many are done
+        after. `progress` hears of every PROGRESS_EVERY rows, as from the general way."""
+        if progress is None:
+            self.hot(islice(rows, start, end))
+            return done + end - start
+        while start < end:
+            step = min(end - start, PROGRESS_EVERY - done % PROGRESS_EVERY)
+            self.hot(islice(rows, start, start + step))
+            start += step
+            done += step
+            if done % PROGRESS_EVERY == 0:
+                progress(done)
+        return done
+
+    def hot(self, rows: Iterable[tuple[int, list[str]]]) -> None:
+        """The hot loop: a handful of C-level calls per row for the common case."""
+        planner, table = self.planner, self.table
+        if self.general:
+            for row_no, cells in rows:
+                self.slow(row_no, cells)
+            return
+        plan = planner.plan
+        new_docs, outcomes = plan.new_docs, plan.outcomes
+        index = planner.index
+        emails, built = index.emails, index.built
+        update = planner.update
+        new_by_number = planner.new_by_number if update else None
+        keys, cells_of, tail = self.keys, self.cells_of, self.tail
+        fill, insert_at, fill_at = self.fill, self.insert_at, self.fill_at
+        email_ok, neutralised = table.email_ok, table.neutralised
+        amounts = self.amounts
+        # first name, last name, company, email, amount; a field without column reads an
+        # empty cell added at the end
+        at = self.at
+        wanted = ("first_name", "last_name", "company", "email", "estimated_value")
+        pick = itemgetter(*(at.get(name, len(keys)) for name in wanted))
+        pad = not all(name in at for name in wanted)
+        at_notes = at.get("notes")
+        number_at = planner.next_number
+        for row_no, cells in rows:
+            vals = list(map(_strip, cells_of(cells)))
+            if insert_at is not None:
+                vals.insert(insert_at, fill)
+            elif fill_at is not None and not vals[fill_at]:
+                vals[fill_at] = fill or ""
+            if pad:
+                vals.append("")
+            first, last, company, email, amount = pick(vals)
+            stored: str | None = ""
+            if amount:
+                stored = amounts.get(amount, _UNSEEN)
+                if stored is _UNSEEN:
+                    stored = amounts[amount] = self.stored_amount(amount)
+            if (
+                not (last or company)
+                or stored is None
+                or (email and not email_ok(email))
+                or (neutralised and any(value[:1] == "'" for value in vals))
+            ):
+                planner.next_number = number_at
+                self.slow(row_no, cells)
+                number_at, built = planner.next_number, index.built
+                continue
+            name = None
+            if email:
+                key = email.casefold()
+                match = emails.get(key)
+            else:
+                key = ""
+                if built is None:
+                    built = index.names()
+                name = _cell_name_key(first, last, company)
+                match = built.get(name)
+            if match is None:
+                number = f"L-{number_at:04d}"
+                number_at += 1
+                doc = {"number": number}
+                doc.update(compress(zip(keys, vals, strict=False), vals))  # vals: maybe padded
+                if stored:
+                    doc["estimated_value"] = stored
+                if at_notes is not None and "\r" in (notes := vals[at_notes]):
+                    doc["notes"] = notes.replace("\r\n", "\n").replace("\r", "\n")
+                doc.update(tail)
+                new_docs.append(doc)
+                if key:
+                    emails[key] = number
+                if built is None:
+                    index.pending.append(doc)
+                else:
+                    built.setdefault(name or _cell_name_key(first, last, company), number)
+                if new_by_number is not None:
+                    new_by_number[number] = doc
+                outcomes.append(_new_outcome(RowOutcome, (row_no, "imported", number, None)))
+            elif update and match.startswith("L-"):
+                planner.next_number = number_at
+                self.slow(row_no, cells)  # an update needs the general way's checked values
+                number_at, built = planner.next_number, index.built
+            else:
+                why = f"same email {email}" if key else "same name and company"
+                message = f"row {row_no}: duplicate of {match} ({why})"
+                outcomes.append(_new_outcome(RowOutcome, (row_no, "duplicate", match, message)))
+        planner.next_number = number_at
+
+    def slow(self, row_no: int, cells: list[str]) -> None:
+        row = self.table.mapped(row_no, cells)
+        if row is not None:
+            self.planner.row(row)
 
 
 def _update(

@@ -1,0 +1,498 @@
+"""The fast way through `lead import`: a file whose columns each feed one lead field goes to
+`plan_import` as cells (`import_rows`), and every decision, document, message and event must be
+exactly what the general way (`map_rows`, then `lead add`'s checks) gives for the same file."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import sys
+import unicodedata
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salesflow.importer import (
+    CellTable,
+    MappedRow,
+    Profile,
+    import_rows,
+    is_email,
+    map_rows,
+    plan_mapping,
+    read_table,
+)
+from salesflow.models import Lead, LeadReason, LeadStatus
+from salesflow.pipeline.imports import (
+    ImportPlan,
+    Known,
+    _cell_name_key,
+    _fold,
+    known_names,
+    name_key,
+    plan_import,
+)
+from salesflow.pipeline.listing import fold
+from salesflow.pipeline.records import check_email
+from tests.conftest import NOW, TODAY
+
+PLAIN_HEADERS = [
+    ["First Name", "Last Name", "Company", "Email", "Phone", "Job Title", "Estimated value"],
+    ["Company", "E-mail", "Notes", "Source", "Estimated value", "City"],
+    ["Email", "Last Name"],
+    ["Company"],
+    ["First Name", "Email", "Phone"],
+    ["Last Name", "Company", "Email", "Email (work)"],
+]
+"""Headers whose every column feeds one lead field (the last one: only the first email counts
+for the fast way's test, the second goes to the notes, so that file takes the general way)."""
+
+GENERAL_HEADERS = [
+    ["Name", "Company", "Email", "Badge ID"],
+    ["First Name", "Last Name", "Company", "Email", "Notes", "Registration date"],
+]
+
+NAMES = [
+    "Jan", "Joëlle", "BJØRN", "Zoë", "Ann  Marie", "O'Brien", "de Vries", "van 't Hof",
+    "MÜLLER", "Muller", "Straße", "STRASSE", "ﬁona", "Ｊａｎ", "a|b", "a | b", "x\u00a0y", "¨x",
+    "'=cmd", "'+31", "'-x", "'@home", "'\tTab", "-Smith", "=SUM(A1)", "Acme", "ACME", " Acme ",
+    "Nordlys  AS", "Line\nBreak BV", 'Quote "Inc"', "Fischer, de Groot & Partners", "\t", " ",
+    "", "", "",
+]  # fmt: skip
+EMAILS = [
+    "sanne@acme.example", "SANNE@Acme.Example", " sanne@acme.example ", "nope", "a@b", "a@b.c",
+    "a@@b.com", "a@b..com", "a b@c.com", "a@b.com.", "ä@ü.de", "x@y.z\u200b", "'=a@b.com",
+    "'a@b.com", "ß@straße.de", "SS@STRASSE.DE", "l.nowak@example.pl", "a@b.c\t", "", "", "",
+]  # fmt: skip
+AMOUNTS = [
+    "12500", "12.500,00", "12,500.00", "1,234.50", "€ 1.000", "1.250,-", "-5", "abc", "0", "-0",
+    "007", "1.005", "2,5", "999999999999", "1000000000000", "1e5", "١٢", "$ 99.999", "1 000",
+    ".5", "5.", "+7", "1,2,3", "0.005", "99999999999.995", "'-5", "", "", "",
+]  # fmt: skip
+SOURCES = ["Website", " Beurs ", "'=src", "", ""]
+NOTES = ["met at lunch", "line1\r\nline2", "a\rb", "  padded  ", "'=HYPERLINK()", "", ""]
+
+CELLS = {
+    "First Name": NAMES,
+    "Last Name": NAMES,
+    "Company": NAMES,
+    "Name": NAMES,
+    "Email": EMAILS,
+    "E-mail": EMAILS,
+    "Email (work)": EMAILS,
+    "Phone": ["+31 20 555 0101", "'+31 20 555 0101", "", "06-1234"],
+    "Job Title": ["CTO", "", " Owner "],
+    "City": ["Utrecht", "Zürich", "", "'-x"],
+    "Estimated value": AMOUNTS,
+    "Notes": NOTES,
+    "Source": SOURCES,
+    "Badge ID": ["", "B-1"],
+    "Registration date": ["", "2026-03-01", "0/0/00"],
+}
+ANY_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8
+)
+
+EXISTING = [
+    Lead(
+        number="L-0900",
+        first_name="Sanne",
+        last_name="de Vries",
+        company="Acme",
+        email="sanne@acme.example",
+        notes="met before",
+        created_on=TODAY,
+    ),
+    Lead(
+        number="L-0901",
+        first_name="Bjørn",
+        last_name="Olsen",
+        company="Nordlys AS",
+        created_on=TODAY,
+    ),
+    Lead(
+        number="L-0902",
+        last_name="Muller",
+        company="Acme",
+        status=LeadStatus.QUALIFIED,
+        status_reason=LeadReason.QUALIFIED,
+        created_on=TODAY,
+    ),
+]
+
+
+def cell(column: str) -> st.SearchStrategy[str]:
+    known = st.sampled_from(CELLS[column])
+    return st.one_of(known, known, known, ANY_TEXT)  # mostly values that say something
+
+
+@st.composite
+def files(draw: st.DrawFn, headers: list[list[str]]) -> tuple[list[str], bytes]:
+    """(header, the file's bytes)."""
+    header = draw(st.sampled_from(headers))
+    pool: list[list[str]] = []
+    rows = []
+    for _ in range(draw(st.integers(0, 12))):
+        if pool and draw(st.booleans()):
+            row = list(draw(st.sampled_from(pool)))  # a duplicate, perhaps in another case
+            at = draw(st.integers(0, len(row) - 1))
+            row[at] = draw(st.sampled_from([row[at].upper(), row[at].lower(), f" {row[at]} ", ""]))
+        else:
+            row = [draw(cell(column)) for column in header]
+        pool.append(row)
+        shape = draw(st.sampled_from(["as is"] * 8 + ["short", "long", "blank"]))
+        if shape == "short":
+            row = row[:-1]
+        elif shape == "long":
+            row = [*row, draw(st.sampled_from(["", "extra"]))]
+        elif shape == "blank":
+            row = [""] * len(row)
+        rows.append(row)
+    out = io.StringIO()
+    newline = draw(st.sampled_from(["\r\n", "\n"]))
+    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+    csv.writer(out, lineterminator=newline, quoting=quoting).writerows([header, *rows])
+    text = out.getvalue() + draw(st.sampled_from(["", "", 'Broken,"unterminated\n']))
+    return header, text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig"])))
+
+
+@st.composite
+def options(draw: st.DrawFn) -> dict[str, Any]:
+    return {
+        "on_duplicate": draw(st.sampled_from(["skip", "update"])),
+        "fill_source": draw(st.booleans()),
+        "source": draw(st.sampled_from(["cards.csv", " spaced ", "'=evil", ""])),
+        "profile_source": draw(st.sampled_from([None, "Profile source", " ", "'+x"])),
+        "emails": draw(
+            st.dictionaries(
+                st.sampled_from(["sanne@acme.example", "l.nowak@example.pl", "ss@strasse.de"]),
+                st.sampled_from(["L-0900", "L-0902", "CON-0002"]),
+            )
+        ),
+        "names": draw(st.booleans()),
+        "first_number": draw(st.sampled_from([1, 9999])),
+        "batch": draw(st.sampled_from(["IMP-0004", ""])),
+    }
+
+
+def run(rows: Any, given: dict[str, Any]) -> tuple[ImportPlan, int]:
+    calls: list[int] = []
+
+    def names() -> dict[str, str]:
+        calls.append(1)
+        if not given["names"]:
+            return {}
+        return {name_key(lead.model_dump()): lead.number for lead in EXISTING}
+
+    by_number = {lead.number: lead for lead in EXISTING}
+    plan = plan_import(
+        rows,
+        known=Known(dict(given["emails"]), names),
+        load_lead=lambda number: by_number[number],
+        on_duplicate=given["on_duplicate"],
+        source=given["source"],
+        batch=given["batch"],
+        first_number=given["first_number"],
+        file_name="cards.csv",
+        today=TODAY,
+        now=NOW,
+        fill_source=given["fill_source"],
+    )
+    return plan, len(calls)
+
+
+def both_ways(data: bytes, given: dict[str, Any]) -> tuple[Any, ImportPlan, ImportPlan, int, int]:
+    table = read_table(data, delimiter=",")
+    profile = Profile(source=given["profile_source"]) if given["profile_source"] else None
+    plan = plan_mapping(table.header, profile=profile)
+    cells = import_rows(table, plan, profile)
+    fast, fast_calls = run(cells, given)
+    general, general_calls = run(map_rows(table, plan, profile), given)
+    return cells, fast, general, fast_calls, general_calls
+
+
+def assert_same(fast: ImportPlan, general: ImportPlan) -> None:
+    # Documents key by key, in order: they are stored as they are.
+    assert [list(doc.items()) for doc in fast.new_docs] == [
+        list(doc.items()) for doc in general.new_docs
+    ]
+    assert fast.outcomes == general.outcomes
+    assert fast.rejected == general.rejected
+    assert [e.model_dump() for e in fast.events] == [e.model_dump() for e in general.events]
+    assert [lead.model_dump() for lead in fast.updated] == [
+        lead.model_dump() for lead in general.updated
+    ]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(file=files(PLAIN_HEADERS), given=options())
+def test_a_file_of_plain_columns_imports_the_same_as_cells_as_mapped_rows(
+    file: tuple[list[str], bytes], given: dict[str, Any]
+) -> None:
+    header, data = file
+    cells, fast, general, fast_calls, general_calls = both_ways(data, given)
+
+    table = read_table(data, delimiter=",")
+    if table.header == header and "Email (work)" not in header and not table.multi_values:
+        assert isinstance(cells, CellTable)  # else another header row, or Google's " ::: "
+    assert_same(fast, general)
+    assert fast_calls == general_calls  # known names are gathered only when a row needs them
+
+
+@settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow])
+@given(file=files(GENERAL_HEADERS), given=options())
+def test_a_file_with_other_columns_is_mapped_as_before(
+    file: tuple[list[str], bytes], given: dict[str, Any]
+) -> None:
+    header, data = file
+    cells, fast, general, _, _ = both_ways(data, given)
+
+    if read_table(data, delimiter=",").header == header:
+        assert isinstance(cells, list)
+    assert_same(fast, general)
+
+
+EDGE_ROWS = [
+    ["First Name", "Last Name", "Company", "Email", "Notes", "Source", "Estimated value"],
+    ["Tom", "Peeters", "Peeters Bouw", "t@p.be", "line1\r\nline2", "", "1.250,-"],
+    ["tom", "peeters", "PEETERS BOUW", "", "a\rb", "Website", ""],
+    ["Ann  Marie", "de  Vries", "Acme", "", "", " Beurs ", "12,500.00"],
+    ["ann marie", "de vries", "ACME", "", "", "", "12500"],
+    ["Zoë", "Müller", "Zürich AG", "Z@M.ch", "", "", "0"],
+    ["ZOE", "MULLER", "ZURICH AG", "", "x", "", ""],
+    ["Bjørn", "Olsen", "Nordlys  AS", "", "", "", "007"],
+    ["", "Jansen", "a | b", "", "", "", ".5"],
+    ["", "jansen", "a|b", "", "", "", ""],
+    ["Sanne", "de Vries", "Acme", " SANNE@acme.example ", "second card", "", "2750.5"],
+    ["Sanne", "de Vries", "Acme", "sanne@ACME.example", "", "", ""],
+    ["Joost", "", "", "j@x.nl", "no name", "", ""],
+    ["", "Pieters", "", "bad@", "", "", ""],
+    ["", "Smit", "", "", "", "", "-5"],
+    ["", "'=Smit", "'+Co", "", "", "", ""],
+    ["", "", "", "", "", "", ""],
+    ["", "Muller", "Acme", "", "", "", ""],
+    ["", "Olsen", "Nordlys AS", "", "", "", "1000000000000"],
+    ["Lisa", "Bos", "Bos BV", "l1@bos.nl", "", "", ""],
+    ["LISA", "BOS", "BOS BV", "l2@bos.nl", "", "", ""],
+    ["lisa", "bos", "bos bv", "", "", "", ""],
+]
+"""The fast way's shortcuts, one per row: notes with line breaks, sources filled or not, names
+that match only once folded and split, amounts in every form, rows the general way must take."""
+
+
+@pytest.mark.parametrize("on_duplicate", ["skip", "update"])
+@pytest.mark.parametrize("fill_source", [True, False])
+@pytest.mark.parametrize("source", ["cards.csv", " spaced ", "'=evil", "", "  "])
+@pytest.mark.parametrize("profile_source", [None, "Profile source", " ", "'+x"])
+@pytest.mark.parametrize("names", [True, False])
+def test_every_shortcut_of_the_fast_way_decides_as_the_general_way(
+    on_duplicate: str, fill_source: bool, source: str, profile_source: str | None, names: bool
+) -> None:
+    out = io.StringIO()
+    csv.writer(out).writerows(EDGE_ROWS)
+    given = {"on_duplicate": on_duplicate, "fill_source": fill_source, "source": source,
+             "profile_source": profile_source, "emails": {"sanne@acme.example": "L-0900"},
+             "names": names, "first_number": 1, "batch": "IMP-0004"}  # fmt: skip
+
+    cells, fast, general, fast_calls, general_calls = both_ways(out.getvalue().encode(), given)
+
+    assert isinstance(cells, CellTable)
+    assert_same(fast, general)
+    assert fast_calls == general_calls
+
+
+def test_plainly_valid_rows_never_take_the_general_way() -> None:
+    rows = [
+        ["First Name", "Last Name", "Company", "Email", "Estimated value"],
+        ["Joëlle", "Bakker", "Hof Agro", "joelle@hof.example", "12.500,00"],
+        ["Ann", "de Vries", "", "", ""],
+        ["", "", "Nordlys AS", "SANNE@Acme.Example", "1,234.50"],
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    table = read_table(out.getvalue().encode())
+    cells = import_rows(table, plan_mapping(table.header))
+    assert isinstance(cells, CellTable)
+    mapped: list[int] = []
+
+    class Counting(CellTable):
+        def mapped(self, row_no: int, values: list[str]) -> MappedRow | None:
+            mapped.append(row_no)
+            return super().mapped(row_no, values)
+
+    counting = Counting(**{f: getattr(cells, f) for f in cells.__dataclass_fields__})
+    given = {"on_duplicate": "skip", "fill_source": True, "source": "Beurs", "emails": {},
+             "names": False, "first_number": 1, "batch": "IMP-0001"}  # fmt: skip
+    plan, _ = run(counting, given)
+
+    assert mapped == []
+    assert [doc["number"] for doc in plan.new_docs] == ["L-0001", "L-0002", "L-0003"]
+    assert plan.new_docs[0] == {
+        "number": "L-0001",
+        "first_name": "Joëlle",
+        "last_name": "Bakker",
+        "company": "Hof Agro",
+        "email": "joelle@hof.example",
+        "source": "Beurs",
+        "estimated_value": "12500.00",
+        "status": "open",
+        "status_reason": "new",
+        "created_on": TODAY.isoformat(),
+        "imported_in": "IMP-0001",
+    }
+
+
+# --- the shortcuts the fast way relies on --------------------------------------------------------
+
+
+def reference_name_key(values: dict[str, Any]) -> str:
+    """`name_key` as first written: fold the joined parts, then normalise each part's spaces."""
+    first, last, company = values.get("first_name"), values.get("last_name"), values.get("company")
+    if not (first or last or company):
+        return ""
+    text = f"{first or ''}|{last or ''}|{company or ''}"
+    text = text.casefold() if text.isascii() else fold(text)
+    return "|".join(" ".join(part.split()) for part in text.split("|"))
+
+
+NAME_TEXT = st.sampled_from(NAMES) | st.text(
+    st.sampled_from(list("aAzZ |'\t\n\u00a0\u2003ëØß¨ﬁＪ\u0301K")), max_size=8
+)
+
+
+@given(first=st.none() | NAME_TEXT, last=st.none() | NAME_TEXT, company=st.none() | NAME_TEXT)
+def test_a_name_key_is_what_folding_and_splitting_give(
+    first: str | None, last: str | None, company: str | None
+) -> None:
+    values = {"first_name": first, "last_name": last, "company": company}
+
+    assert name_key(values) == reference_name_key(values)
+
+
+@given(first=NAME_TEXT, last=NAME_TEXT, company=NAME_TEXT)
+def test_the_name_key_of_trimmed_cells_is_the_name_key_of_their_values(
+    first: str, last: str, company: str
+) -> None:
+    first, last, company = first.strip(), last.strip(), company.strip()
+    if last or company:
+        values = {"first_name": first, "last_name": last, "company": company}
+        assert _cell_name_key(first, last, company) == reference_name_key(values)
+
+
+@given(
+    docs=st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "first_name": st.none() | NAME_TEXT,
+                "last_name": st.none() | NAME_TEXT,
+                "company": st.none() | NAME_TEXT,
+            },
+        ),
+        max_size=8,
+    )
+)
+def test_known_names_key_every_named_lead_the_first_one_winning(docs: list[dict[str, Any]]) -> None:
+    numbered = [{**doc, "number": f"L-{n:04d}"} for n, doc in enumerate(docs, start=1)]
+    expected: dict[str, str] = {}
+    for doc in numbered:
+        if key := reference_name_key(doc):
+            expected.setdefault(key, doc["number"])
+    leads = [
+        (doc.get("first_name"), doc.get("last_name"), doc.get("company"), doc["number"])
+        for doc in numbered
+    ]
+
+    assert known_names(leads) == expected
+
+
+@given(text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | NAME_TEXT)
+def test_folding_with_a_table_is_folding_character_by_character(text: str) -> None:
+    assert _fold(text) == fold(text)
+
+
+def test_no_whitespace_is_printable_but_the_space() -> None:
+    """Why a printable text with no double space needs no splitting and joining."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace() and char != " ":
+            assert not char.isprintable(), f"U+{code:04X} ({unicodedata.name(char, '?')})"
+
+
+@given(text=st.emails() | st.text(max_size=12) | st.sampled_from(EMAILS))
+def test_an_email_the_importer_accepts_passes_lead_adds_check_as_it_is(text: str) -> None:
+    if is_email(text):
+        assert check_email(text, "row 2") == text.strip()
+
+
+# --- what the reader tells about a file ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "neutralised"),
+    [("'=SUM(A1)", True), ("'+31 20", True), ("'-5", True), ("'@home", True), ("O'Brien", False),
+     ("van 't Hof", False), ("it's", False)],
+)  # fmt: skip
+def test_the_reader_says_whether_a_cell_may_be_neutralised(cell: str, neutralised: bool) -> None:
+    table = read_table(f"Last Name,Company\r\nJansen,{cell}\r\n".encode())
+
+    assert table.neutralised is neutralised
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_nul_bytes_are_dropped_before_multi_values_are_looked_for(encoding: str) -> None:
+    data = "Last Name,Notes\r\nJansen,a :\x00:: b\x00\r\n".encode(encoding)
+
+    table = read_table(data)
+
+    assert table.rows[0].values == ["Jansen", "a ::: b"]
+    assert table.multi_values is True
+    assert read_table(b"Last Name,Notes\r\nJansen,a : b\r\n").multi_values is False
+
+
+def test_progress_is_heard_every_5000_rows_as_from_the_general_way() -> None:
+    lines = ["Last Name,Email"] + [f"Name {n},n{n}@example.com" for n in range(12_000)]
+    lines[7_000] += ",an extra value"  # a broken row between the others
+    table = read_table("\r\n".join(lines).encode())
+    plan = plan_mapping(table.header)
+    heard: dict[str, list[int]] = {"cells": [], "mapped": []}
+    for way, rows in (("cells", import_rows(table, plan)), ("mapped", map_rows(table, plan))):
+        plan_import(
+            rows,
+            known=Known({}, {}),
+            load_lead=lambda number: EXISTING[0],
+            on_duplicate="skip",
+            source="cards.csv",
+            batch="IMP-0001",
+            first_number=1,
+            file_name="cards.csv",
+            today=TODAY,
+            now=NOW,
+            progress=heard[way].append,
+        )
+
+    assert heard["cells"] == heard["mapped"] == [5_000, 10_000]
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [(), (("last_name", 0), ("nonsense", 1)), (("last_name", 0), ("last_name", 1))],
+    ids=["no columns", "no lead field", "one field twice"],
+)
+def test_cells_the_fast_way_cannot_take_all_go_the_general_way(
+    columns: tuple[tuple[str, int], ...],
+) -> None:
+    table = read_table(b"Last Name,Email\r\nJansen,j@x.nl\r\nVries,\r\nJansen,J@X.NL\r\n")
+    plan = plan_mapping(table.header)
+    cells = import_rows(table, plan)
+    assert isinstance(cells, CellTable)
+    given = {"on_duplicate": "skip", "fill_source": True, "source": "Beurs", "emails": {},
+             "names": False, "first_number": 1, "batch": "IMP-0001"}  # fmt: skip
+
+    odd, _ = run(dataclasses.replace(cells, columns=columns), given)
+    general, _ = run(map_rows(table, plan), given)
+
+    assert_same(odd, general)
