@@ -5,7 +5,10 @@ Each command parses, opens the store, calls the pipeline, saves and renders.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
@@ -185,4 +188,18 @@ def main_options(
 
 
 def main() -> None:
-    app()
+    """The `salesflow` command. Once a command has finished, the process ends without Python
+    freeing every object one by one (a 100k-lead import would spend a tenth of a second on it):
+    the data file is already written and synced, so only the output streams need flushing."""
+    try:
+        app()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    if not isinstance(code, int) and code is not None:
+        raise SystemExit(code)  # a message: Python prints it and exits 1
+    for stream in (sys.stdout, sys.stderr):
+        # OSError: a reader that left (`| head`); ValueError: a closed stream
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code or 0)

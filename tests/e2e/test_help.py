@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import typer
@@ -95,9 +97,9 @@ def test_the_root_help_imports_no_command_module() -> None:
 
     probe = (
         "import sys\n"
-        "from salesflow.cli import main\n"
+        "from salesflow.cli import app\n"
         "sys.argv = ['salesflow', sys.argv[1]]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
         "loaded = sorted(m for m in sys.modules if m.startswith(('salesflow.cli.', 'pydantic', "
         "'rich', 'salesflow.models', 'salesflow.store')))\n"
         "print(loaded, file=sys.stderr)\n"
@@ -116,4 +118,27 @@ def test_a_mistyped_root_command_is_refused_with_the_close_names() -> None:
     result = CliRunner().invoke(app, ["expor"])
     assert result.stderr.splitlines()[-1] == (
         "Error: No such command 'expor'. Did you mean 'export', 'report'?"
+    )
+
+
+def test_the_installed_command_flushes_its_output_and_keeps_the_exit_code(tmp_path: Path) -> None:
+    """`main` ends the process without freeing every object: what it printed must still arrive,
+    and its exit code stay."""
+    import shutil
+    import subprocess
+
+    command = shutil.which("salesflow")
+    assert command is not None
+    env = {"PATH": os.environ["PATH"], "SALESFLOW_DB": str(tmp_path / "s.json")}
+    added = subprocess.run(
+        [command, "lead", "add", "--company", "Flushed"], capture_output=True, text=True, env=env
+    )
+    assert (added.returncode, added.stdout) == (0, "L-0001\n")
+    missing = subprocess.run(
+        [command, "lead", "show", "L-0009"], capture_output=True, text=True, env=env
+    )
+    assert (missing.returncode, missing.stdout, missing.stderr) == (
+        1,
+        "",
+        "Error: lead L-0009 not found\n",
     )
