@@ -198,15 +198,16 @@ class UnitOfWorkStorage(Storage):
         return data.get(name, {}) if data is not None else {}
 
     def scan(self, name: str) -> Iterator[dict[str, Any]]:
-        """A table's documents; one never parsed is read a part at a time and not kept."""
+        """A table's documents by id, in parts: one never parsed is read a part at a time and
+        not kept."""
         body = self._unparsed.get(name)
         if body is None or name in self._appended:
-            yield from self.table(name).values()
+            yield self.table(name)
             return
         try:
             for part in layout.parts(body):
                 _check_table(name, part)
-                yield from part.values()
+                yield part
         except orjson.JSONDecodeError as exc:
             damage = _Damaged(f" is not valid JSON (table {name!r}: {exc})")
             raise _store_error(self.backend.path, damage) from None
@@ -418,7 +419,8 @@ class Session:
         """The stored documents of a record type, unvalidated, like `docs`; a table not parsed yet
         is read a part at a time and not kept (a bulk import's duplicate check on a big file)."""
         self._require_clean(model)
-        return self._storage.scan(model.table)
+        for part in self._storage.scan(model.table):
+            yield from part.values()
 
     def load(self, model: type[R], doc: dict[str, Any]) -> R:
         """A stored document as a validated model; a bad record names itself (exit 1)."""
