@@ -3,7 +3,8 @@
 Parsing a data file or a CSV builds hundreds of thousands of dicts and lists that hold only
 strings, numbers and each other, never a reference cycle. Each few hundred new containers start
 a collection that walks everything built so far, which at 100k records costs as much as the
-parse itself (orjson.loads of a 70 MiB file: 1.1 s with the collector, 0.6 s without).
+parse itself (orjson.loads of a 70 MiB file: 1.1 s with the collector, 0.6 s without), and the
+collections after it keep walking them (some 0.4 s after a 100k-row import) to find nothing.
 """
 
 from __future__ import annotations

@@ -209,8 +209,7 @@ class UnitOfWorkStorage(Storage):
                 _check_table(name, part)
                 yield part
         except orjson.JSONDecodeError as exc:
-            damage = _Damaged(f" is not valid JSON (table {name!r}: {exc})")
-            raise _store_error(self.backend.path, damage) from None
+            raise _store_error(self.backend.path, _invalid_table(name, exc)) from None
         except _Damaged as damage:
             raise _store_error(self.backend.path, damage) from None
 
@@ -305,12 +304,16 @@ def _parse_table(name: str, body: layout.Body) -> dict[str, Any]:
         with collector.paused():
             table = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise _Damaged(f" is not valid JSON (table {name!r}: {exc})") from None
+        raise _invalid_table(name, exc) from None
     if not isinstance(table, dict):
         raise _Damaged(" is not a salesflow data file (wrong shape)")
     _check_table(name, table)
     collector.spare(len(table))
     return _in_id_order(table)
+
+
+def _invalid_table(name: str, error: orjson.JSONDecodeError) -> _Damaged:
+    return _Damaged(f" is not valid JSON (table {name!r}: {error})")
 
 
 def _check_table(name: str, table: dict[str, Any]) -> None:

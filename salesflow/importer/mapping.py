@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from salesflow.collector import paused, spare
 from salesflow.importer.headers import (
     FIELD,
     LEAD_FIELDS,
@@ -23,7 +24,7 @@ from salesflow.importer.headers import (
 )
 from salesflow.importer.plan import ColumnPlan, ColumnRule, matching_columns
 from salesflow.importer.profile import Profile
-from salesflow.importer.reading import RawRow, RawTable, gc_paused, spare_collector
+from salesflow.importer.reading import RawRow, RawTable
 from salesflow.importer.values import (
     PLACEHOLDER_DATES,
     amount_text,
@@ -102,9 +103,9 @@ def map_rows(table: RawTable, plan: ColumnPlan, profile: Profile | None = None) 
             f"the plan has {len(plan.columns)} columns but the table {len(table.header)}"
         )
     compiled = _compile(plan, profile if profile is not None else plan.profile)
-    with gc_paused():
+    with paused():
         mapped = _map_all(table.rows, table.multi_values, plan, compiled)
-        spare_collector(len(mapped))
+        spare(len(mapped))
     if table.problems:
         labels = plan.labels
         mapped.extend(

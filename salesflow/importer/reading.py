@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 from bisect import bisect_left
 from collections import Counter
@@ -19,6 +18,7 @@ from itertools import compress, count, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
+from salesflow.collector import paused, spare
 from salesflow.errors import InvalidValue, UsageError
 from salesflow.importer.headers import ALIASES, normalise_header
 
@@ -122,7 +122,7 @@ def read_table(
     else:
         multi_values = " ::: " in text
     neutralised = _may_be_neutralised(text)
-    with gc_paused():
+    with paused():
         records, broken = _parse_records(lines, sep, len(text))
         records, broken = _spreadsheet_rows(records, broken)
         at = find_header(records, known)
@@ -131,7 +131,7 @@ def read_table(
         header_row_no, raw_header = records[at]
         header = [h.strip() for h in raw_header]
         rows, problems = _data_rows(records, at + 1, len(header))
-        spare_collector(len(rows))
+        spare(len(rows))
     problems.extend(p for p in broken if p.row_no > header_row_no)  # not the preamble's
     problems.sort()
     return RawTable(
@@ -183,40 +183,6 @@ _VALUES = itemgetter(1)
 def _numbered(records: list[RawRow], first: int) -> Iterator[RawRow]:
     """`records` with their values, numbered on from `first`."""
     return map(_new_row, repeat(RawRow), zip(count(first), map(_VALUES, records)))
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector while a loop builds a container per row.
-
-    Those containers hold only strings, so they form no cycles, yet each few hundred of them would
-    start a collection that walks everything built so far. The collector runs again afterwards,
-    as it was.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-BULK_ROWS = 10_000
-"""From this many rows on, the rows just built are kept away from the garbage collector."""
-
-
-def spare_collector(built: int) -> None:
-    """After building `built` rows (inside `gc_paused`), when they are many, move every object the
-    cyclic garbage collector tracks to its permanent generation (gc.freeze).
-
-    Walking 100k rows costs the collector more than building them did (it visits every value:
-    some 0.4 s over the collections that follow a 100k-row import) and can find nothing, as rows
-    hold strings and no cycles. Frozen objects are still freed as soon as nothing uses them;
-    only reference cycles that already existed would wait. Small tables are left alone.
-    """
-    if built >= BULK_ROWS:
-        gc.freeze()
 
 
 # --- encoding ----------------------------------------------------------------------------------

@@ -1428,7 +1428,7 @@ ALLOWED_IMPORTS = {
     "datetime", "decimal", "gc", "io", "itertools", "operator", "tomllib", "typing",
     "unicodedata", "salesflow",
 }  # fmt: skip
-ALLOWED_SALESFLOW = {"salesflow.errors", "salesflow.pipeline.money"}
+ALLOWED_SALESFLOW = {"salesflow.collector", "salesflow.errors", "salesflow.pipeline.money"}
 
 
 @pytest.mark.parametrize("module", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)
