@@ -34,7 +34,9 @@ Rate = Annotated[Decimal, PlainSerializer(_plain_str, return_type=str, when_used
 class Record(BaseModel):
     """Base of stored records: strict fields, numbers as keys."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, frozen=False)
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=False, frozen=False, defer_build=True
+    )
     table: ClassVar[str]
     prefix: ClassVar[str]
 
@@ -162,7 +164,7 @@ class Product(Record):
 class Line(BaseModel):
     """One product or write-in line; its figures are computed once, when the line is made."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     line_no: int
     sku: str | None = None
@@ -342,7 +344,7 @@ class InvoiceStatus(StrEnum):
 
 
 class Payment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     payment_no: int
     amount: Money
@@ -387,7 +389,7 @@ class Invoice(WithLines):
 class Event(BaseModel):
     """One step in a record's story: created, a status/stage change, a line change, a payment."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     table: ClassVar[str] = "events"
 
     at: datetime
