@@ -16,6 +16,8 @@ from contextlib import contextmanager
 BULK = 10_000
 """From this many records on, what was just built is moved out of the collector's sight."""
 
+_kept: list[object] = []
+
 
 @contextmanager
 def paused() -> Iterator[None]:
@@ -39,3 +41,13 @@ def spare(built: int) -> None:
     """
     if built >= BULK:
         gc.freeze()
+
+
+def keep(*objects: object) -> None:
+    """Keep `objects` alive until the next call instead of freeing them when the caller returns.
+
+    A command that built 100k records ends right after its output; freeing them one by one
+    would take a tenth of a second, and the process ends without it (see `salesflow.cli.main`).
+    Run in-process (tests), the previous call's objects are freed by the next one.
+    """
+    _kept[:] = objects

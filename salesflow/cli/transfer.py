@@ -320,6 +320,7 @@ def import_leads(
     else:
         _report_rows(result)
     common.say(line)
+    collector.keep(result, emails, named)  # the process ends next: not worth freeing one by one
     if result.rejected:
         raise typer.Exit(REJECTED_EXIT)
 
