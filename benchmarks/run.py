@@ -755,6 +755,20 @@ def profile(bench: Bench, workdir: Path, env: dict[str, str]) -> str | None:
         shutil.rmtree(rundir, ignore_errors=True)
 
 
+def only(benches: list[Bench], texts: Sequence[str]) -> list[Bench]:
+    """The measurements whose key contains one of `texts`, with those they are compared with,
+    in their order."""
+    by_key = {b.key: b for b in benches}
+    wanted = {b.key for b in benches if any(text in b.key for text in texts)}
+    todo = list(wanted)
+    while todo:
+        versus = by_key[todo.pop()].versus
+        if versus is not None and versus not in wanted and versus in by_key:
+            wanted.add(versus)
+            todo.append(versus)
+    return [b for b in benches if b.key in wanted]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", help="lead counts, e.g. 1k,10k,100k (default; --quick: 1k,10k)")
@@ -770,6 +784,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data sets")
     parser.add_argument("--list", action="store_true", help="list the measurements and exit")
+    parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        action="append",
+        help='measure only keys containing TEXT (and what they are compared with), e.g. "import";'
+        " repeatable",
+    )
     parser.add_argument(
         "--profile", metavar="KEY", help='run one measurement under cProfile, e.g. "100k/lead show"'
     )
@@ -790,6 +811,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="salesflow-bench-run-"))
     try:
         benches = plan(sets, cards, runs, workdir)
+        if args.only:
+            benches = only(benches, args.only)
+            if not benches:
+                parser.error(f"--only: no measurement matches {args.only}; see --list")
         if args.list:
             print("\n".join(b.key for b in benches))
             return 0
@@ -803,7 +828,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error(problem)
             return 0
         say("warming up ...")
-        for warm in (benches[1], benches[2], benches[3]):
+        for warm in benches[1:4]:
             run_once(Bench(warm.key, "", "", "", warm.argv, runs=1), workdir, env)
         started = time.perf_counter()
         measure(benches, workdir, env)

@@ -61,3 +61,34 @@ def test_a_generated_card_csv_imports_with_duplicates_skipped_and_nothing_reject
     assert report["rejected"] == 0
     assert report["duplicates"] > 0
     assert report["imported"] + report["duplicates"] == 300
+
+
+def test_only_keeps_the_matching_measurements_and_what_they_are_compared_with() -> None:
+    from benchmarks.run import Bench, only
+
+    def bench(key: str, versus: str | None = None) -> Bench:
+        group, name = key.split("/")
+        return Bench(key, group, name, "import", lambda _: [], versus=versus)
+
+    benches = [
+        bench("start-up/python"),
+        bench("100k/write"),
+        bench("100k/lead show", versus="100k/parse"),
+        bench("100k/parse"),
+        bench("100k/sqlite-utils"),
+        bench("100k/import into empty", versus="100k/sqlite-utils"),
+        bench("100k/import into 100k", versus="100k/write"),
+    ]
+
+    assert [b.key for b in only(benches, ["import"])] == [
+        "100k/write",
+        "100k/sqlite-utils",
+        "100k/import into empty",
+        "100k/import into 100k",
+    ]
+    assert [b.key for b in only(benches, ["show", "python"])] == [
+        "start-up/python",
+        "100k/lead show",
+        "100k/parse",
+    ]
+    assert only(benches, ["nothing"]) == []
