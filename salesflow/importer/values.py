@@ -56,6 +56,8 @@ def split_full_name(text: str) -> tuple[str, str]:
                 keep -= 1
             return " ".join(first_words[:keep]), " ".join([*first_words[keep:], last])
         words = (last or first).split()
+        if not words:
+            return "", ""  # only a comma
     if len(words) == 1:
         return "", words[0]
     for i in range(1, len(words) - 1):

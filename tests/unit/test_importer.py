@@ -1209,6 +1209,8 @@ def test_what_is_not_an_amount_is_refused(text: str) -> None:
         ("Cher", "", "Cher"),
         ("Anna van", "Anna", "van"),
         ("", "", ""),
+        (",", "", ""),
+        (" , ", "", ""),
     ],
 )
 def test_a_full_name_is_split_keeping_particles_with_the_last_name(
