@@ -14,13 +14,15 @@ are exactly those of any other file.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import compress, islice
-from operator import attrgetter, countOf, itemgetter
+from operator import attrgetter, itemgetter, not_
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from salesflow.errors import InvalidValue
@@ -113,8 +115,16 @@ class ImportPlan:
     outcomes: list[RowOutcome] = field(default_factory=list)
     rejected: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
 
+    _counts: Counter[str] = field(default_factory=Counter, init=False, repr=False, compare=False)
+    _counted: int = field(default=0, init=False, repr=False, compare=False)
+
     def count(self, status: str) -> int:
-        return countOf(map(_STATUS, self.outcomes), status)
+        """How many rows had this outcome (counted once for all statuses, again only when
+        outcomes were added since)."""
+        if self._counted != len(self.outcomes):
+            self._counts = Counter(map(_STATUS, self.outcomes))
+            self._counted = len(self.outcomes)
+        return self._counts[status]
 
 
 @dataclass(frozen=True)
@@ -191,10 +201,19 @@ class _Combining(dict[int, int | None]):
 _WITHOUT_COMBINING = _Combining()
 
 
+_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+"""The combining diacritical marks (U+034F, the grapheme joiner among them, combines nothing)."""
+
+
 def _fold(text: str) -> str:
     """`listing.fold` (accents removed, case folded), with a table rather than a test per
-    character."""
-    return unicodedata.normalize("NFKD", text).translate(_WITHOUT_COMBINING).casefold()
+    character. Most accents are diacritical marks once decomposed: when removing those leaves
+    ASCII, no other combining character was there to remove."""
+    spread = unicodedata.normalize("NFKD", text)
+    bare = _MARKS.sub("", spread)
+    if not bare.isascii():
+        bare = spread.translate(_WITHOUT_COMBINING)
+    return bare.casefold()
 
 
 def lead_document(values: Mapping[str, Any], *, number: str, today: date, **links: str) -> dict:
@@ -254,16 +273,27 @@ class _Index:
         self.emails = dict(known.emails)
         self._known_names = known.names
         self.built: dict[str, str] | None = None
+        self.known: dict[str, str] = {}  # the stored leads' names, once built
         self.pending: list[dict[str, Any]] = []  # new documents, until names are built
 
     def names(self) -> dict[str, str]:
         if self.built is None:
             known = self._known_names
-            self.built = dict(known() if callable(known) else known)
+            self.known = dict(known() if callable(known) else known)
+            self.built = dict(self.known)
             for doc in self.pending:
                 self.built.setdefault(name_key(doc), doc["number"])
             self.pending = []
         return self.built
+
+    def rekey(self, docs: Iterable[dict[str, Any]]) -> None:
+        """Key the names again from the known ones and all new documents `docs`, in order
+        (after some were left out: see `_CellLane.wanted`)."""
+        if self.built is not None:
+            self.built.clear()
+            self.built.update(self.known)
+            for doc in docs:
+                self.built.setdefault(name_key(doc), doc["number"])
 
     def match(self, values: Mapping[str, Any], email: str) -> str | None:
         """The number of the lead or contact a row with these values and `match_key` of its
@@ -438,6 +468,7 @@ class _Planner:
 
 
 _ROW_NO = itemgetter(0)
+_CELLS = itemgetter(1)
 _UNSEEN: Any = object()  # an amount text not read yet
 _strip = str.strip
 
@@ -489,6 +520,44 @@ class _CellLane:
         if planner.batch:
             tail["imported_in"] = planner.batch
         self.tail = tail
+        self.wanted = self.wanted_companies(columns)
+        self.skipped = False  # whether some new document was not keyed by name
+
+    def wanted_companies(self, columns: list[tuple[str, int]]) -> set[str] | None:
+        """The companies (as name keys hold them) of the rows without email, which look for
+        an earlier lead by name; None when that cannot tell which documents to key.
+
+        A new document whose key could equal no such row's key needs no key: one whose company
+        is plain ASCII text (its key's last part is then its lower case) not among these.
+        (Companies tell more apart than last names: a fair's visitors share a few hundred
+        surnames.) A row that goes the general way may look for another key than its cells give
+        (a neutralised cell restored): every new document is keyed before it (see `catch_up`).
+        """
+        at = dict(columns)
+        if "email" not in at:
+            return None  # every row looks for names
+        email_at = at["email"]
+        name_at = [at.get(name) for name in ("first_name", "last_name", "company")]
+        wanted: set[str] = set()
+        rows = self.table.rows
+        blank = map(not_, map(_strip, map(itemgetter(email_at), map(_CELLS, rows))))
+        for _, cells in compress(rows, blank):
+            first, last, company = (_strip(cells[i]) if i is not None else "" for i in name_at)
+            if not (last or company):
+                continue  # the general way rejects it
+            key = _cell_name_key(first, last, company)
+            if key.count("|") != 2:
+                return None  # a part holds a "|" (or folds to one): parts cannot be told apart
+            wanted.add(key.rpartition("|")[2])
+        return wanted
+
+    def catch_up(self) -> None:
+        """Before a row goes the general way, which may look for any name: key every new
+        document, and every one from now on."""
+        if self.skipped:
+            self.planner.index.rekey(self.planner.plan.new_docs)
+            self.skipped = False
+        self.wanted = None
 
     def stored_amount(self, text: str) -> str | None:
         """The stored form of an amount cell, or None when the importer or `lead add` refuses
@@ -548,6 +617,7 @@ class _CellLane:
         pad = not all(name in at for name in wanted)
         at_notes = at.get("notes")
         number_at = planner.next_number
+        wanted = self.wanted
         for row_no, cells in rows:
             vals = list(map(_strip, cells_of(cells)))
             if insert_at is not None:
@@ -569,8 +639,9 @@ class _CellLane:
                 or (neutralised and any(value[:1] == "'" for value in vals))
             ):
                 planner.next_number = number_at
+                self.catch_up()
                 self.slow(row_no, cells)
-                number_at, built = planner.next_number, index.built
+                number_at, built, wanted = planner.next_number, index.built, self.wanted
                 continue
             name = None
             if email:
@@ -597,15 +668,25 @@ class _CellLane:
                     emails[key] = number
                 if built is None:
                     index.pending.append(doc)
-                else:
+                elif (
+                    name is not None
+                    or wanted is None
+                    or company.lower() in wanted
+                    or not (company.isascii() and company.isprintable())
+                    or "  " in company
+                ):
                     built.setdefault(name or _cell_name_key(first, last, company), number)
+                else:  # no row without email looks for this company
+                    self.skipped = True
                 if new_by_number is not None:
                     new_by_number[number] = doc
                 outcomes.append(_new_outcome(RowOutcome, (row_no, "imported", number, None)))
             elif update and match.startswith("L-"):
                 planner.next_number = number_at
-                self.slow(row_no, cells)  # an update needs the general way's checked values
-                number_at, built = planner.next_number, index.built
+                # an update needs the general way's checked values; it looks for the same
+                # email or name key as here, and adds no document: nothing to catch up
+                self.slow(row_no, cells)
+                number_at, built, wanted = planner.next_number, index.built, self.wanted
             else:
                 why = f"same email {email}" if key else "same name and company"
                 message = f"row {row_no}: duplicate of {match} ({why})"

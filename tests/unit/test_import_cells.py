@@ -27,6 +27,7 @@ from salesflow.importer import (
 )
 from salesflow.models import Lead, LeadReason, LeadStatus
 from salesflow.pipeline.imports import (
+    _MARKS,
     ImportPlan,
     Known,
     _cell_name_key,
@@ -414,6 +415,20 @@ def test_folding_with_a_table_is_folding_character_by_character(text: str) -> No
     assert _fold(text) == fold(text)
 
 
+def test_the_marks_removed_in_one_pass_are_all_combining_characters() -> None:
+    removed = [chr(code) for code in range(0x300, 0x370) if _MARKS.fullmatch(chr(code))]
+
+    assert len(removed) == 0x70 - 1
+    assert all(unicodedata.combining(char) for char in removed)
+    for text in [
+        "a\u034fb",
+        "Zoe\u0308 \u00d8lsen \ufb01\u0301",
+        "Jose\u0301 Mu\u0308ller",
+        "Stra\u00dfe",
+    ]:
+        assert _fold(text) == fold(text)
+
+
 def test_no_whitespace_is_printable_but_the_space() -> None:
     """Why a printable text with no double space needs no splitting and joining."""
     for code in range(sys.maxunicode + 1):
@@ -496,3 +511,90 @@ def test_cells_the_fast_way_cannot_take_all_go_the_general_way(
     general, _ = run(map_rows(table, plan), given)
 
     assert_same(odd, general)
+
+
+# --- names keyed only where a row without email may look -----------------------------------------
+
+
+def plan_of(rows: list[list[str]], **options: Any) -> tuple[ImportPlan, ImportPlan]:
+    """The file's plan the fast way and the general way, which keys every name."""
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    given = {"on_duplicate": "skip", "fill_source": True, "source": "Beurs", "emails": {},
+             "names": True, "first_number": 1, "batch": "IMP-0001", "profile_source": None,
+             **options}  # fmt: skip
+    cells, fast, general, _, _ = both_ways(out.getvalue().encode(), given)
+    assert isinstance(cells, CellTable)
+    assert_same(fast, general)
+    return fast, general
+
+
+def outcomes_of(plan: ImportPlan) -> list[tuple[int, str, str | None]]:
+    return [(o.row_no, o.status, o.number) for o in plan.outcomes]
+
+
+NAME_HEADER = ["First Name", "Last Name", "Company", "Email", "Phone"]
+
+
+def test_a_row_without_email_finds_an_earlier_row_with_email_by_name_once_names_are_built() -> None:
+    fast, _ = plan_of(
+        [
+            NAME_HEADER,
+            ["", "Smit", "Smit BV", "", ""],  # builds the names
+            ["Jan", "Bakker", "Acme", "jan@acme.example", ""],
+            ["Zoë", "Müller", "Zürich AG", "z@zag.example", ""],
+            ["Ann", "Jansen", "Acme", "ann@acme.example", ""],  # no row looks for it
+            ["JAN", "bakker", "ACME", "", ""],
+            ["zoe", "MULLER", "Zurich  AG", "", ""],
+        ]
+    )
+
+    assert outcomes_of(fast) == [
+        (2, "imported", "L-0001"),
+        (3, "imported", "L-0002"),
+        (4, "imported", "L-0003"),
+        (5, "imported", "L-0004"),
+        (6, "duplicate", "L-0002"),
+        (7, "duplicate", "L-0003"),
+    ]
+
+
+def test_a_row_the_general_way_takes_finds_a_name_no_plain_row_looked_for() -> None:
+    """The neutralised company is restored the general way, to a company only an earlier row
+    with email has: every name is keyed before that row is decided."""
+    fast, _ = plan_of(
+        [
+            NAME_HEADER,
+            ["", "Smit", "Smit BV", "", ""],
+            ["Ann", "Jansen", "=Acme", "ann@acme.example", ""],
+            ["ann", "jansen", "'=acme", "", ""],
+            ["Piet", "Vos", "Vos BV", "piet@vos.example", ""],
+            ["piet", "vos", "vos bv", "", ""],
+        ]
+    )
+
+    assert outcomes_of(fast) == [
+        (2, "imported", "L-0001"),
+        (3, "imported", "L-0002"),
+        (4, "duplicate", "L-0002"),
+        (5, "imported", "L-0003"),
+        (6, "duplicate", "L-0003"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "company", ["Acme  BV", "Acme|BV", "Ølsen AS", "Acme\u00a0BV", "Acme\tBV", "Acme BV"]
+)
+def test_a_company_whose_key_is_not_its_lower_case_is_always_keyed(company: str) -> None:
+    shown = " ".join(company.replace("|", " ").split())
+    fast, _ = plan_of(
+        [
+            NAME_HEADER,
+            ["", "Smit", "Smit BV", "", ""],
+            ["Eva", "Bos", company, "eva@acme.example", ""],
+            ["EVA", "BOS", company.upper(), "", ""],
+            ["Eva", "Bos", shown, "", ""],
+        ]
+    )
+
+    assert [o.status for o in fast.outcomes][:3] == ["imported", "imported", "duplicate"]
