@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -259,8 +260,8 @@ def import_leads(
                 emails[key] = doc["number"]
             named.append((get("first_name"), get("last_name"), get("company"), doc["number"]))
 
-        def names() -> dict[str, str]:
-            return known_names(named)
+        def names(wanted: AbstractSet[str] | None) -> dict[str, str]:
+            return known_names(named, wanted)
 
         batch = format_number("IMP", session.counter("IMP") + 1)
         with collector.paused():  # a document per row, all of them kept

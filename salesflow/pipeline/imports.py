@@ -19,6 +19,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import compress, islice
@@ -133,11 +134,14 @@ class Known:
 
     `emails` maps `match_key(email)` to a lead or contact number; `names` maps `name_key(...)` of
     every lead to its number. `names` may be a function giving that mapping: it is called only
-    when a row without email needs it, as folding 100k names costs more than the rest of a check.
+    when a row without email needs it, as folding 100k names costs more than the rest of a check,
+    with the companies (as name keys hold them) the rows without email look for, or None. Given
+    companies, it may leave out the leads whose company is plain text none of them (see
+    `known_names`); it is called again with None if another name is looked for after all.
     """
 
     emails: Mapping[str, str]
-    names: Mapping[str, str] | Callable[[], Mapping[str, str]]
+    names: Mapping[str, str] | Callable[[AbstractSet[str] | None], Mapping[str, str]]
 
 
 def name_key(values: Mapping[str, Any]) -> str:
@@ -151,15 +155,34 @@ def name_key(values: Mapping[str, Any]) -> str:
     return _name_key(f"{first or ''}|{last or ''}|{company or ''}")
 
 
-def known_names(leads: Iterable[tuple[Any, Any, Any, str]]) -> dict[str, str]:
+def known_names(
+    leads: Iterable[tuple[Any, Any, Any, str]], wanted: AbstractSet[str] | None = None
+) -> dict[str, str]:
     """`name_key` -> number for the (first name, last name, company, number) of stored leads,
     the first lead of a key winning; leads without any of the three are left out (for
-    `Known.names`)."""
+    `Known.names`). Given `wanted` companies, so are the leads whose company is plain text (its
+    key's part is then its lower case) none of them."""
     found: dict[str, str] = {}
     for first, last, company, number in leads:
+        if wanted is not None:
+            text = company or ""
+            if isinstance(text, str) and _plain(text) and text.lower() not in wanted:
+                continue
         if first or last or company:  # name_key, inline: it runs for every lead in the file
             found.setdefault(_name_key(f"{first or ''}|{last or ''}|{company or ''}"), number)
     return found
+
+
+def _plain(text: str) -> bool:
+    """Whether `text`'s part of a name key is its lower case: printable ASCII, spaces single and
+    inside."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    )
 
 
 def _name_key(text: str) -> str:
@@ -274,12 +297,13 @@ class _Index:
         self._known_names = known.names
         self.built: dict[str, str] | None = None
         self.known: dict[str, str] = {}  # the stored leads' names, once built
+        self.wanted: set[str] | None = None  # the companies looked for, when known before
+        self.known_whole = False  # whether `known` has every stored lead's name
         self.pending: list[dict[str, Any]] = []  # new documents, until names are built
 
     def names(self) -> dict[str, str]:
         if self.built is None:
-            known = self._known_names
-            self.known = dict(known() if callable(known) else known)
+            self.known = self._gather(self.wanted)
             self.built = dict(self.known)
             for doc in self.pending:
                 self.built.setdefault(name_key(doc), doc["number"])
@@ -289,11 +313,22 @@ class _Index:
     def rekey(self, docs: Iterable[dict[str, Any]]) -> None:
         """Key the names again from the known ones and all new documents `docs`, in order
         (after some were left out: see `_CellLane.wanted`)."""
+        self.wanted = None
         if self.built is not None:
+            if not self.known_whole:
+                self.known = self._gather(None)
             self.built.clear()
             self.built.update(self.known)
             for doc in docs:
                 self.built.setdefault(name_key(doc), doc["number"])
+
+    def _gather(self, wanted: set[str] | None) -> dict[str, str]:
+        known = self._known_names
+        if not callable(known):
+            self.known_whole = True
+            return dict(known)
+        self.known_whole = wanted is None
+        return dict(known(wanted))
 
     def match(self, values: Mapping[str, Any], email: str) -> str | None:
         """The number of the lead or contact a row with these values and `match_key` of its
@@ -520,7 +555,7 @@ class _CellLane:
         if planner.batch:
             tail["imported_in"] = planner.batch
         self.tail = tail
-        self.wanted = self.wanted_companies(columns)
+        self.wanted = planner.index.wanted = self.wanted_companies(columns)
         self.skipped = False  # whether some new document was not keyed by name
 
     def wanted_companies(self, columns: list[tuple[str, int]]) -> set[str] | None:
@@ -554,10 +589,11 @@ class _CellLane:
     def catch_up(self) -> None:
         """Before a row goes the general way, which may look for any name: key every new
         document, and every one from now on."""
-        if self.skipped:
-            self.planner.index.rekey(self.planner.plan.new_docs)
+        index = self.planner.index
+        if self.skipped or not index.known_whole:
+            index.rekey(self.planner.plan.new_docs)
             self.skipped = False
-        self.wanted = None
+        self.wanted = index.wanted = None
 
     def stored_amount(self, text: str) -> str | None:
         """The stored form of an amount cell, or None when the importer or `lead add` refuses

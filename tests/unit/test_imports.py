@@ -4,6 +4,7 @@ the summary line, on hand-made rows."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -306,7 +307,7 @@ def test_a_first_name_is_not_taken_for_a_last_name() -> None:
 def test_known_names_are_gathered_only_when_a_row_without_email_needs_them() -> None:
     calls: list[str] = []
 
-    def names() -> dict[str, str]:
+    def names(wanted: AbstractSet[str] | None) -> dict[str, str]:
         calls.append("names")
         return {name_key({"last_name": "Olsen", "company": "Nordlys AS"}): "L-0009"}
 
