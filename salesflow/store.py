@@ -42,7 +42,17 @@ from salesflow.files import (
 from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.models import RECORD_TYPES, Event, Record
 from salesflow.pipeline.settings import DEFAULTS
-from salesflow.versions import COMMAND, REDO, UNDO, Entry, Plan, Versions, digest, plan
+from salesflow.versions import (
+    COMMAND,
+    REDO,
+    UNDO,
+    Entry,
+    Plan,
+    Versions,
+    digest,
+    digest_soon,
+    plan,
+)
 
 __all__ = ["SCHEMA_VERSION", "Session", "Store", "atomic_write_bytes"]
 
@@ -726,10 +736,12 @@ class Store:
             storage = UnitOfWorkStorage(backend)
             session = Session(self.path, storage, writable=True)
             session.raw(META_TABLE)
-            self.versions.tidy(backend.raw)
+            digest_soon(backend.raw)
+            self.versions.tidy(backend.raw, unlanded=False)
             yield session
             if session.changed:
                 session.flush()
+                self.versions.forget_unlanded(backend.raw)
                 self._commit(
                     backend.raw,
                     storage.serialized(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -14,7 +15,7 @@ import pytest
 
 from salesflow.files import atomic_write_bytes
 from salesflow.store import Store
-from salesflow.versions import COMMAND, Versions, digest
+from salesflow.versions import COMMAND, SOON_BYTES, Versions, digest, digest_soon
 from tests.integration.helpers import Salesflow, one_error_line
 
 WHEN = r"\d{4}-\d\d-\d\d \d\d:\d\d"
@@ -347,6 +348,42 @@ def test_an_entry_whose_write_never_happened_is_ignored_and_then_removed(db: Pat
     assert db.read_bytes() == after_b
     newest = json.loads((history_dir(db) / "000004.command.json").read_bytes())
     assert (newest["kind"], newest["target"]) == ("undo", 3)  # the killed one's number, reused
+
+
+def test_an_entry_whose_write_never_happened_is_removed_by_the_next_write(db: Path) -> None:
+    """The next command that writes finds the killed writer's entry at its commit, once the
+    file's digest is made, and takes its number."""
+    run = Salesflow(db)
+    three_leads(run, db)
+    Versions(db).record(
+        kind=COMMAND,
+        argv=["lead", "add", "--company", "Killed"],
+        at="2026-11-27T10:00:00+01:00",
+        previous=db.read_bytes(),
+        new=b"{}",
+    )
+    run.ok("lead", "add", "--company", "D")
+
+    entries = Store(db).history().entries
+    assert [e.change for e in entries] == [
+        "lead add --company A",
+        "lead add --company B",
+        "lead add --company C",
+        "lead add --company D",
+    ]
+    assert entries[-1].seq == 4
+    assert entries[-1].after == digest(db.read_bytes())
+
+
+def test_a_large_file_digested_in_a_thread_has_the_digest_made_in_one_go(db: Path) -> None:
+    data = os.urandom(SOON_BYTES) + b"salesflow"
+    expected = hashlib.sha256(data).hexdigest()
+
+    digest_soon(data)
+
+    assert digest(data) == expected
+    assert digest(data) == expected  # kept, not made again
+    assert digest([data[:10], memoryview(data)[10:]]) == expected  # in parts
 
 
 def test_halves_of_entries_and_temp_files_in_the_history_are_tidied_by_the_next_write(
