@@ -66,6 +66,14 @@ _TYPES_BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 _KNOWN_TABLES = {*_TYPES_BY_TABLE, Event.table, META_TABLE}
 
 
+class _NotKept(Exception):
+    """The history could not keep the previous version: the write stops before the replace."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _pause_for_tests() -> None:
     """Crash tests widen the temp-write-to-replace window with $SALESFLOW_TEST_PAUSE_WRITE."""
     pause = os.environ.get("SALESFLOW_TEST_PAUSE_WRITE")
@@ -816,32 +824,43 @@ class Store:
         if unchanged and kind == COMMAND:
             return
         checkpoint("commit")
-        if keep > 0:
-            try:
-                self.versions.record(
-                    kind=kind,
-                    argv=command_line(),
-                    at=datetime.now().astimezone().isoformat(timespec="seconds"),
-                    previous=previous,
-                    new=new,
-                    target=target,
-                    subject=subject,
-                    migrated_from=migrated_from,
-                )
-            except OSError as exc:
-                raise StoreError(
-                    f"cannot keep the previous version of data file {self.path} in "
-                    f"{self.versions.directory} ({exc.strerror or exc}); nothing was written. "
-                    "Fix that folder, or turn the history off with "
-                    "`salesflow config set history_keep 0`"
-                ) from None
+
+        def keep_previous() -> None:
+            """Keep the file as it is and the command replacing it (before the replace)."""
+            if keep > 0:
+                try:
+                    self.versions.record(
+                        kind=kind,
+                        argv=command_line(),
+                        at=datetime.now().astimezone().isoformat(timespec="seconds"),
+                        previous=previous,
+                        new=new,
+                        target=target,
+                        subject=subject,
+                        migrated_from=migrated_from,
+                    )
+                except OSError as exc:
+                    raise _NotKept(exc) from None
+            _pause_for_tests()
+
         try:
             if new is None:
+                keep_previous()
                 with contextlib.suppress(FileNotFoundError):
                     self.path.unlink()
                 sync_directory(self.path.parent)
             else:
-                atomic_write_bytes(self.path, new, before_replace=_pause_for_tests)
+                if keep > 0:
+                    digest_soon(new)  # made while the new version is written
+                atomic_write_bytes(self.path, new, before_replace=keep_previous)
+        except _NotKept as failed:
+            exc = failed.error
+            raise StoreError(
+                f"cannot keep the previous version of data file {self.path} in "
+                f"{self.versions.directory} ({exc.strerror or exc}); nothing was written. "
+                "Fix that folder, or turn the history off with "
+                "`salesflow config set history_keep 0`"
+            ) from None
         except OSError as exc:
             raise StoreError(
                 f"cannot write data file {self.path} ({exc.strerror or exc}); it is unchanged"

@@ -36,10 +36,12 @@ REDO = "redo"
 _NAME = re.compile(r"^(\d{6,})\.(before|command)\.json$")
 
 
-_last_digest: list[tuple[bytes, str | _Hashing]] = []
-"""The last whole file digested and its digest (or the thread digesting it): a write digests the
-file as it was twice (to tidy the history, then to record it), 70 MiB at 100k leads."""
+_digests: list[tuple[Content, str | _Hashing]] = []
+"""The last versions digested (or being digested in a thread) and their digests, newest first: a
+write digests the file as it was twice (to tidy the history, then to record it), 70 MiB at 100k
+leads, and the new version while it writes it."""
 
+_KEPT_DIGESTS = 2
 SOON_BYTES = 1 << 20
 """From this size on, `digest_soon` hashes in a thread."""
 
@@ -48,28 +50,33 @@ def digest(data: Content | None) -> str | None:
     """The SHA-256 of a version (None: there was no data file)."""
     if data is None:
         return None
-    if isinstance(data, bytes) and _last_digest and _last_digest[0][0] is data:
-        found = _last_digest[0][1]
-        if isinstance(found, _Hashing):
-            found = found.result()
-            _last_digest[:] = [(data, found)]
-        return found
+    for at, (known, found) in enumerate(_digests):
+        if known is data:
+            if isinstance(found, _Hashing):
+                found = found.result()
+                _digests[at] = (data, found)
+            return found
     found = _sha256(data)
-    if isinstance(data, bytes):
-        _last_digest[:] = [(data, found)]
+    _remember(data, found)
     return found
 
 
-def digest_soon(data: bytes | None) -> None:
+def digest_soon(data: Content | None) -> None:
     """Start digesting a large version in a thread, for `digest` to find done later.
 
-    hashlib lets go of the interpreter while it hashes, so the digest of the file as it was
-    (70 MiB at 100k leads, some 50 ms) is made on the other core while the command works.
+    hashlib lets go of the interpreter while it hashes, so the digest is made on the other core
+    while the command works (the file as it was: 70 MiB at 100k leads, some 50 ms) or while the
+    new version is written.
     """
-    if data is None or len(data) < SOON_BYTES:
+    if data is None or sum(map(len, parts_of(data))) < SOON_BYTES:
         return
-    if not (_last_digest and _last_digest[0][0] is data):
-        _last_digest[:] = [(data, _Hashing(data))]
+    if not any(known is data for known, _ in _digests):
+        _remember(data, _Hashing(data))
+
+
+def _remember(data: Content, found: str | _Hashing) -> None:
+    _digests.insert(0, (data, found))
+    del _digests[_KEPT_DIGESTS:]
 
 
 def _sha256(data: Content) -> str:
@@ -83,8 +90,8 @@ class _Hashing:
     """One digest made in a daemon thread; `result` waits for it (or, should the thread have
     failed, makes it here)."""
 
-    def __init__(self, data: bytes) -> None:
-        self._data: bytes | None = data
+    def __init__(self, data: Content) -> None:
+        self._data: Content | None = data
         self._found: str | None = None
         self._thread = threading.Thread(target=self._run, name="salesflow-digest", daemon=True)
         self._thread.start()

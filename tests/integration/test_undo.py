@@ -419,3 +419,26 @@ def test_undo_of_an_import_removes_the_whole_import(run: Salesflow, db: Path) ->
     assert db.read_bytes() == before
     run.ok("redo")
     assert len(json.loads(run.ok("lead", "list", "--json").stdout)) == 6
+
+
+def test_a_version_that_cannot_be_kept_stops_the_write_before_the_replace(db: Path) -> None:
+    """The new file is written first; keeping the version fails before it replaces the old."""
+    run = Salesflow(db)
+    run.ok("lead", "add", "--company", "A")
+    before = db.read_bytes()
+    history = history_dir(db)
+    for kept in history.iterdir():
+        kept.unlink()
+    history.rmdir()
+    history.write_text("not a folder")
+
+    refused = run("lead", "add", "--company", "B")
+
+    assert refused.exit_code == 4
+    assert one_error_line(refused.stderr) == (
+        f"Error: cannot keep the previous version of data file {db} in {history} (File exists); "
+        "nothing was written. Fix that folder, or turn the history off with "
+        "`salesflow config set history_keep 0`"
+    )
+    assert db.read_bytes() == before
+    assert [p.name for p in db.parent.iterdir() if p.name.startswith(f".{db.name}.tmp")] == []
