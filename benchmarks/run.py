@@ -41,7 +41,8 @@ from benchmarks import datagen  # noqa: E402
 CARD_ROWS = 100_000
 BATCH = 1_000
 SLOW_SECONDS = 1.5
-"""A measurement whose first run takes longer gets SLOW_RUNS runs instead of --runs."""
+"""With --quick, a measurement whose first run takes longer gets SLOW_RUNS runs instead of
+--runs (a full run gives every measurement all its runs: a median of 5 at least)."""
 SLOW_RUNS = 3
 VERY_SLOW_SECONDS = 10.0
 """... and one whose first run takes longer than this gets VERY_SLOW_RUNS."""
@@ -501,8 +502,11 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
     return benches
 
 
-def measure(benches: Sequence[Bench], workdir: Path, env: dict[str, str]) -> None:
-    """Round by round, run every measurement that still needs runs once."""
+def measure(
+    benches: Sequence[Bench], workdir: Path, env: dict[str, str], *, shorten: bool = False
+) -> None:
+    """Round by round, run every measurement that still needs runs once; `shorten`: fewer
+    runs for the slow ones."""
     rounds = max(b.runs for b in benches)
     for round_no in range(1, rounds + 1):
         todo = [b for b in benches if not b.done]
@@ -512,6 +516,8 @@ def measure(benches: Sequence[Bench], workdir: Path, env: dict[str, str]) -> Non
         for bench in todo:
             run_once(bench, workdir, env)
             first = bench.samples[0].seconds if round_no == 1 and bench.samples else 0.0
+            if not shorten:
+                continue
             if first > VERY_SLOW_SECONDS:
                 bench.runs = min(bench.runs, VERY_SLOW_RUNS)
             elif first > SLOW_SECONDS:
@@ -831,7 +837,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for warm in benches[1:4]:
             run_once(Bench(warm.key, "", "", "", warm.argv, runs=1), workdir, env)
         started = time.perf_counter()
-        measure(benches, workdir, env)
+        measure(benches, workdir, env, shorten=args.quick)
         took = time.perf_counter() - started
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -840,9 +846,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_after = os.getloadavg()
     print("\n".join(machine_lines(info, load_after)))
     print(
-        f"Wall time of the whole process: median of {runs} runs (* fewer: {SLOW_RUNS} when the "
-        f"first run took over {SLOW_SECONDS:g} s, {VERY_SLOW_RUNS} over {VERY_SLOW_SECONDS:g} s)."
-        "\nPeak RSS: the largest of the runs. Ratios: to the floor or "
+        f"Wall time of the whole process: median of {runs} runs"
+        + (
+            f" (* fewer: {SLOW_RUNS} when the first run took over {SLOW_SECONDS:g} s, "
+            f"{VERY_SLOW_RUNS} over {VERY_SLOW_SECONDS:g} s)."
+            if args.quick
+            else "."
+        )
+        + "\nPeak RSS: the largest of the runs. Ratios: to the floor or "
         f"peer named, measured interleaved in this run ({took:.0f} s)."
     )
     print()
