@@ -6,7 +6,7 @@ command parses only the tables it uses, and writes the others back as they were.
 
 Writes are atomic (temp file in the same directory, fsync, `os.replace`, fsync of the directory) and
 happen only when a command's unit of work finishes without an exception. Writing commands hold an
-exclusive lock on `<data file>.lock` for their whole read-modify-write. Before each write the
+exclusive lock on `<data file>.lock` for their whole read-modify-write. Before each replace the
 file as it was is kept in `<data file>.history/` (see `salesflow.versions`), which is what
 `undo` and `redo` restore. Files of an older schema are upgraded in memory when read
 (`salesflow.migrations`) and stored upgraded by the next write.

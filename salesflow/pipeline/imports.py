@@ -653,7 +653,7 @@ class _CellLane:
         pad = not all(name in at for name in wanted)
         at_notes = at.get("notes")
         number_at = planner.next_number
-        wanted = self.wanted
+        companies = self.wanted
         for row_no, cells in rows:
             vals = list(map(_strip, cells_of(cells)))
             if insert_at is not None:
@@ -677,7 +677,7 @@ class _CellLane:
                 planner.next_number = number_at
                 self.catch_up()
                 self.slow(row_no, cells)
-                number_at, built, wanted = planner.next_number, index.built, self.wanted
+                number_at, built, companies = planner.next_number, index.built, self.wanted
                 continue
             name = None
             if email:
@@ -704,10 +704,10 @@ class _CellLane:
                     emails[key] = number
                 if built is None:
                     index.pending.append(doc)
-                elif (
+                elif (  # the company tests are `_plain`'s, inline, for a trimmed cell
                     name is not None
-                    or wanted is None
-                    or company.lower() in wanted
+                    or companies is None
+                    or company.lower() in companies
                     or not (company.isascii() and company.isprintable())
                     or "  " in company
                 ):
@@ -722,7 +722,7 @@ class _CellLane:
                 # an update needs the general way's checked values; it looks for the same
                 # email or name key as here, and adds no document: nothing to catch up
                 self.slow(row_no, cells)
-                number_at, built, wanted = planner.next_number, index.built, self.wanted
+                number_at, built, companies = planner.next_number, index.built, self.wanted
             else:
                 why = f"same email {email}" if key else "same name and company"
                 message = f"row {row_no}: duplicate of {match} ({why})"
