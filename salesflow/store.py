@@ -744,7 +744,8 @@ class Store:
             storage = UnitOfWorkStorage(backend)
             session = Session(self.path, storage, writable=True)
             session.raw(META_TABLE)
-            digest_soon(backend.raw)
+            if _history_keep(session.config()) > 0:
+                digest_soon(backend.raw)  # for the history, made while the command works
             self.versions.tidy(backend.raw, unlanded=False)
             yield session
             if session.changed:
