@@ -112,7 +112,7 @@ def last_id(body: Body) -> int:
         window *= 4
 
 
-def append(body: Body, members: bytes) -> list[Body]:
+def append(body: Body, members: Body) -> list[Body]:
     """A table's JSON, in parts, with `members` (`"7":{...},"8":{...}`, no braces) added at its
     end."""
     if not members:
