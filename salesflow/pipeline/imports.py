@@ -690,10 +690,12 @@ class _CellLane:
                 name = _cell_name_key(first, last, company)
                 match = built.get(name)
             if match is None:
-                number = f"L-{number_at:04d}"
+                # format_number's "L-0001", without a format to read for 1000 and up
+                number = f"L-{number_at}" if number_at > 999 else f"L-{number_at:04d}"
                 number_at += 1
                 doc = {"number": number}
-                doc.update(compress(zip(keys, vals, strict=False), vals))  # vals: maybe padded
+                # vals may be padded; zip(strict=...) would cost a keyword call per row
+                doc.update(compress(zip(keys, vals), vals))  # noqa: B905
                 if stored:
                     doc["estimated_value"] = stored
                 if at_notes is not None and "\r" in (notes := vals[at_notes]):

@@ -175,7 +175,7 @@ def options(draw: st.DrawFn) -> dict[str, Any]:
             )
         ),
         "names": draw(st.booleans()),
-        "first_number": draw(st.sampled_from([1, 9999])),
+        "first_number": draw(st.sampled_from([1, 998, 9999])),  # 4 digits and more
         "batch": draw(st.sampled_from(["IMP-0004", ""])),
     }
 
