@@ -1,4 +1,5 @@
-"""The benchmark harness's generated data is a valid data file and an importable card CSV.
+"""The benchmark harness's generated data is a valid data file and an importable card CSV, and
+its floors do the work they stand for.
 
 Only the generator is checked here, on tiny sizes; timings belong to `benchmarks/run.py`, never to
 the test suite.
@@ -7,6 +8,8 @@ the test suite.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -92,3 +95,20 @@ def test_only_keeps_the_matching_measurements_and_what_they_are_compared_with() 
         "100k/parse",
     ]
     assert only(benches, ["nothing"]) == []
+
+
+def test_the_cards_floor_writes_one_document_per_row(tmp_path: Path) -> None:
+    from benchmarks.run import CARDS_FLOOR
+
+    cards = tmp_path / "cards.csv"
+    cards.write_text("First Name,Last Name,Email\nAda,Lovelace,ada@example.org\nAlan,Turing,\n")
+    out = tmp_path / "floor.json"
+
+    subprocess.run([sys.executable, "-c", CARDS_FLOOR, str(cards), str(out)], check=True)
+
+    assert orjson.loads(out.read_bytes()) == {
+        "leads": {
+            "1": {"First Name": "Ada", "Last Name": "Lovelace", "Email": "ada@example.org"},
+            "2": {"First Name": "Alan", "Last Name": "Turing", "Email": ""},
+        }
+    }
