@@ -114,3 +114,22 @@ def test_documents_out_of_id_order_are_put_back_in_order_so_new_ones_follow_the_
     events = json.loads(tables_of(db.read_bytes())["events"])
     assert list(events) == ["3", "7", "8", "9"]
     assert list(json.loads(tables_of(db.read_bytes())["leads"])) == ["2", "9", "10"]
+
+
+def test_documents_appended_twice_follow_each_other_when_written_and_when_read(
+    db: Path, world: bytes
+) -> None:
+    from salesflow.store import AtomicJSONStorage, UnitOfWorkStorage
+
+    before = json.loads(tables_of(world)["events"])
+    last = max(map(int, before))
+    storage = UnitOfWorkStorage(AtomicJSONStorage(db))
+    assert storage.append("events", [{"number": "X-1"}])
+    assert storage.append("events", [{"number": "X-2"}, {"number": "X-3"}])
+
+    written = json.loads(b"".join(storage.serialized()))["events"]
+    read = storage.table("events")
+
+    added = {str(last + n): {"number": f"X-{n}"} for n in (1, 2, 3)}
+    assert written == read == {**before, **added}
+    assert list(written)[-3:] == list(added)
