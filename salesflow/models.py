@@ -113,8 +113,13 @@ class Account(Record):
     email: str | None = None
     phone: str | None = None
     website: str | None = None
+    address: str | None = None
+    postcode: str | None = None
     city: str | None = None
     country: str | None = None
+    vat_id: str | None = None
+    coc: str | None = None
+    language: str | None = None
     primary_contact: str | None = None
     source: str | None = None
     created_on: date
@@ -132,6 +137,14 @@ class Contact(Record):
     mobile: str | None = None
     job_title: str | None = None
     account: str | None = None
+    website: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    vat_id: str | None = None
+    coc: str | None = None
+    language: str | None = None
     source: str | None = None
     created_on: date
 
@@ -300,6 +313,7 @@ class Quote(WithLines):
     discount: Money = ZERO
     discount_percent: Rate | None = None
     valid_until: date
+    customer_reference: str | None = None
     created_on: date
     activated_on: date | None = None
     closed_on: date | None = None
