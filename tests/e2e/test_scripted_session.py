@@ -13,6 +13,7 @@ import pytest
 SCRIPT = Path(__file__).with_name("scripted_session.sh")
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed"),
     pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed"),
 ]

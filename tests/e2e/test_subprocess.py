@@ -21,6 +21,7 @@ def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess
     return result
 
 
+@pytest.mark.slow
 def test_a_scripted_session_from_lead_to_won_opportunity(tmp_path: Path) -> None:
     db = tmp_path / "sales.json"
     lead = run("lead", "add", "--last-name", "Østergård", "--company", "Fjord A/S", db=db).stdout

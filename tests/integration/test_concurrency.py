@@ -12,6 +12,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from salesflow.models import Account, Lead, Opportunity
 from salesflow.pipeline.doctor import diagnose
 from salesflow.store import Store
@@ -72,6 +74,7 @@ def setup_file(db: Path) -> None:
     run.ok("lead", "qualify", "L-0001")  # ACC-0001, CON-0001, OPP-0001
 
 
+@pytest.mark.slow
 def test_16_writers_of_50_mixed_commands_leave_exactly_the_successful_writes(
     db: Path, tmp_path: Path
 ) -> None:
@@ -154,6 +157,7 @@ def test_16_writers_of_50_mixed_commands_leave_exactly_the_successful_writes(
     assert outcomes[0] > WORKERS * COMMANDS // 4
 
 
+@pytest.mark.slow
 def test_real_salesflow_processes_writing_at_once_all_land(db: Path) -> None:
     setup_file(db)
     env = {**os.environ, "SALESFLOW_LOCK_TIMEOUT": "120"}

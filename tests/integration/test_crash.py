@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from salesflow.pipeline.doctor import diagnose
 from salesflow.store import Store
 from salesflow.versions import digest
@@ -265,6 +267,7 @@ def next_command(rng: random.Random, i: int, previous: list[str]) -> list[str]:
     return ["undo"]
 
 
+@pytest.mark.slow
 def test_forked_writers_killed_at_every_step_and_at_random_times_leave_a_whole_file(
     db: Path, tmp_path: Path
 ) -> None:
@@ -289,6 +292,7 @@ def test_forked_writers_killed_at_every_step_and_at_random_times_leave_a_whole_f
     assert harness.stats["left temp files"] >= 10
 
 
+@pytest.mark.slow
 def test_real_salesflow_processes_killed_inside_their_write_leave_a_whole_file(
     db: Path, tmp_path: Path
 ) -> None:
@@ -335,6 +339,7 @@ def large_file(db: Path, leads: int = 20_000) -> None:
     Salesflow(db).ok("lead", "add", "--company", "First write")
 
 
+@pytest.mark.slow
 def test_writers_killed_during_the_atomic_replace_of_a_large_file_leave_a_whole_file(
     db: Path, tmp_path: Path
 ) -> None:

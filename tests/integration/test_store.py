@@ -432,6 +432,7 @@ for i in range(count):
 """
 
 
+@pytest.mark.slow
 def test_eight_processes_adding_25_leads_each_end_with_200_distinct_numbers(
     db: Path, tmp_path: Path
 ) -> None:
@@ -470,6 +471,7 @@ def test_eight_processes_adding_25_leads_each_end_with_200_distinct_numbers(
     assert not [name for name in files_in(db.parent) if ".tmp-" in name]
 
 
+@pytest.mark.slow
 def test_real_salesflow_commands_in_parallel_each_get_their_own_number(db: Path) -> None:
     env = {**os.environ, "SALESFLOW_LOCK_TIMEOUT": "120"}
     runs = [

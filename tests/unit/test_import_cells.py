@@ -230,6 +230,7 @@ def assert_same(fast: ImportPlan, general: ImportPlan) -> None:
     ]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(file=files(PLAIN_HEADERS), given=options())
 def test_a_file_of_plain_columns_imports_the_same_as_cells_as_mapped_rows(

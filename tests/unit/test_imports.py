@@ -537,6 +537,7 @@ def lead_fields(draw: st.DrawFn) -> dict[str, str | None]:
     return fields
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(lead_fields())
 def test_a_lead_document_is_what_lead_add_would_store(fields: dict[str, str | None]) -> None:

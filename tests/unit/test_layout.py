@@ -28,6 +28,7 @@ def joined(tables: dict[str, Any]) -> bytes:
     return layout.join((name, orjson.dumps(table)) for name, table in tables.items())
 
 
+@pytest.mark.slow
 @given(TABLES)
 def test_the_file_is_plain_json_and_splits_back_into_its_tables(tables: dict[str, Any]) -> None:
     raw = joined(tables)
@@ -116,6 +117,7 @@ def test_a_table_in_parts_is_written_as_one() -> None:
     ),
     st.sampled_from([1, 7, 64, 4096]),
 )
+@pytest.mark.slow
 def test_a_table_read_in_parts_has_every_document_once(table: dict[str, Any], size: int) -> None:
     found: dict[str, Any] = {}
     for part in layout.parts(orjson.dumps(table), size):

@@ -712,6 +712,7 @@ def receivable_invoices(draw: st.DrawFn) -> list[Invoice]:
     return invoices
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(receivable_invoices(), st.integers(0, 500))
 def test_receivables_buckets_add_up_to_the_total_outstanding(
