@@ -90,6 +90,15 @@ COMMANDS: dict[str, Entry] = {
     "report": Entry(
         "report", "app", "Reports: pipeline, forecast, funnel, win rate, receivables and sales."
     ),
+    "note": Entry("activity", "note_app", "Notes: what was said or agreed, about any record."),
+    "task": Entry("activity", "task_app", "Tasks: things to do about a record, by a due date."),
+    "call": Entry("activity", "call_app", "Calls: log a call made, and plan the next one."),
+    "meeting": Entry(
+        "activity", "meeting_app", "Meetings: appointments about a record, on a date and time."
+    ),
+    "activity": Entry(
+        "activity", "app", "Activities: list, show, edit, complete, reschedule or cancel them."
+    ),
     "config": Entry(
         "misc", "config_app", "Read and change the seller's settings kept in the data file."
     ),

@@ -490,3 +490,9 @@ complete_invoices = completer(
         f"due {d['due_date']}" if d.get("due_date") else None,
     ),
 )
+complete_activities = completer(
+    "activities",
+    lambda d, _: _joined(
+        d.get("kind"), d.get("subject"), d.get("regarding"), d.get("status") or "open"
+    ),
+)
