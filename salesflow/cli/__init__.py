@@ -99,6 +99,11 @@ COMMANDS: dict[str, Entry] = {
     "activity": Entry(
         "activity", "app", "Activities: list, show, edit, complete, reschedule or cancel them."
     ),
+    "agenda": Entry(
+        "agenda",
+        "app",
+        "Show what is due: open tasks, calls and meetings, and the pipeline's own work.",
+    ),
     "config": Entry(
         "misc", "config_app", "Read and change the seller's settings kept in the data file."
     ),
