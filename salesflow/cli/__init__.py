@@ -88,7 +88,9 @@ COMMANDS: dict[str, Entry] = {
         "invoice", "app", "Invoices: what customers owe, payments, and overdue balances."
     ),
     "report": Entry(
-        "report", "app", "Reports: pipeline, forecast, funnel, win rate, receivables and sales."
+        "report",
+        "app",
+        "Reports: pipeline, forecast, funnel, win rate, receivables, sales and activity.",
     ),
     "note": Entry("activity", "note_app", "Notes: what was said or agreed, about any record."),
     "task": Entry("activity", "task_app", "Tasks: things to do about a record, by a due date."),

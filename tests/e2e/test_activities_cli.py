@@ -305,3 +305,22 @@ def test_activities_export_and_count_like_every_record_type(busy: Cli) -> None:
     assert [a["number"] for a in exported] == [f"ACT-000{n}" for n in range(1, 6)]
     assert busy.json("info")["counts"]["activities"] == 5
     assert busy.ok("doctor").exit_code == 0
+
+
+def test_report_activity_counts_what_was_done_per_month(busy: Cli) -> None:
+    busy.ok("activity", "done", "ACT-0002", "ACT-0005")
+    report = busy.json("report", "activity")
+    assert report["periods"] == [
+        {"period": "2026-11", "call": 1, "meeting": 1, "task": 1, "email": 0, "total": 3}
+    ]
+    lines = busy.ok("report", "activity", "--by", "week").stdout.splitlines()
+    assert lines[0].split() == ["Week", "Calls", "Meetings", "Tasks", "Emails", "Total"]
+    assert lines[1].split() == ["2026-W48", "1", "1", "1", "0", "3"]
+    assert lines[2].split() == ["total", "1", "1", "1", "0", "3"]
+    csv = busy.ok("report", "activity", "--csv").stdout.splitlines()
+    assert csv == ["period,call,meeting,task,email,total", "2026-11,1,1,1,0,3", "total,1,1,1,0,3"]
+    result = busy("report", "activity", "--by", "year")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: --by 'year' is not one of: week, month\n",
+    )

@@ -316,3 +316,43 @@ def test_the_list_filters_combine_and_sort_by_due_date() -> None:
     assert numbers(due_before="2026-11-28") == ["ACT-0002", "ACT-0003", "ACT-0005"]
     with pytest.raises(InvalidValue, match=r"^activity kind 'visit' is not one of: note, call"):
         numbers(kind="visit")
+
+
+def test_the_activity_report_counts_work_done_per_month_and_kind() -> None:
+    from salesflow.pipeline.reports.activities import activity_report, week_key
+    from salesflow.pipeline.reports.base import Filters
+
+    def done(number: str, kind: ActivityKind, day: date, **more: object) -> Activity:
+        fields: dict[str, object] = {"status": ActivityStatus.DONE, "completed_on": day}
+        return Activity(
+            number=number,
+            kind=kind,
+            subject="x",
+            regarding="L-0001",
+            created_on=day,
+            **(fields | more),  # type: ignore[arg-type]
+        )
+
+    records = [
+        done("ACT-0001", ActivityKind.CALL, date(2026, 10, 30)),
+        done("ACT-0002", ActivityKind.CALL, date(2026, 11, 2)),
+        done("ACT-0003", ActivityKind.MEETING, date(2026, 11, 3)),
+        done("ACT-0004", ActivityKind.NOTE, date(2026, 11, 3)),
+        done("ACT-0005", ActivityKind.TASK, date(2026, 11, 4), status=ActivityStatus.CANCELED),
+        task("ACT-0006"),
+    ]
+    report = activity_report(records)
+    assert report.as_dict() == {
+        "filters": {"from": None, "to": None, "source": None},
+        "by": "month",
+        "periods": [
+            {"period": "2026-10", "call": 1, "meeting": 0, "task": 0, "email": 0, "total": 1},
+            {"period": "2026-11", "call": 1, "meeting": 1, "task": 0, "email": 0, "total": 2},
+        ],
+        "total": {"call": 2, "meeting": 1, "task": 0, "email": 0, "total": 3},
+    }
+    weekly = activity_report(records, by="week", filters=Filters(start=date(2026, 11, 1)))
+    assert [(r.period, r.total) for r in weekly.periods] == [("2026-W45", 2)]
+    assert week_key(date(2027, 1, 1)) == "2026-W53"
+    with pytest.raises(InvalidValue, match=r"^--by 'day' is not one of: week, month$"):
+        activity_report(records, by="day")
