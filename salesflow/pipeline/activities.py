@@ -140,9 +140,14 @@ def _created(activity: Activity, now: datetime) -> Event:
     )
 
 
+def _number(record: Record) -> str:
+    """A record's business number (a quote's without its revision)."""
+    return str(record.number)  # type: ignore[attr-defined]
+
+
 def _contact_of(regarding: Record) -> str | None:
     if regarding.table == "contacts":
-        return regarding.key
+        return _number(regarding)
     contact = getattr(regarding, "contact", None)
     return contact if isinstance(contact, str) else None
 
@@ -156,7 +161,7 @@ def add_note(
     """
     body = (text or "").strip()
     if not body:
-        raise InvalidValue(f"a note about {regarding.key} needs text (empty text given)")
+        raise InvalidValue(f"a note about {_number(regarding)} needs text (empty text given)")
     first = body.splitlines()[0].strip()
     subject = first if len(first) <= SUBJECT_LENGTH else first[: SUBJECT_LENGTH - 1] + "…"
     note = Activity(
@@ -164,7 +169,7 @@ def add_note(
         kind=ActivityKind.NOTE,
         subject=subject,
         text=body,
-        regarding=regarding.key,
+        regarding=_number(regarding),
         contact=_contact_of(regarding),
         status=ActivityStatus.DONE,
         created_on=today,
@@ -196,7 +201,7 @@ def schedule_activity(
         kind=which,
         subject=_subject(subject, which),
         text=clean(text),
-        regarding=regarding.key,
+        regarding=_number(regarding),
         contact=_contact_of(regarding),
         created_on=today,
         **values,  # type: ignore[arg-type]
@@ -247,7 +252,7 @@ def log_call(
         number=numbers(Activity.prefix),
         kind=ActivityKind.CALL,
         subject=subject_text,
-        regarding=regarding.key,
+        regarding=_number(regarding),
         contact=_contact_of(regarding),
         status=ActivityStatus.DONE,
         direction=which,
@@ -262,7 +267,7 @@ def log_call(
             number=numbers(Activity.prefix),
             kind=ActivityKind.CALL,
             subject=_subject(next_subject, "call"),
-            regarding=regarding.key,
+            regarding=_number(regarding),
             contact=call.contact,
             direction="outgoing",
             follows=call.number,
@@ -381,6 +386,19 @@ def carry_over(
         )
         events.append(event(now, activity.number, "carried", lead=lead, opportunity=opportunity))
     return moved, events
+
+
+def move_regarding(
+    activities: Iterable[Activity], *, source: str, target: str, now: datetime
+) -> tuple[list[Activity], list[Event]]:
+    """Every activity regarding `source`, a record that goes away (a quote deleted while a
+    draft), moved to `target` (its opportunity), so that none regards a missing record."""
+    moved = [
+        a.model_copy(update={"regarding": target})
+        for a in activities
+        if a.regarding.upper() == source.upper()
+    ]
+    return moved, [event(now, a.number, "moved", source=source, regarding=target) for a in moved]
 
 
 # --- what is due -------------------------------------------------------------------------------

@@ -196,6 +196,15 @@ def summary(session: Session, *numbers: str) -> Summary:
     return Summary(rules.next_open(found), rules.last_notes(found))
 
 
+def move_off(session: Session, source: str, target: str, *, now: datetime) -> list[Activity]:
+    """Move the activities about `source`, which is going away, to `target`."""
+    moved, events = rules.move_regarding(
+        session.all(Activity, _about({source.upper()})), source=source, target=target, now=now
+    )
+    _save(session, moved, events)
+    return moved
+
+
 def carrier(session: Session, *, now: datetime) -> Callable[[Any], list[Activity]]:
     """What moves the open activities of each lead qualified in this session to its
     opportunity and contact (`pipeline.activities.carry_over`). The open activities are

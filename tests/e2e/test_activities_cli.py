@@ -324,3 +324,21 @@ def test_report_activity_counts_what_was_done_per_month(busy: Cli) -> None:
         1,
         "Error: --by 'year' is not one of: week, month\n",
     )
+
+
+def test_an_activity_about_a_quote_names_the_quote_and_moves_when_the_quote_is_deleted(
+    cli: Cli,
+) -> None:
+    cli.ok("lead", "add", "--company", "Acme")
+    cli.ok("lead", "qualify", "L-0001")
+    cli.ok("quote", "create", "OPP-0001")
+    cli.ok("task", "add", "QUO-0001", "Check the prices", "--due", "2026-12-01")
+    assert cli.json("activity", "show", "ACT-0001")["regarding"] == "QUO-0001"
+    assert cli.ok("doctor").exit_code == 0
+    result = cli.ok("quote", "delete", "QUO-0001")
+    assert result.stderr.splitlines() == [
+        "Quote QUO-0001 is deleted",
+        "Moved activities ACT-0001 to OPP-0001",
+    ]
+    assert cli.json("activity", "show", "ACT-0001")["regarding"] == "OPP-0001"
+    assert cli.ok("doctor").exit_code == 0
