@@ -61,35 +61,33 @@ def agenda(
 
 
 def _print(items: list[Any]) -> None:
-    """One table per day, overdue items first in a table of their own."""
+    """Overdue items first, then a heading per day; each item on two lines: when, what, the
+    number and the subject; then the record it is about, the customer, the amount and the
+    command that acts on it. Nothing is cut: long subjects wrap on a terminal."""
+    import sys
     from itertools import groupby
 
     from salesflow.pipeline.money import format_money
 
-    groups = groupby(items, key=lambda item: None if item.overdue else item.date)
-    for index, (day, group) in enumerate(groups):
-        rows = [
-            [
-                f"{item.date.isoformat()} {_time(item)}".rstrip(),
-                item.kind,
-                item.number,
-                item.regarding if item.regarding != item.number else "",
-                item.subject,
-                item.customer,
-                format_money(item.amount) if item.amount is not None else "",
-                item.command,
-            ]
-            for item in group
-        ]
-        title = "Overdue" if day is None else f"{day.strftime('%A')} {day.isoformat()}"
-        if index:
-            common.say("")
-        common.print_table(
-            ["When", "What", "Number", "About", "Subject", "Customer", "Amount", "Do"],
-            rows,
-            title=title,
-            numeric=["Amount"],
-        )
+    kind_width = max(len(item.kind) for item in items)
+    number_width = max(len(item.number) for item in items)
+    lines: list[str] = []
+    for day, group in groupby(items, key=lambda item: None if item.overdue else item.date):
+        if lines:
+            lines.append("")
+        lines.append("Overdue" if day is None else f"{day.strftime('%A')} {day.isoformat()}")
+        for item in group:
+            when = item.date.isoformat() if day is None else _time(item)
+            lines.append(
+                f"  {when:<10}  {item.kind:<{kind_width}}  {item.number:<{number_width}}  "
+                f"{item.subject}".rstrip()
+            )
+            about = [item.regarding if item.regarding != item.number else None, item.customer]
+            if item.amount is not None:
+                about.append(format_money(item.amount))
+            shown = " · ".join(part for part in about if part)
+            lines.append(f"{'':12}  {shown + ' → ' if shown else '→ '}{item.command}")
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def _time(item: Any) -> str:
