@@ -342,3 +342,27 @@ def test_an_activity_about_a_quote_names_the_quote_and_moves_when_the_quote_is_d
     ]
     assert cli.json("activity", "show", "ACT-0001")["regarding"] == "OPP-0001"
     assert cli.ok("doctor").exit_code == 0
+
+
+def test_activity_numbers_complete_with_kind_subject_record_and_status(
+    busy: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salesflow.cli import common
+
+    monkeypatch.setattr(common.INVOCATION, "db", None)
+    monkeypatch.setenv("SALESFLOW_DB", str(busy.db))
+    assert common.complete_activities(None, "act-000") == [
+        ("act-0001", "note, Call back after the fair, L-0001, done"),
+        ("act-0002", "task, Send brochure, L-0001, open"),
+        ("act-0003", "call, Intro, L-0001, done"),
+        ("act-0004", "call, Call again, L-0001, open"),
+        ("act-0005", "meeting, Demo, L-0001, open"),
+    ]
+
+
+def test_an_activity_command_is_undone_like_any_other(busy: Cli, db: Path) -> None:
+    before = db.read_bytes()
+    busy.ok("activity", "done", "ACT-0002")
+    busy.ok("undo")
+    assert db.read_bytes() == before
+    assert busy.json("activity", "show", "ACT-0002")["status"] == "open"
