@@ -74,8 +74,10 @@ def _before(field: str, day: date, extra: Callable[[Doc], bool]) -> Callable[[Do
     last = day.isoformat()
 
     def keep(doc: Doc) -> bool:
+        if not extra(doc):  # the status, first: it rules out most documents
+            return False
         value = doc.get(field)
-        return isinstance(value, str) and value <= last and extra(doc)
+        return isinstance(value, str) and value <= last
 
     return keep
 
@@ -97,11 +99,22 @@ def agenda(session: Session, period: rules.Period) -> Agenda:
     """
     limits = thresholds(session)
     end = period.end
-    activity_docs = session.docs(Activity)
-    touches = rules.last_touches(
-        (str(d.get("regarding", "")), str(d.get("completed_on") or d.get("created_on", "")))
-        for d in activity_docs
-    )
+    # one pass over the activities: the days leads were touched, and the open ones due
+    lead_series = Lead.prefix + "-"
+    last_due = end.isoformat()
+    touched: list[tuple[str, str]] = []
+    due_docs: list[Doc] = []
+    for doc in session.docs(Activity):
+        regarding = str(doc.get("regarding", ""))
+        if regarding[:2].upper() == lead_series:
+            touched.append((regarding, str(doc.get("completed_on") or doc.get("created_on", ""))))
+        if (
+            doc.get("status") == "open"
+            and doc.get("kind") in _SCHEDULED
+            and str(doc.get("due") or "~") <= last_due
+        ):
+            due_docs.append(doc)
+    touches = rules.last_touches(touched)
     first, last = rules.lead_window(period, limits)
     listed: list[Doc] = []
     stale = 0
@@ -116,11 +129,8 @@ def agenda(session: Session, period: rules.Period) -> Agenda:
         elif day < first:
             stale += 1
     leads = [session.load(Lead, doc) for doc in listed]
-    due = _before(
-        "due", end, lambda d: d.get("status", "open") == "open" and d.get("kind") in _SCHEDULED
-    )
     work = rules.Work(
-        activities=[session.load(Activity, d) for d in activity_docs if due(d)],
+        activities=[session.load(Activity, doc) for doc in due_docs],
         invoices=session.all(
             Invoice,
             _before("due_date", end, lambda d: d.get("status") in ("unpaid", "partially-paid")),
