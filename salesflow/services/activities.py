@@ -184,6 +184,10 @@ class Summary:
     notes: list[Activity]
 
     def as_dict(self) -> dict[str, Any]:
+        """The keys a record's `show --json` adds, only when there is something to show: a
+        record without activities keeps the JSON it always had."""
+        if self.next is None and not self.notes:
+            return {}
         return {
             "next_activity": self.next.model_dump(mode="json") if self.next else None,
             "last_notes": [n.model_dump(mode="json") for n in self.notes],
