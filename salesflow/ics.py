@@ -9,7 +9,7 @@ clock, as typed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from salesflow.models import Activity, ActivityKind, ActivityStatus, Priority
 
@@ -74,7 +74,8 @@ def calendar_bytes(
             entry.add("status", _TODO_STATUS[activity.status])
             entry.add("priority", _PRIORITY[activity.priority])
             if activity.completed_on is not None and activity.status is ActivityStatus.DONE:
-                entry.add("completed", datetime.combine(activity.completed_on, datetime.min.time()))
+                # RFC 5545 wants COMPLETED in UTC; only the day is known: its start, in UTC
+                entry.add("completed", datetime.combine(activity.completed_on, time(), UTC))
         entry.add("uid", uid(activity))
         entry.add("dtstamp", stamp)
         entry.add("summary", f"{activity.subject} ({activity.regarding})")

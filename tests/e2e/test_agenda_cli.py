@@ -174,6 +174,7 @@ def test_the_ics_export_parses_back_with_stable_uids(seller: Cli, tmp_path: Path
         "Send the contract (OPP-0001)",
     )
     assert task.decoded("due").isoformat() == "2026-11-25"
+    assert task.decoded("completed").isoformat() == "2026-11-27T00:00:00+00:00"
     assert meeting.name == "VEVENT"
     assert meeting.decoded("dtstart").isoformat() == "2026-11-27T14:00:00"
     assert meeting.decoded("duration").total_seconds() == 3600
