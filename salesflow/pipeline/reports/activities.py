@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from salesflow.errors import InvalidValue
 from salesflow.models import Activity, ActivityKind, ActivityStatus
-from salesflow.pipeline.records import choice
 from salesflow.pipeline.reports.base import Filters, month_key
 
 COUNTED = (ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.TASK, ActivityKind.EMAIL)
@@ -68,7 +68,9 @@ def activity_report(
     """Calls, meetings, tasks and emails done per period (`week` or `month` of the day they were
     done), periods in order; `--from/--to` choose by that day. Open and canceled activities and
     notes are not counted. InvalidValue for another period."""
-    period = choice(by, PERIODS, "--by")
+    period = by.strip().lower()
+    if period not in PERIODS:
+        raise InvalidValue(f"--by {by!r} is not one of: {', '.join(PERIODS)}")
     key = week_key if period == "week" else month_key
     counts: dict[str, list[int]] = {}
     for activity in activities:
