@@ -356,3 +356,24 @@ def test_the_activity_report_counts_work_done_per_month_and_kind() -> None:
     assert week_key(date(2027, 1, 1)) == "2026-W53"
     with pytest.raises(InvalidValue, match=r"^--by 'day' is not one of: week, month$"):
         activity_report(records, by="day")
+
+
+def test_doctor_reports_an_activity_that_regards_a_missing_record() -> None:
+    from salesflow.pipeline.doctor import diagnose
+
+    quote = Quote(number="QUO-0001", opportunity="OPP-0001", valid_until=TODAY, created_on=TODAY)
+    about_quote, _ = rules.add_note(quote, "hi", number="ACT-0001", today=TODAY, now=NOW)
+    about_nothing = about_quote.model_copy(update={"number": "ACT-0002", "regarding": "L-0009"})
+    not_a_number = about_quote.model_copy(update={"number": "ACT-0003", "regarding": "DAY"})
+    tables = {
+        "_meta": {"1": {"schema": 2, "counters": {"QUO": 1, "OPP": 1, "ACT": 3}, "config": {}}},
+        "opportunities": {"1": Opportunity(number="OPP-0001", name="x", created_on=TODAY).stored()},
+        "quotes": {"1": quote.stored()},
+        "activities": {
+            str(n): a.stored() for n, a in enumerate((about_quote, about_nothing, not_a_number), 1)
+        },
+    }
+    assert [str(p) for p in diagnose(tables)] == [
+        "ACT-0002: regarding L-0009: no such record",
+        "ACT-0003: regarding DAY: no such record",
+    ]
