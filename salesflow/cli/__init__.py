@@ -98,6 +98,9 @@ COMMANDS: dict[str, Entry] = {
     "meeting": Entry(
         "activity", "meeting_app", "Meetings: appointments about a record, on a date and time."
     ),
+    "email": Entry(
+        "activity", "email_app", "Emails: log an email sent or received about a record."
+    ),
     "activity": Entry(
         "activity", "app", "Activities: list, show, edit, complete, reschedule or cancel them."
     ),

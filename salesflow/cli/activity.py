@@ -15,6 +15,7 @@ note_app = AppTyper(help="Notes: what was said or agreed, about any record.")
 task_app = AppTyper(help="Tasks: things to do about a record, by a due date.")
 call_app = AppTyper(help="Calls: log a call made, and plan the next one.")
 meeting_app = AppTyper(help="Meetings: appointments about a record, on a date and time.")
+email_app = AppTyper(help="Emails: log an email sent or received about a record.")
 app = AppTyper(help="Activities: list, show, edit, complete, reschedule or cancel them.")
 
 
@@ -22,7 +23,7 @@ def _group() -> None:
     """A group of one verb (`note add`) stays a group, so that more verbs can follow."""
 
 
-for _single in (note_app, task_app, call_app, meeting_app):
+for _single in (note_app, task_app, call_app, meeting_app, email_app):
     _single.callback()(_group)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
@@ -235,6 +236,35 @@ def meeting_add(
             now=common.now(),
         )
     _created(meeting, json)
+
+
+@email_app.command("log")
+def email_log(
+    regarding: Regarding,
+    subject: Subject,
+    text: Annotated[str | None, typer.Option("--text", help="The gist; - reads stdin.")] = None,
+    direction: Annotated[
+        str | None, typer.Option("--direction", help="outgoing (the default) or incoming.")
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Log an email sent (or received) today about a record. Prints the activity number.
+
+    Example: salesflow email log OPP-0001 "Sent the revised quote" --text "20 seats, 5% off"
+    """
+    from salesflow.services import activities
+
+    with common.writing() as session:
+        email = activities.log_email(
+            session,
+            regarding,
+            subject,
+            text=sys.stdin.read() if text == "-" else text,
+            direction=direction,
+            today=common.today(),
+            now=common.now(),
+        )
+    _created(email, json)
 
 
 @app.command("list")

@@ -278,6 +278,33 @@ def log_call(
     return LoggedCall(call, follow_up, events)
 
 
+def log_email(
+    regarding: Record,
+    subject: str,
+    *,
+    text: str | None = None,
+    direction: str | None = None,
+    number: str,
+    today: date,
+    now: datetime,
+) -> tuple[Activity, Event]:
+    """An email sent (or, `incoming`, received) today about `regarding`: done when logged."""
+    which = choice(direction, DIRECTIONS, "email direction") if direction else "outgoing"
+    email = Activity(
+        number=number,
+        kind=ActivityKind.EMAIL,
+        subject=_subject(subject, "email"),
+        text=clean(text),
+        regarding=_number(regarding),
+        contact=_contact_of(regarding),
+        status=ActivityStatus.DONE,
+        direction=which,
+        created_on=today,
+        completed_on=today,
+    )
+    return email, _created(email, now)
+
+
 EDITABLE = ("subject", "text", "priority", "outcome", "duration")
 
 

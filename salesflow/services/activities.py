@@ -105,6 +105,30 @@ def log_call(
     return logged
 
 
+def log_email(
+    session: Session,
+    regarding: str,
+    subject: str,
+    *,
+    text: str | None,
+    direction: str | None,
+    today: date,
+    now: datetime,
+) -> Activity:
+    record = regarded(session, regarding)
+    email, created = rules.log_email(
+        record,
+        subject,
+        text=text,
+        direction=direction,
+        number=allocator(session)(Activity.prefix),
+        today=today,
+        now=now,
+    )
+    _save(session, [email], [created])
+    return email
+
+
 def get(session: Session, number: str) -> Activity:
     return session.get(Activity, normalize(number))
 

@@ -373,3 +373,19 @@ def test_an_activity_command_is_undone_like_any_other(busy: Cli, db: Path) -> No
     busy.ok("undo")
     assert db.read_bytes() == before
     assert busy.json("activity", "show", "ACT-0002")["status"] == "open"
+
+
+def test_an_email_is_logged_done_with_its_direction_and_counted_in_the_report(lead: Cli) -> None:
+    assert lead.ok("email", "log", "L-0001", "Sent the brochure", "--text", "-",
+                   input="PDF attached\n").stdout == "ACT-0001\n"  # fmt: skip
+    lead.ok("email", "log", "L-0001", "Asked for a demo", "--direction", "incoming")
+    first, second = lead.json("activity", "list", "--kind", "email")
+    assert (first["status"], first["direction"], first["text"]) == (
+        "done",
+        "outgoing",
+        "PDF attached",
+    )
+    assert second["direction"] == "incoming"
+    assert lead.json("report", "activity")["total"]["email"] == 2
+    result = lead("email", "log", "L-0001", "x", "--direction", "sideways")
+    assert result.stderr == "Error: email direction 'sideways' is not one of: outgoing, incoming\n"
