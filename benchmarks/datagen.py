@@ -31,6 +31,9 @@ from salesflow import layout
 from salesflow.migrations import new_meta
 from salesflow.models import (
     Account,
+    Activity,
+    ActivityKind,
+    ActivityStatus,
     Contact,
     Invoice,
     Lead,
@@ -713,6 +716,82 @@ def write_data_file(path: Path, leads: int, seed: int) -> Generated:
     _write_atomically(path, layout.join((name, orjson.dumps(t)) for name, t in tables.items()))
     counts = {name: len(docs) for name, docs in tables.items() if name != "_meta"}
     return Generated(path, counts, targets)
+
+
+ACTIVITIES_PER_LEAD = 2
+"""The agenda's data set: the leads' file with this many activities per lead."""
+ACTIVITY_KINDS = ("note", "note", "call", "call", "call", "task", "task", "task", "meeting")
+NOTE_ENDINGS = ("Call back after the fair.", "Budget in Q1.", "Wants 20 seats.", "")
+
+
+def activities_for(
+    tables: Mapping[str, Mapping[str, Any]], per_lead: int, seed: int
+) -> list[Activity]:
+    """`per_lead` activities for each lead of `tables`, about the lead or (for a qualified lead,
+    mostly) its opportunity, made within 60 days of the lead: notes and logged calls, and tasks,
+    follow-up calls and meetings due within 30 days of being made. Of those due before TODAY,
+    99% of the ones older than two weeks are done and 70% of the others: a seller keeping up
+    with the work, a little behind on the last fortnight."""
+    rng = random.Random(f"salesflow-bench-activities:{seed}:{per_lead}")
+    made: list[Activity] = []
+    for lead in tables["leads"].values():
+        created = date.fromisoformat(lead["created_on"])
+        for _ in range(per_lead):
+            regarding = lead["number"]
+            if lead.get("opportunity") and rng.random() < 0.7:
+                regarding = lead["opportunity"]
+            kind = ActivityKind(rng.choice(ACTIVITY_KINDS))
+            day = min(created + timedelta(days=rng.randint(0, 60)), TODAY)
+            fields: dict[str, Any] = {
+                "number": format_number(Activity.prefix, len(made) + 1),
+                "kind": kind,
+                "regarding": regarding,
+                "created_on": day,
+            }
+            if kind is ActivityKind.NOTE or (kind is ActivityKind.CALL and rng.random() < 0.5):
+                fields |= {
+                    "subject": rng.choice(("Met at the fair", "Intro call", "Asked for prices")),
+                    "status": ActivityStatus.DONE,
+                    "completed_on": day,
+                }
+                if kind is ActivityKind.NOTE:
+                    fields["text"] = fields["subject"] + ". " + rng.choice(NOTE_ENDINGS)
+            else:
+                due = day + timedelta(days=rng.randint(1, 30))
+                fields |= {
+                    "subject": rng.choice(("Send the brochure", "Call back", "Demo", "Follow up")),
+                    "due": due,
+                }
+                if kind is ActivityKind.MEETING:
+                    fields |= {"at": time(rng.randint(9, 16), rng.choice((0, 30))), "duration": 60}
+                late = (TODAY - due).days
+                if late > 0 and rng.random() < (0.99 if late > 14 else 0.7):
+                    fields |= {"status": ActivityStatus.DONE, "completed_on": due}
+            made.append(Activity(**fields))
+    return made
+
+
+def with_activities(
+    tables: dict[str, dict[str, Any]], per_lead: int, seed: int
+) -> dict[str, dict[str, Any]]:
+    """The tables with an `activities` table added (and the ACT counter set)."""
+    made = activities_for(tables, per_lead, seed)
+    meta = dict(tables["_meta"]["1"])
+    meta["counters"] = {**meta["counters"], Activity.prefix: len(made)}
+    return {
+        **tables,
+        "_meta": {"1": meta},
+        "activities": {str(i): a.stored() for i, a in enumerate(made, start=1)},
+    }
+
+
+def write_activity_file(source: Path, path: Path, per_lead: int, seed: int) -> int:
+    """The data file at `source` with `per_lead` activities per lead, written to `path`;
+    returns how many activities it holds."""
+    tables = orjson.loads(source.read_bytes())
+    tables = with_activities(tables, per_lead, seed)
+    _write_atomically(path, layout.join((name, orjson.dumps(t)) for name, t in tables.items()))
+    return len(tables["activities"])
 
 
 def card_rows(rows: int, seed: int, returning: Sequence[Mapping[str, Any]] = ()) -> list[list[str]]:

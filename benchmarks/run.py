@@ -464,6 +464,26 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
                 targets=targets,
             )
 
+        if size == 10_000:
+            busy = workdir / f"agenda-{group}"
+            busy.mkdir(parents=True, exist_ok=True)
+            busy_copy = busy / DB_NAME
+            count = datagen.write_activity_file(
+                data.path, busy_copy, datagen.ACTIVITIES_PER_LEAD, size
+            )
+            peer = f"{group}/lead list --limit 20, {count // 1000}k activities"
+            add(peer, "lead list --limit 20 (the file below)", "read",
+                salesflow_on(busy_copy, "lead", "list", "--limit", "20"))  # fmt: skip
+            add(
+                f"{group}/agenda",
+                f"agenda ({count // 1000}k activities)",
+                "read",
+                salesflow_on(busy_copy, "agenda"),
+                versus=peer,
+                versus_name="lead list",
+                targets=[Target("ratio", 1.1, peer, "lead list")],
+            )
+
         if size == 10_000 and len(numbers["batch"]) == BATCH:
             add(
                 f"{group}/batch qualify",

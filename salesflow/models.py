@@ -7,7 +7,7 @@ file cannot disagree with itself.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
@@ -29,6 +29,9 @@ def _plain_str(value: Decimal) -> str:
 Money = Annotated[Decimal, PlainSerializer(_money_str, return_type=str, when_used="json")]
 Quantity = Annotated[Decimal, PlainSerializer(_plain_str, return_type=str, when_used="json")]
 Rate = Annotated[Decimal, PlainSerializer(_plain_str, return_type=str, when_used="json")]
+Clock = Annotated[
+    time, PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json")
+]
 
 
 class Record(BaseModel):
@@ -397,6 +400,54 @@ class Invoice(WithLines):
         return self.total - self.amount_paid
 
 
+# --- activities ------------------------------------------------------------------------------
+
+
+class ActivityKind(StrEnum):
+    NOTE = "note"
+    CALL = "call"
+    EMAIL = "email"
+    MEETING = "meeting"
+    TASK = "task"
+
+
+class ActivityStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELED = "canceled"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class Activity(Record):
+    """A note, call, email, meeting or task about one record (any business number)."""
+
+    table: ClassVar[str] = "activities"
+    prefix: ClassVar[str] = "ACT"
+
+    number: str
+    kind: ActivityKind
+    subject: str
+    text: str | None = None
+    regarding: str
+    due: date | None = None
+    at: Clock | None = None
+    duration: int | None = None  # minutes, meetings
+    priority: Priority = Priority.NORMAL
+    status: ActivityStatus = ActivityStatus.OPEN
+    direction: str | None = None  # calls: outgoing or incoming
+    outcome: str | None = None
+    contact: str | None = None  # the person it is with
+    follows: str | None = None  # the call a follow-up was logged with
+    created_on: date
+    completed_on: date | None = None
+    canceled_on: date | None = None
+
+
 # --- history ---------------------------------------------------------------------------------
 
 
@@ -426,4 +477,5 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Quote,
     Order,
     Invoice,
+    Activity,
 )

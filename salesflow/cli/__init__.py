@@ -88,7 +88,26 @@ COMMANDS: dict[str, Entry] = {
         "invoice", "app", "Invoices: what customers owe, payments, and overdue balances."
     ),
     "report": Entry(
-        "report", "app", "Reports: pipeline, forecast, funnel, win rate, receivables and sales."
+        "report",
+        "app",
+        "Reports: pipeline, forecast, funnel, win rate, receivables, sales and activity.",
+    ),
+    "note": Entry("activity", "note_app", "Notes: what was said or agreed, about any record."),
+    "task": Entry("activity", "task_app", "Tasks: things to do about a record, by a due date."),
+    "call": Entry("activity", "call_app", "Calls: log a call made, and plan the next one."),
+    "meeting": Entry(
+        "activity", "meeting_app", "Meetings: appointments about a record, on a date and time."
+    ),
+    "email": Entry(
+        "activity", "email_app", "Emails: log an email sent or received about a record."
+    ),
+    "activity": Entry(
+        "activity", "app", "Activities: list, show, edit, complete, reschedule or cancel them."
+    ),
+    "agenda": Entry(
+        "agenda",
+        "app",
+        "Show what is due: open tasks, calls and meetings, and the pipeline's own work.",
     ),
     "config": Entry(
         "misc", "config_app", "Read and change the seller's settings kept in the data file."

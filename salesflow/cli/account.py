@@ -114,9 +114,14 @@ def account_show(
 ) -> None:
     """Show an account with its contacts, opportunities, quotes, orders and invoices.
 
+    Also its next open activity and last three notes (its own, its contacts' and its
+    opportunities').
+
     Example: salesflow account show ACC-0001
     """
+    from salesflow.cli.activity import summary_pairs
     from salesflow.models import Account, Contact
+    from salesflow.services import activities
 
     with common.reading() as session:
         account = session.get(Account, number)
@@ -124,10 +129,16 @@ def account_show(
         contacts = session.all(
             Contact, lambda d: str(d.get("account") or "").upper() == account.number
         )
+        seen = activities.summary(
+            session,
+            account.number,
+            *(c.number for c in contacts),
+            *(o.number for o in linked["opportunities"]),
+        )
     if json:
         data = _json_with_links(account, linked)
         data["contacts"] = [common.dump(c) for c in contacts]
-        common.print_json(data)
+        common.print_json(data | seen.as_dict())
         return
     common.print_fields(
         [
@@ -140,6 +151,7 @@ def account_show(
             ("Country", account.country),
             ("Created", account.created_on),
             ("Contacts", ", ".join(f"{c.number} {c.name}" for c in contacts)),
+            *summary_pairs(seen),
         ]
     )
     _print_linked(linked)
@@ -187,15 +199,20 @@ def contact_show(
 ) -> None:
     """Show a contact with the opportunities, quotes, orders and invoices they are on.
 
+    Also the next open activity and the last three notes with them.
+
     Example: salesflow contact show CON-0001 --json
     """
+    from salesflow.cli.activity import summary_pairs
     from salesflow.models import Contact
+    from salesflow.services import activities
 
     with common.reading() as session:
         contact = session.get(Contact, number)
         linked = linked_records(session, "contact", contact.number)
+        seen = activities.summary(session, contact.number)
     if json:
-        common.print_json(_json_with_links(contact, linked))
+        common.print_json(_json_with_links(contact, linked) | seen.as_dict())
         return
     common.print_fields(
         [
@@ -207,6 +224,7 @@ def contact_show(
             ("Job title", contact.job_title),
             ("Account", contact.account),
             ("Created", contact.created_on),
+            *summary_pairs(seen),
         ]
     )
     _print_linked(linked)

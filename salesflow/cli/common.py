@@ -157,12 +157,9 @@ def writing() -> Iterator[Session]:
 
 def numbers(session: Session) -> Numbers:
     """The allocator the pipeline receives: next number of a series, formatted."""
-    from salesflow.pipeline.numbering import format_number
+    from salesflow.services import allocator
 
-    def allocate(series: str) -> str:
-        return format_number(series, session.next_numbers(series)[0])
-
-    return allocate
+    return allocator(session)
 
 
 def settings(session: Session) -> Settings:
@@ -488,5 +485,11 @@ complete_invoices = completer(
         d.get("status") or "unpaid",
         _account_name(d, names),
         f"due {d['due_date']}" if d.get("due_date") else None,
+    ),
+)
+complete_activities = completer(
+    "activities",
+    lambda d, _: _joined(
+        d.get("kind"), d.get("subject"), d.get("regarding"), d.get("status") or "open"
     ),
 )

@@ -221,18 +221,21 @@ def list_(
 
 @app.command("show")
 def show(number: Number, json: Json = False) -> None:
-    """Show one lead.
+    """Show one lead, its next open activity and its last three notes.
 
     Example: salesflow lead show L-0001 --json
     """
+    from salesflow.cli.activity import summary_pairs
     from salesflow.models import Lead
+    from salesflow.services import activities
 
     with common.reading() as session:
         lead = session.get(Lead, number)
+        seen = activities.summary(session, lead.number)
     if json:
-        common.print_json(common.dump(lead))
+        common.print_json(common.dump(lead) | seen.as_dict())
     else:
-        common.print_fields(lead_fields_table(lead))
+        common.print_fields(lead_fields_table(lead) + summary_pairs(seen))
 
 
 @app.command("qualify")
@@ -268,6 +271,7 @@ def qualify(
 
     from salesflow.models import Account, Contact, Lead
     from salesflow.pipeline.leads import QualifyOptions, match_key, qualify_lead
+    from salesflow.services.activities import carrier
 
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Qualify", yes)
@@ -286,6 +290,8 @@ def qualify(
         contacts = ChainMap(new_contacts, session.index_by(Contact, "email", match_key))
         allocate = common.numbers(session)
         today, now = common.today(), common.now()
+        carry = carrier(session, now=now)
+        carried: dict[str, list[Any]] = {}
 
         def qualify_one(number: str) -> Any:
             result = qualify_lead(
@@ -306,6 +312,7 @@ def qualify(
                 if result.contact.email:
                     new_contacts.setdefault(match_key(result.contact.email), result.contact)
             session.add_events(result.events)
+            carried[result.lead.number] = carry(result)
             return result
 
         outcome = batch.apply_each(
@@ -319,6 +326,12 @@ def qualify(
         batch.print_results(outcome.results, False, False, lambda r: r.opportunity.number)
         for result in outcome.results:
             common.say(_qualified_message(result))
+            moved = carried.get(result.lead.number)
+            if moved:
+                common.say(
+                    f"Moved open activities {', '.join(a.number for a in moved)} "
+                    f"to {result.opportunity.number}"
+                )
     outcome.finish()
 
 

@@ -165,6 +165,7 @@ def history(
     """
     from salesflow.models import (
         Account,
+        Activity,
         Contact,
         Invoice,
         Lead,
@@ -174,9 +175,13 @@ def history(
         Quote,
     )
     from salesflow.pipeline.history import chain_numbers, story
+    from salesflow.services import activities
 
     wanted = number.strip().upper()
     with common.reading() as session:
+        activity = session.find(Activity, wanted) if wanted.startswith("ACT-") else None
+        if activity is not None:
+            wanted = activity.regarding.upper()
         product = session.find(Product, wanted)
         if product is not None:
             chain = {product.sku.upper()}
@@ -191,6 +196,8 @@ def history(
             from salesflow.errors import NotFound
 
             raise NotFound(f"record {number} not found")
+        # activities about the chain's records tell their part of the story
+        chain |= {a.number.upper() for a in activities.of(session, *chain)}
         events = story(session.events(chain))
     if json:
         common.print_json(

@@ -32,12 +32,19 @@ Probability = Annotated[
 Contact = Annotated[str | None, typer.Option("--contact", help="Contact number, CON-0001.")]
 
 
-def show_opportunity(opportunity: Any, json: bool) -> None:
+def show_opportunity(opportunity: Any, json: bool, seen: Any = None) -> None:
+    """An opportunity's fields, lines and totals; `seen` adds its activities' summary."""
     from salesflow.pipeline.money import format_money
 
     if json:
-        common.print_json(common.dump(opportunity))
+        common.print_json(common.dump(opportunity) | (seen.as_dict() if seen else {}))
         return
+    if seen is not None:
+        from salesflow.cli.activity import summary_pairs
+
+        extra = summary_pairs(seen)
+    else:
+        extra = []
     common.print_fields(
         [
             ("Number", opportunity.number),
@@ -68,6 +75,7 @@ def show_opportunity(opportunity: Any, json: bool) -> None:
             ("Close date", opportunity.close_date),
             ("Created", opportunity.created_on),
             *render.totals_pairs(opportunity),
+            *extra,
         ]
     )
     render.print_lines(opportunity)
@@ -233,15 +241,17 @@ def list_(
 
 @app.command("show")
 def show(number: Number, json: Json = False) -> None:
-    """Show an opportunity with its lines and totals.
+    """Show an opportunity with its lines, totals, next open activity and last three notes.
 
     Example: salesflow opp show OPP-0001 --json | jq .total
     """
     from salesflow.models import Opportunity
+    from salesflow.services import activities
 
     with common.reading() as session:
         opportunity = session.get(Opportunity, number)
-    show_opportunity(opportunity, json)
+        seen = activities.summary(session, opportunity.number)
+    show_opportunity(opportunity, json, seen)
 
 
 @app.command("stage")
@@ -364,6 +374,7 @@ def win(
     """
     from salesflow.models import Opportunity
     from salesflow.pipeline.opportunities import win_opportunity
+    from salesflow.services.activities import open_regarding
 
     with common.writing() as session:
         current = session.get(Opportunity, number)
@@ -375,10 +386,12 @@ def win(
             now=common.now(),
         )
         _save(session, opportunity, won)
+        opened = open_regarding(session, opportunity.number)[opportunity.number]
     if json:
         show_opportunity(opportunity, json)
     else:
         common.say(f"Opportunity {opportunity.number} is won")
+    _still_open(opened)
 
 
 @app.command("lose")
@@ -398,6 +411,7 @@ def lose(
     """
     from salesflow.models import Opportunity
     from salesflow.pipeline.opportunities import lose_opportunity
+    from salesflow.services.activities import open_regarding
 
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Lose", yes)
@@ -420,11 +434,25 @@ def lose(
         outcome = batch.apply_each(
             session, wanted, lose_one, keep_going=keep_going, noun="opportunities"
         )
+        opened = open_regarding(session, *(o.number for o in outcome.results))
     batch.print_results(outcome.results, json, len(wanted) == 1, lambda o: o.number)
     if not json:
         for opportunity in outcome.results:
             common.say(f"Opportunity {opportunity.number} is lost ({opportunity.status_reason})")
+    for opportunity in outcome.results:
+        _still_open(opened[opportunity.number])
     outcome.finish()
+
+
+def _still_open(activities: list[Any]) -> None:
+    """A closed opportunity's open activities, on stderr: closing asks nothing, but says."""
+    from salesflow.pipeline.activities import describe
+
+    if activities:
+        common.say(
+            f"Still open about {activities[0].regarding}: "
+            + "; ".join(describe(a) for a in activities)
+        )
 
 
 @app.command("reopen")

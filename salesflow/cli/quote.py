@@ -523,13 +523,21 @@ def delete(number: Number) -> None:
     Example: salesflow quote delete QUO-0003
     """
     from salesflow.pipeline.quotes import delete_quote, quote_label
+    from salesflow.services.activities import move_off
 
     with common.writing() as session:
         quote = load_quote(session, number)
         deleted = delete_quote(quote, now=common.now())
         session.remove(quote)
         session.add_events([deleted])
+        moved = (
+            move_off(session, quote.number, quote.opportunity, now=common.now())
+            if quote.revision == 1
+            else []
+        )
     common.say(f"Quote {quote_label(quote)} is deleted")
+    if moved:
+        common.say(f"Moved activities {', '.join(a.number for a in moved)} to {quote.opportunity}")
 
 
 @app.command("list")

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
     from salesflow.pipeline.reports import Filters, PipelineReport
 
-app = AppTyper(help="Reports: pipeline, forecast, funnel, win rate, receivables and sales.")
+app = AppTyper(
+    help="Reports: pipeline, forecast, funnel, win rate, receivables, sales and activity."
+)
 
 Json = Annotated[
     bool, typer.Option("--json", help="Print JSON: money as strings, rates as 0.6667.")
@@ -716,4 +718,59 @@ def sales(
         empty="No invoices or payments.",
         csv_rows=_sales_csv,
         table=_sales_table,
+    )
+
+
+# --- activity ----------------------------------------------------------------------------------
+
+
+def _activity_table(report: Any) -> None:
+    from salesflow.pipeline.reports.activities import COUNTED
+
+    columns = [
+        "Week" if report.by == "week" else "Month",
+        *(k.value.capitalize() + "s" for k in COUNTED),
+        "Total",
+    ]
+    common.print_table(
+        columns,
+        [[r.period, *r.counts, r.total] for r in (*report.periods, report.total)],
+        title=f"Activities done by {report.by}",
+        numeric=columns[1:],
+    )
+
+
+def _activity_csv(report: Any) -> tuple[list[str], list[list[Any]]]:
+    rows = [list(r.as_dict().values()) for r in (*report.periods, report.total)]
+    return list(report.total.as_dict()), rows
+
+
+@app.command("activity")
+def activity(
+    by: Annotated[str, typer.Option("--by", help="week or month.")] = "month",
+    start: Annotated[str | None, _from("activities done")] = None,
+    end: Annotated[str | None, _to("activities done")] = None,
+    json: Json = False,
+    csv: Csv = False,
+) -> None:
+    """Calls, meetings, tasks and emails done, per week or month and per kind.
+
+    Counted on the day each was done; notes, open and canceled activities are left out.
+
+    Example: salesflow report activity --by week --from 2026-10-01
+    """
+    from salesflow.models import Activity
+    from salesflow.pipeline.reports.activities import activity_report
+
+    _check_output(json, csv)
+    filters = _filters(start, end, None)
+    with common.reading() as session:
+        activities = session.all(Activity, lambda d: d.get("status") == "done")
+    _emit(
+        activity_report(activities, by=by, filters=filters),
+        json=json,
+        csv=csv,
+        empty="No activities done.",
+        csv_rows=_activity_csv,
+        table=_activity_table,
     )

@@ -18,9 +18,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from salesflow.errors import InvalidValue
 from salesflow.models import (
     RECORD_TYPES,
     Account,
+    Activity,
     Contact,
     Event,
     Invoice,
@@ -35,6 +37,7 @@ from salesflow.models import (
     Record,
     WithLines,
 )
+from salesflow.pipeline.activities import regarding_type
 from salesflow.pipeline.money import HUNDRED, ZERO, cents, total
 from salesflow.pipeline.quotes import quote_label
 
@@ -155,6 +158,7 @@ _LINKS: dict[type[Record], tuple[tuple[str, type[Record]], ...]] = {
         ("account", Account),
         ("contact", Contact),
     ),
+    Activity: (("contact", Contact),),
 }
 _NOUNS = {Opportunity: "opportunity", Product: "product"}
 
@@ -191,6 +195,29 @@ def check_references(contents: Contents) -> Iterable[Problem]:
     for lead in contents.of(Lead).values():
         if lead.status is LeadStatus.QUALIFIED and not lead.opportunity:
             yield Problem("reference", lead.number, "qualified, but names no opportunity")
+    yield from _regarded(contents)
+
+
+def _regarded(contents: Contents) -> Iterable[Problem]:
+    """Every activity regards a record that exists (a quote: any of its revisions)."""
+    quote_numbers = {key.split("#", 1)[0] for key in contents.of(Quote)}
+    quote_numbers |= {key.split("#", 1)[0] for key in contents.invalid.get(Quote, set())}
+    for activity in contents.of(Activity).values():
+        try:
+            model = regarding_type(activity.regarding)
+        except InvalidValue:
+            model = None
+        found = (
+            activity.regarding.upper() in quote_numbers
+            if model is Quote
+            else model is not None and contents.has(model, activity.regarding)
+        )
+        if not found:
+            yield Problem(
+                "reference",
+                activity.number,
+                f"regarding {activity.regarding}: no such record",
+            )
 
 
 def _where(record: Any) -> str:

@@ -88,7 +88,8 @@ def edit_lead(
 ) -> tuple[Lead, Event]:
     """The lead with changed fields (open leads only); empty text clears a field.
 
-    `reason` moves an open lead between `new` and `contacted`.
+    `reason` moves an open lead between `new` and `contacted`. Notes replaced or cleared stay in
+    the event (`previous_notes`), so nothing typed is lost.
     """
     guard("lead", lead.number, lead.status, "edit", lead.status_reason)
     values = lead_values(fields, f"lead {lead.number}")
@@ -97,7 +98,13 @@ def edit_lead(
     changed = {k: v for k, v in values.items() if getattr(lead, k) != v}
     updated = lead.model_copy(update=changed)
     _require_name(updated, f"lead {lead.number}")
-    return updated, event(now, lead.number, "edited", fields=sorted(changed))
+    return updated, event(
+        now,
+        lead.number,
+        "edited",
+        fields=sorted(changed),
+        previous_notes=lead.notes if "notes" in changed else None,
+    )
 
 
 @dataclass(frozen=True)

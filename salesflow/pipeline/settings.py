@@ -73,6 +73,9 @@ KEYS: dict[str, Callable[[str, str], Any]] = {
     "payment_terms": _days,
     "lock_timeout": _seconds,
     "history_keep": _history,
+    "agenda_quote_days": _days,
+    "agenda_lead_days": _days,
+    "agenda_order_days": _days,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -81,6 +84,9 @@ DEFAULTS: dict[str, Any] = {
     "payment_terms": 30,
     "lock_timeout": "10",
     "history_keep": 20,
+    "agenda_quote_days": 7,
+    "agenda_lead_days": 14,
+    "agenda_order_days": 14,
 }
 
 

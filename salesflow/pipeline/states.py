@@ -16,7 +16,7 @@ class Transition:
     verb: str
 
 
-PLURALS = {"opportunity": "opportunities"}
+PLURALS = {"opportunity": "opportunities", "activity": "activities"}
 
 MACHINES: dict[str, dict[str, Transition]] = {
     "lead": {
@@ -53,6 +53,13 @@ MACHINES: dict[str, dict[str, Transition]] = {
     "invoice": {
         "pay": Transition(("unpaid", "partially-paid"), None, "paid"),
         "cancel": Transition(("unpaid",), "cancelled", "cancelled"),
+    },
+    "activity": {
+        "edit": Transition(("open", "done"), None, "edited"),
+        "reschedule": Transition(("open",), None, "rescheduled"),
+        "done": Transition(("open",), "done", "completed"),
+        "cancel": Transition(("open",), "canceled", "canceled"),
+        "carry": Transition(("open",), None, "carried over"),
     },
 }
 

@@ -49,6 +49,24 @@ def test_the_same_seed_and_size_give_the_same_file(tmp_path: Path) -> None:
     assert first != other
 
 
+def test_the_agenda_data_set_adds_activities_that_doctor_accepts_and_the_agenda_reads(
+    db: Path, cli: Cli, tmp_path: Path
+) -> None:
+    source = tmp_path / "base.json"
+    datagen.write_data_file(source, 60, seed=3)
+    count = datagen.write_activity_file(source, db, 2, seed=3)
+
+    assert count == 120
+    assert cli.json("info")["counts"]["activities"] == 120
+    assert cli.ok("doctor").stdout.strip() == "ok"
+    kinds = {a["kind"] for a in cli.json("activity", "list")}
+    assert kinds == {"note", "call", "task", "meeting"}
+    assert isinstance(cli.json("agenda", "--week"), list)
+    again = tmp_path / "again.json"
+    datagen.write_activity_file(source, again, 2, seed=3)
+    assert again.read_bytes() == db.read_bytes()
+
+
 def test_a_generated_card_csv_imports_with_duplicates_skipped_and_nothing_rejected(
     db: Path, cli: Cli, tmp_path: Path
 ) -> None:

@@ -34,6 +34,7 @@ from salesflow.errors import SalesflowError
 from salesflow.models import (
     RECORD_TYPES,
     Account,
+    Activity,
     Contact,
     Event,
     Invoice,
@@ -47,7 +48,8 @@ from salesflow.models import (
     QuoteStatus,
     Record,
 )
-from salesflow.pipeline import invoices, leads, opportunities, orders, quotes
+from salesflow.pipeline import activities, invoices, leads, opportunities, orders, quotes
+from salesflow.pipeline.agenda import Period, Work, agenda
 from salesflow.pipeline.doctor import diagnose
 from salesflow.pipeline.lines import LineSpec
 from salesflow.pipeline.money import ZERO, cents
@@ -133,13 +135,26 @@ class Seller(RuleBasedStateMachine):
     def quotes_of(self, opportunity: str) -> list[Quote]:
         return [q for q in self.all(Quote) if q.opportunity == opportunity]
 
+    def qualified(self, result: leads.Qualified) -> tuple[list[Record], list[Event]]:
+        """A qualified lead's records, and its open activities carried to the opportunity, as
+        `lead qualify` saves them."""
+        records, events = _made(result)
+        moved, carried = activities.carry_over(
+            self.all(Activity),
+            lead=result.lead.number,
+            opportunity=result.opportunity.number,
+            contact=result.contact.number if result.contact else None,
+            now=self.now,
+        )
+        return [*records, *moved], [*events, *carried]
+
     @initialize()
     def a_first_deal(self) -> None:
         """A qualified lead whose opportunity has a line, so that quotes come early."""
         self.add_lead("Acme", True, "ada@example.com")
         lead = self.all(Lead)[0]
         self.apply(
-            lambda numbers: _made(
+            lambda numbers: self.qualified(
                 leads.qualify_lead(
                     lead,
                     accounts=[],
@@ -185,7 +200,7 @@ class Seller(RuleBasedStateMachine):
     def qualify_lead(self, data: st.DataObject) -> None:
         lead = self.pick(data, self.all(Lead), lambda x: x.status == "open")
         self.apply(
-            lambda numbers: _made(
+            lambda numbers: self.qualified(
                 leads.qualify_lead(
                     lead,
                     accounts=self.all(Account),
@@ -357,7 +372,17 @@ class Seller(RuleBasedStateMachine):
                 lambda _: _pair(quotes.close_quote(quote, "lost", today=self.today, now=self.now))
             )
         elif action == "delete":
-            self.apply(lambda _: ([], [quotes.delete_quote(quote, now=self.now)]), (quote,))
+
+            def delete(_: Callable[[str], str]) -> tuple[list[Record], list[Event]]:
+                deleted = quotes.delete_quote(quote, now=self.now)
+                if quote.revision > 1:
+                    return [], [deleted]
+                moved, events = activities.move_regarding(
+                    self.all(Activity), source=quote.number, target=quote.opportunity, now=self.now
+                )
+                return list(moved), [deleted, *events]
+
+            self.apply(delete, (quote,))
         else:
             opportunity = self.records[Opportunity][quote.opportunity.upper()]
 
@@ -494,6 +519,84 @@ class Seller(RuleBasedStateMachine):
         else:
             self.quote(opportunity)
 
+    # -- activities ------------------------------------------------------------------------------
+
+    @rule(
+        data=st.data(),
+        kind=st.sampled_from(["note", "task", "call", "meeting", "call log"]),
+        days=st.integers(min_value=-5, max_value=10),
+    )
+    def add_activity(self, data: st.DataObject, kind: str, days: int) -> None:
+        """A note, task, call or meeting about any record (the latest revision of a quote)."""
+        about = [
+            *self.all(Lead),
+            *self.all(Account),
+            *self.all(Contact),
+            *self.all(Opportunity),
+            *self.latest_quotes(),
+            *self.all(Order),
+            *self.all(Invoice),
+        ]
+        regarding = data.draw(st.sampled_from(about))
+        due = (self.today + timedelta(days=days)).isoformat()
+
+        def step(numbers: Callable[[str], str]) -> tuple[list[Record], list[Event]]:
+            if kind == "note":
+                return _pair(
+                    activities.add_note(
+                        regarding, "Met", number=numbers("ACT"), today=self.today, now=self.now
+                    )
+                )
+            if kind == "call log":
+                logged = activities.log_call(
+                    regarding,
+                    "Intro",
+                    next_subject="Again",
+                    next_due=due,
+                    numbers=numbers,
+                    today=self.today,
+                    now=self.now,
+                )
+                return list(logged.activities), logged.events
+            schedule = activities.Schedule(due=due, at="10:00" if kind == "meeting" else None)
+            return _pair(
+                activities.schedule_activity(
+                    kind,
+                    regarding,
+                    "Follow up",
+                    schedule,
+                    number=numbers("ACT"),
+                    today=self.today,
+                    now=self.now,
+                )
+            )
+
+        self.apply(step)
+
+    @precondition(lambda self: self.records[Activity])
+    @rule(
+        data=st.data(),
+        action=st.sampled_from(["done", "cancel", "reschedule"]),
+        days=st.integers(min_value=-3, max_value=10),
+    )
+    def close_or_reschedule_activity(self, data: st.DataObject, action: str, days: int) -> None:
+        activity = self.pick(data, self.all(Activity), activities.is_open)
+        if action == "done":
+            self.apply(
+                lambda _: _pair(
+                    activities.complete_activity(activity, today=self.today, now=self.now)
+                )
+            )
+        elif action == "cancel":
+            self.apply(
+                lambda _: _pair(
+                    activities.cancel_activity(activity, today=self.today, now=self.now)
+                )
+            )
+        else:
+            due = (self.today + timedelta(days=days)).isoformat()
+            self.apply(lambda _: _pair(activities.reschedule_activity(activity, due, now=self.now)))
+
     @rule(days=st.integers(min_value=1, max_value=30))
     def next_day(self, days: int) -> None:
         self.today += timedelta(days=days)
@@ -554,6 +657,31 @@ class Seller(RuleBasedStateMachine):
             assert f"{order.quote}#{order.quote_revision}".upper() in self.records[Quote]
 
     @invariant()
+    def no_activity_regards_a_missing_record(self) -> None:
+        quote_numbers = {q.number for q in self.all(Quote)}
+        for activity in self.all(Activity):
+            model = activities.regarding_type(activity.regarding)
+            if model is Quote:
+                assert activity.regarding in quote_numbers, activity.number
+            else:
+                assert activity.regarding.upper() in self.records[model], activity.number
+
+    @invariant()
+    def done_activities_never_come_back_as_due(self) -> None:
+        week = Period.week(self.today)
+        items = agenda(Work(activities=self.all(Activity)), week, customers={}, touches={})
+        listed = [item.number for item in items]
+        due = [
+            a.number
+            for a in self.all(Activity)
+            if a.status == "open" and a.due is not None and a.due <= week.end
+        ]
+        assert sorted(listed) == sorted(due)
+        for activity in self.all(Activity):
+            if activity.status != "open":
+                assert not activities.is_due(activity, date.max), activity.number
+
+    @invariant()
     def an_order_is_billed_by_one_live_invoice_exactly_while_fulfilled(self) -> None:
         """Cancelling an invoice makes its order active again; no order is billed twice."""
         for order in self.all(Order):
@@ -583,7 +711,7 @@ class Seller(RuleBasedStateMachine):
 
     @invariant()
     def every_status_is_where_its_history_leads(self) -> None:
-        for model in (Lead, Opportunity, Quote, Order, Invoice):
+        for model in (Lead, Opportunity, Quote, Order, Invoice, Activity):
             for record in self.all(model):
                 state = None
                 for e in self.events:

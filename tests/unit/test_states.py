@@ -8,6 +8,7 @@ import pytest
 
 from salesflow.errors import Refused
 from salesflow.models import (
+    ActivityStatus,
     InvoiceStatus,
     LeadStatus,
     OpportunityStatus,
@@ -22,6 +23,7 @@ STATUSES: dict[str, type[StrEnum]] = {
     "quote": QuoteStatus,
     "order": OrderStatus,
     "invoice": InvoiceStatus,
+    "activity": ActivityStatus,
 }
 
 
@@ -83,7 +85,7 @@ def test_every_status_in_the_tables_is_a_status_of_the_model(kind: str) -> None:
         assert transition.target is None or transition.target in known, (kind, action)
 
 
-@pytest.mark.parametrize("kind", ["lead", "opportunity", "quote", "order"])
+@pytest.mark.parametrize("kind", ["lead", "opportunity", "quote", "order", "activity"])
 def test_every_status_can_be_reached_from_the_first_one(kind: str) -> None:
     # Invoices are left out: paying one moves it to partially-paid or paid by the amount.
     statuses = [status.value for status in STATUSES[kind]]

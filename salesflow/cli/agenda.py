@@ -1,0 +1,133 @@
+"""`salesflow agenda`: what is due, overdue first, day by day; `agenda export` for calendars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from salesflow.cli import common
+from salesflow.cli.common import AppTyper
+
+app = AppTyper(no_args_is_help=False)
+
+
+@app.callback(invoke_without_command=True)
+@common.reporting_errors
+def agenda(
+    ctx: typer.Context,
+    day: Annotated[
+        str | None, typer.Option("--date", help="The agenda of this day (default today).")
+    ] = None,
+    week: Annotated[bool, typer.Option("--week", help="Today and the next six days.")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """Show what is due: open tasks, calls and meetings, and the pipeline's own work.
+
+    Overdue first, then day by day: invoices overdue, quotes about to expire, opportunities at
+    their close date, open leads untouched for a while, orders not fulfilled (the thresholds
+    are the settings agenda_quote_days, agenda_lead_days and agenda_order_days). Each line
+    names the record, the customer, the amount, and the command that acts on it.
+
+    Example: salesflow agenda --week
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from salesflow.errors import UsageError
+    from salesflow.pipeline.agenda import Period
+    from salesflow.pipeline.records import parse_date
+    from salesflow.services import agenda as service
+
+    if day is not None and week:
+        raise UsageError("choose --date or --week, not both")
+    today = common.today()
+    period = Period.week(today) if week else Period.day(parse_date(day, "--date") if day else today)
+    with common.reading() as session:
+        found = service.agenda(session, period)
+    items = found.items
+    if json:
+        common.print_json([item.as_dict() for item in items])
+    elif items:
+        _print(items)
+    if not items:
+        common.say("Nothing due.")
+    if found.stale_leads:
+        common.say(
+            f"Also {found.stale_leads:,} open lead{'s' if found.stale_leads > 1 else ''} "
+            "untouched for longer "
+            "(`salesflow lead list --status open`)"
+        )
+
+
+def _print(items: list[Any]) -> None:
+    """Overdue items first, then a heading per day; each item on two lines: when, what, the
+    number and the subject; then the record it is about, the customer, the amount and the
+    command that acts on it. Nothing is cut: long subjects wrap on a terminal."""
+    import sys
+    from itertools import groupby
+
+    from salesflow.pipeline.money import format_money
+
+    kind_width = max(len(item.kind) for item in items)
+    number_width = max(len(item.number) for item in items)
+    lines: list[str] = []
+    for day, group in groupby(items, key=lambda item: None if item.overdue else item.date):
+        if lines:
+            lines.append("")
+        lines.append("Overdue" if day is None else f"{day.strftime('%A')} {day.isoformat()}")
+        for item in group:
+            when = item.date.isoformat() if day is None else _time(item)
+            lines.append(
+                f"  {when:<10}  {item.kind:<{kind_width}}  {item.number:<{number_width}}  "
+                f"{item.subject}".rstrip()
+            )
+            about = [item.regarding if item.regarding != item.number else None, item.customer]
+            if item.amount is not None:
+                about.append(format_money(item.amount))
+            shown = " · ".join(part for part in about if part)
+            lines.append(f"{'':12}  {shown + ' → ' if shown else '→ '}{item.command}")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _time(item: Any) -> str:
+    return item.at.strftime("%H:%M") if item.at else ""
+
+
+@app.command("export")
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="ics (iCalendar).")] = "ics",
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write to this file (0600); default stdout."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output.")] = False,
+) -> None:
+    """Export tasks, calls and meetings as iCalendar: tasks and calls as to-dos, meetings as
+    events. Their UIDs follow their numbers, so importing a new export updates a calendar.
+
+    Example: salesflow agenda export --format ics --output salesflow.ics
+    """
+    import sys
+
+    from salesflow.cli.transfer import check_output, write_private
+    from salesflow.ics import calendar_bytes
+    from salesflow.pipeline.records import choice
+    from salesflow.services import agenda as service
+
+    choice(fmt, ("ics",), "agenda export format")
+    if output:
+        check_output(Path(output), force)
+    with common.reading() as session:
+        activities = service.calendar(session)
+        company = common.settings(session).get("company")
+    data = calendar_bytes(
+        activities,
+        stamp=common.now(),
+        name=f"salesflow: {company}" if company else "salesflow",
+    )
+    if output:
+        write_private(Path(output), data)
+        common.say(f"Exported {sum(1 for a in activities if a.due)} activities to {output}")
+    else:
+        sys.stdout.write(data.decode("utf-8"))
