@@ -414,14 +414,16 @@ def print_fields(pairs: Sequence[tuple[str, Any]]) -> None:
             "".join(f"{label:<{width}}  {value}".rstrip() + "\n" for label, value in lines)
         )
         return
+    from rich.table import Table
     from rich.text import Text
 
-    shown = Text()
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")  # a long value wraps under itself, at its spaces
     for label, value in lines:
-        shown.append(f"{label:<{width}}  ")
-        shown.append(value, style=(status_style(value) if label == "Status" else None) or "")
-        shown.append("\n")
-    console().print(shown, end="", overflow="fold")
+        style = status_style(value) if label == "Status" else None
+        grid.add_row(Text(label), Text(value, style=style or ""))
+    console().print(grid)
 
 
 def say(message: str) -> None:
