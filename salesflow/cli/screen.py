@@ -95,7 +95,10 @@ STATUS_STYLES = {
 
 
 def status_style(value: str) -> str | None:
-    """The colour of a status cell: `overdue` anywhere in it wins (`unpaid (overdue)`)."""
+    """The colour of a status cell: `overdue` anywhere in it wins (`unpaid (overdue)`); none
+    with $NO_COLOR (dim included: it is how a draft is told apart)."""
+    if "NO_COLOR" in os.environ:
+        return None
     words = value.replace("(", " ").replace(")", " ").split()
     if "overdue" in words:
         return STATUS_STYLES["overdue"]
@@ -158,7 +161,7 @@ def fit(
 ) -> list[int] | None:
     """Column widths that fit `width`, or None when the fixed columns alone do not fit.
 
-    Numeric columns and columns of short cells keep their widest cell (a header wraps at
+    Numeric columns, the status and columns of short cells keep their widest cell (a header wraps at
     its spaces instead). Text columns get the space left, level by level: a narrow column keeps
     its full width before a wide one gets more.
     """
@@ -168,7 +171,7 @@ def fit(
     ]
     header_word = [max(cell_width(w) for w in (c.split() or [""])) for c in columns]
     fixed = [
-        name in numeric or all(cell_width(row[i]) <= SHORT for row in cells)
+        name in numeric or name == "Status" or all(cell_width(row[i]) <= SHORT for row in cells)
         for i, name in enumerate(columns)
     ]
     widths = [max(natural[i], header_word[i], 1) for i in range(len(columns))]

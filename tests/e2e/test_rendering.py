@@ -395,3 +395,52 @@ def test_in_a_real_80_column_terminal_nothing_is_cut_and_a_list_is_limited(
     assert all(cell_len(line) <= 80 for line in shown.splitlines())
     for amount in ("15,028.20", "42,830.37", "51,824.75", "2,254.23", "70,599.19"):
         assert amount in shown
+
+
+# --- colours ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def coloured(terminal: Callable[[int], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal(120)
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "xterm-256color")
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "code"),
+    [
+        (("invoice", "list"), "partially-paid (overdue)", "31"),
+        (("invoice", "show", "INV-2026-0001"), "partially-paid (overdue)", "31"),
+        (("opp", "list", "--status", "lost"), "lost", "31"),
+        (("opp", "list", "--status", "won"), "won", "32"),
+        (("quote", "show", "QUO-0001"), "won", "32"),
+        (("quote", "list"), "draft (in-progress)", "2"),
+    ],
+)
+def test_statuses_that_mean_something_are_coloured_on_a_terminal(
+    shop: Cli, coloured: None, args: tuple[str, ...], status: str, code: str
+) -> None:
+    shown = shop.ok(*args).stdout
+    assert f"\x1b[{code}m{status}" in shown, shown
+
+
+def test_no_color_and_a_pipe_get_no_status_colours(
+    shop: Cli, terminal: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    piped = shop.ok("invoice", "list").stdout
+    assert "\x1b" not in piped
+    terminal(120)  # NO_COLOR is set for every test
+    shown = shop.ok("invoice", "list").stdout + shop.ok("quote", "list").stdout
+    assert not re.search(r"\x1b\[(2|3\d)m", shown)
+
+
+def test_a_paid_invoice_is_green_and_overdue_wins_over_its_status(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NO_COLOR")
+    assert screen.status_style("paid") == "green"
+    assert screen.status_style("unpaid (overdue)") == "red"
+    assert screen.status_style("partially-paid") is None
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert screen.status_style("paid") is None
