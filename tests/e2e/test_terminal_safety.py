@@ -157,7 +157,10 @@ def test_json_keeps_the_text_exactly_as_stored(hostile: Cli) -> None:
     assert hostile.json("lead", "show", "L-0002")["company"] == HOSTILE
 
 
-def test_error_lines_and_warnings_show_controls_as_text(hostile: Cli) -> None:
+def test_error_lines_and_warnings_show_controls_as_text(
+    hostile: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the rejected row's file is written here
     missing = hostile("lead", "show", f"L-9{CLEAR}")
     assert missing.exit_code == 1
     assert missing.stderr == "Error: lead L-9␛[2J␛[H not found\n"
