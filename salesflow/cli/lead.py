@@ -8,7 +8,7 @@ import typer
 
 from salesflow.cli import batch, common, transfer
 from salesflow.cli.common import AppTyper
-from salesflow.cli.output import ListOutput, list_options
+from salesflow.cli.output import ListOutput, Loaded, list_options
 
 app = AppTyper(help="Leads: people and companies that might buy.")
 
@@ -199,7 +199,7 @@ def list_(
     with common.reading() as session:
         docs = listing.select(session.docs(Lead), query, listing.LEADS)
         docs = output.page(listing.arrange(docs, query, listing.doc_value))
-        leads = [session.load(Lead, doc) for doc in docs]
+        leads = Loaded(docs, lambda doc: session.load(Lead, doc))
     output.emit(
         leads,
         empty="No leads.",

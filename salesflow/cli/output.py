@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, overload
 
 import typer
 
@@ -92,6 +92,29 @@ class ListOutput:
             common.say(empty)
         elif self.more:
             common.say(f"… {self.more:,} more: --limit N or --all")
+
+
+class Loaded(Sequence[T]):
+    """Stored documents validated into records one at a time, as they are printed: `--all` on
+    100k leads streams them instead of holding 100k models."""
+
+    def __init__(self, docs: Sequence[dict[str, Any]], load: Callable[[dict[str, Any]], T]):
+        self.docs, self.load = docs, load
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            return Loaded(self.docs[index], self.load)
+        return self.load(self.docs[index])
+
+    def __iter__(self) -> Iterator[T]:
+        return map(self.load, self.docs)
 
 
 def _key(name: str) -> str:
