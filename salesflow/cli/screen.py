@@ -170,10 +170,7 @@ def fit(
         for i in range(len(columns))
     ]
     header_word = [max(cell_width(w) for w in (c.split() or [""])) for c in columns]
-    fixed = [
-        name in numeric or name == "Status" or all(cell_width(row[i]) <= SHORT for row in cells)
-        for i, name in enumerate(columns)
-    ]
+    fixed = kept_whole(columns, cells, numeric)
     widths = [max(natural[i], header_word[i], 1) for i in range(len(columns))]
     room = (
         width - GAP * (len(columns) - 1) - sum(w for w, f in zip(widths, fixed, strict=True) if f)
@@ -224,16 +221,21 @@ def print_table(
         return
     out = console()
     parts: list[tuple[list[int], list[int]]] | None = None
+    whole: list[bool] = []
     first = True
     for chunk in chunks:
         cells = [[safe(cell) for cell in _texts(row)] for row in chunk]
-        if first or (parts is not None and _outgrown(parts, columns, cells, numeric)):
+        if first or (parts is not None and _outgrown(parts, whole, cells)):
             parts = layout(columns, cells, numeric, out.width, wrap=wrap)
+            whole = kept_whole(columns, cells, numeric)
         if parts is None:
             _stacked(out, columns, cells, title)
         for n, (index, widths) in enumerate(parts or []):
             if n:
                 out.print()
+            if not first and not wrap and len(parts or []) == 1:
+                out.file.write(_lines(columns, cells, widths, numeric, out))
+                continue
             out.print(
                 _rich_table(
                     [columns[i] for i in index],
@@ -249,20 +251,63 @@ def print_table(
         first = False
 
 
+def kept_whole(
+    columns: Sequence[str], cells: Sequence[Sequence[str]], numeric: Sequence[str]
+) -> list[bool]:
+    """Per column: whether it keeps its widest cell (numeric, the status, or all cells short)."""
+    return [
+        name in numeric or name == "Status" or all(cell_width(row[i]) <= SHORT for row in cells)
+        for i, name in enumerate(columns)
+    ]
+
+
 def _outgrown(
     parts: Sequence[tuple[list[int], list[int]]],
-    columns: Sequence[str],
+    whole: Sequence[bool],
     cells: Sequence[Sequence[str]],
-    numeric: Sequence[str],
 ) -> bool:
-    """Whether a numeric cell of the next chunk is wider than its column."""
+    """Whether a cell of the next chunk is wider than its column, in a column kept whole (an
+    amount, L-10000 after L-9999)."""
     return any(
         cell_width(row[i]) > width
         for index, widths in parts
         for i, width in zip(index, widths, strict=True)
-        if columns[i] in numeric
+        if whole[i]
         for row in cells
     )
+
+
+def _lines(
+    columns: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    numeric: Sequence[str],
+    out: Console,
+) -> str:
+    """Rows of a list laid out as rich lays them out (one line each, text cut with `…`), without
+    rich's table machinery: `--all` on 100k rows costs a string format per row, not a table."""
+    from rich.cells import set_cell_size
+    from rich.console import COLOR_SYSTEMS
+    from rich.style import Style
+
+    system = COLOR_SYSTEMS.get(out.color_system or "")
+    styles = {style: Style.parse(style) for style in STATUS_STYLES.values()}
+    right = [name in numeric for name in columns]
+    status = [name == "Status" for name in columns]
+    lines = []
+    for row in cells:
+        parts = []
+        for value, width, is_right, is_status in zip(row, widths, right, status, strict=True):
+            size = cell_width(value)
+            if size > width:
+                value, size = set_cell_size(value, width - 1) + "…", width
+            pad = " " * (width - size)
+            style = status_style(value) if is_status else None
+            if style and system is not None:
+                value = styles[style].render(value, color_system=system)
+            parts.append(pad + value if is_right else value + pad)
+        lines.append("  ".join(parts) + "\n")
+    return "".join(lines)
 
 
 def layout(

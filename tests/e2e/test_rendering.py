@@ -12,6 +12,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -444,3 +445,21 @@ def test_a_paid_invoice_is_green_and_overdue_wins_over_its_status(
     assert screen.status_style("partially-paid") is None
     monkeypatch.setenv("NO_COLOR", "1")
     assert screen.status_style("paid") is None
+
+
+def test_a_streamed_list_widens_a_number_column_instead_of_cutting_it(
+    cli: Cli, terminal: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """L-10000 comes after the first chunk's L-9999: its column grows, nothing is cut."""
+    monkeypatch.setattr(screen, "CHUNK", 2)
+    terminal(100)
+    numbers = ["L-9998", "L-9999", "L-10000", "L-10001"]
+    rows = [[n, f"Firm {n}", "open", "1,000.00"] for n in numbers]
+    buffer = StringIO()
+    monkeypatch.setattr("sys.stdout", buffer)
+    screen.print_table(
+        ["Number", "Company", "Status", "Value"], rows, numeric=["Value"], wrap=False
+    )
+    lines = SGR.sub("", buffer.getvalue()).splitlines()
+    assert [line.split()[0] for line in lines[2:]] == numbers
+    assert all(line.split()[-1] == "1,000.00" for line in lines[2:])
