@@ -158,6 +158,7 @@ def fit(
     *,
     text_min: int = TEXT_MIN,
     wrap: bool = False,
+    gap: int = GAP,
 ) -> list[int] | None:
     """Column widths that fit `width`, or None when the fixed columns alone do not fit.
 
@@ -173,7 +174,7 @@ def fit(
     fixed = kept_whole(columns, cells, numeric)
     widths = [max(natural[i], header_word[i], 1) for i in range(len(columns))]
     room = (
-        width - GAP * (len(columns) - 1) - sum(w for w, f in zip(widths, fixed, strict=True) if f)
+        width - gap * (len(columns) - 1) - sum(w for w, f in zip(widths, fixed, strict=True) if f)
     )
     flexible = [i for i, f in enumerate(fixed) if not f]
     if not flexible:
@@ -221,12 +222,13 @@ def print_table(
         return
     out = console()
     parts: list[tuple[list[int], list[int]]] | None = None
+    gap = GAP
     whole: list[bool] = []
     first = True
     for chunk in chunks:
         cells = [[safe(cell) for cell in _texts(row)] for row in chunk]
         if first or (parts is not None and _outgrown(parts, whole, cells)):
-            parts = layout(columns, cells, numeric, out.width, wrap=wrap)
+            parts, gap = layout(columns, cells, numeric, out.width, wrap=wrap)
             whole = kept_whole(columns, cells, numeric)
         if parts is None:
             _stacked(out, columns, cells, title)
@@ -234,7 +236,7 @@ def print_table(
             if n:
                 out.print()
             if not first and not wrap and len(parts or []) == 1:
-                out.file.write(_lines(columns, cells, widths, numeric, out))
+                out.file.write(_lines(columns, cells, widths, numeric, out, gap))
                 continue
             out.print(
                 _rich_table(
@@ -245,6 +247,7 @@ def print_table(
                     numeric,
                     wrap,
                     header=first or len(parts or []) > 1,
+                    gap=gap,
                 )
             )
         title = None
@@ -283,6 +286,7 @@ def _lines(
     widths: Sequence[int],
     numeric: Sequence[str],
     out: Console,
+    gap: int,
 ) -> str:
     """Rows of a list laid out as rich lays them out (one line each, text cut with `…`), without
     rich's table machinery: `--all` on 100k rows costs a string format per row, not a table."""
@@ -306,7 +310,7 @@ def _lines(
             if style and system is not None:
                 value = styles[style].render(value, color_system=system)
             parts.append(pad + value if is_right else value + pad)
-        lines.append("  ".join(parts) + "\n")
+        lines.append((" " * gap).join(parts) + "\n")
     return "".join(lines)
 
 
@@ -317,15 +321,17 @@ def layout(
     width: int,
     *,
     wrap: bool = False,
-) -> list[tuple[list[int], list[int]]] | None:
-    """The table as one or more parts that each fit `width`: (column indexes, widths) per part.
+) -> tuple[list[tuple[list[int], list[int]]] | None, int]:
+    """The table as one or more parts that each fit `width`: (column indexes, widths) per part,
+    and the gap between columns.
 
-    A table too wide for the terminal is split into parts that each repeat the first column
-    (the line's `#`, the record's number), as many columns to a part as fit with its text
-    columns at least SPLIT_TEXT wide. None when the first column and one more do not fit.
+    A table too wide for the terminal is tried with one space between columns, then split in
+    parts that each repeat the first column (the line's `#`, the record's number), as many
+    columns to a part as fit with its text columns at least SPLIT_TEXT wide. No parts (None)
+    when the first column and one more do not fit.
     """
 
-    def part_fits(index: list[int], text_min: int) -> list[int] | None:
+    def part_fits(index: list[int], text_min: int, gap: int = GAP) -> list[int] | None:
         return fit(
             [columns[i] for i in index],
             [[row[i] for i in index] for row in cells],
@@ -333,12 +339,14 @@ def layout(
             width,
             text_min=text_min,
             wrap=wrap,
+            gap=gap,
         )
 
     everything = list(range(len(columns)))
-    whole = part_fits(everything, TEXT_MIN)
-    if whole is not None:
-        return [(everything, whole)]
+    for gap in (GAP, 1):
+        whole = part_fits(everything, TEXT_MIN, gap)
+        if whole is not None:
+            return [(everything, whole)], gap
     groups: list[list[int]] = []
     current = [0]
     for i in everything[1:]:
@@ -346,11 +354,11 @@ def layout(
             current.append(i)
             continue
         if len(current) == 1 or part_fits([0, i], TEXT_MIN) is None:
-            return None
+            return None, GAP
         groups.append(current)
         current = [0, i]
     groups.append(current)
-    return [(group, part_fits(group, TEXT_MIN) or []) for group in groups]
+    return [(group, part_fits(group, TEXT_MIN) or []) for group in groups], GAP
 
 
 def _texts(row: Sequence[Any]) -> list[str]:
@@ -372,6 +380,7 @@ def _rich_table(
     wrap: bool,
     *,
     header: bool,
+    gap: int = GAP,
 ) -> Any:
     from rich import box
     from rich.table import Table
@@ -382,7 +391,7 @@ def _rich_table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
-        padding=(0, 1, 0, 0),
+        padding=(0, gap - 1, 0, 0),  # and the blank vertical line: `gap` spaces in all
         show_header=header,
     )
     for name, width in zip(columns, widths, strict=True):
