@@ -68,8 +68,8 @@ class ListOutput:
         invoice's `overdue`)."""
         if self.format != "table":
             docs = [as_json(r) for r in records]
-            if self.columns:
-                fields = list(docs[0]) if docs else []
+            if self.columns and docs:  # nothing to pick from (or check against) in []
+                fields = list(docs[0])
                 picked = _pick(self.columns, fields, fields)
                 docs = [{name: doc.get(name) for name in picked} for doc in docs]
             if self.format == "json":
