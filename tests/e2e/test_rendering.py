@@ -468,3 +468,22 @@ def test_a_streamed_list_widens_a_number_column_instead_of_cutting_it(
 def test_columns_on_an_empty_list_prints_an_empty_list(cli: Cli) -> None:
     result = cli("lead", "list", "--json", "--columns", "number")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "No leads.\n")
+
+
+def test_a_terminal_too_narrow_for_two_columns_shows_each_row_as_fields(
+    terminal: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal(24)
+    buffer = StringIO()
+    monkeypatch.setattr("sys.stdout", buffer)
+    rows = [["INV-2026-0001", "1,234,567.89"], ["INV-2026-0002", "7.50"]]
+    screen.print_table(["Number", "Balance"], rows, numeric=["Balance"], title="Open")
+    assert SGR.sub("", buffer.getvalue()).splitlines() == [
+        "Open",
+        "",
+        "Number   INV-2026-0001",
+        "Balance  1,234,567.89",
+        "",
+        "Number   INV-2026-0002",
+        "Balance  7.50",
+    ]
