@@ -503,15 +503,15 @@ def width() -> int | None:
 
 @contextlib.contextmanager
 def paged(enabled: bool) -> Iterator[None]:
-    """With `enabled` on a terminal, collect what is printed and show it through `$PAGER`
-    (default `less -R`, which keeps the colours); otherwise print as usual."""
+    """With `enabled` on a terminal, collect what is printed and show it through the system
+    pager (the standard library's, as rich's own pager does: `$PAGER`, else `less`, told by
+    `$LESS=FRX` to keep the colours and to quit when the text fits); otherwise print as usual."""
     if not enabled or not is_terminal():
         yield
         return
     import io
-    import shlex
+    import pydoc
     import shutil
-    import subprocess
 
     columns = shutil.get_terminal_size().columns
     real, buffer = sys.stdout, io.StringIO()
@@ -522,9 +522,5 @@ def paged(enabled: bool) -> Iterator[None]:
     finally:
         sys.stdout = real
         _PAGING.clear()
-    command = shlex.split(os.environ.get("PAGER") or "less -R")
-    environment = {**os.environ, "LESS": os.environ.get("LESS", "FRX")}
-    try:
-        subprocess.run(command, input=buffer.getvalue().encode(), env=environment, check=False)
-    except OSError:  # no such pager: show the output as it is
-        real.write(buffer.getvalue())
+    os.environ.setdefault("LESS", "FRX")
+    pydoc.pager(buffer.getvalue())

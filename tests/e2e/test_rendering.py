@@ -325,20 +325,25 @@ def test_limit_and_all_together_are_a_usage_error(many: Cli) -> None:
     assert result.stderr == "Error: choose --limit N or --all, not both\n"
 
 
-def test_pager_shows_the_whole_list_through_the_pager(
-    many: Cli, terminal: Callable[[int], None], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_pager_hands_the_whole_list_to_the_system_pager(
+    many: Cli, terminal: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    paged = tmp_path / "paged.txt"
-    monkeypatch.setenv("PAGER", f"tee {paged}")
+    import pydoc
+
+    paged: list[str] = []
+    monkeypatch.setattr(pydoc, "pager", paged.append)
     terminal(100)
     result = many.ok("lead", "list", "--pager")
-    assert result.stderr == ""
-    rows = [line for line in SGR.sub("", paged.read_text()).splitlines() if line.startswith("L-")]
+    assert (result.stdout, result.stderr) == ("", "")
+    assert len(paged) == 1
+    rows = [line for line in SGR.sub("", paged[0]).splitlines() if line.startswith("L-")]
     assert len(rows) == 120
 
 
 def test_pager_off_a_terminal_prints_as_usual(many: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PAGER", "false")
+    import pydoc
+
+    monkeypatch.setattr(pydoc, "pager", lambda text: pytest.fail("paged off a terminal"))
     result = many.ok("lead", "list", "--pager")
     assert sum(line.startswith("L-") for line in result.stdout.splitlines()) == 120
 
