@@ -166,6 +166,7 @@ class Bench:
     versus_name: str | None = None
     targets: list[Target] = field(default_factory=list)
     keep_note: bool = False
+    terminal: bool = False  # stdout a pseudo-terminal: a list shows its default screenful
     samples: list[Sample] = field(default_factory=list)
     error: str | None = None
     note: str | None = None
@@ -186,16 +187,40 @@ class Bench:
 LAUNCHER = """
 import os, sys, time
 result, argv = sys.argv[1], sys.argv[2:]
+actions = []
+if argv[0] == "--terminal":
+    import fcntl, struct, termios
+    argv = argv[1:]
+    controller, terminal = os.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    actions = [
+        (os.POSIX_SPAWN_DUP2, terminal, 1),
+        (os.POSIX_SPAWN_CLOSE, terminal),
+        (os.POSIX_SPAWN_CLOSE, controller),
+    ]
 start = time.perf_counter()
-pid = os.posix_spawn(argv[0], argv, os.environ)
+pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+if actions:
+    os.close(terminal)
+    with open("terminal.txt", "wb") as shown:
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the command ended: its terminal is gone
+                break
+            if not chunk:
+                break
+            shown.write(chunk)
 _, status, usage = os.wait4(pid, 0)
 elapsed = time.perf_counter() - start
 with open(result, "w") as out:
     out.write(f"{elapsed!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
 """
-"""Starts and times one command. The harness is a large process, and a child's peak RSS counts
-the pages it shared with its parent before exec: started from this small launcher (`python -S`,
-about 8 MiB) instead, a command's peak RSS is its own (never less than the launcher's)."""
+"""Starts and times one command (after `--terminal`, with stdout an 80x24 pseudo-terminal that the
+launcher reads as the command writes, as a terminal would). The harness is a large process, and a
+child's peak RSS counts the pages it shared with its parent before exec: started from this small
+launcher (`python -S`, about 8 MiB) instead, a command's peak RSS is its own (never less than the
+launcher's)."""
 
 
 def run_once(bench: Bench, workdir: Path, env: dict[str, str]) -> None:
@@ -214,7 +239,15 @@ def run_once(bench: Bench, workdir: Path, env: dict[str, str]) -> None:
             (rundir / "stderr.txt").open("wb") as stderr,
         ):
             subprocess.run(
-                [PYTHON, "-S", "-c", LAUNCHER, str(result), *argv],
+                [
+                    PYTHON,
+                    "-S",
+                    "-c",
+                    LAUNCHER,
+                    str(result),
+                    *(["--terminal"] if bench.terminal else []),
+                    *argv,
+                ],
                 stdin=stdin,
                 stdout=stdout,
                 stderr=stderr,
@@ -448,6 +481,19 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
                 versus_name="parse",
                 targets=targets,
             )
+        # A list on a terminal shows a screenful (and counts the rest): no slower than showing
+        # one lead, however many leads the file holds.
+        show = f"{group}/lead show"
+        add(
+            f"{group}/lead list on a terminal",
+            "lead list on a terminal (a screenful)",
+            "read",
+            salesflow_on(read_copy, "lead", "list"),
+            terminal=True,
+            versus=show,
+            versus_name="lead show",
+            targets=[Target("ratio", 1.2, show, "lead show")] if size == 100_000 else [],
+        )
         for name, args in writes.items():
             if args is None:
                 continue

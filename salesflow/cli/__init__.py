@@ -115,6 +115,21 @@ COMMANDS: dict[str, Entry] = {
 }
 
 
+HELP_GROUPS: dict[str, tuple[str, ...]] = {
+    "daily": ("lead", "opp", "quote", "order", "invoice", "report", "agenda"),
+    "customers": ("account", "contact", "product"),
+    "activities": ("note", "task", "call", "meeting", "activity"),
+}
+"""How `salesflow --help` groups the root's commands: the daily ones each on a line with its
+summary, the others by name only; a command in no group is housekeeping. A name not in
+COMMANDS (yet) is left out, so a new command only has to be named here."""
+
+HELP_EXAMPLES = (
+    "salesflow lead add --company Analytical --email ada@analytical.example",
+    "salesflow opp list --status open --columns number,name,weighted",
+)
+
+
 def load(name: str) -> _click.Command:
     """Import the module of root command `name` and build its command (or group)."""
     entry = COMMANDS[name]
@@ -156,19 +171,44 @@ class RootGroup(RecordingGroup):
         finally:
             self.commands = built
 
+    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        """One screen (24 rows at 80 columns): the daily commands with their summaries, the
+        others by name in their groups, the options in a line, two examples."""
+        self.format_usage(ctx, formatter)
+        formatter.write_text(f"{self.help} `salesflow COMMAND --help` tells more.")
+        self.format_commands(ctx, formatter)
+        options = [o for p in self.get_params(ctx) for o in (*p.opts, *p.secondary_opts)]
+        formatter.write_paragraph()
+        formatter.write_text("Options: " + ", ".join(options))
+        with formatter.section("Examples"):
+            for example in HELP_EXAMPLES:
+                formatter.write_text(example)
+
     def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
-        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        grouped = {name for names in HELP_GROUPS.values() for name in names}
+        daily = [name for name in HELP_GROUPS["daily"] if name in COMMANDS]
+        limit = formatter.width - 6 - max(len(name) for name in daily)
         rows = [
-            (name, TyperCommand(name=name, help=entry.summary).get_short_help_str(limit))
-            for name, entry in COMMANDS.items()
+            (name, TyperCommand(name=name, help=COMMANDS[name].summary).get_short_help_str(limit))
+            for name in daily
         ]
-        with formatter.section("Commands"):
+        others = {
+            group: [name for name in names if name in COMMANDS]
+            for group, names in HELP_GROUPS.items()
+            if group != "daily"
+        }
+        others["housekeeping"] = [name for name in COMMANDS if name not in grouped]
+        with formatter.section("Daily commands"):
             formatter.write_dl(rows)
+        with formatter.section("More commands"):
+            formatter.write_dl(
+                [(group, ", ".join(names)) for group, names in others.items() if names]
+            )
 
 
 app = AppTyper(
     name="salesflow",
-    help="Carry deals from lead to paid invoice: leads, opportunities, quotes, orders, invoices.",
+    help="Carry deals from lead to paid invoice.",
     context_settings={"help_option_names": ["-h", "--help"]},
     cls=RootGroup,
     add_completion=True,

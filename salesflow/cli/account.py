@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
 from salesflow.cli import common
 from salesflow.cli.common import AppTyper
+from salesflow.cli.output import ListOutput, list_options
 
 account_app = AppTyper(help="Accounts: the companies you sell to.")
 contact_app = AppTyper(help="Contacts: the people at those companies.")
@@ -61,6 +63,7 @@ def _json_with_links(record: Any, linked: dict[str, list[Any]]) -> dict[str, Any
 
 
 @account_app.command("list")
+@list_options
 def account_list(
     status: common.StatusOpt = None,
     source: common.SourceOpt = None,
@@ -69,10 +72,8 @@ def account_list(
     until: common.UntilOpt = None,
     search: common.SearchOpt = None,
     sort: common.SortOpt = None,
-    limit: common.LimitOpt = None,
-    json: common.JsonOpt = False,
-    jsonl: common.JsonlOpt = False,
-    csv: common.CsvOpt = False,
+    *,
+    output: ListOutput,
 ) -> None:
     """List accounts; --source is the source of the lead each came from.
 
@@ -80,26 +81,29 @@ def account_list(
     """
     from salesflow.models import Account
 
-    accounts = _listed(Account, "ACCOUNTS", locals())
-    common.emit_list(
+    accounts, _ = _listed(Account, "ACCOUNTS", locals())
+    output.emit(
         accounts,
-        common.output_format(json, jsonl, csv),
         empty="No accounts.",
         columns=["Number", "Name", "Primary contact", "City", "Country", "Created"],
         row=lambda a: [a.number, a.name, a.primary_contact, a.city, a.country, a.created_on],
     )
 
 
-def _listed(model: Any, spec_name: str, options: dict[str, Any]) -> list[Any]:
-    """Records of `model` filtered, sorted and limited by a list command's options."""
+def _listed(
+    model: Any, spec_name: str, options: dict[str, Any]
+) -> tuple[list[Any], Callable[[Any], str]]:
+    """Records of `model` filtered, sorted and limited by a list command's options, and the
+    name of a record's account."""
+    from salesflow.cli.output import customer_names
     from salesflow.pipeline import listing
 
     spec = getattr(listing, spec_name)
     query = common.list_query(spec, options)
     with common.reading() as session:
         docs = listing.select(session.docs(model), query, spec)
-        docs = listing.arrange(docs, query, listing.doc_value)
-        return [session.load(model, d) for d in docs]
+        docs = options["output"].page(listing.arrange(docs, query, listing.doc_value))
+        return [session.load(model, d) for d in docs], customer_names(session)
 
 
 @account_app.command("show")
@@ -158,6 +162,7 @@ def account_show(
 
 
 @contact_app.command("list")
+@list_options
 def contact_list(
     status: common.StatusOpt = None,
     source: common.SourceOpt = None,
@@ -166,10 +171,8 @@ def contact_list(
     until: common.UntilOpt = None,
     search: common.SearchOpt = None,
     sort: common.SortOpt = None,
-    limit: common.LimitOpt = None,
-    json: common.JsonOpt = False,
-    jsonl: common.JsonlOpt = False,
-    csv: common.CsvOpt = False,
+    *,
+    output: ListOutput,
 ) -> None:
     """List contacts.
 
@@ -177,13 +180,12 @@ def contact_list(
     """
     from salesflow.models import Contact
 
-    contacts = _listed(Contact, "CONTACTS", locals())
-    common.emit_list(
+    contacts, customers = _listed(Contact, "CONTACTS", locals())
+    output.emit(
         contacts,
-        common.output_format(json, jsonl, csv),
         empty="No contacts.",
-        columns=["Number", "Name", "Email", "Phone", "Job title", "Account"],
-        row=lambda c: [c.number, c.name, c.email, c.phone, c.job_title, c.account],
+        columns=["Number", "Name", "Email", "Phone", "Job title", "Customer"],
+        row=lambda c: [c.number, c.name, c.email, c.phone, c.job_title, customers(c)],
     )
 
 

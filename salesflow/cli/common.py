@@ -26,8 +26,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print `Error: message` on stderr and return the Exit to raise."""
-    typer.echo(f"Error: {message}", err=True)
+    """Print `Error: message` on stderr (made safe to show) and return the Exit to raise."""
+    from salesflow.cli.screen import safe
+
+    typer.echo(f"Error: {safe(message)}", err=True)
     return typer.Exit(code)
 
 
@@ -172,8 +174,10 @@ def settings(session: Session) -> Settings:
 
 
 def say(message: str) -> None:
-    """A message for people: stderr, never mixed into data."""
-    typer.echo(message, err=True)
+    """A message for people: stderr, never mixed into data, made safe to show."""
+    from salesflow.cli import screen
+
+    screen.say(message)
 
 
 def print_json(data: Any) -> None:
@@ -200,49 +204,18 @@ def print_table(
     title: str | None = None,
     numeric: Sequence[str] = (),
 ) -> None:
-    """A table for people: rich on a terminal; plain aligned text (no colour, borders or
-    wrapping, nothing cut) when stdout is a pipe or a file."""
-    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
-    if not sys.stdout.isatty():
-        if title:
-            say(title)
-        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-        right = [c in numeric for c in columns]
+    """A table for people (see `screen.print_table`): fitted to a terminal, plain aligned text
+    (no colour, borders or wrapping, nothing cut) when stdout is a pipe or a file."""
+    from salesflow.cli import screen
 
-        def line(values: Sequence[str]) -> str:
-            parts = [
-                v.rjust(w) if r else v.ljust(w)
-                for v, w, r in zip(values, widths, right, strict=True)
-            ]
-            return "  ".join(parts).rstrip()
-
-        sys.stdout.write("\n".join([line(columns), *(line(r) for r in cells)]) + "\n")
-        return
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=sys.stdout, no_color="NO_COLOR" in os.environ, highlight=False)
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column in columns:
-        table.add_column(
-            column,
-            justify="right" if column in numeric else "left",
-            no_wrap=column in numeric or column in ("Number", "SKU"),
-            overflow="fold",
-        )
-    for row in cells:
-        table.add_row(*row)
-    console.print(table)
+    screen.print_table(columns, rows, title=title, numeric=numeric)
 
 
 def print_fields(pairs: Sequence[tuple[str, Any]]) -> None:
     """A record shown as `Field  value` lines."""
-    width = max((len(label) for label, _ in pairs), default=0)
-    lines = [
-        f"{label:<{width}}  {'' if value is None else value}".rstrip() for label, value in pairs
-    ]
-    sys.stdout.write("\n".join(lines) + "\n")
+    from salesflow.cli import screen
+
+    screen.print_fields(pairs)
 
 
 def print_created(number: str) -> None:
@@ -293,20 +266,21 @@ DocumentSearchOpt = Annotated[
 SortOpt = Annotated[
     str | None, typer.Option("--sort", help="Sort by a field; -field sorts descending.")
 ]
-LimitOpt = Annotated[int | None, typer.Option("--limit", help="Show at most N records.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON array.")]
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
 
 
-LIST_FILTERS = ("status", "source", "account", "since", "until", "search", "sort", "limit")
+LIST_FILTERS = ("status", "source", "account", "since", "until", "search", "sort")
 
 
 def list_query(spec: Any, options: dict[str, Any]) -> Any:
-    """The checked filters of a list command, taken from its options (`locals()`)."""
+    """The checked filters of a list command, taken from its options (`locals()`), with the
+    `--limit` of its output options."""
     from salesflow.pipeline.listing import list_query as make_query
 
-    return make_query(spec, **{name: options[name] for name in LIST_FILTERS})
+    filters = {name: options[name] for name in LIST_FILTERS}
+    return make_query(spec, **filters, limit=options["output"].limit)
 
 
 def output_format(json: bool, jsonl: bool, csv: bool) -> str:
@@ -314,33 +288,6 @@ def output_format(json: bool, jsonl: bool, csv: bool) -> str:
     if len(chosen) > 1:
         raise UsageError(f"choose one output format, not {' and '.join('--' + c for c in chosen)}")
     return chosen[0] if chosen else "table"
-
-
-def emit_list(
-    records: Sequence[Any],
-    fmt: str,
-    *,
-    empty: str,
-    columns: Sequence[str],
-    row: Callable[[Any], Sequence[Any]],
-    numeric: Sequence[str] = (),
-    as_json: Callable[[Any], dict[str, Any]] = dump,
-) -> None:
-    """A list in the chosen format; an empty list says so on stderr (JSON still prints `[]`).
-
-    `as_json` is a record's JSON (and CSV) view, for records with derived fields (an invoice's
-    `overdue`).
-    """
-    if fmt == "json":
-        print_json([as_json(r) for r in records])
-    elif fmt == "jsonl":
-        print_jsonl([as_json(r) for r in records])
-    elif fmt == "csv":
-        write_csv(*_csv_of([as_json(r) for r in records]))
-    elif records:
-        print_table(columns, [row(r) for r in records], numeric=numeric)
-    if not records:
-        say(empty)
 
 
 def _csv_of(docs: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:

@@ -8,6 +8,7 @@ import typer
 
 from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
+from salesflow.cli.output import ListOutput, customer_names, list_options
 
 app = AppTyper(help="Invoices: what customers owe, payments, and overdue balances.")
 
@@ -76,6 +77,7 @@ def show_invoice(invoice: Any, json: bool) -> None:
 
 
 @app.command("list")
+@list_options
 def list_(
     status: Annotated[
         str | None,
@@ -87,10 +89,8 @@ def list_(
     until: Until = None,
     search: common.DocumentSearchOpt = None,
     sort: common.SortOpt = None,
-    limit: common.LimitOpt = None,
-    json: common.JsonOpt = False,
-    jsonl: common.JsonlOpt = False,
-    csv: common.CsvOpt = False,
+    *,
+    output: ListOutput,
 ) -> None:
     """List invoices (oldest first); overdue ones are past their due date with a balance left.
 
@@ -106,7 +106,6 @@ def list_(
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
 
-    fmt = common.output_format(json, jsonl, csv)
     spec = listing.INVOICES
     query = common.list_query(spec, locals())
     with common.reading() as session:
@@ -117,16 +116,27 @@ def list_(
             query,
             session.docs(Invoice),
             status_of=_status_of(session, query.status),
+            page=output.page,
         )
-    common.emit_list(
+        customer = customer_names(session)
+    output.emit(
         invoices,
-        fmt,
         empty="No invoices.",
-        columns=["Number", "Order", "Account", "Date", "Due", "Status", "Total", "Paid", "Balance"],
+        columns=[
+            "Number",
+            "Order",
+            "Customer",
+            "Date",
+            "Due",
+            "Status",
+            "Total",
+            "Paid",
+            "Balance",
+        ],
         row=lambda i: [
             i.number,
             i.order,
-            i.account,
+            customer(i),
             i.invoice_date,
             i.due_date,
             _status(i),

@@ -8,6 +8,7 @@ import typer
 
 from salesflow.cli import batch, common, transfer
 from salesflow.cli.common import AppTyper
+from salesflow.cli.output import ListOutput, Loaded, list_options
 
 app = AppTyper(help="Leads: people and companies that might buy.")
 
@@ -174,6 +175,7 @@ def edit(
 
 
 @app.command("list")
+@list_options
 def list_(
     status: common.StatusOpt = None,
     source: common.SourceOpt = None,
@@ -182,10 +184,8 @@ def list_(
     until: common.UntilOpt = None,
     search: common.SearchOpt = None,
     sort: common.SortOpt = None,
-    limit: common.LimitOpt = None,
-    json: common.JsonOpt = False,
-    jsonl: common.JsonlOpt = False,
-    csv: common.CsvOpt = False,
+    *,
+    output: ListOutput,
 ) -> None:
     """List leads (oldest first); --status is open, qualified or disqualified.
 
@@ -195,15 +195,13 @@ def list_(
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
 
-    fmt = common.output_format(json, jsonl, csv)
     query = common.list_query(listing.LEADS, locals())
     with common.reading() as session:
         docs = listing.select(session.docs(Lead), query, listing.LEADS)
-        docs = listing.arrange(docs, query, listing.doc_value)
-        leads = [session.load(Lead, doc) for doc in docs]
-    common.emit_list(
+        docs = output.page(listing.arrange(docs, query, listing.doc_value))
+        leads = Loaded(docs, lambda doc: session.load(Lead, doc))
+    output.emit(
         leads,
-        fmt,
         empty="No leads.",
         columns=["Number", "Name", "Company", "Email", "Status", "Source", "Value"],
         row=lambda lead: [

@@ -118,7 +118,10 @@ def config_get(
         if json:
             common.print_json({name: value})
         else:
-            typer.echo("" if value is None else str(value))
+            from salesflow.cli import screen
+
+            text = "" if value is None else str(value)
+            typer.echo(screen.safe(text) if screen.is_terminal() else text)
         return
     values = {name: settings.get(name) for name in KEYS}
     if json:

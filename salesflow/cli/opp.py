@@ -8,6 +8,7 @@ import typer
 
 from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
+from salesflow.cli.output import ListOutput, list_options
 
 app = AppTyper(help="Opportunities: deals in progress, with products and revenue.")
 
@@ -166,6 +167,7 @@ def edit(
 
 
 @app.command("list")
+@list_options
 def list_(
     status: common.StatusOpt = None,
     stage: Annotated[
@@ -177,10 +179,8 @@ def list_(
     until: common.UntilOpt = None,
     search: common.SearchOpt = None,
     sort: common.SortOpt = None,
-    limit: common.LimitOpt = None,
-    json: common.JsonOpt = False,
-    jsonl: common.JsonlOpt = False,
-    csv: common.CsvOpt = False,
+    *,
+    output: ListOutput,
 ) -> None:
     """List opportunities; --status is open, won or lost; --search also matches the account name.
 
@@ -192,7 +192,6 @@ def list_(
     from salesflow.pipeline.opportunities import STAGES
     from salesflow.pipeline.records import choice
 
-    fmt = common.output_format(json, jsonl, csv)
     spec = listing.OPPORTUNITIES
     query = common.list_query(spec, locals())
     wanted_stage = choice(stage, STAGES, "stage") if stage else None
@@ -206,17 +205,18 @@ def list_(
         )
         if wanted_stage:
             docs = [d for d in docs if d.get("stage", "qualify") == wanted_stage]
-        opportunities = listing.arrange(
-            [session.load(Opportunity, d) for d in docs], query, listing.model_value
+        opportunities = output.page(
+            listing.arrange(
+                [session.load(Opportunity, d) for d in docs], query, listing.model_value
+            )
         )
-    common.emit_list(
+    output.emit(
         opportunities,
-        fmt,
         empty="No opportunities.",
         columns=[
             "Number",
             "Name",
-            "Account",
+            "Customer",
             "Status",
             "Stage",
             "Prob.",
@@ -227,7 +227,7 @@ def list_(
         row=lambda o: [
             o.number,
             o.name,
-            o.account,
+            names.get(o.account or "") or o.account,
             o.status,
             o.stage,
             f"{o.probability}%",

@@ -8,6 +8,7 @@ import typer
 
 from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
+from salesflow.cli.output import ListOutput, customer_names, list_options
 
 app = AppTyper(help="Orders: accepted quotes, to fulfil (invoice) or cancel.")
 
@@ -45,6 +46,7 @@ def show_order(order: Any, json: bool) -> None:
 
 
 @app.command("list")
+@list_options
 def list_(
     status: Annotated[
         str | None, typer.Option("--status", help="active, fulfilled or canceled.")
@@ -55,10 +57,8 @@ def list_(
     until: common.UntilOpt = None,
     search: common.DocumentSearchOpt = None,
     sort: common.SortOpt = None,
-    limit: common.LimitOpt = None,
-    json: common.JsonOpt = False,
-    jsonl: common.JsonlOpt = False,
-    csv: common.CsvOpt = False,
+    *,
+    output: ListOutput,
 ) -> None:
     """List orders (oldest first).
 
@@ -72,20 +72,19 @@ def list_(
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
 
-    fmt = common.output_format(json, jsonl, csv)
     spec = listing.ORDERS
     query = common.list_query(spec, locals())
     with common.reading() as session:
-        orders = listed(session, Order, spec, query, session.docs(Order))
-    common.emit_list(
+        orders = listed(session, Order, spec, query, session.docs(Order), page=output.page)
+        customer = customer_names(session)
+    output.emit(
         orders,
-        fmt,
         empty="No orders.",
         columns=[
             "Number",
             "Quote",
             "Opportunity",
-            "Account",
+            "Customer",
             "Status",
             "Created",
             "Invoice",
@@ -95,7 +94,7 @@ def list_(
             o.number,
             f"{o.quote} r{o.quote_revision}",
             o.opportunity,
-            o.account,
+            customer(o),
             o.status,
             o.created_on,
             o.invoice,

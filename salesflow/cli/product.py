@@ -8,6 +8,7 @@ import typer
 
 from salesflow.cli import common
 from salesflow.cli.common import AppTyper
+from salesflow.cli.output import ListOutput, list_options
 
 app = AppTyper(help="Products: the catalog, keyed by the SKU you choose.")
 
@@ -122,6 +123,7 @@ def edit(
 
 
 @app.command("list")
+@list_options
 def list_(
     status: common.StatusOpt = None,
     source: common.SourceOpt = None,
@@ -130,10 +132,8 @@ def list_(
     until: common.UntilOpt = None,
     search: common.SearchOpt = None,
     sort: common.SortOpt = None,
-    limit: common.LimitOpt = None,
-    json: common.JsonOpt = False,
-    jsonl: common.JsonlOpt = False,
-    csv: common.CsvOpt = False,
+    *,
+    output: ListOutput,
 ) -> None:
     """List the catalog.
 
@@ -143,10 +143,9 @@ def list_(
     from salesflow.models import Product
     from salesflow.pipeline.money import format_money
 
-    products = _listed(Product, "PRODUCTS", locals())
-    common.emit_list(
+    products, _ = _listed(Product, "PRODUCTS", locals())
+    output.emit(
         products,
-        common.output_format(json, jsonl, csv),
         empty="No products.",
         columns=["SKU", "Name", "Price", "Tax %", "Unit"],
         row=lambda p: [p.sku, p.name, format_money(p.price), f"{p.tax_rate.normalize():f}", p.unit],

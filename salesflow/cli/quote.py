@@ -11,6 +11,7 @@ import typer
 
 from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
+from salesflow.cli.output import ListOutput, customer_names, list_options
 
 if TYPE_CHECKING:
     from salesflow.pipeline.listing import ListQuery, ListSpec
@@ -193,12 +194,14 @@ def listed(
     docs: list[Doc],
     *,
     status_of: Callable[[Doc], str] | None = None,
+    page: Callable[[list[Any]], Any] = list,
 ) -> list[Any]:
     """Quotes, orders or invoices (`docs`) filtered, sorted and cut by a list's options.
 
     `--source` is the source of the opportunity (or lead) behind each record; `--search` also
     matches the account's name and the contact's name and email. Only the records shown are
-    validated, unless the sort field is a computed one (a total).
+    validated, unless the sort field is a computed one (a total). `page` cuts the sorted
+    records to what a terminal shows (`ListOutput.page`).
     """
     from salesflow.pipeline import listing
 
@@ -213,8 +216,9 @@ def listed(
     )
     if query.sort in spec.computed:
         records = [session.load(model, d) for d in docs]
-        return listing.arrange(records, query, listing.model_value)
-    return [session.load(model, d) for d in listing.arrange(docs, query, listing.doc_value)]
+        return list(page(listing.arrange(records, query, listing.model_value)))
+    shown = page(listing.arrange(docs, query, listing.doc_value))
+    return [session.load(model, d) for d in shown]
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -541,6 +545,7 @@ def delete(number: Number) -> None:
 
 
 @app.command("list")
+@list_options
 def list_(
     status: Annotated[
         str | None, typer.Option("--status", help="draft, active, won or closed.")
@@ -557,10 +562,8 @@ def list_(
     until: common.UntilOpt = None,
     search: common.DocumentSearchOpt = None,
     sort: common.SortOpt = None,
-    limit: common.LimitOpt = None,
-    json: common.JsonOpt = False,
-    jsonl: common.JsonlOpt = False,
-    csv: common.CsvOpt = False,
+    *,
+    output: ListOutput,
 ) -> None:
     """List quotes (the latest revision of each), by number.
 
@@ -573,7 +576,6 @@ def list_(
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
 
-    fmt = common.output_format(json, jsonl, csv)
     spec = listing.QUOTES
     query = common.list_query(spec, locals())
     deal = opportunity.strip().upper() if opportunity else None
@@ -586,17 +588,17 @@ def list_(
         if not all_revisions:
             docs = list(_latest_docs(docs).values())
         docs.sort(key=_quote_order)
-        quotes = listed(session, Quote, spec, query, docs)
-    common.emit_list(
+        quotes = listed(session, Quote, spec, query, docs, page=output.page)
+        customer = customer_names(session)
+    output.emit(
         quotes,
-        fmt,
         empty="No quotes.",
-        columns=["Number", "Rev.", "Opportunity", "Account", "Status", "Valid until", "Total"],
+        columns=["Number", "Rev.", "Opportunity", "Customer", "Status", "Valid until", "Total"],
         row=lambda q: [
             q.number,
             q.revision,
             q.opportunity,
-            q.account,
+            customer(q),
             _status(q),
             q.valid_until,
             f"{format_money(q.total)} {q.currency}",

@@ -172,10 +172,10 @@ def pipeline_chart(report: PipelineReport, width: int = BAR_WIDTH) -> Table:
         pad_edge=False,
         show_footer=True,
     )
-    table.add_column("Stage", footer="total")
-    table.add_column("Count", justify="right", footer=str(report.total.count))
-    table.add_column("Estimated", justify="right", footer=_money(report.total.estimated))
-    table.add_column("Weighted", justify="right", footer=_money(report.total.weighted))
+    table.add_column("Stage", footer="total", no_wrap=True)
+    table.add_column("Count", justify="right", footer=str(report.total.count), no_wrap=True)
+    for name, total in (("Estimated", report.total.estimated), ("Weighted", report.total.weighted)):
+        table.add_column(name, justify="right", footer=_money(total), no_wrap=True)
     table.add_column("", no_wrap=True)
     for row in report.stages:
         bar = Text("█" * bar_cells(row.estimated, largest, width), style="cyan")
@@ -183,14 +183,24 @@ def pipeline_chart(report: PipelineReport, width: int = BAR_WIDTH) -> Table:
     return table
 
 
+def _bar_room(report: PipelineReport, width: int) -> int:
+    """The bars' width on a terminal `width` wide: what the four columns leave, at most
+    BAR_WIDTH (the figures are never squeezed for a bar)."""
+    rows = [
+        (r.stage, str(r.count), _money(r.estimated), _money(r.weighted))
+        for r in (*report.stages, report.total)
+    ]
+    headers = ("Stage", "Count", "Estimated", "Weighted")
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    return max(1, min(BAR_WIDTH, width - sum(widths) - 3 * len(widths)))
+
+
 def _pipeline_table(report: PipelineReport) -> None:
-    if sys.stdout.isatty():
-        import os
+    from salesflow.cli import screen
 
-        from rich.console import Console
-
-        console = Console(file=sys.stdout, no_color="NO_COLOR" in os.environ, highlight=False)
-        console.print(pipeline_chart(report))
+    if screen.is_terminal():
+        out = screen.console()
+        out.print(pipeline_chart(report, _bar_room(report, out.width)))
         return
     rows = [
         [r.stage, r.count, _money(r.estimated), _money(r.weighted)]

@@ -197,12 +197,12 @@ def test_quote_and_order_lists_print_jsonl_and_csv(world: Cli, kind: str) -> Non
     )
 
 
-def test_a_table_is_printed_without_an_output_option(world: Cli) -> None:
+def test_a_table_is_printed_without_an_output_option_naming_the_customer(world: Cli) -> None:
     lines = world.ok("invoice", "list", "--status", "overdue").stdout.splitlines()
     assert lines[0].split() == [
         "Number",
         "Order",
-        "Account",
+        "Customer",
         "Date",
         "Due",
         "Status",
@@ -213,7 +213,8 @@ def test_a_table_is_printed_without_an_output_option(world: Cli) -> None:
     assert lines[1].split() == [
         "INV-2026-0001",
         "ORD-0001",
-        "ACC-0001",
+        "Bäckerei",
+        "Müller",
         "2026-01-20",
         "2026-02-03",
         "unpaid",

@@ -142,3 +142,49 @@ def test_the_installed_command_flushes_its_output_and_keeps_the_exit_code(tmp_pa
         "",
         "Error: lead L-0009 not found\n",
     )
+
+
+def _root_help(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = CliRunner().invoke(app, ["--help"], terminal_width=80)
+    assert result.exit_code == 0
+    return result.stdout.splitlines()
+
+
+def test_the_root_help_fits_24_rows_of_80_columns_with_the_daily_commands_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = _root_help(monkeypatch)
+    assert len(lines) <= 24
+    assert max(len(line) for line in lines) <= 80
+    daily = lines.index("Daily commands:")
+    assert [line.split()[0] for line in lines[daily + 1 : daily + 7]] == [
+        "lead",
+        "opp",
+        "quote",
+        "order",
+        "invoice",
+        "report",
+    ]
+    assert "  customers     account, contact, product" in lines
+    assert any(line.startswith("  housekeeping  info, init, history") for line in lines)
+    examples = lines[lines.index("Examples:") + 1 :]
+    assert len(examples) == 2
+    assert all(line.startswith("  salesflow ") for line in examples)
+
+
+def test_commands_added_to_the_root_slot_into_their_help_group_and_it_still_fits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from salesflow import cli
+
+    more = {
+        name: cli.Entry("misc", "info", f"{name.title()}: what to do next, and when.")
+        for name in ("agenda", "note", "task", "call", "meeting", "activity")
+    }
+    monkeypatch.setattr(cli, "COMMANDS", {**cli.COMMANDS, **more})
+    lines = _root_help(monkeypatch)
+    assert len(lines) <= 24
+    daily = lines.index("Daily commands:")
+    assert lines[daily + 7].split()[:2] == ["agenda", "Agenda:"]
+    assert "  activities    note, task, call, meeting, activity" in lines
