@@ -10,6 +10,7 @@ import typer
 
 from salesflow.cli import batch, common
 from salesflow.cli.common import AppTyper
+from salesflow.cli.output import ListOutput, list_options
 
 note_app = AppTyper(help="Notes: what was said or agreed, about any record.")
 task_app = AppTyper(help="Tasks: things to do about a record, by a due date.")
@@ -268,6 +269,7 @@ def email_log(
 
 
 @app.command("list")
+@list_options
 def list_(
     regarding: Annotated[
         str | None, typer.Option("--regarding", help="Only those about this record.")
@@ -282,9 +284,8 @@ def list_(
     due_before: Annotated[
         str | None, typer.Option("--due-before", help="Only those due before this date.")
     ] = None,
-    json: common.JsonOpt = False,
-    jsonl: common.JsonlOpt = False,
-    csv: common.CsvOpt = False,
+    *,
+    output: ListOutput,
 ) -> None:
     """List activities, by due date and time (those without one last).
 
@@ -293,7 +294,6 @@ def list_(
     from salesflow.pipeline.activities import activity_filter
     from salesflow.services import activities
 
-    fmt = common.output_format(json, jsonl, csv)
     wanted = activity_filter(
         regarding=regarding,
         open_only=open_only,
@@ -303,9 +303,10 @@ def list_(
     )
     with common.reading() as session:
         found = activities.listed(session, wanted, today=common.today())
-    common.emit_list(
-        found,
-        fmt,
+    if output.limit is not None:
+        found = found[: output.limit]
+    output.emit(
+        output.page(found),
         empty="No activities.",
         columns=["Number", "Kind", "Subject", "Regarding", "Due", "Time", "Status"],
         row=lambda a: [
