@@ -1,8 +1,8 @@
 """Records of the sales lifecycle as pydantic models.
 
-Money is `Decimal` (stored as a string with two decimals). Derived figures (totals, weighted
-revenue, balance) are computed fields: they appear in `--json` output but are never stored, so the
-file cannot disagree with itself.
+Money is `Decimal` (stored as a string with two decimals; unit prices with up to four). Derived
+figures (totals, weighted revenue, balance) are computed fields: they appear in `--json` output
+but are never stored, so the file cannot disagree with itself.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field
 
-from salesflow.pipeline.money import ZERO, cents, total
+from salesflow.pipeline.money import ZERO, cents, price_text, total
 
 
 def _money_str(value: Decimal) -> str:
@@ -27,6 +27,8 @@ def _plain_str(value: Decimal) -> str:
 
 
 Money = Annotated[Decimal, PlainSerializer(_money_str, return_type=str, when_used="json")]
+Price = Annotated[Decimal, PlainSerializer(price_text, return_type=str, when_used="json")]
+"""A unit price: two decimals, or up to four when they are not zero (`0.005`)."""
 Quantity = Annotated[Decimal, PlainSerializer(_plain_str, return_type=str, when_used="json")]
 Rate = Annotated[Decimal, PlainSerializer(_plain_str, return_type=str, when_used="json")]
 
@@ -160,7 +162,7 @@ class Product(Record):
 
     sku: str
     name: str
-    price: Money
+    price: Price
     tax_rate: Rate = ZERO
     unit: str | None = None
     description: str | None = None
@@ -184,7 +186,7 @@ class Line(BaseModel):
     description: str
     quantity: Quantity
     unit: str | None = None
-    unit_price: Money
+    unit_price: Price
     discount: Money = ZERO
     discount_percent: Rate | None = None
     header_discount: Money = ZERO

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from salesflow.errors import InvalidValue, NotFound
 from salesflow.models import Line, Product, WithLines
-from salesflow.pipeline.money import HUNDRED, ZERO, cents, parse_number
+from salesflow.pipeline.money import HUNDRED, ZERO, cents, parse_number, parse_price, price_text
 from salesflow.pipeline.records import clean, parse_rate
 
 
@@ -74,6 +74,9 @@ def make_line(
 ) -> Line:
     """A line with `amount = round(gross − discount)` and `tax = round(amount × rate / 100)`.
 
+    The gross is the exact product of quantity and unit price (up to four decimals): amounts are
+    rounded to cents once, never the price first.
+
     Raises InvalidValue when the discount is more than the line's gross.
     """
     gross = quantity * unit_price
@@ -81,7 +84,7 @@ def make_line(
     if cents(exact_discount) > cents(gross):
         raise InvalidValue(
             f"discount {cents(exact_discount)} is more than the line's gross {cents(gross)} "
-            f"({quantity} × {cents(unit_price)})"
+            f"({quantity} × {price_text(unit_price)})"
         )
     amount = cents(gross - exact_discount)
     if amount <= ZERO:
@@ -124,7 +127,7 @@ def line_from_spec(
         product = products.get(spec.sku.strip().upper())
         if product is None:
             raise NotFound(f"product {spec.sku} not found; see `salesflow product list`")
-        price = product.price if spec.price is None else cents(parse_number(spec.price, "price"))
+        price = product.price if spec.price is None else parse_price(spec.price, "price")
         rate = product.tax_rate if spec.tax_rate is None else parse_rate(spec.tax_rate, "tax rate")
         return make_line(
             line_no,
@@ -145,7 +148,7 @@ def line_from_spec(
         line_no,
         description=write_in,
         quantity=quantity,
-        unit_price=cents(parse_number(spec.price, "price")),
+        unit_price=parse_price(spec.price, "price"),
         tax_rate=rate,
         discount=discount,
     )
