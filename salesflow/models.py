@@ -224,7 +224,7 @@ class WithLines(Record):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def total(self) -> Money:
-        return self.subtotal + self.tax
+        return cents(self.subtotal + self.tax)  # exact, or refused when past 28 digits
 
 
 class OpportunityStatus(StrEnum):
@@ -396,7 +396,7 @@ class Invoice(WithLines):
     def balance(self) -> Money:
         if self.status is InvoiceStatus.CANCELLED:
             return ZERO
-        return self.total - self.amount_paid
+        return cents(self.total - self.amount_paid)
 
 
 # --- history ---------------------------------------------------------------------------------

@@ -8,7 +8,17 @@ from decimal import Decimal
 
 from salesflow.errors import InvalidValue, NotFound
 from salesflow.models import Line, Product, WithLines
-from salesflow.pipeline.money import HUNDRED, ZERO, cents, parse_number, parse_price, price_text
+from salesflow.pipeline.money import (
+    HUNDRED,
+    LIMIT,
+    ZERO,
+    cents,
+    format_money,
+    parse_number,
+    parse_price,
+    price_text,
+    total,
+)
 from salesflow.pipeline.records import clean, parse_rate
 
 
@@ -77,9 +87,15 @@ def make_line(
     The gross is the exact product of quantity and unit price (up to four decimals): amounts are
     rounded to cents once, never the price first.
 
-    Raises InvalidValue when the discount is more than the line's gross.
+    Raises InvalidValue when the gross reaches the maximum amount (`LIMIT`) or the discount is
+    more than the gross.
     """
     gross = quantity * unit_price
+    if gross >= LIMIT:
+        raise InvalidValue(
+            f"line {description!r}: {quantity} × {price_text(unit_price)} comes to "
+            f"{format_money(gross)}; a line must come to less than {LIMIT:,}"
+        )
     exact_discount = discount.of(gross)
     if cents(exact_discount) > cents(gross):
         raise InvalidValue(
@@ -152,6 +168,17 @@ def line_from_spec(
         tax_rate=rate,
         discount=discount,
     )
+
+
+def check_total(lines: Sequence[Line], owner: str) -> None:
+    """Refuse lines whose total, tax included, reaches the maximum amount (`LIMIT`): each line is
+    below it, so the sum is exact, and every total stays payable and summable in reports."""
+    amount = total(line.amount + line.tax for line in lines)
+    if amount >= LIMIT:
+        raise InvalidValue(
+            f"{owner}: line {lines[-1].line_no} would take the total to {format_money(amount)}; "
+            f"a total must be less than {LIMIT:,}"
+        )
 
 
 def next_line_no(record: WithLines) -> int:

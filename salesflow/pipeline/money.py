@@ -14,7 +14,8 @@ PRICE_STEP = Decimal("0.0001")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 LIMIT = Decimal(10) ** 12
-"""Typed numbers are less than a trillion, so lines and totals stay exact in cents."""
+"""The maximum: typed numbers, a line's gross and a record's total are less than a trillion, so
+sums of any number of them stay exact in cents within Decimal's 28 digits."""
 
 
 def D(value: Decimal | int | str) -> Decimal:
@@ -38,12 +39,24 @@ def D(value: Decimal | int | str) -> Decimal:
 
 def cents(value: Decimal | int | str) -> Decimal:
     """`value` rounded to cents, half-up (2.345 -> 2.35, -2.345 -> -2.35)."""
-    return D(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return _rounded(D(value), CENT)
+
+
+def _rounded(value: Decimal, step: Decimal) -> Decimal:
+    """`value` rounded half-up to `step`; InvalidValue when the digits do not fit Decimal's 28
+    (only a file written by hand or by an older version holds such amounts)."""
+    try:
+        return value.quantize(step, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise InvalidValue(
+            f"amount {value:,.0f} is too large to count to the cent; amounts must be less than "
+            f"{LIMIT:,} (`salesflow doctor` lists the records)"
+        ) from None
 
 
 def unit_price(value: Decimal | int | str) -> Decimal:
     """`value` as a unit price: rounded half-up to four decimals (0.00125 -> 0.0013)."""
-    return D(value).quantize(PRICE_STEP, rounding=ROUND_HALF_UP)
+    return _rounded(D(value), PRICE_STEP)
 
 
 def price_decimals(value: Decimal) -> int:

@@ -26,7 +26,13 @@ from salesflow.models import (
     QuoteStatus,
     Stage,
 )
-from salesflow.pipeline.lines import LineSpec, line_from_spec, next_line_no, without_line
+from salesflow.pipeline.lines import (
+    LineSpec,
+    check_total,
+    line_from_spec,
+    next_line_no,
+    without_line,
+)
 from salesflow.pipeline.money import CENT, HUNDRED, ZERO, cents, parse_money, total
 from salesflow.pipeline.numbering import Numbers
 from salesflow.pipeline.opportunities import set_stage, win_opportunity
@@ -207,9 +213,9 @@ def add_quote_product(
         products=products,
         default_tax_rate=default_tax_rate,
     )
-    updated = quote.model_copy(
-        update={**_respread(quote, [*quote.lines, line]), "last_line_no": line.line_no}
-    )
+    lines = [*quote.lines, line]
+    check_total(lines, f"quote {quote_label(quote)}")
+    updated = quote.model_copy(update={**_respread(quote, lines), "last_line_no": line.line_no})
     return updated, event(
         now,
         quote.number,

@@ -74,6 +74,16 @@ CASES: list[Case] = [
     ("opp add-product OPP-0002 DAY --quantity 1 --discount 101%", 1, "discount '101%' is more"),
     ("opp add-product OPP-0002 DAY --quantity 1 --discount 500", 1, "discount 500.00 is more"),
     ("opp add-product OPP-0002 --write-in Travel --quantity 1", 1, "needs --price"),
+    (
+        "opp add-product OPP-0002 --write-in Plant --price 999999999999 --quantity 999999999999",
+        1,
+        "line 'Plant': 999999999999 × 999999999999.00 comes to 999,999,999,998,000,000,000,001.00",
+    ),
+    (
+        "opp add-product OPP-0002 --write-in Plant --price 999999999999.99 --quantity 1",
+        1,
+        "opportunity OPP-0002: line 2 would take the total to 1,210,000,000,090.74",
+    ),
     ("opp add-product OPP-0002 DAY --write-in T --price 1", 1, "a line is a catalog product"),
     ("opp remove-product OPP-0002 9", 1, "opportunity OPP-0002 has no line 9"),
     ("opp remove-product OPP-0002 one", 2, "Invalid value for 'line_no'"),
@@ -90,6 +100,11 @@ CASES: list[Case] = [
     ("quote create OPP-0404", 1, "opportunity OPP-0404 not found"),
     ("quote add-product QUO-0001 DAY --quantity 1", 1, "quote QUO-0001 is won"),
     ("quote add-product QUO-0002 DAY --quantity x", 1, "quantity 'x' is not a number"),
+    (
+        "quote add-product QUO-0002 --write-in Plant --price 999999999999.99 --quantity 1",
+        1,
+        "quote QUO-0002: line 2 would take the total to 1,210,000,000,090.74",
+    ),
     ("quote remove-product QUO-0002 7", 1, "quote QUO-0002 has no line 7"),
     ("quote discount QUO-0002", 2, "give the discount as --percent P or --amount A"),
     ("quote discount QUO-0002 --percent 5 --amount 3", 2, "give the discount as --percent P"),
