@@ -531,6 +531,29 @@ class Session:
                 numbers.setdefault(k, record.key)
         return _LazyRecords(numbers, lambda number: self.get(model, number))
 
+    def group_by(
+        self, model: type[R], field: str, key: Callable[[Any], str]
+    ) -> Callable[[str], list[R]]:
+        """All records by `key(field value)`, for a batch's lookups: the stored documents are
+        grouped once (not scanned per number); a lookup loads its group's records as they are
+        now. Records put into a group after the call are not in it."""
+        key_of = _raw_key_function(model)
+        groups: dict[str, list[str]] = {}
+        removed = self._removed.get(model.table, set())
+        for doc_id, doc in self.raw(model.table).items():
+            if doc_id not in removed and (k := key(doc.get(field))):
+                groups.setdefault(k, []).append(key_of(doc).upper())
+        for record in self._pending.get(model.table, {}).values():
+            k = key(getattr(record, field, None))
+            if k and record.key.upper() not in groups.get(k, ()):
+                groups.setdefault(k, []).append(record.key.upper())
+
+        def lookup(value: str) -> list[R]:
+            found = (self.find(model, number) for number in groups.get(value, ()))
+            return [record for record in found if record is not None]
+
+        return lookup
+
     def count(self, model: type[Record]) -> int:
         """How many records of a type there are, this session's changes included."""
         index = self._key_index(model.table)

@@ -127,3 +127,23 @@ def test_rolling_back_to_a_mark_taken_before_any_change_leaves_nothing_to_write(
             session.rollback(mark)
             assert not session.changed
         assert db.read_bytes() == before
+
+
+def test_a_group_lookup_finds_every_record_of_its_group_as_it_is_now() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "sales.json"
+        with Store(db, lock_timeout=5).writing() as session:
+            for number, company in (("L-0001", "Acme"), ("L-0002", "ACME "), ("L-0003", "Initech")):
+                session.put(Lead(number=number, company=company, created_on=TODAY))
+        with Store(db, lock_timeout=5).writing() as session:
+            session.put(Lead(number="L-0004", company="acme", created_on=TODAY))
+            by_company = session.group_by(Lead, "company", lambda v: str(v or "").strip().upper())
+            session.put(Lead(number="L-0002", company="ACME", last_name="Now", created_on=TODAY))
+            session.remove(session.get(Lead, "L-0001"))
+            found = by_company("ACME")
+            assert [(lead.number, lead.last_name) for lead in found] == [
+                ("L-0002", "Now"),
+                ("L-0004", None),
+            ]
+            assert [lead.number for lead in by_company("INITECH")] == ["L-0003"]
+            assert by_company("GLOBEX") == []
