@@ -646,11 +646,16 @@ class _World:
         ]
         picker = random.Random(len(leads))
         batch = sorted(picker.sample(is_open, min(1000, len(is_open))), key=_number_order)
+        # A large batch: a fifth of the leads' count in open leads, the rest numbers never used.
+        large = sorted(
+            picker.sample(is_open, min(len(leads) // 5, len(is_open))), key=_number_order
+        )
         return {
             "show": leads[middle] if leads else None,
             "qualify": after_middle[0] if after_middle else None,
             "accept": active[len(active) // 2] if active else None,
             "batch": batch,
+            "batch_open": large,
         }
 
 

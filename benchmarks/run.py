@@ -40,6 +40,8 @@ from benchmarks import datagen  # noqa: E402
 
 CARD_ROWS = 100_000
 BATCH = 1_000
+LARGE_BATCH = 100_000
+LARGE_BATCH_OPEN = 20_000
 SLOW_SECONDS = 1.5
 """With --quick, a measurement whose first run takes longer gets SLOW_RUNS runs instead of
 --runs (a full run gives every measurement all its runs: a median of 5 at least)."""
@@ -541,6 +543,23 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
                 versus=write,
                 versus_name="write",
                 targets=[Target("seconds", 2.0)],
+            )
+
+        if size == 100_000 and len(numbers.get("batch_open", ())) == LARGE_BATCH_OPEN:
+            # Refusals after many accepted numbers once cost the square of the batch.
+            unknown = [f"L-{size * 2 + n}" for n in range(1, LARGE_BATCH - LARGE_BATCH_OPEN + 1)]
+            add(
+                f"{group}/batch qualify {LARGE_BATCH // 1000}k",
+                f"lead qualify - --keep-going ({LARGE_BATCH_OPEN:,} open + "
+                f"{len(unknown):,} unknown numbers)",
+                "batch",
+                salesflow_on(None, "lead", "qualify", "-", "--keep-going"),
+                prepare=fresh_copy,
+                stdin="\n".join([*numbers["batch_open"], *unknown]).encode() + b"\n",
+                ok=(1,),
+                versus=write,
+                versus_name="write",
+                targets=[Target("seconds", 10.0)],
             )
 
         if size == 100_000 and cards is not None:

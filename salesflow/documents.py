@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Literal
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Account, Contact, Invoice, InvoiceStatus, Line, Quote
-from salesflow.pipeline.money import ZERO, format_money, total
+from salesflow.pipeline.money import ZERO, format_money, format_price, total
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -226,7 +226,7 @@ def _line_row(line: Line) -> _LineRow:
         description=line.description,
         quantity=_number(line.quantity),
         unit=line.unit or "",
-        unit_price=format_money(line.unit_price),
+        unit_price=format_price(line.unit_price),
         discount=discount,
         amount=format_money(line.amount + line.header_discount),
         tax_rate=_rate(line.tax_rate),

@@ -1,8 +1,8 @@
 """Records of the sales lifecycle as pydantic models.
 
-Money is `Decimal` (stored as a string with two decimals). Derived figures (totals, weighted
-revenue, balance) are computed fields: they appear in `--json` output but are never stored, so the
-file cannot disagree with itself.
+Money is `Decimal` (stored as a string with two decimals; unit prices with up to four). Derived
+figures (totals, weighted revenue, balance) are computed fields: they appear in `--json` output
+but are never stored, so the file cannot disagree with itself.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field
 
-from salesflow.pipeline.money import ZERO, cents, total
+from salesflow.pipeline.money import ZERO, cents, price_text, total
 
 
 def _money_str(value: Decimal) -> str:
@@ -27,6 +27,8 @@ def _plain_str(value: Decimal) -> str:
 
 
 Money = Annotated[Decimal, PlainSerializer(_money_str, return_type=str, when_used="json")]
+Price = Annotated[Decimal, PlainSerializer(price_text, return_type=str, when_used="json")]
+"""A unit price: two decimals, or up to four when they are not zero (`0.005`)."""
 Quantity = Annotated[Decimal, PlainSerializer(_plain_str, return_type=str, when_used="json")]
 Rate = Annotated[Decimal, PlainSerializer(_plain_str, return_type=str, when_used="json")]
 Clock = Annotated[
@@ -163,7 +165,7 @@ class Product(Record):
 
     sku: str
     name: str
-    price: Money
+    price: Price
     tax_rate: Rate = ZERO
     unit: str | None = None
     description: str | None = None
@@ -187,7 +189,7 @@ class Line(BaseModel):
     description: str
     quantity: Quantity
     unit: str | None = None
-    unit_price: Money
+    unit_price: Price
     discount: Money = ZERO
     discount_percent: Rate | None = None
     header_discount: Money = ZERO
@@ -225,7 +227,7 @@ class WithLines(Record):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def total(self) -> Money:
-        return self.subtotal + self.tax
+        return cents(self.subtotal + self.tax)  # exact, or refused when past 28 digits
 
 
 class OpportunityStatus(StrEnum):
@@ -397,7 +399,7 @@ class Invoice(WithLines):
     def balance(self) -> Money:
         if self.status is InvoiceStatus.CANCELLED:
             return ZERO
-        return self.total - self.amount_paid
+        return cents(self.total - self.amount_paid)
 
 
 # --- activities ------------------------------------------------------------------------------

@@ -396,10 +396,13 @@ class _LazyRecords(Mapping[str, R]):
 
 @dataclass(frozen=True)
 class Savepoint:
-    pending: dict[str, dict[str, Record]]
+    """Where a session stood: its undo journal's length and the appended documents per table.
+    Taking one and rolling back to it cost what changed since, not what the session holds, so a
+    batch stays linear in its numbers. Every change a session makes is journaled (`put`,
+    `remove`, `next_numbers`, `set_config`) or appended (`add_docs`, `add_events`)."""
+
+    journal: int
     new: dict[str, int]
-    removed: dict[str, set[str]]
-    meta: dict[str, Any]
     meta_dirty: bool
 
 
@@ -417,6 +420,8 @@ class Session:
         self._removed: dict[str, set[str]] = {}
         self._meta: dict[str, Any] | None = None
         self._meta_dirty = False
+        self._journal: list[Callable[[], None]] | None = None
+        """Undo steps of `put` and `remove`, kept from the first savepoint on."""
 
     # -- raw access -------------------------------------------------------------------------
 
@@ -526,6 +531,29 @@ class Session:
                 numbers.setdefault(k, record.key)
         return _LazyRecords(numbers, lambda number: self.get(model, number))
 
+    def group_by(
+        self, model: type[R], field: str, key: Callable[[Any], str]
+    ) -> Callable[[str], list[R]]:
+        """All records by `key(field value)`, for a batch's lookups: the stored documents are
+        grouped once (not scanned per number); a lookup loads its group's records as they are
+        now. Records put into a group after the call are not in it."""
+        key_of = _raw_key_function(model)
+        groups: dict[str, list[str]] = {}
+        removed = self._removed.get(model.table, set())
+        for doc_id, doc in self.raw(model.table).items():
+            if doc_id not in removed and (k := key(doc.get(field))):
+                groups.setdefault(k, []).append(key_of(doc).upper())
+        for record in self._pending.get(model.table, {}).values():
+            k = key(getattr(record, field, None))
+            if k and record.key.upper() not in groups.get(k, ()):
+                groups.setdefault(k, []).append(record.key.upper())
+
+        def lookup(value: str) -> list[R]:
+            found = (self.find(model, number) for number in groups.get(value, ()))
+            return [record for record in found if record is not None]
+
+        return lookup
+
     def count(self, model: type[Record]) -> int:
         """How many records of a type there are, this session's changes included."""
         index = self._key_index(model.table)
@@ -539,14 +567,37 @@ class Session:
         """Insert or replace records (by business key); written at commit."""
         self._require_writable()
         for record in records:
-            self._pending.setdefault(record.table, {})[record.key.upper()] = record
+            key = record.key.upper()
+            self._remember(self._pending, record.table, key)
+            self._pending.setdefault(record.table, {})[key] = record
 
     def remove(self, record: Record) -> None:
         self._require_writable()
-        self._pending.get(record.table, {}).pop(record.key.upper(), None)
-        doc_id = self._key_index(record.table).get(record.key.upper())
+        key = record.key.upper()
+        if key in self._pending.get(record.table, {}):
+            self._remember(self._pending, record.table, key)
+            del self._pending[record.table][key]
+        doc_id = self._key_index(record.table).get(key)
         if doc_id is not None:
+            self._remember(self._removed, record.table, doc_id)
             self._removed.setdefault(record.table, set()).add(doc_id)
+
+    def _remember(self, tables: dict[str, Any], table: str, key: str) -> None:
+        """Journal how to put entry `key` of `tables[table]` back as it is (after a savepoint):
+        a record of `_pending`, a doc id of `_removed`, a counter or setting of `_meta`."""
+        if self._journal is None:
+            return
+        entries = tables.get(table)
+        if entries is None:
+            self._journal.append(lambda: tables.pop(table, None))
+        elif isinstance(entries, set):
+            present = key in entries
+            self._journal.append(lambda: entries.add(key) if present else entries.discard(key))
+        elif key in entries:
+            previous = entries[key]
+            self._journal.append(lambda: entries.__setitem__(key, previous))
+        else:
+            self._journal.append(lambda: entries.pop(key, None))
 
     def add_docs(self, model: type[Record], docs: list[dict[str, Any]]) -> None:
         """New records already in stored form (a bulk import), added with one insert_multiple.
@@ -594,6 +645,7 @@ class Session:
         """Reserve the next `count` numbers of a series; they are never handed out again."""
         self._require_writable()
         last = self.counter(series)
+        self._remember(self.meta(), "counters", series)
         self.meta()["counters"][series] = last + count
         self._meta_dirty = True
         return list(range(last + 1, last + count + 1))
@@ -603,6 +655,8 @@ class Session:
 
     def set_config(self, values: dict[str, Any]) -> None:
         self._require_writable()
+        for name in values:
+            self._remember(self.meta(), "config", name)
         self.meta()["config"].update(values)
         self._meta_dirty = True
 
@@ -613,26 +667,39 @@ class Session:
             raise RuntimeError("this command opened the data file read-only")
 
     def savepoint(self) -> Savepoint:
-        """A mark to roll this session's unsaved changes back to (batch commands, --keep-going)."""
+        """A mark to roll this session's unsaved changes back to (batch commands, --keep-going).
+
+        Marks are a stack: rolling back to one forgets the marks taken after it.
+        """
+        if self._journal is None:
+            self._journal = []
         return Savepoint(
-            pending={table: dict(records) for table, records in self._pending.items()},
+            journal=len(self._journal),
             new={table: len(docs) for table, docs in self._new.items()},
-            removed={table: set(ids) for table, ids in self._removed.items()},
-            meta=orjson.loads(orjson.dumps(self.meta())),
             meta_dirty=self._meta_dirty,
         )
 
     def rollback(self, mark: Savepoint) -> None:
         """Forget every change made since `mark`, numbers handed out included."""
-        self._pending = {table: dict(records) for table, records in mark.pending.items()}
-        self._new = {table: docs[: mark.new.get(table, 0)] for table, docs in self._new.items()}
-        self._removed = {table: set(ids) for table, ids in mark.removed.items()}
-        self._meta = orjson.loads(orjson.dumps(mark.meta))
+        journal = self._journal if self._journal is not None else []
+        while len(journal) > mark.journal:
+            journal.pop()()
+        for table in list(self._new):
+            kept = mark.new.get(table, 0)
+            if kept:
+                del self._new[table][kept:]
+            else:
+                del self._new[table]
         self._meta_dirty = mark.meta_dirty
 
     @property
     def changed(self) -> bool:
-        return bool(self._pending or self._new or self._removed or self._meta_dirty)
+        return bool(
+            any(self._pending.values())
+            or any(self._new.values())
+            or any(self._removed.values())
+            or self._meta_dirty
+        )
 
     def flush(self) -> None:
         """Apply this session's changes to the in-memory TinyDB tables (one update per table)."""
@@ -671,6 +738,7 @@ class Session:
         self._pending.clear()
         self._new.clear()
         self._removed.clear()
+        self._journal = None
         self._index.clear()
         self._meta_dirty = False
 

@@ -54,6 +54,11 @@ def read_numbers(arguments: Sequence[str]) -> list[str]:
     return list(unique.values())
 
 
+def text_key(value: Any) -> str:
+    """A stored field as a case-free key, for `Session.group_by` lookups in a batch."""
+    return str(value or "").strip().upper()
+
+
 def interactive() -> bool:
     """Is a person at the keyboard? (stdin is a terminal)"""
     return sys.stdin.isatty()
@@ -100,18 +105,28 @@ def apply_each(
     nothing is written. With `keep_going` the accepted ones are kept and written; call
     `Outcome.finish()` after the write to exit 1 for the refused ones.
     """
+    import gc
+
     outcome: Outcome[T] = Outcome([], [], len(numbers), noun)
-    for number in numbers:
-        mark = session.savepoint()
-        try:
-            outcome.results.append(action(number))
-        except SalesflowError as exc:
-            session.rollback(mark)
-            if len(numbers) == 1:
-                raise
-            outcome.refused.append(str(exc))
-    for message in outcome.refused:
-        common.say(f"Error: {message}")
+    # Each number leaves records the session keeps until the write, so the collector's full
+    # passes would walk the whole parsed file again and again; these objects form no cycles.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for number in numbers:
+            mark = session.savepoint()
+            try:
+                outcome.results.append(action(number))
+            except SalesflowError as exc:
+                session.rollback(mark)
+                if len(numbers) == 1:
+                    raise
+                outcome.refused.append(str(exc))
+    finally:
+        if collecting:
+            gc.enable()
+    if outcome.refused:
+        common.say("\n".join(f"Error: {message}" for message in outcome.refused))
     if outcome.refused and not keep_going:
         raise BatchRefused(
             f"{len(outcome.refused)} of {outcome.total} {noun} refused; nothing was changed "

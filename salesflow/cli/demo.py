@@ -116,10 +116,15 @@ def demo(
 
     Example: salesflow demo
     """
+    from salesflow.pipeline.records import add_days
+
+    end = common.today()
+    # The story runs over the 48 days up to today.
+    start = add_days(end, -48, "demo: first day", "; set $SALESFLOW_TODAY to a later date")
     path = _demo_path(db)
     saved = (common.INVOCATION.db, list(common.INVOCATION.argv))
     try:
-        result = _run(_Script(path, verbose=not quiet and not json), common.today(), json)
+        result = _run(_Script(path, verbose=not quiet and not json), start, end, json)
     finally:
         common.INVOCATION.db, common.INVOCATION.argv = saved
     if json:
@@ -129,8 +134,7 @@ def demo(
     common.say(f"Try: salesflow --db {shlex.quote(str(path))} history {invoice}")
 
 
-def _run(script: _Script, end: date, json: bool) -> dict[str, Any]:
-    start = end - timedelta(days=48)
+def _run(script: _Script, start: date, end: date, json: bool) -> dict[str, Any]:
 
     def day(offset: int) -> date:
         return start + timedelta(days=offset)

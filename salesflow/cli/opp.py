@@ -409,7 +409,7 @@ def lose(
 
     Example: salesflow opp lose OPP-0002 --reason out-sold --competitor "Initech"
     """
-    from salesflow.models import Opportunity
+    from salesflow.models import Opportunity, Quote
     from salesflow.pipeline.opportunities import lose_opportunity
     from salesflow.services.activities import open_regarding
 
@@ -417,6 +417,7 @@ def lose(
     batch.confirm(len(wanted), "Lose", yes)
     with common.writing() as session:
         today, now = common.today(), common.now()
+        quotes_of = session.group_by(Quote, "opportunity", batch.text_key)
 
         def lose_one(number: str) -> Any:
             current = session.get(Opportunity, number)
@@ -424,7 +425,7 @@ def lose(
                 current,
                 reason,
                 competitor=competitor,
-                quotes=_quotes_of(session, current.number),
+                quotes=quotes_of(current.number.upper()),
                 today=today,
                 now=now,
             )

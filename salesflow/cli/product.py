@@ -30,7 +30,7 @@ Description = Annotated[str | None, typer.Option("--description", help="Longer t
 
 
 def _show(product: Any, json: bool) -> None:
-    from salesflow.pipeline.money import format_money
+    from salesflow.pipeline.money import format_price
 
     if json:
         common.print_json(common.dump(product))
@@ -39,7 +39,7 @@ def _show(product: Any, json: bool) -> None:
         [
             ("SKU", product.sku),
             ("Name", product.name),
-            ("Price", format_money(product.price)),
+            ("Price", format_price(product.price)),
             ("Tax rate", f"{product.tax_rate.normalize():f}%"),
             ("Unit", product.unit),
             ("Description", product.description),
@@ -141,14 +141,14 @@ def list_(
     """
     from salesflow.cli.account import _listed
     from salesflow.models import Product
-    from salesflow.pipeline.money import format_money
+    from salesflow.pipeline.money import format_price
 
     products, _ = _listed(Product, "PRODUCTS", locals())
     output.emit(
         products,
         empty="No products.",
         columns=["SKU", "Name", "Price", "Tax %", "Unit"],
-        row=lambda p: [p.sku, p.name, format_money(p.price), f"{p.tax_rate.normalize():f}", p.unit],
+        row=lambda p: [p.sku, p.name, format_price(p.price), f"{p.tax_rate.normalize():f}", p.unit],
         numeric=["Price", "Tax %"],
     )
 

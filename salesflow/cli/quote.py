@@ -53,11 +53,25 @@ def revisions_of(session: Any, number: str) -> list[Any]:
     return sorted(found, key=lambda q: q.revision)
 
 
-def load_quote(session: Any, number: str, revision: int | None = None) -> Any:
-    """Revision `revision` of a quote, else its latest; NotFound names the revisions it has."""
+def load_quote(
+    session: Any,
+    number: str,
+    revision: int | None = None,
+    revisions: Callable[[str], list[Any]] | None = None,
+) -> Any:
+    """Revision `revision` of a quote, else its latest; NotFound names the revisions it has.
+
+    `revisions` (a batch's `session.group_by(Quote, "number", ...)`) finds them without a scan.
+    """
     from salesflow.pipeline.quotes import pick_revision
 
-    return pick_revision(number.strip().upper(), revisions_of(session, number), revision)
+    wanted = number.strip().upper()
+    found = (
+        revisions_of(session, number)
+        if revisions is None
+        else sorted(revisions(wanted), key=lambda q: q.revision)
+    )
+    return pick_revision(wanted, found, revision)
 
 
 def quotes_of_opportunity(session: Any, opportunity: str) -> list[Any]:
@@ -410,15 +424,19 @@ def activate(
     Example: salesflow quote list --status draft --jsonl | jq -r .number | salesflow quote
     activate -
     """
+    from salesflow.models import Quote
     from salesflow.pipeline.quotes import activate_quote, quote_label
 
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Activate", yes)
     with common.writing() as session:
         today, now = common.today(), common.now()
+        revisions = session.group_by(Quote, "number", batch.text_key)
 
         def activate_one(number: str) -> Any:
-            quote, activated = activate_quote(load_quote(session, number), today=today, now=now)
+            quote, activated = activate_quote(
+                load_quote(session, number, revisions=revisions), today=today, now=now
+            )
             session.put(quote)
             session.add_events([activated])
             return quote

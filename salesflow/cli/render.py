@@ -13,7 +13,7 @@ def _plain(value: Any) -> str:
 
 def print_lines(record: Any) -> None:
     """The lines of a record as a table (stdout)."""
-    from salesflow.pipeline.money import format_money
+    from salesflow.pipeline.money import format_money, format_price
 
     if not record.lines:
         common.say(f"{record.number} has no lines.")
@@ -33,7 +33,7 @@ def print_lines(record: Any) -> None:
             line.sku or "(write-in)",
             line.description,
             _plain(line.quantity) + (f" {line.unit}" if line.unit else ""),
-            format_money(line.unit_price),
+            format_price(line.unit_price),
             discount,
         ]
         if header_discount:

@@ -38,7 +38,7 @@ from salesflow.models import (
     WithLines,
 )
 from salesflow.pipeline.activities import regarding_type
-from salesflow.pipeline.money import HUNDRED, ZERO, cents, total
+from salesflow.pipeline.money import HUNDRED, LIMIT, ZERO, cents, format_money, total
 from salesflow.pipeline.quotes import quote_label
 
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
@@ -119,6 +119,12 @@ def _contents(tables: Tables) -> tuple[Contents, list[Problem]]:
                 contents.invalid.setdefault(model, set()).add(str(key).upper())
                 continue
             key = record.key.upper()
+            beyond = over_maximum(record)
+            if beyond is not None:
+                # Reported here and left out of the other checks, which would add it up.
+                problems.append(Problem("total", label, beyond))
+                contents.invalid.setdefault(model, set()).add(key)
+                continue
             if key in valid:
                 problems.append(Problem("record", label, f"{key} is stored twice"))
                 continue
@@ -227,6 +233,27 @@ def _where(record: Any) -> str:
 
 
 # --- totals ------------------------------------------------------------------------------------
+
+
+def over_maximum(record: Record) -> str | None:
+    """How a record's lines or total reach the maximum amount (`LIMIT`), or None: the commands
+    refuse such lines, older versions did not."""
+    if not isinstance(record, WithLines):
+        return None
+    for line in record.lines:
+        gross = line.quantity * line.unit_price
+        if abs(gross) >= LIMIT:
+            return (
+                f"line {line.line_no} comes to {gross:,.2f}; a line must come to less than "
+                f"{LIMIT:,}"
+            )
+    try:
+        amount = record.total
+    except InvalidValue as error:
+        return str(error)
+    if abs(amount) >= LIMIT:
+        return f"total {format_money(amount)} is not less than the maximum {LIMIT:,}"
+    return None
 
 
 def line_problems(line: Line) -> list[str]:

@@ -8,7 +8,17 @@ from decimal import Decimal
 
 from salesflow.errors import InvalidValue, NotFound
 from salesflow.models import Line, Product, WithLines
-from salesflow.pipeline.money import HUNDRED, ZERO, cents, parse_number
+from salesflow.pipeline.money import (
+    HUNDRED,
+    LIMIT,
+    ZERO,
+    cents,
+    format_money,
+    parse_number,
+    parse_price,
+    price_text,
+    total,
+)
 from salesflow.pipeline.records import clean, parse_rate
 
 
@@ -74,14 +84,23 @@ def make_line(
 ) -> Line:
     """A line with `amount = round(gross − discount)` and `tax = round(amount × rate / 100)`.
 
-    Raises InvalidValue when the discount is more than the line's gross.
+    The gross is the exact product of quantity and unit price (up to four decimals): amounts are
+    rounded to cents once, never the price first.
+
+    Raises InvalidValue when the gross reaches the maximum amount (`LIMIT`) or the discount is
+    more than the gross.
     """
     gross = quantity * unit_price
+    if gross >= LIMIT:
+        raise InvalidValue(
+            f"line {description!r}: {quantity} × {price_text(unit_price)} comes to "
+            f"{format_money(gross)}; a line must come to less than {LIMIT:,}"
+        )
     exact_discount = discount.of(gross)
     if cents(exact_discount) > cents(gross):
         raise InvalidValue(
             f"discount {cents(exact_discount)} is more than the line's gross {cents(gross)} "
-            f"({quantity} × {cents(unit_price)})"
+            f"({quantity} × {price_text(unit_price)})"
         )
     amount = cents(gross - exact_discount)
     if amount <= ZERO:
@@ -124,7 +143,7 @@ def line_from_spec(
         product = products.get(spec.sku.strip().upper())
         if product is None:
             raise NotFound(f"product {spec.sku} not found; see `salesflow product list`")
-        price = product.price if spec.price is None else cents(parse_number(spec.price, "price"))
+        price = product.price if spec.price is None else parse_price(spec.price, "price")
         rate = product.tax_rate if spec.tax_rate is None else parse_rate(spec.tax_rate, "tax rate")
         return make_line(
             line_no,
@@ -145,10 +164,21 @@ def line_from_spec(
         line_no,
         description=write_in,
         quantity=quantity,
-        unit_price=cents(parse_number(spec.price, "price")),
+        unit_price=parse_price(spec.price, "price"),
         tax_rate=rate,
         discount=discount,
     )
+
+
+def check_total(lines: Sequence[Line], owner: str) -> None:
+    """Refuse lines whose total, tax included, reaches the maximum amount (`LIMIT`): each line is
+    below it, so the sum is exact, and every total stays payable and summable in reports."""
+    amount = total(line.amount + line.tax for line in lines)
+    if amount >= LIMIT:
+        raise InvalidValue(
+            f"{owner}: line {lines[-1].line_no} would take the total to {format_money(amount)}; "
+            f"a total must be less than {LIMIT:,}"
+        )
 
 
 def next_line_no(record: WithLines) -> int:

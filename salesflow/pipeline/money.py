@@ -9,10 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from salesflow.errors import InvalidValue
 
 CENT = Decimal("0.01")
+PRICE_STEP = Decimal("0.0001")
+"""Unit prices keep up to four decimals (0.0045 a screw); amounts are rounded to cents once."""
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 LIMIT = Decimal(10) ** 12
-"""Typed numbers are less than a trillion, so lines and totals stay exact in cents."""
+"""The maximum: typed numbers, a line's gross and a record's total are less than a trillion, so
+sums of any number of them stay exact in cents within Decimal's 28 digits."""
 
 
 def D(value: Decimal | int | str) -> Decimal:
@@ -36,7 +39,38 @@ def D(value: Decimal | int | str) -> Decimal:
 
 def cents(value: Decimal | int | str) -> Decimal:
     """`value` rounded to cents, half-up (2.345 -> 2.35, -2.345 -> -2.35)."""
-    return D(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return _rounded(D(value), CENT)
+
+
+def _rounded(value: Decimal, step: Decimal) -> Decimal:
+    """`value` rounded half-up to `step`; InvalidValue when the digits do not fit Decimal's 28
+    (only a file written by hand or by an older version holds such amounts)."""
+    try:
+        return value.quantize(step, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise InvalidValue(
+            f"amount {value:,.0f} is too large to count to the cent; amounts must be less than "
+            f"{LIMIT:,} (`salesflow doctor` lists the records)"
+        ) from None
+
+
+def unit_price(value: Decimal | int | str) -> Decimal:
+    """`value` as a unit price: rounded half-up to four decimals (0.00125 -> 0.0013)."""
+    return _rounded(D(value), PRICE_STEP)
+
+
+def price_decimals(value: Decimal) -> int:
+    """How many decimals a unit price shows: two, or three or four when they are not zero."""
+    for places in (2, 3):
+        if value == value.quantize(Decimal(1).scaleb(-places)):
+            return places
+    return 4
+
+
+def price_text(value: Decimal) -> str:
+    """A unit price as stored and in JSON: `12.50`, `0.005`, `0.1234`."""
+    price = unit_price(value)
+    return f"{price:.{price_decimals(price)}f}"
 
 
 def total(values: Iterable[Decimal]) -> Decimal:
@@ -73,6 +107,17 @@ def parse_money(text: str, what: str) -> Decimal:
     return cents(parse_number(text, what))
 
 
+def parse_price(text: str, what: str) -> Decimal:
+    """A non-negative unit price typed by the user, rounded to four decimals."""
+    return unit_price(parse_number(text, what))
+
+
 def format_money(value: Decimal) -> str:
     """`1234.5` -> `1,234.50` for tables (JSON keeps the plain string)."""
     return f"{cents(value):,.2f}"
+
+
+def format_price(value: Decimal) -> str:
+    """A unit price for tables and documents: `1,234.50`, `0.005` (up to four decimals)."""
+    price = unit_price(value)
+    return f"{price:,.{price_decimals(price)}f}"

@@ -19,7 +19,13 @@ from salesflow.models import (
     QuoteStatus,
     Stage,
 )
-from salesflow.pipeline.lines import LineSpec, line_from_spec, next_line_no, without_line
+from salesflow.pipeline.lines import (
+    LineSpec,
+    check_total,
+    line_from_spec,
+    next_line_no,
+    without_line,
+)
 from salesflow.pipeline.money import parse_money
 from salesflow.pipeline.records import choice, clean, event, parse_date, parse_percentage
 from salesflow.pipeline.states import guard
@@ -138,9 +144,9 @@ def add_product(
         products=products,
         default_tax_rate=default_tax_rate,
     )
-    updated = opportunity.model_copy(
-        update={"lines": [*opportunity.lines, line], "last_line_no": line.line_no}
-    )
+    lines = [*opportunity.lines, line]
+    check_total(lines, f"opportunity {opportunity.number}")
+    updated = opportunity.model_copy(update={"lines": lines, "last_line_no": line.line_no})
     return updated, event(
         now,
         opportunity.number,

@@ -7,12 +7,12 @@ quote, the order and the invoice agree to the cent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Event, Invoice, Order, OrderStatus
 from salesflow.pipeline.numbering import Numbers, invoice_series
-from salesflow.pipeline.records import event
+from salesflow.pipeline.records import add_days, event
 from salesflow.pipeline.states import guard
 
 
@@ -100,7 +100,12 @@ def invoice_from_order(
         discount=order.discount,
         discount_percent=order.discount_percent,
         invoice_date=invoice_date,
-        due_date=invoice_date + timedelta(days=payment_terms),
+        due_date=add_days(
+            invoice_date,
+            payment_terms,
+            f"order {order.number}: due date",
+            "; give an earlier --date",
+        ),
         payment_terms=payment_terms,
     )
 

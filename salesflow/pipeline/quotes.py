@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from salesflow.errors import InvalidValue, NotFound, Refused, UsageError
@@ -26,11 +26,17 @@ from salesflow.models import (
     QuoteStatus,
     Stage,
 )
-from salesflow.pipeline.lines import LineSpec, line_from_spec, next_line_no, without_line
+from salesflow.pipeline.lines import (
+    LineSpec,
+    check_total,
+    line_from_spec,
+    next_line_no,
+    without_line,
+)
 from salesflow.pipeline.money import CENT, HUNDRED, ZERO, cents, parse_money, total
 from salesflow.pipeline.numbering import Numbers
 from salesflow.pipeline.opportunities import set_stage, win_opportunity
-from salesflow.pipeline.records import choice, event, parse_date, parse_rate
+from salesflow.pipeline.records import add_days, choice, event, parse_date, parse_rate
 from salesflow.pipeline.states import guard
 
 VALID_DAYS = 30
@@ -182,7 +188,7 @@ def create_quote(
 
 def _valid_until(text: str | None, today: date, who: str, days: int = VALID_DAYS) -> date:
     if text is None or not text.strip():
-        return today + timedelta(days=days)
+        return add_days(today, days, f"quote {who}: valid until", "; give --valid-until")
     until = parse_date(text, f"quote {who}: valid until")
     if until < today:
         raise InvalidValue(
@@ -207,9 +213,9 @@ def add_quote_product(
         products=products,
         default_tax_rate=default_tax_rate,
     )
-    updated = quote.model_copy(
-        update={**_respread(quote, [*quote.lines, line]), "last_line_no": line.line_no}
-    )
+    lines = [*quote.lines, line]
+    check_total(lines, f"quote {quote_label(quote)}")
+    updated = quote.model_copy(update={**_respread(quote, lines), "last_line_no": line.line_no})
     return updated, event(
         now,
         quote.number,
@@ -356,7 +362,9 @@ def revise_quote(quote: Quote, *, opportunity: Opportunity, today: date, now: da
             "status": QuoteStatus.DRAFT,
             "status_reason": "in-progress",
             "lines": [line.model_copy() for line in quote.lines],
-            "valid_until": today + timedelta(days=days),
+            "valid_until": add_days(
+                today, days, f"quote {quote.number} revision {quote.revision + 1}: valid until"
+            ),
             "created_on": today,
             "activated_on": None,
             "closed_on": None,

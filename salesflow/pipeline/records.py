@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -48,6 +48,21 @@ def parse_date(text: str, what: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidValue(f"{what} {text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def add_days(day: date, days: int, what: str, hint: str = "") -> date:
+    """`day` moved by `days`; InvalidValue naming `what` when that leaves the calendar Python
+    dates hold (0001-01-01 to 9999-12-31), as `$SALESFLOW_TODAY=9999-12-15` + 30 days would."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        if days >= 0:
+            where = f"+ {days} days is after {date.max.isoformat()}, the last"
+        else:
+            where = f"− {-days} days is before {date.min.isoformat()}, the first"
+        raise InvalidValue(
+            f"{what} {day.isoformat()} {where} date salesflow can hold{hint}"
+        ) from None
 
 
 def parse_rate(text: str | Decimal, what: str) -> Decimal:

@@ -74,6 +74,16 @@ CASES: list[Case] = [
     ("opp add-product OPP-0002 DAY --quantity 1 --discount 101%", 1, "discount '101%' is more"),
     ("opp add-product OPP-0002 DAY --quantity 1 --discount 500", 1, "discount 500.00 is more"),
     ("opp add-product OPP-0002 --write-in Travel --quantity 1", 1, "needs --price"),
+    (
+        "opp add-product OPP-0002 --write-in Plant --price 999999999999 --quantity 999999999999",
+        1,
+        "line 'Plant': 999999999999 × 999999999999.00 comes to 999,999,999,998,000,000,000,001.00",
+    ),
+    (
+        "opp add-product OPP-0002 --write-in Plant --price 999999999999.99 --quantity 1",
+        1,
+        "opportunity OPP-0002: line 2 would take the total to 1,210,000,000,090.74",
+    ),
     ("opp add-product OPP-0002 DAY --write-in T --price 1", 1, "a line is a catalog product"),
     ("opp remove-product OPP-0002 9", 1, "opportunity OPP-0002 has no line 9"),
     ("opp remove-product OPP-0002 one", 2, "Invalid value for 'line_no'"),
@@ -90,6 +100,11 @@ CASES: list[Case] = [
     ("quote create OPP-0404", 1, "opportunity OPP-0404 not found"),
     ("quote add-product QUO-0001 DAY --quantity 1", 1, "quote QUO-0001 is won"),
     ("quote add-product QUO-0002 DAY --quantity x", 1, "quantity 'x' is not a number"),
+    (
+        "quote add-product QUO-0002 --write-in Plant --price 999999999999.99 --quantity 1",
+        1,
+        "quote QUO-0002: line 2 would take the total to 1,210,000,000,090.74",
+    ),
     ("quote remove-product QUO-0002 7", 1, "quote QUO-0002 has no line 7"),
     ("quote discount QUO-0002", 2, "give the discount as --percent P or --amount A"),
     ("quote discount QUO-0002 --percent 5 --amount 3", 2, "give the discount as --percent P"),
@@ -169,6 +184,19 @@ CASES: list[Case] = [
     ("export leads --output {existing}", 1, "{existing} already exists; use --force"),
     ("export leads --output {tmp}/no/such.csv", 1, "folder {tmp}/no does not exist"),
     ("export leads --output {tmp}", 1, "output {tmp} is a folder; give a file name"),
+    # dates beyond the calendar (a leading NAME=value sets the environment)
+    (
+        "SALESFLOW_TODAY=9999-12-15 quote create OPP-0002",
+        1,
+        "quote QUO-0005: valid until 9999-12-15 + 30 days is after 9999-12-31, the last date",
+    ),
+    (
+        "SALESFLOW_TODAY=9999-12-15 order fulfil ORD-0002",
+        1,
+        "order ORD-0002: due date 9999-12-15 + 30 days is after 9999-12-31, the last date",
+    ),
+    ("SALESFLOW_TODAY=9999-12-15 report forecast", 1, "--months 6 from 9999-12 runs past 9999-12"),
+    ("SALESFLOW_TODAY=0001-01-01 demo", 1, "demo: first day 0001-01-01 − 48 days is before"),
 ]
 
 
@@ -187,7 +215,13 @@ def _fill(text: str, tmp: Path, db: Path) -> str:
 
 @pytest.mark.parametrize(("line", "code", "fragment"), CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_refused_with_one_error_line_and_the_file_unchanged(
-    db: Path, world: bytes, tmp_path: Path, line: str, code: int, fragment: str
+    db: Path,
+    world: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    line: str,
+    code: int,
+    fragment: str,
 ) -> None:
     import shlex
 
@@ -198,6 +232,9 @@ def test_bad_input_is_refused_with_one_error_line_and_the_file_unchanged(
     for name, text in INPUTS.items():
         (tmp_path / "in" / name).write_text(text)
     args = [_fill(arg, tmp_path, db) for arg in shlex.split(line)]
+    while args and "=" in args[0] and args[0].split("=")[0].isupper():
+        name, value = args.pop(0).split("=", 1)
+        monkeypatch.setenv(name, value)
     result = Salesflow(db)(*args)
     assert result.exception is None
     assert result.exit_code == code, result.stderr
@@ -232,6 +269,7 @@ def test_the_catalogue_has_at_least_60_cases_over_every_command_group() -> None:
         "export",
     }
     assert any(line.startswith("lead import") for line, _, _ in CASES)
+    assert any(line.startswith("SALESFLOW_TODAY=") for line, _, _ in CASES)
 
 
 # --- import rows ----------------------------------------------------------------------------------

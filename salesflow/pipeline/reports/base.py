@@ -8,7 +8,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from salesflow.errors import UsageError
+from salesflow.errors import InvalidValue, UsageError
 from salesflow.models import Invoice, InvoiceStatus, Opportunity
 from salesflow.pipeline.money import ZERO, cents, total
 
@@ -89,20 +89,27 @@ def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
 def shift_month(day: date, months: int) -> date:
-    """The first day of the month `months` after `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
+    """The first day of the month `months` after `day`'s month; InvalidValue past 9999-12."""
+    index = _month_index(day) + months
+    if not _month_index(date.min) <= index <= _month_index(date.max):
+        raise InvalidValue(
+            f"{months} month{'' if months == 1 else 's'} after {month_key(day)} is past "
+            f"{month_key(date.max)}, the last month salesflow can hold"
+        )
     return date(index // 12, index % 12 + 1, 1)
 
 
 def month_span(first: date, last: date) -> list[str]:
     """Every month from `first`'s to `last`'s, both included."""
-    months: list[str] = []
-    current = first.replace(day=1)
-    while current <= last:
-        months.append(month_key(current))
-        current = shift_month(current, 1)
-    return months
+    return [
+        f"{index // 12:04d}-{index % 12 + 1:02d}"
+        for index in range(_month_index(first), _month_index(last) + 1)
+    ]
 
 
 def won_revenue(opportunity: Opportunity) -> Decimal:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from salesflow.errors import UsageError
+from salesflow.errors import InvalidValue, UsageError
 from salesflow.models import Lead, Opportunity, OpportunityStatus, Stage
 from salesflow.pipeline.money import total
 from salesflow.pipeline.reports.base import (
@@ -165,7 +165,13 @@ def forecast_report(
     if months < 1:
         raise UsageError(f"--months {months} must be 1 or more")
     first = (filters.start or today).replace(day=1)
-    last = filters.end.replace(day=1) if filters.end else shift_month(first, months - 1)
+    try:
+        last = filters.end.replace(day=1) if filters.end else shift_month(first, months - 1)
+    except InvalidValue:
+        raise InvalidValue(
+            f"--months {months} from {month_key(first)} runs past 9999-12, the last month "
+            "salesflow can hold; give fewer --months or --to"
+        ) from None
     if last < first:
         raise UsageError(
             f"--to {filters.end} is before the first month of the forecast, "
