@@ -59,6 +59,11 @@ def redo(json: Json = False) -> None:
 
 
 def _notes(restored: Any) -> None:
+    for also in restored.also_undone:
+        common.say(
+            f"The version before it is damaged (kept in the history for inspection), so "
+            f"`{also.change}` (#{also.seq}, {_when(also.at)}) was undone too"
+        )
     if restored.removed_file:
         common.say(
             f"The data file did not exist before that command, so {common.data_path()} "
@@ -74,6 +79,7 @@ def _notes(restored: Any) -> None:
 def _restored_json(restored: Any, what: str) -> dict[str, Any]:
     return {
         what: _entry_json(restored.entry),
+        "also_undone": [_entry_json(entry) for entry in restored.also_undone],
         "data_file_removed": restored.removed_file,
         "changed_outside": restored.changed_outside,
     }
@@ -144,9 +150,13 @@ def doctor(json: Json = False) -> None:
     from salesflow.store import SCHEMA_VERSION
 
     path = common.data_path()
-    with common.reading() as session:
-        tables = {name: session.raw(name) for name in session.table_names()}
-        schema = session.file_schema
+    try:
+        with common.reading() as session:
+            tables = {name: session.raw(name) for name in session.table_names()}
+            schema = session.file_schema
+    except SalesflowError:
+        _list_duplicates(json)
+        raise
     problems = diagnose(tables)
     if json:
         common.print_json(
@@ -172,6 +182,35 @@ def doctor(json: Json = False) -> None:
         raise SalesflowError(
             f"data file {path} has {count}; fix them with the commands, or go back to a "
             "version without them (`salesflow undo --list`, a backup)"
+        )
+
+
+def _list_duplicates(json: bool) -> None:
+    """Keys stored twice make the file unreadable (exit 4); doctor lists every one of them."""
+    from salesflow.pipeline.doctor import Problem
+
+    duplicates = common.store().duplicate_keys()
+    if not duplicates:
+        return
+    problems = [
+        Problem(
+            "duplicate", table or key, f"{'table' if not table else 'key'} {key!r} appears twice"
+        )
+        for table, key in duplicates
+    ]
+    if json:
+        common.print_json(
+            {
+                "path": str(common.data_path()),
+                "ok": False,
+                "problems": [
+                    {"check": p.check, "where": p.where, "message": p.message} for p in problems
+                ],
+            }
+        )
+    else:
+        common.print_table(
+            ["Check", "Where", "Problem"], [[p.check, p.where, p.message] for p in problems]
         )
 
 

@@ -1,0 +1,272 @@
+"""Ways a write could lose records, each refused before anything is written: a number counter
+behind the records, damage in a table the command does not read, duplicate keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+
+from salesflow import layout
+from tests.integration.helpers import Salesflow, one_error_line
+
+HINT = "; restore a backup or run `salesflow undo`"
+
+
+def tables_of(raw: bytes) -> dict[str, bytes]:
+    parts = layout.split(raw)
+    assert parts is not None
+    return {name: bytes(body) for name, body in parts.items()}
+
+
+def with_counter(raw: bytes, series: str, value: int | None) -> bytes:
+    """The file with one counter set (None: removed), edited in its `_meta` line only."""
+    tables = tables_of(raw)
+    meta = orjson.loads(tables["_meta"])
+    if value is None:
+        meta["1"]["counters"].pop(series)
+    else:
+        meta["1"]["counters"][series] = value
+    tables["_meta"] = orjson.dumps(meta)
+    return layout.join(tables.items())
+
+
+def behind(db: Path, series: str, counter: int, number: str) -> str:
+    return (
+        f"Error: data file {db}: counter {series} is at {counter} but {number} is in use, so a "
+        "new number could overwrite that record; nothing was written. `salesflow doctor` lists "
+        "the counters behind"
+    )
+
+
+# --- 1. a counter behind the records -----------------------------------------------------------
+
+SERIES = [
+    ("L", "L-0003"),
+    ("ACC", "ACC-0001"),
+    ("CON", "CON-0001"),
+    ("OPP", "OPP-0005"),
+    ("QUO", "QUO-0004"),
+    ("ORD", "ORD-0003"),
+    ("INV-2026", "INV-2026-0002"),
+]
+
+
+@pytest.mark.parametrize(("series", "highest"), SERIES, ids=[s[0] for s in SERIES])
+def test_every_writer_refuses_a_file_whose_counter_is_behind_its_records(
+    db: Path, world: bytes, series: str, highest: str
+) -> None:
+    edited = with_counter(world, series, 0)
+    db.write_bytes(edited)
+    run = Salesflow(db)
+    for args in (["config", "set", "payment_terms", "14"], ["lead", "add", "--company", "New"]):
+        result = run(*args)
+        assert result.exit_code == 4
+        assert one_error_line(result.stderr) == behind(db, series, 0, highest)
+        assert result.stdout == ""
+        assert db.read_bytes() == edited
+    assert run.ok("lead", "show", "L-0001").stdout.startswith("Number")  # readers still read
+
+
+def test_the_invoice_and_its_payment_survive_a_counter_set_back(db: Path, world: bytes) -> None:
+    """The reported loss: INV-2026-0001 (paid 50.00) would have been overwritten by the next
+    invoice once the counter said 0."""
+    edited = with_counter(world, "INV-2026", 0)
+    db.write_bytes(edited)
+    result = Salesflow(db)("order", "fulfil", "ORD-0002")
+    assert one_error_line(result.stderr) == behind(db, "INV-2026", 0, "INV-2026-0002")
+    assert db.read_bytes() == edited
+    doctor = Salesflow(db)("doctor", "--json")
+    assert doctor.exit_code == 1
+    assert {
+        "check": "numbering",
+        "where": "INV-2026",
+        "message": "counter is 0 but INV-2026-0002 exists; new records would get numbers "
+        "already in use",
+    } in json.loads(doctor.stdout)["problems"]
+
+
+def test_a_file_without_meta_gets_no_number_twice(db: Path, world: bytes) -> None:
+    tables = tables_of(world)
+    del tables["_meta"]
+    edited = layout.join(tables.items())
+    db.write_bytes(edited)
+    result = Salesflow(db)("lead", "add", "--company", "New")
+    assert result.exit_code == 4
+    assert one_error_line(result.stderr) == behind(db, "ACC", 0, "ACC-0001")
+    assert db.read_bytes() == edited
+
+
+def test_a_hand_edited_file_in_any_layout_is_checked_too(db: Path, world: bytes) -> None:
+    data = json.loads(world)
+    data["_meta"]["1"]["counters"]["L"] = 2
+    edited = json.dumps(data, indent=1).encode()
+    db.write_bytes(edited)
+    result = Salesflow(db)("lead", "add", "--company", "New")
+    assert one_error_line(result.stderr) == behind(db, "L", 2, "L-0003")
+    assert db.read_bytes() == edited
+
+
+def test_a_counter_set_back_after_writes_kept_in_the_history_is_refused(db: Path) -> None:
+    run = Salesflow(db)
+    for company in ("A", "B", "C"):
+        run.ok("lead", "add", "--company", company)
+    edited = with_counter(db.read_bytes(), "L", 1)
+    db.write_bytes(edited)
+    result = run("lead", "add", "--company", "D")
+    assert one_error_line(result.stderr) == behind(db, "L", 1, "L-0003")
+    assert db.read_bytes() == edited
+
+
+def test_a_counter_ahead_of_the_records_is_fine(db: Path, world: bytes) -> None:
+    db.write_bytes(with_counter(world, "L", 40))
+    assert Salesflow(db).number("lead", "add", "--company", "New") == "L-0041"
+    assert Salesflow(db).number("lead", "add", "--company", "Next") == "L-0042"
+
+
+# --- 3. damage in a table the command does not read --------------------------------------------
+
+
+def damaged_events(world: bytes, *, insert: bool) -> bytes:
+    tables = tables_of(world)
+    events = tables["events"]
+    at = events.index(b'"number":') + len(b'"number"')
+    tables["events"] = events[:at] + (b";:" if insert else b";") + events[at + 1 :]
+    return layout.join(tables.items())
+
+
+@pytest.mark.parametrize("insert", [False, True], ids=["byte replaced", "byte inserted"])
+def test_a_stray_byte_in_the_events_line_stops_every_writer(
+    db: Path, world: bytes, insert: bool
+) -> None:
+    damaged = damaged_events(world, insert=insert)
+    assert len(damaged) == len(world) + insert
+    db.write_bytes(damaged)
+    run = Salesflow(db)
+    for args in (
+        ["lead", "add", "--company", "X"],
+        ["product", "add", "NEW", "--name", "New", "--price", "1"],
+        ["config", "set", "payment_terms", "14"],
+        ["lead", "import", "-"],
+    ):
+        result = run(*args, input="Company\nImported\n")
+        assert result.exit_code == 4, args
+        error = one_error_line(result.stderr)
+        assert error.startswith(f"Error: data file {db} is not valid JSON (table 'events': "), args
+        assert error.endswith(HINT)
+        assert db.read_bytes() == damaged
+    assert run.ok("lead", "show", "L-0001").stdout.startswith("Number")  # readers of other tables
+
+
+def test_a_stray_byte_after_writes_kept_in_the_history_stops_writers_too(
+    db: Path, world: bytes
+) -> None:
+    db.write_bytes(world)
+    run = Salesflow(db)
+    run.ok("lead", "add", "--company", "Kept in the history")
+    damaged = damaged_events(db.read_bytes(), insert=False)
+    db.write_bytes(damaged)
+    result = run("lead", "add", "--company", "X")
+    assert result.exit_code == 4
+    assert "(table 'events': " in one_error_line(result.stderr)
+    assert db.read_bytes() == damaged
+    run.ok("undo")
+    assert run.number("lead", "add", "--company", "After the undo") == "L-0004"
+
+
+def test_a_hand_edit_that_keeps_the_json_valid_is_written_back(db: Path, world: bytes) -> None:
+    tables = tables_of(world)
+    tables["events"] = tables["events"].replace(b'"number":"L-0001"', b'"number":"L-0002"', 1)
+    db.write_bytes(layout.join(tables.items()))
+    Salesflow(db).ok("lead", "add", "--company", "X")
+    assert tables_of(db.read_bytes())["events"].startswith(tables["events"][:-1])
+
+
+def test_undo_goes_back_past_a_damaged_version_in_the_history(db: Path) -> None:
+    run = Salesflow(db)
+    run.ok("lead", "add", "--company", "A")
+    first = db.read_bytes()
+    run.ok("lead", "add", "--company", "B")
+    run.ok("lead", "add", "--company", "C")
+    history = db.with_name(db.name + ".history")
+    (history / "000003.before.json").write_bytes(b'{"leads": {"1": ')  # the version before C
+    result = run.ok("undo")
+    assert "lead add --company C" in result.stderr
+    assert "lead add --company B" in result.stderr
+    assert "is damaged" in result.stderr
+    assert db.read_bytes() == first
+    assert run.number("lead", "add", "--company", "D") == "L-0002"
+
+
+# --- 4. duplicate keys --------------------------------------------------------------------------
+
+
+def test_a_record_id_twice_is_damage_named_by_every_command(db: Path, world: bytes) -> None:
+    tables = tables_of(world)
+    leads = tables["leads"]
+    last = leads.rindex(b',"3":{')
+    tables["leads"] = leads[:-1] + leads[last:-1].replace(b'"Globex"', b'"Globex 2"') + b"}"
+    damaged = layout.join(tables.items())
+    db.write_bytes(damaged)
+    run = Salesflow(db)
+    for args in (["lead", "list"], ["lead", "add", "--company", "X"], ["lead", "show", "L-0003"]):
+        result = run(*args)
+        assert result.exit_code == 4, args
+        assert one_error_line(result.stderr) == (
+            f"Error: data file {db}: table 'leads' holds key '3' twice" + HINT
+        )
+    doctor = run("doctor", "--json")
+    assert doctor.exit_code == 4
+    assert "table 'leads' holds key '3' twice" in one_error_line(doctor.stderr)
+    assert json.loads(doctor.stdout)["problems"] == [
+        {"check": "duplicate", "where": "leads", "message": "key '3' appears twice"}
+    ]
+    assert db.read_bytes() == damaged
+
+
+def test_a_table_twice_is_damage(db: Path, world: bytes) -> None:
+    tables = tables_of(world)
+    damaged = world[: -len(layout.TAIL)] + b',\n"leads":' + tables["leads"] + layout.TAIL
+    db.write_bytes(damaged)
+    result = Salesflow(db)("lead", "add", "--company", "X")
+    assert result.exit_code == 4
+    assert one_error_line(result.stderr) == (
+        f"Error: data file {db}: table 'leads' appears twice" + HINT
+    )
+    doctor = Salesflow(db)("doctor")
+    assert doctor.exit_code == 4
+    assert doctor.stdout.splitlines()[-1].split() == [
+        "duplicate",
+        "leads",
+        "table",
+        "'leads'",
+        "appears",
+        "twice",
+    ]
+    assert db.read_bytes() == damaged
+
+
+def test_record_ids_out_of_order_are_read_and_added_to_correctly(db: Path, world: bytes) -> None:
+    data = json.loads(world)
+    leads = data["leads"]
+    data["leads"] = {k: leads[k] for k in sorted(leads, key=int, reverse=True)}
+    tables = {name: orjson.dumps(table) for name, table in data.items()}
+    db.write_bytes(layout.join(tables.items()))
+    run = Salesflow(db)
+    assert run.number("lead", "add", "--company", "New") == "L-0004"
+    listed = json.loads(run.ok("lead", "list", "--json").stdout)
+    assert [lead["number"] for lead in listed] == ["L-0001", "L-0002", "L-0003", "L-0004"]
+
+
+def test_a_file_made_by_file_bytes_is_known_to_the_next_write(db: Path, world: bytes) -> None:
+    from salesflow.store import UNKNOWN, AtomicJSONStorage, UnitOfWorkStorage, file_bytes
+
+    data = json.loads(world)
+    db.write_bytes(file_bytes(data))
+    storage = UnitOfWorkStorage(AtomicJSONStorage(db))
+    storage.start_checksums()
+    assert storage.verify(UNKNOWN)["leads"] == {"L": 3}
+    assert list(storage.read() or {}) == ["_meta"]  # nothing had to be parsed
+    assert Salesflow(db).number("lead", "add", "--company", "New") == "L-0004"
