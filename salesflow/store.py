@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import threading
 import zlib
@@ -32,15 +33,24 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from salesflow import collector, layout
-from salesflow.errors import LockTimeout, NotFound, Refused, SalesflowError, StoreError
+from salesflow.errors import (
+    InvalidValue,
+    LockTimeout,
+    NotFound,
+    Refused,
+    SalesflowError,
+    StoreError,
+)
 from salesflow.files import (
     Content,
     atomic_write_bytes,
     checkpoint,
+    make_private_folders,
     remove_temp_files,
     same_content,
     sync_directory,
 )
+from salesflow.locking import Busy, Lock, Lost, checked_timeout
 from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.models import RECORD_TYPES, Event, Record
 from salesflow.pipeline.numbering import format_number
@@ -67,6 +77,10 @@ R = TypeVar("R", bound=Record)
 
 _TYPES_BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 _KNOWN_TABLES = {*_TYPES_BY_TABLE, Event.table, META_TABLE}
+
+
+class _Overtaken(Exception):
+    """Another writer may have got in: the lock file or the data file changed under the lock."""
 
 
 class _NotKept(Exception):
@@ -102,11 +116,47 @@ def command_line() -> list[str]:
     return shown
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _followed(path: Path) -> Path:
+    """The file a symbolic link (or a chain of them) points to, resolved once: writes replace
+    that file, beside which the lock and the history live, and the link stays."""
+    for _ in range(40):
+        try:
+            target = Path(os.readlink(path))
+        except OSError:  # not a link (or not there yet)
+            return path
+        path = target if target.is_absolute() else path.parent / target
+    return path
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _identity_of(path: Path) -> tuple[int, ...] | None:
+    """What tells one version of a file from the next: it is replaced, never rewritten."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
+        found = os.stat(path)
+    except OSError:
         return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[bytes | None, tuple[int, ...] | None]:
+    """The file's bytes and identity (see `_identity_of`), from one open; (None, None) when
+    there is no file."""
+    try:
+        with open(path, "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if stat.S_ISDIR(found.st_mode):
+                raise IsADirectoryError
+            identity = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+            return handle.read(), identity
+    except FileNotFoundError:
+        return None, None
     except IsADirectoryError:
         raise StoreError(f"data file {path} is a directory; give a file with --db") from None
     except OSError as exc:
@@ -123,12 +173,13 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.raw: bytes | None = None
+        self.identity: tuple[int, ...] | None = None
         self.file_schema = SCHEMA_VERSION
 
     def load(self) -> tuple[dict[str, dict[str, Any]], dict[str, memoryview]] | None:
         """(parsed tables, unparsed tables by name), every table in file order; None when there
         is no file yet. The file's schema is checked, and an older one upgraded in memory."""
-        self.raw = _read_bytes(self.path)
+        self.raw, self.identity = _read(self.path)
         if self.raw is None:
             return None
         parts = layout.split(self.raw)
@@ -1012,9 +1063,10 @@ class Store:
     """The data file at `path`; open a read or write session per command."""
 
     def __init__(self, path: Path, *, lock_timeout: float | None = None) -> None:
-        self.path = path
+        self.path = _followed(path)
         self.lock_timeout = lock_timeout
-        self.versions = Versions(path)
+        self.versions = Versions(self.path)
+        self._lock: Lock | None = None
 
     @property
     def lock_path(self) -> Path:
@@ -1059,6 +1111,7 @@ class Store:
                     migrated_from=(
                         backend.file_schema if backend.file_schema < SCHEMA_VERSION else None
                     ),
+                    identity=backend.identity,
                 )
 
     def _provenance(self, raw: bytes | None, keep: int, storage: UnitOfWorkStorage) -> str:
@@ -1075,36 +1128,45 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold `<data file>.lock`, waiting at most the lock timeout: `$SALESFLOW_LOCK_TIMEOUT`
-        when given, else the file's `lock_timeout` setting (read only when someone else holds
-        the lock), else 10 s."""
-        from filelock import FileLock, Timeout
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.lock_path), mode=0o600)
-        timeout = self.lock_timeout
+        """Hold the lock on `<data file>.lock` (see `salesflow.locking`), waiting at most the
+        lock timeout: `$SALESFLOW_LOCK_TIMEOUT` when given, else the file's `lock_timeout`
+        setting (read only when someone else holds the lock), else 10 s."""
         try:
-            lock.acquire(timeout=timeout if timeout is not None else 0)
-        except Timeout:
-            if timeout is None:
-                timeout = self._configured_lock_timeout()
-                try:
-                    lock.acquire(timeout=timeout)
-                except Timeout:
-                    raise self._lock_timeout(timeout) from None
-            else:
-                raise self._lock_timeout(timeout) from None
+            make_private_folders(self.path.parent)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder of data file {self.path}: {_why(exc)} "
+                f"({exc.filename or self.path.parent}); nothing was written"
+            ) from None
+        lock = Lock(self.lock_path)
+        timeout = self.lock_timeout
+        waited = [timeout]
+
+        def configured() -> float:
+            waited[0] = self._configured_lock_timeout()
+            return waited[0]
+
+        try:
+            lock.acquire(timeout or 0, then=configured if timeout is None else None)
+        except Busy:
+            raise self._lock_timeout(waited[0] or 0) from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot lock data file {self.path}: {_why(exc)} ({exc.filename or self.lock_path})"
+                "; nothing was written"
+            ) from None
+        self._lock = lock
         try:
             remove_temp_files(self.path)
             yield
         finally:
+            self._lock = None
             lock.release()
 
     def _lock_timeout(self, timeout: float) -> LockTimeout:
         return LockTimeout(
-            f"data file {self.path} is locked by another salesflow process "
-            f"(lock file {self.lock_path}) for more than {timeout:g} s; "
-            "try again, or raise $SALESFLOW_LOCK_TIMEOUT"
+            f"data file {self.path} is in use by another salesflow process (waited {timeout:g} "
+            "s); try again when it has finished, or raise $SALESFLOW_LOCK_TIMEOUT"
         )
 
     def _configured_lock_timeout(self) -> float:
@@ -1112,9 +1174,25 @@ class Store:
         try:
             meta = UnitOfWorkStorage(AtomicJSONStorage(self.path)).table(META_TABLE)
             config = meta.get(str(META_DOC_ID), {}).get("config", {})
-            return float(config.get("lock_timeout", DEFAULT_LOCK_TIMEOUT))
-        except (SalesflowError, ValueError, TypeError, AttributeError):
+            found = checked_timeout(float(config.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)))
+            return DEFAULT_LOCK_TIMEOUT if found is None else found
+        except (SalesflowError, ValueError, TypeError, AttributeError, OverflowError):
             return DEFAULT_LOCK_TIMEOUT
+
+    def _still_ours(self, identity: tuple[int, ...] | None) -> None:
+        """Before the replace: the lock file is still the one locked, and the data file still the
+        one read (`identity`); otherwise another writer may have got in, and nothing is written."""
+        if self._lock is None:
+            return
+        try:
+            self._lock.check()
+        except Lost:
+            raise _Overtaken(
+                f"the lock file of data file {self.path} was removed or replaced while this "
+                "command held it"
+            ) from None
+        if identity is not None and _identity_of(self.path) != identity:
+            raise _Overtaken(f"data file {self.path} was replaced while this command ran")
 
     def _commit(
         self,
@@ -1126,6 +1204,7 @@ class Store:
         target: int | None = None,
         subject: str | None = None,
         migrated_from: int | None = None,
+        identity: tuple[int, ...] | None = None,
     ) -> None:
         """Keep `previous` in the history, then replace the file with `new` (None: remove it).
 
@@ -1140,6 +1219,7 @@ class Store:
 
         def keep_previous() -> None:
             """Keep the file as it is and the command replacing it (before the replace)."""
+            self._still_ours(identity)
             if keep > 0:
                 try:
                     self.versions.record(
@@ -1155,6 +1235,7 @@ class Store:
                 except OSError as exc:
                     raise _NotKept(exc) from None
             _pause_for_tests()
+            self._still_ours(identity)
 
         try:
             if new is None:
@@ -1166,6 +1247,10 @@ class Store:
                 if keep > 0:
                     digest_soon(new)  # made while the new version is written
                 atomic_write_bytes(self.path, new, before_replace=keep_previous)
+        except _Overtaken as overtaken:
+            raise StoreError(
+                f"{overtaken}; nothing was written. Run the command again", exit_code=4
+            ) from None
         except _NotKept as failed:
             exc = failed.error
             raise StoreError(
@@ -1202,7 +1287,7 @@ class Store:
 
     def _restore(self, kind: str) -> Restored:
         with self._locked():
-            current = _read_bytes(self.path)
+            current, identity = _read(self.path)
             self.versions.tidy(current)
             entries = self.versions.entries()
             now = plan(entries)
@@ -1235,6 +1320,7 @@ class Store:
                 keep=max(_history_keep(_config_of(data)), 1),
                 target=target.seq,
                 subject=first.change,
+                identity=identity,
             )
             also = (*skipped[1:], target) if skipped else ()
             return Restored(first, outside, restored is None, also)
@@ -1251,6 +1337,26 @@ class Store:
                 "is undone already (history_keep sets how many are kept)"
             )
         return f"nothing to undo: {self.versions.directory} holds no earlier version of {self.path}"
+
+    def restore(self, source: Path, raw: bytes) -> None:
+        """Replace the data file with `raw`, a backup read from `source`, under the lock; the
+        version it replaces is kept in the history (even when the history is off), so that
+        `undo` takes the restore back. InvalidValue when `raw` is no readable data file."""
+        try:
+            _load_data(raw)
+        except _Damaged as damage:
+            raise InvalidValue(
+                f"backup {source}{damage.problem}; the data file is unchanged"
+            ) from None
+        with self._locked():
+            current, identity = _read(self.path)
+            self.versions.tidy(current)
+            try:
+                meta = UnitOfWorkStorage(AtomicJSONStorage(self.path)).table(META_TABLE)
+                keep = _history_keep(_config_of({META_TABLE: meta}))
+            except SalesflowError:  # a damaged data file is what a restore is for
+                keep = HISTORY_KEEP
+            self._commit(current, raw, kind=COMMAND, keep=max(keep, 1), identity=identity)
 
     def duplicate_keys(self) -> list[tuple[str, str]]:
         """(table, key) for every key that appears twice in one JSON object of the file (a table

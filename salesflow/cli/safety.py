@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from salesflow.cli import common
 
@@ -214,34 +216,75 @@ def _list_duplicates(json: bool) -> None:
         )
 
 
-def backup(
+class _BackupGroup(TyperGroup):
+    """`backup FILE` is `backup create FILE`, as it was before `backup restore` existed."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["create", *args]
+        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+
+
+backup = common.AppTyper(
+    cls=_BackupGroup,
+    no_args_is_help=False,
+    help="Back up the data file (`backup FILE`), or restore a backup (`backup restore FILE`).",
+)
+
+
+@backup.command("create")
+def create(
     file: Annotated[Path, typer.Argument(help="The copy to write.", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a consistent copy of the data file (private, mode 0600). Prints the file written.
 
     The copy is one read of the file, which writers only ever replace whole; it is checked to
-    be a readable data file first. To restore it, stop using salesflow for a moment and copy
-    it over the data file (`salesflow info` prints where that is).
+    be a readable data file first. `salesflow backup restore FILE` brings it back.
 
     Example: salesflow backup ~/backups/sales-$(date +%F).json
     """
     from salesflow.errors import InvalidValue, Refused
-    from salesflow.files import atomic_write_bytes
 
     source = common.data_path()
     if file.is_dir():
         raise InvalidValue(f"backup: {file} is a directory; give a file name")
     if not file.parent.is_dir():
         raise InvalidValue(f"backup: cannot write {file}; directory {file.parent} does not exist")
-    if file.exists() and file.resolve() == source.resolve():
-        raise Refused(f"backup: {file} is the data file itself; give another file")
+    common.refuse_data_files(file, "backup:")
     if file.exists() and not force:
         raise Refused(f"backup: file {file} already exists; use --force to overwrite it")
     data = common.store().snapshot()
-    try:
-        atomic_write_bytes(file, data)
-    except OSError as exc:
-        raise InvalidValue(f"backup: cannot write {file} ({exc.strerror or exc})") from None
+    common.write_output(file, data, "backup: ")
     sys.stdout.write(f"{file}\n")
     common.say(f"Backed up {source} ({len(data):,} bytes)")
+
+
+@backup.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="The backup to restore.", show_default=False)],
+) -> None:
+    """Replace the data file with a backup, checked first; `salesflow undo` takes it back.
+
+    The backup must be a readable salesflow data file. The restore takes the lock like any
+    write, and the data file it replaces is kept in the history (`salesflow undo --list`), so
+    nothing is lost: prefer it to copying a backup over the data file.
+
+    Example: salesflow backup restore ~/backups/sales-2026-11-30.json
+    """
+    from salesflow.errors import InvalidValue, NotFound
+
+    store = common.store()
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"backup {file} not found") from None
+    except OSError as exc:
+        raise InvalidValue(f"cannot read backup {file} ({exc.strerror or exc})") from None
+    if Path(os.path.realpath(file)) == Path(os.path.realpath(store.path)):
+        raise InvalidValue(f"backup {file} is the data file itself; give a backup")
+    store.restore(file, raw)
+    common.say(
+        f"Restored {file} over {common.data_path()} ({len(raw):,} bytes); "
+        "`salesflow undo` takes the restore back"
+    )

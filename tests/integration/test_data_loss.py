@@ -270,3 +270,226 @@ def test_a_file_made_by_file_bytes_is_known_to_the_next_write(db: Path, world: b
     assert storage.verify(UNKNOWN)["leads"] == {"L": 3}
     assert list(storage.read() or {}) == ["_meta"]  # nothing had to be parsed
     assert Salesflow(db).number("lead", "add", "--company", "New") == "L-0004"
+
+
+# --- 2. the lock file removed under a writer ----------------------------------------------------
+
+
+def test_a_writer_whose_lock_file_was_removed_writes_nothing(db: Path, world: bytes) -> None:
+    """Writer A holds the lock between its temp file and the replace; the lock file is removed,
+    writer B gets in and writes. A must not then replace B's file with its own version."""
+    import os
+    import subprocess
+    import time
+
+    from tests.integration.helpers import salesflow_command
+
+    slow = subprocess.Popen(
+        [salesflow_command(), "--db", str(db), "lead", "add", "--company", "Slow"],
+        env={**os.environ, "SALESFLOW_TEST_PAUSE_WRITE": "2"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        history = db.with_name("sales.json.history")
+        while not (history.is_dir() and list(history.glob("*.command.json"))):  # A is paused
+            assert time.monotonic() < deadline and slow.poll() is None
+            time.sleep(0.02)
+        db.with_name("sales.json.lock").unlink()
+        assert Salesflow(db).number("lead", "add", "--company", "Fast") == "L-0004"
+    finally:
+        out, err = slow.communicate(timeout=30)
+    assert slow.returncode == 4
+    assert out == ""
+    assert one_error_line(err) == (
+        f"Error: the lock file of data file {db} was removed or replaced while this command "
+        "held it; nothing was written. Run the command again"
+    )
+    listed = json.loads(Salesflow(db).ok("lead", "list", "--json").stdout)
+    assert [(x["number"], x["company"]) for x in listed][-1] == ("L-0004", "Fast")
+    assert not [p for p in db.parent.iterdir() if p.name.startswith(".sales.json.tmp-")]
+
+
+def test_the_lock_timeout_message_names_no_file_to_delete(db: Path, world: bytes) -> None:
+    from salesflow.errors import LockTimeout
+    from salesflow.store import Store
+    from tests.integration.test_store import lock_held_elsewhere
+
+    store = Store(db, lock_timeout=0.1)
+    with (
+        lock_held_elsewhere(store.lock_path),
+        pytest.raises(LockTimeout) as error,
+        store.writing(),
+    ):
+        pass
+    assert str(error.value) == (
+        f"data file {db} is in use by another salesflow process (waited 0.1 s); try again when "
+        "it has finished, or raise $SALESFLOW_LOCK_TIMEOUT"
+    )
+    assert ".lock" not in str(error.value)
+
+
+# --- 5. a data file that is a symbolic link -----------------------------------------------------
+
+
+def test_writes_to_a_symlinked_data_file_go_to_its_target_and_the_link_stays(
+    tmp_path: Path, world_file: bytes
+) -> None:
+    import os
+    import stat
+
+    synced = tmp_path / "synced"
+    synced.mkdir()
+    target = synced / "sales.json"
+    target.write_bytes(world_file)
+    link = tmp_path / "sales.json"
+    link.symlink_to(os.path.relpath(target, tmp_path))
+    run = Salesflow(link)
+    assert run.number("lead", "add", "--company", "Through the link") == "L-0004"
+    run.ok("undo")
+    assert run.number("lead", "add", "--company", "Again") == "L-0004"
+    assert stat.S_ISLNK(os.lstat(link).st_mode)
+    assert json.loads(target.read_bytes())["leads"]["4"]["company"] == "Again"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sales.json", "synced"]
+    assert sorted(p.name for p in synced.iterdir()) == [
+        "sales.json",
+        "sales.json.history",
+        "sales.json.lock",
+    ]
+
+
+# --- 6. outputs naming the data file, its lock or its history -----------------------------------
+
+OUTPUTS = [
+    "export leads --output {target}",
+    "export leads --output {target} --force",
+    "quote export QUO-0001 --format md --output {target}",
+    "invoice export INV-2026-0001 --format html --output {target} --force",
+    "backup {target}",
+    "backup {target} --force",
+    "lead import {rows} --rejects {target}",
+    "lead import {rows} --rejects {target} --force",
+]
+
+
+@pytest.mark.parametrize("target", ["sales.json", "sales.json.lock", "sales.json.history/X"])
+@pytest.mark.parametrize("line", OUTPUTS)
+def test_no_output_may_name_the_data_file_its_lock_or_its_history(
+    db: Path, world: bytes, tmp_path: Path, line: str, target: str
+) -> None:
+    import shlex
+
+    run = Salesflow(db)
+    run.ok("lead", "add", "--company", "Makes the lock and the history")
+    kept = next(db.with_name("sales.json.history").glob("*.before.json"))
+    path = kept if target.endswith("/X") else tmp_path / target
+    rows = tmp_path / "rows.csv"
+    rows.write_text("First Name,Last Name,Company,E-mail Address\nAda,L,Acme,not-an-email\n")
+    before = {p: p.read_bytes() for p in (db, db.with_name("sales.json.lock"), kept)}
+    args = shlex.split(line.format(target=path, rows=rows))
+    result = run(*args)
+    assert result.exit_code == 1, result.stderr
+    assert f"{path} is the data file" in one_error_line(result.stderr)
+    assert {p: p.read_bytes() for p in before} == before
+
+
+# --- 7. the rejects file ------------------------------------------------------------------------
+
+ROWS = "First Name,Last Name,Company,E-mail Address\nGrace,H,Navy,g@example.com\nAda,L,A,nope\n"
+
+
+def test_a_rejects_file_that_cannot_be_written_stops_the_import(
+    db: Path, world: bytes, tmp_path: Path
+) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text(ROWS)
+    result = Salesflow(db)("lead", "import", str(rows), "--rejects", "/proc/rejects.csv")
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr).startswith(
+        "Error: cannot write rejects file /proc/rejects.csv ("
+    )
+    assert one_error_line(result.stderr).endswith("); nothing was imported")
+    assert db.read_bytes() == world
+
+
+def test_an_existing_rejects_file_is_replaced_only_with_force(
+    db: Path, world: bytes, tmp_path: Path
+) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text(ROWS)
+    rejects = tmp_path / "rows.rejects.csv"
+    rejects.write_text("last week's rejects")
+    run = Salesflow(db)
+    refused = run("lead", "import", str(rows))
+    assert refused.exit_code == 1
+    assert one_error_line(refused.stderr) == (
+        f"Error: rejects file {rejects} already exists; use --force to overwrite it, or "
+        "--rejects FILE; nothing was imported"
+    )
+    assert rejects.read_text() == "last week's rejects"
+    assert db.read_bytes() == world
+    assert run("lead", "import", str(rows), "--force").exit_code == 3
+    assert "nope" in rejects.read_text("utf-8-sig")
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+
+
+def test_an_import_without_rejected_rows_ignores_an_old_rejects_file(
+    db: Path, world: bytes, tmp_path: Path
+) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text(ROWS.splitlines()[0] + "\n" + ROWS.splitlines()[1] + "\n")
+    (tmp_path / "rows.rejects.csv").write_text("last week's rejects")
+    assert "Imported 1 lead" in Salesflow(db).ok("lead", "import", str(rows)).stderr
+    assert (tmp_path / "rows.rejects.csv").read_text() == "last week's rejects"
+
+
+# --- 8. backup restore ----------------------------------------------------------------------------
+
+
+def test_backup_restore_replaces_the_data_file_and_undo_takes_it_back(
+    db: Path, world: bytes, tmp_path: Path
+) -> None:
+    run = Salesflow(db)
+    backup = tmp_path / "backup.json"
+    run.ok("backup", str(backup))
+    run.ok("config", "set", "history_keep", "0")
+    run.ok("lead", "add", "--company", "After the backup")
+    changed = db.read_bytes()
+    restored = run.ok("backup", "restore", str(backup))
+    assert restored.stdout == ""
+    assert restored.stderr == (
+        f"Restored {backup} over {db} ({len(world):,} bytes); `salesflow undo` takes the "
+        "restore back\n"
+    )
+    assert db.read_bytes() == world
+    assert "backup restore" in run.ok("undo").stderr
+    assert db.read_bytes() == changed
+
+
+def test_backup_restore_mends_a_damaged_data_file(db: Path, world: bytes, tmp_path: Path) -> None:
+    backup = tmp_path / "backup.json"
+    backup.write_bytes(world)
+    db.write_bytes(b"\x00" * 64)
+    Salesflow(db).ok("backup", "restore", str(backup))
+    assert db.read_bytes() == world
+    assert Salesflow(db).ok("doctor").stdout == "ok\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b'{"leads": ', " is not valid JSON ("), (b"", " is empty")],
+    ids=["truncated", "empty"],
+)
+def test_a_damaged_backup_is_not_restored(
+    db: Path, world: bytes, tmp_path: Path, content: bytes, problem: str
+) -> None:
+    backup = tmp_path / "backup.json"
+    backup.write_bytes(content)
+    result = Salesflow(db)("backup", "restore", str(backup))
+    assert result.exit_code == 1
+    error = one_error_line(result.stderr)
+    assert error.startswith(f"Error: backup {backup}{problem}")
+    assert error.endswith("; the data file is unchanged")
+    assert db.read_bytes() == world
