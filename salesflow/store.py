@@ -20,7 +20,7 @@ import stat
 import sys
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -436,7 +436,7 @@ class UnitOfWorkStorage(Storage):
 
 
 def _table_info(
-    parts: list[layout.Body], count: int, crc: int, highest: dict[str, int]
+    parts: Sequence[layout.Body], count: int, crc: int, highest: dict[str, int]
 ) -> dict[str, Any]:
     return {"size": sum(map(len, parts)), "count": count, "crc32": crc, "highest": highest}
 
@@ -491,7 +491,7 @@ def _checksums(tables: dict[str, memoryview]) -> dict[str, int]:
     return {name: _crc_without_brace([body]) for name, body in tables.items()}
 
 
-def _crc_without_brace(parts: list[layout.Body]) -> int:
+def _crc_without_brace(parts: Sequence[layout.Body]) -> int:
     """The CRC-32 of a table's JSON without its closing brace (-1 when it does not end in one):
     documents appended after the table's end then extend it without reading the table again."""
     if not parts or bytes(parts[-1][-1:]) != b"}":
@@ -499,7 +499,7 @@ def _crc_without_brace(parts: list[layout.Body]) -> int:
     crc = 0
     for part in parts[:-1]:
         crc = zlib.crc32(part, crc)
-    return zlib.crc32(parts[-1][:-1], crc)
+    return zlib.crc32(memoryview(parts[-1])[:-1], crc)
 
 
 def _highest_numbers(name: str, table: dict[str, Any]) -> dict[str, int]:
@@ -1143,8 +1143,9 @@ class Store:
         waited = [timeout]
 
         def configured() -> float:
-            waited[0] = self._configured_lock_timeout()
-            return waited[0]
+            seconds = self._configured_lock_timeout()
+            waited[0] = seconds
+            return seconds
 
         try:
             lock.acquire(timeout or 0, then=configured if timeout is None else None)
