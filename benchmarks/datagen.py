@@ -25,9 +25,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from salesflow import layout
 from salesflow.migrations import new_meta
 from salesflow.models import (
     Account,
@@ -71,6 +68,7 @@ from salesflow.pipeline.quotes import (
     discount_quote,
 )
 from salesflow.pipeline.records import event
+from salesflow.store import file_bytes
 
 GENERATOR_VERSION = 1
 """Bump when the generated data changes meaning (the cache key includes this file's text too)."""
@@ -718,7 +716,7 @@ def build_tables(leads: int, seed: int) -> tuple[dict[str, dict[str, Any]], dict
 def write_data_file(path: Path, leads: int, seed: int) -> Generated:
     """Write a data file with `leads` leads (and its opportunities, quotes, ...) to `path`."""
     tables, targets = build_tables(leads, seed)
-    _write_atomically(path, layout.join((name, orjson.dumps(t)) for name, t in tables.items()))
+    _write_atomically(path, file_bytes(tables))
     counts = {name: len(docs) for name, docs in tables.items() if name != "_meta"}
     return Generated(path, counts, targets)
 

@@ -102,6 +102,24 @@ def atomic_write_bytes(
     checkpoint("directory-synced")
 
 
+def stage(path: Path, data: Content) -> Path:
+    """A temp file beside `path` holding `data` (0600), written and synced: `os.replace` puts
+    it in place later, and the caller removes it when it is not wanted. OSError when it cannot
+    be written (nothing is left then)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            _write_chunks(handle, parts_of(data))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o600)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    return Path(tmp_name)
+
+
 def _write_chunks(handle: BinaryIO, parts: Sequence[Buffer]) -> None:
     """Write the parts as one stream of CHUNK-sized writes (a checkpoint after each)."""
     chunks = filled = 0
@@ -118,6 +136,22 @@ def _write_chunks(handle: BinaryIO, parts: Sequence[Buffer]) -> None:
                 chunks, filled = chunks + 1, 0
     if filled or not chunks:
         checkpoint("temp-chunk")
+
+
+def make_private_folders(directory: Path) -> None:
+    """Create `directory` and its missing parents, each 0700 whatever the umask: they hold
+    personal data. Folders that exist are left as they are."""
+    missing: list[Path] = []
+    folder = directory
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(folder, 0o700)
 
 
 def sync_directory(directory: Path) -> None:

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,17 +33,27 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from salesflow import collector, layout
-from salesflow.errors import LockTimeout, NotFound, Refused, SalesflowError, StoreError
+from salesflow.errors import (
+    InvalidValue,
+    LockTimeout,
+    NotFound,
+    Refused,
+    SalesflowError,
+    StoreError,
+)
 from salesflow.files import (
     Content,
     atomic_write_bytes,
     checkpoint,
+    make_private_folders,
     remove_temp_files,
     same_content,
     sync_directory,
 )
+from salesflow.locking import Busy, Lock, Lost, checked_timeout
 from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.models import RECORD_TYPES, Event, Record
+from salesflow.pipeline.numbering import format_number
 from salesflow.pipeline.settings import DEFAULTS
 from salesflow.versions import (
     COMMAND,
@@ -64,6 +77,10 @@ R = TypeVar("R", bound=Record)
 
 _TYPES_BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 _KNOWN_TABLES = {*_TYPES_BY_TABLE, Event.table, META_TABLE}
+
+
+class _Overtaken(Exception):
+    """Another writer may have got in: the lock file or the data file changed under the lock."""
 
 
 class _NotKept(Exception):
@@ -99,11 +116,47 @@ def command_line() -> list[str]:
     return shown
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _followed(path: Path) -> Path:
+    """The file a symbolic link (or a chain of them) points to, resolved once: writes replace
+    that file, beside which the lock and the history live, and the link stays."""
+    for _ in range(40):
+        try:
+            target = Path(os.readlink(path))
+        except OSError:  # not a link (or not there yet)
+            return path
+        path = target if target.is_absolute() else path.parent / target
+    return path
+
+
+def _why(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _identity_of(path: Path) -> tuple[int, ...] | None:
+    """What tells one version of a file from the next: it is replaced, never rewritten."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
+        found = os.stat(path)
+    except OSError:
         return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[bytes | None, tuple[int, ...] | None]:
+    """The file's bytes and identity (see `_identity_of`), from one open; (None, None) when
+    there is no file."""
+    try:
+        with open(path, "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if stat.S_ISDIR(found.st_mode):
+                raise IsADirectoryError
+            identity = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+            return handle.read(), identity
+    except FileNotFoundError:
+        return None, None
     except IsADirectoryError:
         raise StoreError(f"data file {path} is a directory; give a file with --db") from None
     except OSError as exc:
@@ -120,12 +173,13 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.raw: bytes | None = None
+        self.identity: tuple[int, ...] | None = None
         self.file_schema = SCHEMA_VERSION
 
     def load(self) -> tuple[dict[str, dict[str, Any]], dict[str, memoryview]] | None:
         """(parsed tables, unparsed tables by name), every table in file order; None when there
         is no file yet. The file's schema is checked, and an older one upgraded in memory."""
-        self.raw = _read_bytes(self.path)
+        self.raw, self.identity = _read(self.path)
         if self.raw is None:
             return None
         parts = layout.split(self.raw)
@@ -171,8 +225,11 @@ class UnitOfWorkStorage(Storage):
         self._data: dict[str, dict[str, Any]] | None = None
         self._unparsed: dict[str, memoryview] = {}
         self._appended: dict[str, list[memoryview]] = {}  # JSON members, without braces
+        self._appended_count: dict[str, int] = {}
         self._last_ids: dict[str, int] = {}
         self._order: list[str] = []
+        self._sizes: dict[str, int] = {}  # each table's size as read (salesflow's layout only)
+        self._checksums: _Checksums | None = None
         self.loaded = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
@@ -181,6 +238,7 @@ class UnitOfWorkStorage(Storage):
             if found is not None:
                 self._data, self._unparsed = found
                 self._order = [*self._data, *self._unparsed]
+                self._sizes = {name: len(body) for name, body in self._unparsed.items()}
             self.loaded = True
         return self._data
 
@@ -205,6 +263,9 @@ class UnitOfWorkStorage(Storage):
         if body is not None:
             try:
                 parsed = _parse_table(name, body)
+                info = self.recorded(name)
+                if not (info and info["size"] == len(body) and info["count"] == len(parsed)):
+                    _check_unique(name, body, parsed)
             except _Damaged as damage:
                 raise _store_error(self.backend.path, damage) from None
             appended = self._appended.pop(name, [])
@@ -255,28 +316,260 @@ class UnitOfWorkStorage(Storage):
             # a view, not a slice: 100k documents are some 40 MB of JSON, not worth copying
             members = memoryview(orjson.dumps(numbered))[1:-1]
             self._appended.setdefault(name, []).append(members)
+            self._appended_count[name] = self._appended_count.get(name, 0) + len(docs)
             self._last_ids[name] = last + len(docs)
         return True
 
-    def serialized(self) -> list[layout.Body]:
+    # -- checks of the tables written back -------------------------------------------------------
+
+    def recorded(self, name: str) -> dict[str, Any] | None:
+        """What the last write recorded in `_meta` about a table (its size, documents, checksum
+        and highest numbers), or None when nothing usable is recorded."""
+        data = self._data or {}
+        meta = data.get(META_TABLE, {}).get(str(META_DOC_ID), {})
+        infos = meta.get(TABLES_KEY) if isinstance(meta, dict) else None
+        info = infos.get(name) if isinstance(infos, dict) else None
+        if not (
+            isinstance(info, dict)
+            and all(type(info.get(key)) is int for key in ("size", "count", "crc32"))
+            and isinstance(info.get("highest"), dict)
+            and all(type(n) is int for n in info["highest"].values())
+        ):
+            return None
+        return info
+
+    def start_checksums(self) -> None:
+        """Start checksumming every table not parsed yet, in a thread (zlib lets go of the
+        interpreter), for `verify` to compare with what `_meta` recorded."""
+        self.read()
+        tables = {n: b for n, b in self._unparsed.items() if n != META_TABLE}
+        self._checksums = _Checksums(tables)
+
+    def verify(self, provenance: str) -> dict[str, dict[str, int]]:
+        """Check every table as read before it is written back, and return the highest number
+        per series in use in each record table. StoreError (exit 4) when a table is damaged.
+
+        `provenance` says what is known of the file: TRUSTED, it is byte for byte what salesflow
+        wrote last (the history's digest says so); CHANGED, it was changed since; UNKNOWN (no
+        history), each table's size and checksum are compared with what `_meta` recorded. A
+        table not known to be as salesflow wrote it is parsed (which finds damage anywhere in it)
+        and its numbers are read from its documents.
+        """
+        data = self.read()
+        if data is None:
+            return {}
+        sums = self._checksums.result() if self._checksums is not None else {}
+        highest: dict[str, dict[str, int]] = {}
+        for name in self.names():
+            if name == META_TABLE:
+                continue
+            info = self.recorded(name)
+            size = self._sizes.get(name)
+            known = info is not None and (
+                provenance == TRUSTED
+                or (
+                    provenance == UNKNOWN
+                    and size == info["size"]
+                    and sums.get(name) == info["crc32"]
+                )
+            )
+            if known:
+                assert info is not None
+                highest[name] = dict(info["highest"])
+            else:
+                highest[name] = _highest_numbers(name, self.table(name))
+        return highest
+
+    def stored_infos(
+        self, bodies: dict[str, list[layout.Body]], highest: dict[str, dict[str, int]]
+    ) -> dict[str, dict[str, Any]]:
+        """What `_meta` records of each table written: size, documents, checksum, numbers."""
+        infos: dict[str, dict[str, Any]] = {}
+        data = self._data or {}
+        for name, parts in bodies.items():
+            if name == META_TABLE:
+                continue
+            info = self.recorded(name)
+            appended = self._appended.get(name)
+            if name in self._unparsed and info is not None:
+                count = info["count"] + self._appended_count.get(name, 0)
+                crc = info["crc32"]
+                if appended:  # the parts are the table without its brace, members, brace
+                    body = self._unparsed[name]
+                    if len(body) > 2:
+                        crc = zlib.crc32(b",", crc)
+                    for members in appended:
+                        crc = zlib.crc32(members, crc)
+                        crc = zlib.crc32(b",", crc) if members is not appended[-1] else crc
+            else:
+                count = len(data.get(name, {}))
+                crc = _crc_without_brace(parts)
+            infos[name] = _table_info(parts, count, crc, highest.get(name, {}))
+        return infos
+
+    def serialized(self, highest: dict[str, dict[str, int]] | None = None) -> list[layout.Body]:
         """The data as the bytes to store, in consecutive parts: tables never parsed are written
-        back as they were, documents added to them after their end."""
+        back as they were, documents added to them after their end. With `highest` (what
+        `verify` returned), `_meta` records each table's size, documents, checksum and highest
+        numbers, for the next write to check the table against."""
         data = self._data or {}
 
-        def body(name: str) -> layout.Body | list[layout.Body]:
+        def body(name: str) -> list[layout.Body]:
             if name not in self._unparsed:
-                return orjson.dumps(data[name])
+                return [orjson.dumps(data[name])]
             appended = self._appended.get(name)
             unparsed = self._unparsed[name]
             if not appended:
-                return unparsed
+                return [unparsed]
             return layout.append(
                 unparsed, appended[0] if len(appended) == 1 else b",".join(appended)
             )
 
-        return layout.join_parts(
-            (name, body(name)) for name in self.names() if name in self._unparsed or name in data
+        names = [name for name in self.names() if name in self._unparsed or name in data]
+        bodies = {name: body(name) for name in names if name != META_TABLE}
+        meta = data.get(META_TABLE, {}).get(str(META_DOC_ID))
+        if highest is not None and isinstance(meta, dict):
+            meta[TABLES_KEY] = self.stored_infos(bodies, highest)
+        if META_TABLE in names:
+            bodies[META_TABLE] = body(META_TABLE)
+        return layout.join_parts((name, bodies[name]) for name in names)
+
+
+def _table_info(
+    parts: Sequence[layout.Body], count: int, crc: int, highest: dict[str, int]
+) -> dict[str, Any]:
+    return {"size": sum(map(len, parts)), "count": count, "crc32": crc, "highest": highest}
+
+
+def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
+    """The bytes a write stores for `tables` (`{name: {doc_id: document}}`, `_meta` first), with
+    what `_meta` records of each table; for tools that make data files (the benchmarks)."""
+    bodies = {name: [orjson.dumps(t)] for name, t in tables.items() if name != META_TABLE}
+    meta = {key: dict(doc) for key, doc in tables.get(META_TABLE, {}).items()}
+    meta.setdefault(str(META_DOC_ID), new_meta())[TABLES_KEY] = {
+        name: _table_info(
+            parts,
+            len(tables[name]),
+            _crc_without_brace(parts),
+            _highest_numbers(name, tables[name]),
         )
+        for name, parts in bodies.items()
+    }
+    return layout.join([(META_TABLE, orjson.dumps(meta)), *bodies.items()])
+
+
+TABLES_KEY = "tables"
+"""The `_meta` key where each write records its tables' size, documents, checksum and numbers."""
+TRUSTED = "trusted"
+CHANGED = "changed"
+UNKNOWN = "unknown"
+
+
+class _Checksums:
+    """The CRC-32 of tables' JSON without the closing brace, made in a daemon thread."""
+
+    def __init__(self, tables: dict[str, memoryview]) -> None:
+        self._tables: dict[str, memoryview] | None = tables
+        self._found: dict[str, int] | None = None
+        self._thread = threading.Thread(target=self._run, name="salesflow-crc", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._tables is not None
+        self._found = _checksums(self._tables)
+
+    def result(self) -> dict[str, int]:
+        self._thread.join()
+        if self._found is None:  # the thread failed: make them here
+            assert self._tables is not None
+            self._found = _checksums(self._tables)
+        self._tables = None
+        return self._found
+
+
+def _checksums(tables: dict[str, memoryview]) -> dict[str, int]:
+    return {name: _crc_without_brace([body]) for name, body in tables.items()}
+
+
+def _crc_without_brace(parts: Sequence[layout.Body]) -> int:
+    """The CRC-32 of a table's JSON without its closing brace (-1 when it does not end in one):
+    documents appended after the table's end then extend it without reading the table again."""
+    if not parts or bytes(parts[-1][-1:]) != b"}":
+        return -1
+    crc = 0
+    for part in parts[:-1]:
+        crc = zlib.crc32(part, crc)
+    return zlib.crc32(memoryview(parts[-1])[:-1], crc)
+
+
+def _highest_numbers(name: str, table: dict[str, Any]) -> dict[str, int]:
+    """The highest number per series (`L`, `INV-2026`) among a record table's documents."""
+    model = _TYPES_BY_TABLE.get(name)
+    if model is None or not model.prefix:
+        return {}
+    prefix = model.prefix
+    found: dict[str, int] = {}
+    for doc in table.values():
+        number = doc.get("number")
+        if not isinstance(number, str):
+            continue
+        series, _, digits = number.strip().upper().rpartition("-")
+        if (
+            digits.isascii()
+            and digits.isdigit()
+            and (series == prefix or series.startswith(prefix + "-"))
+        ):
+            value = int(digits)
+            if value > found.get(series, 0):
+                found[series] = value
+    return found
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Duplicate(key)
+            seen.add(key)
+    return result
+
+
+def _duplicate_key(raw: layout.Body, parsed: Any) -> str | None:
+    """A key that appears twice in one JSON object of `raw` (orjson keeps the last silently),
+    or None. JSON dumped by orjson again as long as `raw` has dropped nothing; otherwise the
+    exact, slower check of the standard library's parser."""
+    if len(orjson.dumps(parsed)) == len(raw):
+        return None
+    if (
+        bytes(raw[:2]) == layout.HEAD  # a whole file in salesflow's layout
+        and isinstance(parsed, dict)
+        and sum(map(len, layout.join_parts((n, orjson.dumps(t)) for n, t in parsed.items())))
+        == len(raw)
+    ):
+        return None
+    import json
+
+    try:
+        json.loads(bytes(raw), object_pairs_hook=_unique_pairs)
+    except _Duplicate as duplicate:
+        return duplicate.key
+    except ValueError:
+        return None
+    return None
+
+
+def _check_unique(name: str, body: layout.Body, table: dict[str, Any]) -> None:
+    key = _duplicate_key(body, table)
+    if key is not None:
+        raise _Damaged(f": table {name!r} holds key {key!r} twice")
 
 
 HINT = "restore a backup or run `salesflow undo`"
@@ -314,6 +607,10 @@ def _load_data(raw: bytes) -> dict[str, dict[str, Any]]:
         raise _Damaged(f" is not valid JSON ({exc})") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise _Damaged(" is not a salesflow data file (wrong shape)")
+    key = _duplicate_key(raw, data)
+    if key is not None:
+        where = f"table {key!r} appears" if key in data else f"key {key!r} appears"
+        raise _Damaged(f": {where} twice")
     for name, table in data.items():
         _check_table(name, table)
         data[name] = _in_id_order(table)
@@ -422,6 +719,7 @@ class Session:
         self._meta_dirty = False
         self._journal: list[Callable[[], None]] | None = None
         """Undo steps of `put` and `remove`, kept from the first savepoint on."""
+        self._counters_read: dict[str, Any] = {}
 
     # -- raw access -------------------------------------------------------------------------
 
@@ -635,6 +933,7 @@ class Session:
             self._meta = orjson.loads(orjson.dumps(stored)) if stored else new_meta()
             self._meta.setdefault("counters", {})
             self._meta.setdefault("config", {})
+            self._counters_read = dict(self._meta["counters"])
         return self._meta
 
     def counter(self, series: str) -> int:
@@ -692,6 +991,39 @@ class Session:
                 del self._new[table]
         self._meta_dirty = mark.meta_dirty
 
+    def verify(self, provenance: str) -> dict[str, dict[str, int]]:
+        """Check the file as read before this session's changes are written (see
+        `UnitOfWorkStorage.verify`), and that no number counter is behind a number in use: a
+        new number would overwrite that record. Returns the highest numbers per table."""
+        highest = self._storage.verify(provenance)
+        self.meta()
+        counters = {str(k).upper(): v for k, v in self._counters_read.items()}
+        for table in sorted(highest):
+            for series, number in sorted(highest[table].items()):
+                counter = counters.get(series, 0)
+                if counter < number:
+                    raise StoreError(
+                        f"data file {self.path}: counter {series} is at {counter} but "
+                        f"{format_number(series, number)} is in use, so a new number could "
+                        "overwrite that record; nothing was written. `salesflow doctor` lists "
+                        "the counters behind"
+                    )
+        return highest
+
+    def highest_after(self, highest: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+        """`highest` with the numbers this session handed out."""
+        result = {table: dict(found) for table, found in highest.items()}
+        read = {str(k).upper(): v for k, v in self._counters_read.items()}
+        for series, counter in self.meta()["counters"].items():
+            series = str(series).upper()
+            if type(counter) is not int or counter <= read.get(series, 0):
+                continue
+            model = _model_of_series(series)
+            if model is not None:
+                found = result.setdefault(model.table, {})
+                found[series] = max(found.get(series, 0), counter)
+        return result
+
     @property
     def changed(self) -> bool:
         return bool(
@@ -743,6 +1075,14 @@ class Session:
         self._meta_dirty = False
 
 
+def _model_of_series(series: str) -> type[Record] | None:
+    """The record type numbered in a series (`L`, `INV-2026`); None for other counters."""
+    for model in RECORD_TYPES:
+        if model.prefix and (series == model.prefix or series.startswith(model.prefix + "-")):
+            return model
+    return None
+
+
 def _replace_whole(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
     def apply(doc: dict[str, Any]) -> None:
         doc.clear()
@@ -791,9 +1131,10 @@ class Store:
     """The data file at `path`; open a read or write session per command."""
 
     def __init__(self, path: Path, *, lock_timeout: float | None = None) -> None:
-        self.path = path
+        self.path = _followed(path)
         self.lock_timeout = lock_timeout
-        self.versions = Versions(path)
+        self.versions = Versions(self.path)
+        self._lock: Lock | None = None
 
     @property
     def lock_path(self) -> Path:
@@ -811,62 +1152,90 @@ class Store:
     def writing(self) -> Iterator[Session]:
         """A locked read-modify-write session, committed in one atomic write if no exception.
 
-        The file as it was is kept in the history first, with this run's command line.
+        Before the write every table written back is checked (`Session.verify`), and the file
+        as it was is kept in the history, with this run's command line.
         """
         with self._locked():
             backend = AtomicJSONStorage(self.path)
             storage = UnitOfWorkStorage(backend)
             session = Session(self.path, storage, writable=True)
             session.raw(META_TABLE)
-            if _history_keep(session.config()) > 0:
+            keep = _history_keep(session.config())
+            if keep > 0:
                 digest_soon(backend.raw)  # for the history, made while the command works
             self.versions.tidy(backend.raw, unlanded=False)
+            if keep == 0 or not self.versions.has_entries():
+                storage.start_checksums()
             yield session
             if session.changed:
-                session.flush()
                 self.versions.forget_unlanded(backend.raw)
+                highest = session.verify(self._provenance(backend.raw, keep, storage))
+                session.flush()
                 self._commit(
                     backend.raw,
-                    storage.serialized(),
+                    storage.serialized(session.highest_after(highest)),
                     kind=COMMAND,
                     keep=_history_keep(session.config()),
                     migrated_from=(
                         backend.file_schema if backend.file_schema < SCHEMA_VERSION else None
                     ),
+                    identity=backend.identity,
                 )
+
+    def _provenance(self, raw: bytes | None, keep: int, storage: UnitOfWorkStorage) -> str:
+        """What is known of the file as read: TRUSTED when the history says it is what salesflow
+        wrote last (and that write recorded every table), CHANGED when it is not, UNKNOWN
+        without a history."""
+        if raw is None:
+            return TRUSTED
+        last = self.versions.last_entry() if keep > 0 else None
+        if last is None:
+            return UNKNOWN
+        recorded = all(storage.recorded(n) is not None for n in storage.names() if n != META_TABLE)
+        return TRUSTED if recorded and digest(raw) == last.after else CHANGED
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold `<data file>.lock`, waiting at most the lock timeout: `$SALESFLOW_LOCK_TIMEOUT`
-        when given, else the file's `lock_timeout` setting (read only when someone else holds
-        the lock), else 10 s."""
-        from filelock import FileLock, Timeout
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.lock_path), mode=0o600)
-        timeout = self.lock_timeout
+        """Hold the lock on `<data file>.lock` (see `salesflow.locking`), waiting at most the
+        lock timeout: `$SALESFLOW_LOCK_TIMEOUT` when given, else the file's `lock_timeout`
+        setting (read only when someone else holds the lock), else 10 s."""
         try:
-            lock.acquire(timeout=timeout if timeout is not None else 0)
-        except Timeout:
-            if timeout is None:
-                timeout = self._configured_lock_timeout()
-                try:
-                    lock.acquire(timeout=timeout)
-                except Timeout:
-                    raise self._lock_timeout(timeout) from None
-            else:
-                raise self._lock_timeout(timeout) from None
+            make_private_folders(self.path.parent)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder of data file {self.path}: {_why(exc)} "
+                f"({exc.filename or self.path.parent}); nothing was written"
+            ) from None
+        lock = Lock(self.lock_path)
+        timeout = self.lock_timeout
+        waited = [timeout]
+
+        def configured() -> float:
+            seconds = self._configured_lock_timeout()
+            waited[0] = seconds
+            return seconds
+
+        try:
+            lock.acquire(timeout or 0, then=configured if timeout is None else None)
+        except Busy:
+            raise self._lock_timeout(waited[0] or 0) from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot lock data file {self.path}: {_why(exc)} ({exc.filename or self.lock_path})"
+                "; nothing was written"
+            ) from None
+        self._lock = lock
         try:
             remove_temp_files(self.path)
             yield
         finally:
+            self._lock = None
             lock.release()
 
     def _lock_timeout(self, timeout: float) -> LockTimeout:
         return LockTimeout(
-            f"data file {self.path} is locked by another salesflow process "
-            f"(lock file {self.lock_path}) for more than {timeout:g} s; "
-            "try again, or raise $SALESFLOW_LOCK_TIMEOUT"
+            f"data file {self.path} is in use by another salesflow process (waited {timeout:g} "
+            "s); try again when it has finished, or raise $SALESFLOW_LOCK_TIMEOUT"
         )
 
     def _configured_lock_timeout(self) -> float:
@@ -874,9 +1243,25 @@ class Store:
         try:
             meta = UnitOfWorkStorage(AtomicJSONStorage(self.path)).table(META_TABLE)
             config = meta.get(str(META_DOC_ID), {}).get("config", {})
-            return float(config.get("lock_timeout", DEFAULT_LOCK_TIMEOUT))
-        except (SalesflowError, ValueError, TypeError, AttributeError):
+            found = checked_timeout(float(config.get("lock_timeout", DEFAULT_LOCK_TIMEOUT)))
+            return DEFAULT_LOCK_TIMEOUT if found is None else found
+        except (SalesflowError, ValueError, TypeError, AttributeError, OverflowError):
             return DEFAULT_LOCK_TIMEOUT
+
+    def _still_ours(self, identity: tuple[int, ...] | None) -> None:
+        """Before the replace: the lock file is still the one locked, and the data file still the
+        one read (`identity`); otherwise another writer may have got in, and nothing is written."""
+        if self._lock is None:
+            return
+        try:
+            self._lock.check()
+        except Lost:
+            raise _Overtaken(
+                f"the lock file of data file {self.path} was removed or replaced while this "
+                "command held it"
+            ) from None
+        if identity is not None and _identity_of(self.path) != identity:
+            raise _Overtaken(f"data file {self.path} was replaced while this command ran")
 
     def _commit(
         self,
@@ -888,6 +1273,7 @@ class Store:
         target: int | None = None,
         subject: str | None = None,
         migrated_from: int | None = None,
+        identity: tuple[int, ...] | None = None,
     ) -> None:
         """Keep `previous` in the history, then replace the file with `new` (None: remove it).
 
@@ -902,6 +1288,7 @@ class Store:
 
         def keep_previous() -> None:
             """Keep the file as it is and the command replacing it (before the replace)."""
+            self._still_ours(identity)
             if keep > 0:
                 try:
                     self.versions.record(
@@ -917,6 +1304,7 @@ class Store:
                 except OSError as exc:
                     raise _NotKept(exc) from None
             _pause_for_tests()
+            self._still_ours(identity)
 
         try:
             if new is None:
@@ -928,6 +1316,10 @@ class Store:
                 if keep > 0:
                     digest_soon(new)  # made while the new version is written
                 atomic_write_bytes(self.path, new, before_replace=keep_previous)
+        except _Overtaken as overtaken:
+            raise StoreError(
+                f"{overtaken}; nothing was written. Run the command again", exit_code=4
+            ) from None
         except _NotKept as failed:
             exc = failed.error
             raise StoreError(
@@ -964,32 +1356,43 @@ class Store:
 
     def _restore(self, kind: str) -> Restored:
         with self._locked():
-            current = _read_bytes(self.path)
+            current, identity = _read(self.path)
             self.versions.tidy(current)
             entries = self.versions.entries()
             now = plan(entries)
             target = now.undo if kind == UNDO else now.redo
             if target is None:
                 raise Refused(self._nothing_to(kind, entries))
-            restored = self.versions.before_version(target)
-            try:
-                data = _load_data(restored) if restored is not None else {}
-            except _Damaged as damage:
-                raise StoreError(
-                    f"cannot {kind}: the version it would restore "
-                    f"({self.versions.before_path(target)}){damage.problem}; it stays in the "
-                    "history for inspection"
-                ) from None
-            outside = bool(entries) and entries[-1].after != digest(current)
+            first, skipped, kept = target, [], entries
+            while True:
+                restored = self.versions.before_version(target)
+                try:
+                    data = _load_data(restored) if restored is not None else {}
+                    break
+                except _Damaged as damage:
+                    # An undo goes one more command back, past the damaged version.
+                    entries = [*entries, replace(target, seq=1 << 62, kind=UNDO, target=target.seq)]
+                    earlier = plan(entries).undo
+                    if kind == REDO or earlier is None:
+                        raise StoreError(
+                            f"cannot {kind}: the version it would restore "
+                            f"({self.versions.before_path(target)}){damage.problem}; it stays "
+                            "in the history for inspection"
+                        ) from None
+                    skipped.append(target)
+                    target = earlier
+            outside = bool(kept) and kept[-1].after != digest(current)
             self._commit(
                 current,
                 restored,
                 kind=kind,
                 keep=max(_history_keep(_config_of(data)), 1),
                 target=target.seq,
-                subject=target.change,
+                subject=first.change,
+                identity=identity,
             )
-            return Restored(target, outside, restored is None)
+            also = (*skipped[1:], target) if skipped else ()
+            return Restored(first, outside, restored is None, also)
 
     def _nothing_to(self, kind: str, entries: list[Entry]) -> str:
         if kind == REDO:
@@ -1003,6 +1406,53 @@ class Store:
                 "is undone already (history_keep sets how many are kept)"
             )
         return f"nothing to undo: {self.versions.directory} holds no earlier version of {self.path}"
+
+    def restore(self, source: Path, raw: bytes) -> None:
+        """Replace the data file with `raw`, a backup read from `source`, under the lock; the
+        version it replaces is kept in the history (even when the history is off), so that
+        `undo` takes the restore back. InvalidValue when `raw` is no readable data file."""
+        try:
+            _load_data(raw)
+        except _Damaged as damage:
+            raise InvalidValue(
+                f"backup {source}{damage.problem}; the data file is unchanged"
+            ) from None
+        with self._locked():
+            current, identity = _read(self.path)
+            self.versions.tidy(current)
+            try:
+                meta = UnitOfWorkStorage(AtomicJSONStorage(self.path)).table(META_TABLE)
+                keep = _history_keep(_config_of({META_TABLE: meta}))
+            except SalesflowError:  # a damaged data file is what a restore is for
+                keep = HISTORY_KEEP
+            self._commit(current, raw, kind=COMMAND, keep=max(keep, 1), identity=identity)
+
+    def duplicate_keys(self) -> list[tuple[str, str]]:
+        """(table, key) for every key that appears twice in one JSON object of the file (a table
+        name twice is ("", name)): what doctor lists when the file is refused for them."""
+        import json
+
+        raw = _read_bytes(self.path)
+        if raw is None:
+            return []
+        found: list[tuple[str, str]] = []
+
+        def collect(where: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+            def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+                keys = [key for key, _ in pairs]
+                found.extend((where, key) for key in sorted(set(keys)) if keys.count(key) > 1)
+                return dict(pairs)
+
+            return hook
+
+        parts = layout.split(raw)
+        with contextlib.suppress(ValueError):
+            if parts is None:
+                json.loads(raw, object_pairs_hook=collect(""))
+            else:
+                for name, body in parts.items():
+                    json.loads(bytes(body), object_pairs_hook=collect(name))
+        return found
 
     def snapshot(self) -> bytes:
         """The data file's bytes from one read, checked to be a readable data file."""
@@ -1027,6 +1477,8 @@ class Restored:
     entry: Entry
     changed_outside: bool
     removed_file: bool
+    also_undone: tuple[Entry, ...] = ()
+    """Earlier commands undone with it, as the versions between them are damaged."""
 
 
 def _config_of(data: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -153,25 +153,31 @@ class Plan:
 
 
 def plan(entries: Sequence[Entry]) -> Plan:
-    """Replay the entries (oldest first): commands and redos stack up, an undo pops the top one
-    and can itself be redone until the next command. Entries older than the ones kept are gone,
-    so an undo of such an entry pops nothing here."""
+    """Replay the entries (oldest first): commands and redos stack up, an undo pops the stack down
+    to its target (one entry, or more when it went back past a damaged version) and can itself
+    be redone until the next command. Entries older than the ones kept are gone, so an undo of
+    such an entry pops nothing here."""
     applied: list[Entry] = []
-    undos: list[Entry] = []
+    undos: list[tuple[Entry, list[Entry]]] = []
     undone: set[int] = set()
     for entry in entries:
         if entry.kind == UNDO:
-            if applied and applied[-1].seq == entry.target:
-                undone.add(applied.pop().seq)
-            undos.append(entry)
+            popped: list[Entry] = []
+            if any(done.seq == entry.target for done in applied):
+                while applied and (not popped or popped[-1].seq != entry.target):
+                    popped.append(applied.pop())
+            undone.update(done.seq for done in popped)
+            undos.append((entry, popped))
         elif entry.kind == REDO:
-            if undos and undos[-1].seq == entry.target:
-                undone.discard(undos.pop().target or 0)
+            if undos and undos[-1][0].seq == entry.target:
+                undone.difference_update(done.seq for done in undos.pop()[1])
             applied.append(entry)
         else:
             applied.append(entry)
             undos.clear()
-    return Plan(applied[-1] if applied else None, undos[-1] if undos else None, frozenset(undone))
+    return Plan(
+        applied[-1] if applied else None, undos[-1][0] if undos else None, frozenset(undone)
+    )
 
 
 class Versions:
@@ -217,6 +223,18 @@ class Versions:
             if entry is not None and (entry.before is None or "before" in kinds):
                 result.append(entry)
         return result
+
+    def has_entries(self) -> bool:
+        return bool(self._names())
+
+    def last_entry(self) -> Entry | None:
+        """The newest complete entry (reading only the newest command files)."""
+        names = self._names()
+        for seq in sorted(names, reverse=True):
+            entry = self._load(seq) if "command" in names[seq] else None
+            if entry is not None and (entry.before is None or "before" in names[seq]):
+                return entry
+        return None
 
     def live_entries(self, current: bytes | None) -> list[Entry]:
         """The entries, without the newest one if its write never happened (see `tidy`)."""

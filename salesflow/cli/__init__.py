@@ -67,7 +67,7 @@ COMMANDS: dict[str, Entry] = {
     "backup": Entry(
         "safety",
         "backup",
-        "Write a consistent copy of the data file (private, mode 0600). Prints the file written.",
+        "Back up the data file (`backup FILE`), or restore a backup (`backup restore FILE`).",
     ),
     "export": Entry(
         "transfer",
@@ -229,6 +229,7 @@ def main_options(
             "--db",
             help="Data file (default: $SALESFLOW_DB, else the user data dir).",
             dir_okay=False,
+            readable=False,  # an unreadable file is the store's to report (exit 4)
             show_default=False,
         ),
     ] = None,

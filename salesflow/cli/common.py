@@ -130,13 +130,49 @@ def lock_timeout() -> float | None:
     """`$SALESFLOW_LOCK_TIMEOUT`; None lets the store use the file's `lock_timeout` setting."""
     env = os.environ.get("SALESFLOW_LOCK_TIMEOUT")
     if env:
+        from salesflow.locking import checked_timeout
+
         try:
-            return float(env)
+            seconds = checked_timeout(float(env))
         except ValueError:
+            seconds = None
+        if seconds is None:
             raise UsageError(
-                f"$SALESFLOW_LOCK_TIMEOUT {env!r} is not a number of seconds"
-            ) from None
+                f"$SALESFLOW_LOCK_TIMEOUT {env!r} is not a number of seconds from 0 to 3600"
+            )
+        return seconds
     return None
+
+
+def refuse_data_files(path: Path, what: str) -> None:
+    """An output that would overwrite the data file, its lock or a file in its history is
+    refused, with --force or not: that is data lost, not a file replaced."""
+    from salesflow.errors import Refused
+
+    data = store()
+    target = Path(os.path.realpath(path))
+    for kept, name in (
+        (data.path, "the data file"),
+        (data.lock_path, "the data file's lock"),
+        (data.versions.directory, "the data file's history"),
+    ):
+        kept = Path(os.path.realpath(kept))
+        if target == kept or (name.endswith("history") and target.is_relative_to(kept)):
+            raise Refused(f"{what} {path} is {name} ({data.path}); give another file")
+
+
+def write_output(path: Path, data: bytes, prefix: str = "") -> None:
+    """Write an output file (0600) atomically; a full disk or a folder that cannot be written
+    is one Error line, and no file is left half written."""
+    from salesflow.errors import InvalidValue
+    from salesflow.files import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise InvalidValue(
+            f"{prefix}cannot write {path} ({exc.strerror or exc}); nothing was written"
+        ) from None
 
 
 def store() -> Store:

@@ -142,6 +142,7 @@ def write_document(view: Any, fmt: str, output: str | None, force: bool) -> None
         raise InvalidValue(
             f"{view.kind} {number}: cannot write {path}; directory {path.parent} does not exist"
         )
+    common.refuse_data_files(path, f"{view.kind} {number}: output")
     if path.exists() and not force:
         raise Refused(
             f"{view.kind} {number}: file {path} already exists; use --force to overwrite it"
@@ -150,9 +151,7 @@ def write_document(view: Any, fmt: str, output: str | None, force: bool) -> None
         data = render_pdf(view)
     else:
         data = (render_markdown(view) if kind == "md" else render_html(view)).encode("utf-8")
-    from salesflow.store import atomic_write_bytes
-
-    atomic_write_bytes(path, data)
+    common.write_output(path, data, f"{view.kind} {number}: ")
     sys.stdout.write(f"{path}\n")
 
 

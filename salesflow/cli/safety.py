@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from salesflow.cli import common
 
@@ -59,6 +61,11 @@ def redo(json: Json = False) -> None:
 
 
 def _notes(restored: Any) -> None:
+    for also in restored.also_undone:
+        common.say(
+            f"The version before it is damaged (kept in the history for inspection), so "
+            f"`{also.change}` (#{also.seq}, {_when(also.at)}) was undone too"
+        )
     if restored.removed_file:
         common.say(
             f"The data file did not exist before that command, so {common.data_path()} "
@@ -74,6 +81,7 @@ def _notes(restored: Any) -> None:
 def _restored_json(restored: Any, what: str) -> dict[str, Any]:
     return {
         what: _entry_json(restored.entry),
+        "also_undone": [_entry_json(entry) for entry in restored.also_undone],
         "data_file_removed": restored.removed_file,
         "changed_outside": restored.changed_outside,
     }
@@ -144,9 +152,13 @@ def doctor(json: Json = False) -> None:
     from salesflow.store import SCHEMA_VERSION
 
     path = common.data_path()
-    with common.reading() as session:
-        tables = {name: session.raw(name) for name in session.table_names()}
-        schema = session.file_schema
+    try:
+        with common.reading() as session:
+            tables = {name: session.raw(name) for name in session.table_names()}
+            schema = session.file_schema
+    except SalesflowError:
+        _list_duplicates(json)
+        raise
     problems = diagnose(tables)
     if json:
         common.print_json(
@@ -175,34 +187,104 @@ def doctor(json: Json = False) -> None:
         )
 
 
-def backup(
+def _list_duplicates(json: bool) -> None:
+    """Keys stored twice make the file unreadable (exit 4); doctor lists every one of them."""
+    from salesflow.pipeline.doctor import Problem
+
+    duplicates = common.store().duplicate_keys()
+    if not duplicates:
+        return
+    problems = [
+        Problem(
+            "duplicate", table or key, f"{'table' if not table else 'key'} {key!r} appears twice"
+        )
+        for table, key in duplicates
+    ]
+    if json:
+        common.print_json(
+            {
+                "path": str(common.data_path()),
+                "ok": False,
+                "problems": [
+                    {"check": p.check, "where": p.where, "message": p.message} for p in problems
+                ],
+            }
+        )
+    else:
+        common.print_table(
+            ["Check", "Where", "Problem"], [[p.check, p.where, p.message] for p in problems]
+        )
+
+
+class _BackupGroup(TyperGroup):
+    """`backup FILE` is `backup create FILE`, as it was before `backup restore` existed."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["create", *args]
+        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+
+
+backup = common.AppTyper(
+    cls=_BackupGroup,
+    no_args_is_help=False,
+    help="Back up the data file (`backup FILE`), or restore a backup (`backup restore FILE`).",
+)
+
+
+@backup.command("create")
+def create(
     file: Annotated[Path, typer.Argument(help="The copy to write.", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a consistent copy of the data file (private, mode 0600). Prints the file written.
 
     The copy is one read of the file, which writers only ever replace whole; it is checked to
-    be a readable data file first. To restore it, stop using salesflow for a moment and copy
-    it over the data file (`salesflow info` prints where that is).
+    be a readable data file first. `salesflow backup restore FILE` brings it back.
 
     Example: salesflow backup ~/backups/sales-$(date +%F).json
     """
     from salesflow.errors import InvalidValue, Refused
-    from salesflow.files import atomic_write_bytes
 
     source = common.data_path()
     if file.is_dir():
         raise InvalidValue(f"backup: {file} is a directory; give a file name")
     if not file.parent.is_dir():
         raise InvalidValue(f"backup: cannot write {file}; directory {file.parent} does not exist")
-    if file.exists() and file.resolve() == source.resolve():
-        raise Refused(f"backup: {file} is the data file itself; give another file")
+    common.refuse_data_files(file, "backup:")
     if file.exists() and not force:
         raise Refused(f"backup: file {file} already exists; use --force to overwrite it")
     data = common.store().snapshot()
-    try:
-        atomic_write_bytes(file, data)
-    except OSError as exc:
-        raise InvalidValue(f"backup: cannot write {file} ({exc.strerror or exc})") from None
+    common.write_output(file, data, "backup: ")
     sys.stdout.write(f"{file}\n")
     common.say(f"Backed up {source} ({len(data):,} bytes)")
+
+
+@backup.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="The backup to restore.", show_default=False)],
+) -> None:
+    """Replace the data file with a backup, checked first; `salesflow undo` takes it back.
+
+    The backup must be a readable salesflow data file. The restore takes the lock like any
+    write, and the data file it replaces is kept in the history (`salesflow undo --list`), so
+    nothing is lost: prefer it to copying a backup over the data file.
+
+    Example: salesflow backup restore ~/backups/sales-2026-11-30.json
+    """
+    from salesflow.errors import InvalidValue, NotFound
+
+    store = common.store()
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"backup {file} not found") from None
+    except OSError as exc:
+        raise InvalidValue(f"cannot read backup {file} ({exc.strerror or exc})") from None
+    if Path(os.path.realpath(file)) == Path(os.path.realpath(store.path)):
+        raise InvalidValue(f"backup {file} is the data file itself; give a backup")
+    store.restore(file, raw)
+    common.say(
+        f"Restored {file} over {common.data_path()} ({len(raw):,} bytes); "
+        "`salesflow undo` takes the restore back"
+    )

@@ -71,6 +71,7 @@ def _check_rejects_path(path: Path, file: str) -> None:
         raise InvalidValue(f"cannot write rejects file {path}; folder {path.parent} does not exist")
     if file != "-" and path.resolve() == Path(file).resolve():
         raise InvalidValue(f"--rejects {path} is the file being imported; give another name")
+    common.refuse_data_files(path, "--rejects")
 
 
 def _without_old_errors(table: Any, plan: Any) -> tuple[Any, str | None]:
@@ -116,21 +117,20 @@ def check_output(path: Path, force: bool) -> None:
         raise InvalidValue(f"output {path} is a folder; give a file name")
     if not path.parent.is_dir():
         raise InvalidValue(f"cannot write {path}; folder {path.parent} does not exist")
+    common.refuse_data_files(path, "output")
     if path.exists() and not force:
         raise InvalidValue(f"{path} already exists; use --force to overwrite it")
 
 
 def write_private(path: Path, data: bytes) -> None:
     """Write a file only its owner can read (0600): exports hold personal data."""
-    from salesflow.store import atomic_write_bytes
-
-    atomic_write_bytes(path, data)
+    common.write_output(path, data)
 
 
-def _write_rejects(
-    path: Path, rows: list[tuple[int, dict[str, str], str]], old_errors: str | None = None
-) -> None:
-    """Rejected rows with their original columns and an `error` column, ready to fix (0600).
+def _rejects_csv(
+    rows: list[tuple[int, dict[str, str], str]], old_errors: str | None = None
+) -> bytes:
+    """Rejected rows with their original columns and an `error` column, ready to fix.
 
     `old_errors` is the label of an earlier rejects file's `error` column, replaced by this one.
     """
@@ -145,7 +145,26 @@ def _write_rejects(
     writer.writerow([*columns, ERROR_COLUMN])
     for _, original, message in rows:
         writer.writerow([*(original.get(c, "") for c in columns), message])
-    write_private(path, buffer.getvalue().encode("utf-8-sig"))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _stage_rejects(path: Path, csv: bytes, force: bool) -> Path:
+    """The rejects file, written beside its place before the import is committed (0600) and
+    put there after: one that cannot be written stops the import; an existing one is replaced
+    only with --force."""
+    from salesflow.files import stage
+
+    if path.exists() and not force:
+        raise InvalidValue(
+            f"rejects file {path} already exists; use --force to overwrite it, or --rejects FILE; "
+            "nothing was imported"
+        )
+    try:
+        return stage(path, csv)
+    except OSError as exc:
+        raise InvalidValue(
+            f"cannot write rejects file {path} ({exc.strerror or exc}); nothing was imported"
+        ) from None
 
 
 def import_leads(
@@ -180,6 +199,9 @@ def import_leads(
         str | None,
         typer.Option("--rejects", help="Where rejected rows go; default FILE.rejects.csv."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing rejects file.")
+    ] = False,
     show_mapping: Annotated[
         bool, typer.Option("--show-mapping", help="Show how each column maps; import nothing.")
     ] = False,
@@ -244,61 +266,70 @@ def import_leads(
     if not dry_run:
         _check_rejects_path(rejects_path, file)
 
-    with common.reading() if dry_run else common.writing() as session:
-        # Scanned once, not kept: the leads table of a big file is then never parsed, and the
-        # new leads are added after its end. What the duplicate checks need is kept: emails
-        # (match_key, inline: it runs for every lead and contact), and the names of each lead,
-        # keyed only if a row without email needs them.
-        emails: dict[str, str] = {}
-        for doc in session.scan(Contact):
-            if (email := doc.get("email")) and (key := email.strip().casefold()):
-                emails[key] = doc["number"]
-        named: list[tuple[Any, Any, Any, str]] = []
-        for doc in session.scan(Lead):
-            get = doc.get
-            if (email := get("email")) and (key := email.strip().casefold()):
-                emails[key] = doc["number"]
-            named.append((get("first_name"), get("last_name"), get("company"), doc["number"]))
+    staged: Path | None = None
+    try:
+        with common.reading() if dry_run else common.writing() as session:
+            # Scanned once, not kept: the leads table of a big file is then never parsed, and the
+            # new leads are added after its end. What the duplicate checks need is kept: emails
+            # (match_key, inline: it runs for every lead and contact), and the names of each lead,
+            # keyed only if a row without email needs them.
+            emails: dict[str, str] = {}
+            for doc in session.scan(Contact):
+                if (email := doc.get("email")) and (key := email.strip().casefold()):
+                    emails[key] = doc["number"]
+            named: list[tuple[Any, Any, Any, str]] = []
+            for doc in session.scan(Lead):
+                get = doc.get
+                if (email := get("email")) and (key := email.strip().casefold()):
+                    emails[key] = doc["number"]
+                named.append((get("first_name"), get("last_name"), get("company"), doc["number"]))
 
-        def names(wanted: AbstractSet[str] | None) -> dict[str, str]:
-            return known_names(named, wanted)
+            def names(wanted: AbstractSet[str] | None) -> dict[str, str]:
+                return known_names(named, wanted)
 
-        batch = format_number("IMP", session.counter("IMP") + 1)
-        with collector.paused():  # a document per row, all of them kept
-            result = plan_import(
-                rows,
-                known=Known(emails, names),
-                load_lead=lambda number: session.get(Lead, number),
-                on_duplicate=on_duplicate,
-                source=batch_source,
-                batch=batch,
-                first_number=session.counter("L") + 1,
-                file_name=file_name,
-                today=common.today(),
-                now=common.now(),
-                fill_source=bool(source or profile_source) or not _is_own_export(table.header),
-                progress=_progress(len(rows)),
-            )
-            collector.spare(len(result.new_docs))
-        # The documents hold what they need of the file's cells; the rest of the file can go
-        # before the store copies the documents, so that the copies reuse its memory.
-        encoding_name, delimiter_used = table.encoding, table.delimiter
-        del table, rows
-        if strict and result.rejected:
-            _report_rows(result)
-            raise InvalidValue(
-                f"{len(result.rejected)} of {len(result.outcomes)} rows of {file_name} "
-                "rejected; --strict imports nothing"
-            )
-        changed = bool(result.new_docs or result.updated)
-        if changed and not dry_run:
-            session.next_numbers("IMP")
-            session.next_numbers("L", len(result.new_docs))
-            session.add_docs(Lead, result.new_docs)
-            session.put(*result.updated)
-            session.add_events(result.events)
-    if result.rejected and not dry_run:
-        _write_rejects(rejects_path, result.rejected, old_errors)
+            batch = format_number("IMP", session.counter("IMP") + 1)
+            with collector.paused():  # a document per row, all of them kept
+                result = plan_import(
+                    rows,
+                    known=Known(emails, names),
+                    load_lead=lambda number: session.get(Lead, number),
+                    on_duplicate=on_duplicate,
+                    source=batch_source,
+                    batch=batch,
+                    first_number=session.counter("L") + 1,
+                    file_name=file_name,
+                    today=common.today(),
+                    now=common.now(),
+                    fill_source=bool(source or profile_source) or not _is_own_export(table.header),
+                    progress=_progress(len(rows)),
+                )
+                collector.spare(len(result.new_docs))
+            # The documents hold what they need of the file's cells; the rest of the file can go
+            # before the store copies the documents, so that the copies reuse its memory.
+            encoding_name, delimiter_used = table.encoding, table.delimiter
+            del table, rows
+            if strict and result.rejected:
+                _report_rows(result)
+                raise InvalidValue(
+                    f"{len(result.rejected)} of {len(result.outcomes)} rows of {file_name} "
+                    "rejected; --strict imports nothing"
+                )
+            changed = bool(result.new_docs or result.updated)
+            if changed and not dry_run:
+                session.next_numbers("IMP")
+                session.next_numbers("L", len(result.new_docs))
+                session.add_docs(Lead, result.new_docs)
+                session.put(*result.updated)
+                session.add_events(result.events)
+            if result.rejected and not dry_run:
+                csv = _rejects_csv(result.rejected, old_errors)
+                staged = _stage_rejects(rejects_path, csv, force)
+    except BaseException:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+        raise
+    if staged is not None:
+        staged.replace(rejects_path)
     shown_rejects = str(rejects_path) if result.rejected and not dry_run else None
     line = summary(result, file_name, shown_rejects, dry_run=dry_run)
     if json:

@@ -38,8 +38,8 @@ def _seconds(value: str, key: str) -> str:
         seconds = D(value)
     except (ValueError, TypeError):
         raise InvalidValue(f"{key} {value!r} is not a number of seconds") from None
-    if seconds < 0:
-        raise InvalidValue(f"{key} {value!r} must be 0 or more seconds")
+    if not seconds.is_finite() or not 0 <= seconds <= 3600:
+        raise InvalidValue(f"{key} {value!r} is out of range; it must be from 0 to 3600 seconds")
     return str(seconds)
 
 

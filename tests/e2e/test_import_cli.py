@@ -218,7 +218,7 @@ def test_importing_the_same_file_again_adds_nothing(cli: Cli, db: Path, name: st
     first = cli("lead", "import", str(path), "--json")
     before = leads(cli)
     events = stored_events(db)
-    again = cli("lead", "import", str(path), "--json")
+    again = cli("lead", "import", str(path), "--json", "--force")  # the rejects file again
     assert again.exit_code == first.exit_code
     earlier, report = json.loads(first.stdout), json.loads(again.stdout)
     assert (report["imported"], report["batch"]) == (0, None)

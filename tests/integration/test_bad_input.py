@@ -10,6 +10,7 @@ fragment that must appear in it (the value, number or rule the user has to fix).
 from __future__ import annotations
 
 import csv
+import errno
 import io
 from pathlib import Path
 
@@ -151,6 +152,10 @@ CASES: list[Case] = [
     ("config set history_keep many", 1, "history_keep 'many' is not a whole number"),
     ("config set tax_rate 101", 1, "tax rate '101' is out of range"),
     ("config get colour", 1, "setting 'colour' is unknown"),
+    ("config set lock_timeout -- -1", 1, "lock_timeout '-1' is out of range; it must be from 0 to"),
+    ("config set lock_timeout 1e400", 1, "lock_timeout '1e400' is out of range"),
+    ("config set lock_timeout inf", 1, "lock_timeout 'inf' is not a number of seconds"),
+    ("config set lock_timeout nan", 1, "lock_timeout 'nan' is not a number of seconds"),
     ("init --email nope", 1, "email 'nope' is not a valid email address"),
     ("history L-0404", 1, "record L-0404 not found"),
     ("report pipeline --from yesterday", 1, "--from 'yesterday' is not a date"),
@@ -164,7 +169,13 @@ CASES: list[Case] = [
     ("backup {existing}", 1, "backup: file {existing} already exists; use --force"),
     ("backup {tmp}", 1, "backup: {tmp} is a directory; give a file name"),
     ("backup {tmp}/no/such/b.json", 1, "directory {tmp}/no/such does not exist"),
-    ("backup {db}", 1, "backup: {db} is the data file itself"),
+    ("backup {db}", 1, "backup: {db} is the data file"),
+    ("backup {db} --force", 1, "backup: {db} is the data file"),
+    ("backup {db}.lock --force", 1, "backup: {db}.lock is the data file's lock"),
+    ("backup restore {existing}", 1, "backup {existing} is not valid JSON"),
+    ("backup restore {tmp}/none.json", 1, "backup {tmp}/none.json not found"),
+    ("backup restore {db}", 1, "backup {db} is the data file itself"),
+    ("backup restore", 2, "Missing argument 'file'"),
     ("backup", 2, "Missing argument 'file'"),
     ("undo --bogus", 2, "No such option: --bogus"),
     # import and export
@@ -197,6 +208,9 @@ CASES: list[Case] = [
     ),
     ("SALESFLOW_TODAY=9999-12-15 report forecast", 1, "--months 6 from 9999-12 runs past 9999-12"),
     ("SALESFLOW_TODAY=0001-01-01 demo", 1, "demo: first day 0001-01-01 − 48 days is before"),
+    ("export leads --output {db} --force", 1, "output {db} is the data file ({db})"),
+    ("quote export QUO-0001 --output {db} --force", 1, "output {db} is the data file"),
+    ("lead import {inputs}/good.csv --rejects {db}", 1, "--rejects {db} is the data file"),
 ]
 
 
@@ -324,3 +338,174 @@ def test_a_bad_import_row_is_named_and_strict_imports_nothing(
     ]
     run.ok("undo")  # the import was one write: undo takes all of it back
     assert db.read_bytes() == world
+
+
+# --- files and locks ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "inf", "1e400", "3601", "soon"])
+def test_a_lock_timeout_outside_0_to_3600_seconds_is_refused(
+    db: Path, world: bytes, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SALESFLOW_LOCK_TIMEOUT", value)
+    result = Salesflow(db)("lead", "add", "--company", "X")
+    assert result.exit_code == 2
+    assert one_error_line(result.stderr) == (
+        f"Error: $SALESFLOW_LOCK_TIMEOUT {value!r} is not a number of seconds from 0 to 3600"
+    )
+    assert db.read_bytes() == world
+
+
+def _failing_open(monkeypatch: pytest.MonkeyPatch, suffix: str, error: OSError) -> None:
+    import os
+
+    import salesflow.locking
+
+    real = os.open
+
+    def fake(path: object, *args: object, **kwargs: object) -> int:
+        if str(path).endswith(suffix):
+            raise error
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(salesflow.locking.os, "open", fake)
+
+
+LOCK_ERRORS = [
+    ("no free inodes", errno.ENOSPC, "No space left on device"),
+    ("a read-only folder", errno.EROFS, "Read-only file system"),
+    ("a lock file of another user", errno.EACCES, "Permission denied"),
+]
+
+
+@pytest.mark.parametrize(("case", "code", "text"), LOCK_ERRORS, ids=[c[0] for c in LOCK_ERRORS])
+def test_a_lock_file_that_cannot_be_opened_is_one_error_line(
+    db: Path, world: bytes, monkeypatch: pytest.MonkeyPatch, case: str, code: int, text: str
+) -> None:
+    lock = f"{db}.lock"
+    _failing_open(monkeypatch, ".lock", OSError(code, text, lock))
+    result = Salesflow(db)("lead", "add", "--company", "X")
+    assert result.exception is None
+    assert result.exit_code == 4
+    assert one_error_line(result.stderr) == (
+        f"Error: cannot lock data file {db}: {text} ({lock}); nothing was written"
+    )
+    assert db.read_bytes() == world
+
+
+def test_a_lock_path_that_is_a_folder_is_one_error_line(db: Path, world: bytes) -> None:
+    db.with_name("sales.json.lock").mkdir()
+    result = Salesflow(db)("lead", "add", "--company", "X")
+    assert result.exit_code == 4
+    assert one_error_line(result.stderr) == (
+        f"Error: cannot lock data file {db}: Is a directory ({db}.lock); nothing was written"
+    )
+    assert db.read_bytes() == world
+
+
+@pytest.mark.parametrize("given", ["--db", "$SALESFLOW_DB"])
+def test_a_path_through_a_file_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from salesflow.cli import app
+
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    db = tmp_path / "notes.txt" / "sales.json"
+    monkeypatch.setenv("SALESFLOW_DB", str(db))
+    before = ["--db", str(db)] if given == "--db" else []
+    for args, message in (
+        (["lead", "list"], f"Error: cannot read data file {db}: Not a directory"),
+        (
+            ["lead", "add", "--company", "X"],
+            f"Error: cannot lock data file {db}: Not a directory ({db}.lock); nothing was written",
+        ),
+    ):
+        result = CliRunner().invoke(app, [*before, *args])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.exit_code == 4, result.stderr
+        assert one_error_line(result.stderr) == message
+    assert (tmp_path / "notes.txt").read_text() == "a file, not a folder"
+
+
+@pytest.mark.parametrize("given", ["--db", "$SALESFLOW_DB"])
+def test_a_data_file_of_another_user_exits_4_however_it_is_given(
+    db: Path, world: bytes, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    import builtins
+    import os
+
+    from typer.testing import CliRunner
+
+    import salesflow.store
+    from salesflow.cli import app
+
+    real = builtins.open
+
+    def unreadable(path: object, *args: object, **kwargs: object) -> object:
+        if str(path) == str(db):
+            raise PermissionError(errno.EACCES, "Permission denied", str(db))
+        return real(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(salesflow.store, "open", unreadable, raising=False)
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
+    monkeypatch.setenv("SALESFLOW_DB", str(db))
+    before = ["--db", str(db)] if given == "--db" else []
+    for args in (["lead", "list"], ["lead", "add", "--company", "X"]):
+        result = CliRunner().invoke(app, [*before, *args])
+        assert result.exit_code == 4, result.stderr
+        assert one_error_line(result.stderr) == (
+            f"Error: cannot read data file {db}: Permission denied"
+        )
+    assert db.read_bytes() == world
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "export leads --output {out}",
+        "quote export QUO-0001 --format md --output {out}",
+        "invoice export INV-2026-0001 --format html --output {out}",
+        "backup {out}",
+    ],
+)
+def test_an_output_on_a_full_disk_is_one_error_line_and_no_file(
+    db: Path, world: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str
+) -> None:
+    import shlex
+
+    import salesflow.files
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(salesflow.files.os, "fsync", full)
+    out = tmp_path / "out.txt"
+    result = Salesflow(db)(*shlex.split(line.format(out=out)))
+    assert result.exception is None
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr).endswith(
+        f"cannot write {out} (No space left on device); nothing was written"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sales.json"]
+    assert db.read_bytes() == world
+
+
+def test_folders_salesflow_creates_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    db = tmp_path / "new" / "deeper" / "sales.json"
+    old = os.umask(0o022)
+    try:
+        Salesflow(db).ok("lead", "add", "--company", "X")
+    finally:
+        os.umask(old)
+    for folder in (
+        tmp_path / "new",
+        tmp_path / "new" / "deeper",
+        db.with_name("sales.json.history"),
+    ):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600

@@ -108,8 +108,8 @@ def test_16_writers_of_50_mixed_commands_leave_exactly_the_successful_writes(
     assert len(results) == WORKERS * COMMANDS
 
     lock_message = (
-        f"Error: data file {db} is locked by another salesflow process (lock file {db}.lock) "
-        "for more than 1.5 s; try again, or raise $SALESFLOW_LOCK_TIMEOUT\n"
+        f"Error: data file {db} is in use by another salesflow process (waited 1.5 s); "
+        "try again when it has finished, or raise $SALESFLOW_LOCK_TIMEOUT\n"
     )
     outcomes = Counter(r["code"] for r in results)
     assert set(outcomes) <= {0, 4}, outcomes

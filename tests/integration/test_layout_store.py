@@ -52,10 +52,14 @@ def test_a_damaged_table_stops_the_commands_that_read_it(db: Path, world: bytes)
         assert error.startswith(f"Error: data file {db} is not valid JSON (table 'invoices': ")
         assert error.endswith(HINT)
     assert db.read_bytes() == damaged
-    # Commands that never read the invoices work, and leave that line as it was.
+    # Commands that only read other tables work; a writer checks every table it writes back.
     assert run.ok("lead", "show", "L-0001").stdout.startswith("Number")
-    run.ok("lead", "add", "--company", "Still works")
-    assert tables_of(db.read_bytes())["invoices"] == tables["invoices"]
+    writer = run("lead", "add", "--company", "Not over a damaged table")
+    assert writer.exit_code == 4
+    assert one_error_line(writer.stderr).startswith(
+        f"Error: data file {db} is not valid JSON (table 'invoices': "
+    )
+    assert db.read_bytes() == damaged
 
 
 def test_a_file_in_another_layout_is_read_whole_and_stored_in_salesflows(

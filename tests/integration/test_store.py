@@ -275,6 +275,8 @@ def test_the_meta_table_holds_the_schema_and_one_counter_per_series(store: Store
         assert session.next_numbers("OPP", 3) == [1, 2, 3]
         assert session.next_numbers("INV-2026") == [1]
     meta = json.loads(db.read_bytes())["_meta"]
+    tables = meta["1"].pop("tables")
+    assert tables["leads"]["highest"] == {"L": 2}
     assert meta == {
         "1": {
             "schema": SCHEMA_VERSION,
@@ -341,7 +343,7 @@ def test_a_corrupt_file_is_refused_with_exit_4_and_left_untouched(
 # --- locking ----------------------------------------------------------------------------------
 
 
-def test_a_lock_held_by_another_process_makes_a_writer_give_up_naming_the_lock_file(
+def test_a_lock_held_by_another_process_makes_a_writer_give_up_without_inviting_a_delete(
     db: Path,
 ) -> None:
     store = Store(db, lock_timeout=0.3)
@@ -354,8 +356,8 @@ def test_a_lock_held_by_another_process_makes_a_writer_give_up_naming_the_lock_f
         waited = time.monotonic() - started
     assert error.value.exit_code == 4
     assert str(error.value) == (
-        f"data file {db} is locked by another salesflow process (lock file {db}.lock) "
-        "for more than 0.3 s; try again, or raise $SALESFLOW_LOCK_TIMEOUT"
+        f"data file {db} is in use by another salesflow process (waited 0.3 s); "
+        "try again when it has finished, or raise $SALESFLOW_LOCK_TIMEOUT"
     )
     assert 0.25 <= waited < 5
     assert db.read_bytes() == before
@@ -384,8 +386,8 @@ def test_the_cli_reads_while_another_process_holds_the_lock_and_writers_exit_4(
     assert [x["number"] for x in json.loads(listed.stdout)] == ["L-0001"]
     assert added.exit_code == 4
     assert added.stderr == (
-        f"Error: data file {db} is locked by another salesflow process (lock file {db}.lock) "
-        "for more than 0.2 s; try again, or raise $SALESFLOW_LOCK_TIMEOUT\n"
+        f"Error: data file {db} is in use by another salesflow process (waited 0.2 s); "
+        "try again when it has finished, or raise $SALESFLOW_LOCK_TIMEOUT\n"
     )
     assert db.read_bytes() == before
 
@@ -401,8 +403,8 @@ def test_without_the_env_var_writers_wait_as_long_as_the_files_lock_timeout_sett
         waited = time.monotonic() - started
     assert added.exit_code == 4
     assert added.stderr == (
-        f"Error: data file {db} is locked by another salesflow process (lock file {db}.lock) "
-        "for more than 0.4 s; try again, or raise $SALESFLOW_LOCK_TIMEOUT\n"
+        f"Error: data file {db} is in use by another salesflow process (waited 0.4 s); "
+        "try again when it has finished, or raise $SALESFLOW_LOCK_TIMEOUT\n"
     )
     assert 0.3 <= waited < 5
     assert db.read_bytes() == before

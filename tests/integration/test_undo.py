@@ -297,7 +297,7 @@ def test_undo_waits_for_the_lock_like_any_writer(
         holder.stdin.close()
         holder.wait(timeout=10)
     assert refused.exit_code == 4
-    assert one_error_line(refused.stderr).startswith(f"Error: data file {db} is locked by another")
+    assert one_error_line(refused.stderr).startswith(f"Error: data file {db} is in use by another")
     assert db.read_bytes() == before
 
 
