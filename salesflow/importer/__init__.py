@@ -9,6 +9,7 @@ clock, the store or the console.
 """
 
 from salesflow.importer.headers import LEAD_FIELDS, normalise_header
+from salesflow.importer.hints import look_alikes
 from salesflow.importer.mapping import CellTable, MappedRow, import_rows, map_rows
 from salesflow.importer.plan import (
     ColumnPlan,
@@ -16,6 +17,7 @@ from salesflow.importer.plan import (
     describe_mapping,
     parse_map_options,
     plan_mapping,
+    source_in_notes,
     unique_labels,
 )
 from salesflow.importer.profile import TARGETS, Profile, SkipRule, parse_profile
@@ -25,6 +27,7 @@ from salesflow.importer.reading import (
     RawTable,
     RowProblem,
     decode,
+    encoding_note,
     normalise_delimiter,
     read_table,
 )
@@ -53,9 +56,11 @@ __all__ = [
     "amount_text",
     "decode",
     "describe_mapping",
+    "encoding_note",
     "format_amount",
     "import_rows",
     "is_email",
+    "look_alikes",
     "map_rows",
     "neutralise_cell",
     "normalise_delimiter",
@@ -65,6 +70,7 @@ __all__ = [
     "parse_profile",
     "plan_mapping",
     "read_table",
+    "source_in_notes",
     "split_full_name",
     "unique_labels",
 ]
