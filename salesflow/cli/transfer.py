@@ -188,8 +188,14 @@ def import_leads(
     json: Annotated[
         bool, typer.Option("--json", help="Print the summary and rows as JSON.")
     ] = False,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The workbook's sheet; default the first.")
+    ] = None,
 ) -> None:
-    """Import leads from Outlook, Google, LinkedIn, Eventbrite, Thunderbird, scanner or Excel CSVs.
+    """Import leads from CSV or text exports, vCards (.vcf) and workbooks (.xlsx, .xls, .ods).
+
+    Outlook, Google, Apple, LinkedIn, HubSpot, Salesforce, Pipedrive, Zoho, Mailchimp,
+    Eventbrite and badge-scanner exports in English, Dutch, German, French or Spanish.
 
     Headers are recognised without a mapping; unknown columns are kept in the notes. Valid rows
     are imported in one write; duplicates (same email, else same name and company) are skipped
@@ -206,8 +212,10 @@ def import_leads(
     data, file_name = _read_input(file)
     chosen = _profile(profile)
     overrides = importer.parse_map_options(mappings or [])
-    table = importer.read_table(
+    table = importer.read_any(
         data,
+        file_name,
+        sheet=sheet,
         encoding=encoding or (chosen.encoding if chosen else None),
         delimiter=delimiter or (chosen.delimiter if chosen else None),
         extra_headers=[*overrides, *(chosen.columns if chosen else ())],

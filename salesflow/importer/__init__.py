@@ -8,6 +8,7 @@ each feed one lead field to `plan_import` as cells instead (a CellTable), with t
 clock, the store or the console.
 """
 
+from salesflow.importer.formats import read_any
 from salesflow.importer.headers import LEAD_FIELDS, normalise_header
 from salesflow.importer.hints import look_alikes
 from salesflow.importer.mapping import CellTable, MappedRow, import_rows, map_rows
@@ -69,6 +70,7 @@ __all__ = [
     "parse_map_options",
     "parse_profile",
     "plan_mapping",
+    "read_any",
     "read_table",
     "source_in_notes",
     "split_full_name",

@@ -160,6 +160,47 @@ def encoding_note(table: RawTable) -> str:
     return f"; read as {name} (guessed); --encoding to change"
 
 
+def table_of_records(
+    records: list[RawRow], *, encoding: str, delimiter: str, extra_headers: Iterable[str] = ()
+) -> RawTable:
+    """A table of records already split (a workbook's rows, numbered from 1): the header found
+    past any title rows, the rows after it as wide as the header, blank rows and a footer
+    skipped, as `read_table` does for text."""
+    known = set(ALIASES)
+    known.update(normalise_header(h) for h in extra_headers)
+    at = find_header(records, known)
+    if at < 0:
+        return RawTable([], [], encoding, delimiter, [], 1, False, False)
+    header_row_no, raw_header = records[at]
+    header = [h.strip() for h in raw_header]
+    while header and not header[-1]:
+        header.pop()  # a sheet's used range may run past its last named column
+    width = len(header)
+    body = records[at + 1 :]
+    if any(len(values) != width for _, values in body):
+        # cells past the header with text in them make the row a problem (see _data_rows)
+        body = [
+            RawRow(n, values if _has_text(values[width:]) else values[:width]) for n, values in body
+        ]
+    rows, problems, skipped = _data_rows(body, 0, width)
+    return RawTable(
+        header, rows, encoding, delimiter, problems, header_row_no, False, _neutralised_cells(rows),
+        skipped, False, _phone_marked(rows),
+    )  # fmt: skip
+
+
+def _neutralised_cells(rows: list[RawRow]) -> bool:
+    return any(value[:1] == "'" for _, values in rows for value in values)
+
+
+def _phone_marked(rows: list[RawRow]) -> bool:
+    return any(
+        "E+" in value or "e+" in value or "tel:" in value.lower()
+        for _, values in rows
+        for value in values
+    )
+
+
 def _may_be_neutralised(text: str) -> bool:
     """Whether an apostrophe stands before = + - @ tab or CR anywhere in `text`."""
     at = text.find("'")

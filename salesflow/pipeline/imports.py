@@ -68,9 +68,9 @@ class CellRows(Protocol):
     The importer's own rules come along: it rejects a row whose email fails `email_ok` or whose
     amount `amount_text` cannot read (None) or reads as negative, and it keeps the amount as
     `amount_text` writes it. A first name with a space or a dot, or one of `honorifics`
-    (casefolded), may hold a title the general way takes out. `mapped` maps one row the importer's general way (a skipped
-    row: nothing to import), for every row that is not plainly valid, so that its message is
-    the importer's.
+    (casefolded), may hold a title the general way takes out. `mapped` maps one row the
+    importer's general way (a skipped row: nothing to import), for every row that is not
+    plainly valid, so that its message is the importer's.
     `neutralised` is false when no cell can start with an apostrophe before a formula character
     (a cell an export neutralised), which spares looking at each cell.
     """
