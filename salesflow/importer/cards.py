@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import quopri
 import re
-from collections.abc import Iterator
 
 from salesflow.errors import InvalidValue
 from salesflow.importer.reading import RawRow, RawTable, decode_guessing
@@ -24,9 +23,12 @@ HEADER = [
 """The columns a card fills: names the importer recognises (see headers)."""
 _AT = {name: n for n, name in enumerate(HEADER)}
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+_BACKSLASH, _SEPARATOR = "\ue000", "\ue001"  # stand-ins while splitting (private use)
 _UNESCAPE = {"n": "\n", "N": "\n"}
 _TEXT = frozenset({"N", "FN", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "ADR", "URL", "NOTE"})
 _KEPT = _TEXT | {"CATEGORIES", "BDAY"}
+_TYPED = frozenset({"EMAIL", "TEL", "ADR"})
+_NO_TYPES: frozenset[str] = frozenset()
 _PHONE_COLUMNS = (
     ("CELL", ["Mobile Phone"]),
     ("WORK", ["Business Phone", "Business Phone 2"]),
@@ -56,13 +58,14 @@ def read_cards(data: bytes, encoding: str | None = None) -> RawTable:
         for line, line_no in getLogicalLines(io.StringIO(text), allowQP=True):
             name, params, value, _group = parseLine(line, line_no)
             name = name.upper()
-            if name == "BEGIN" and value.upper() == "VCARD":
+            if name in _KEPT:
+                if inside:
+                    card.append((name, params, value))
+            elif name == "BEGIN" and value.upper() == "VCARD":
                 inside, card = True, []
             elif name == "END" and value.upper() == "VCARD" and inside:
                 rows.append(RawRow(len(rows) + 1, _row(card)))
                 inside = False
-            elif inside and name in _KEPT:
-                card.append((name, params, value))
     except ParseError as error:
         raise InvalidValue(f"not a readable vCard file: {error}") from None
     if not rows:
@@ -79,8 +82,8 @@ def _row(card: list[tuple[str, list[list[str]], str]]) -> list[str]:
     phones: dict[str, list[tuple[bool, str]]] = {}
     places: list[tuple[bool, list[str]]] = []
     for name, params, raw in card:
-        kinds = _types(params)
-        value = _decoded(raw, params)
+        value = _decoded(raw, params) if params else raw
+        kinds = _types(params) if params and name in _TYPED else _NO_TYPES
         pref = "PREF" in kinds
         if name == "N":
             last, first, middle, prefix, suffix = (_parts(value) + [""] * 5)[:5]
@@ -153,6 +156,8 @@ def _types(params: list[list[str]]) -> set[str]:
 
 def _decoded(raw: str, params: list[list[str]]) -> str:
     """A value with quoted-printable undone in its CHARSET (UTF-8 when none is given)."""
+    if "=" not in raw:
+        return raw  # nothing quoted-printable could have encoded
     values = {p[0].upper(): p[1] for p in params if len(p) > 1}
     if values.get("ENCODING", "").upper() != "QUOTED-PRINTABLE" and "QUOTED-PRINTABLE" not in {
         p[0].upper() for p in params
@@ -168,28 +173,13 @@ def _decoded(raw: str, params: list[list[str]]) -> str:
 
 def _parts(value: str, separator: str = ";") -> list[str]:
     """A structured value's components, each unescaped (`\\;` and `\\,` stay in them)."""
-    parts: list[str] = []
-    current: list[str] = []
-    for token in _tokens(value):
-        if token == separator:
-            parts.append(_text("".join(current)))
-            current = []
-        else:
-            current.append(token)
-    parts.append(_text("".join(current)))
-    return [p.strip() for p in parts]
-
-
-def _tokens(value: str) -> Iterator[str]:
-    """Characters, an escaped pair kept whole, so that `_parts` splits only where it should."""
-    i = 0
-    while i < len(value):
-        if value[i] == "\\" and i + 1 < len(value):
-            yield value[i : i + 2]
-            i += 2
-        else:
-            yield value[i]
-            i += 1
+    if "\\" not in value:
+        return [part.strip() for part in value.split(separator)]
+    kept = value.replace("\\\\", _BACKSLASH).replace("\\" + separator, _SEPARATOR)
+    return [
+        _text(part.replace(_SEPARATOR, "\\" + separator).replace(_BACKSLASH, "\\\\"))
+        for part in kept.split(separator)
+    ]
 
 
 def _text(value: str) -> str:

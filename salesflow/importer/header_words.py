@@ -22,7 +22,7 @@ GERMAN: Words = {
     "email": ("E-Mail-Adresse", "E-Mail Adresse", "Mailadresse", "E-Mail (geschäftlich)"),
     "email 2": ("E-Mail 2: Adresse", "E-Mail-Adresse 2", "E-Mail (privat)"),
     "email 3": ("E-Mail 3: Adresse", "E-Mail-Adresse 3"),
-    "phone": ("Telefon geschäftlich", "Telefonnummer", "Telefon (geschäftlich)", "Tel."),
+    "phone": ("Telefon geschäftlich", "Telefon", "Telefonnummer", "Telefon (geschäftlich)", "Tel."),
     "phone 2": ("Telefon geschäftlich 2", "Haupttelefon (Firma)", "Telefon Firma"),
     "phone 3": ("Telefon privat", "Telefon privat 2", "Weiteres Telefon"),
     "mobile": ("Mobiltelefon", "Handy", "Mobil", "Mobilnummer", "Handynummer"),

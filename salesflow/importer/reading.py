@@ -286,7 +286,7 @@ def decode_guessing(data: bytes, encoding: str | None = None) -> tuple[str, str,
     """`decode`'s (text, codec name), and whether the codec is a guess (no byte order mark,
     not given, not UTF-8 or ASCII)."""
     text, name, guessed = _decode(data, encoding)
-    if name in _ASCII_BYTES and b"\xc2" not in data and name != "cp1252":
+    if name in ("utf-8", "utf-8-sig", "ascii") and b"\xc2" not in data:
         return text, name, guessed  # UTF-8 holds C1 characters as \xc2 and a byte
     if _C1.search(text):
         text = text.translate(_C1_TABLE)
