@@ -151,7 +151,12 @@ def _write_rejects(
 
 
 def import_leads(
-    file: Annotated[str, typer.Argument(help="The CSV file, or - for stdin.", show_default=False)],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="The file (CSV, text, .vcf, .xlsx), or - for stdin.", show_default=False
+        ),
+    ],
     source: Annotated[
         str | None, typer.Option("--source", help="Source of every lead; default the file name.")
     ] = None,
@@ -349,9 +354,13 @@ def import_leads(
 
 
 def _report_rows(result: Any) -> None:
-    lines = [o.message for o in result.outcomes if o.status != "imported" and o.message]
+    # skipped rows are counted by reason in the summary and listed in --json
+    lines = [o.message for o in result.outcomes if o.status in _SAID and o.message]
     if lines:
         common.say("\n".join(lines))  # one write for them all
+
+
+_SAID = ("updated", "duplicate", "rejected")
 
 
 def _progress(total: int) -> Any:
