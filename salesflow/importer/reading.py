@@ -49,6 +49,7 @@ _ASCII_BYTES = frozenset({"utf-8", "utf-8-sig", "cp1252", "iso8859-1", "ascii"})
 # What a neutralising apostrophe stands before, or one typed to keep a phone number's 0 or +.
 _FORMULA_CHARS = frozenset("=+-@\t\r0123456789(")
 _SENTINEL = "\x00"  # never in decoded text (NULs are removed), so it marks the end of the lines
+_EXCEL_NUMBER = re.compile(r"[0-9][eE]\+[0-9]")  # a phone Excel wrote as 3.16555E+10
 _SAMPLE_LINES = 200
 _HEADER_SEARCH = 50
 
@@ -133,7 +134,9 @@ def read_table(
     else:
         multi_values = " ::: " in text
     neutralised = _may_be_neutralised(text)
-    phone_marks = any(mark in text for mark in ("E+", "e+", "tel:", "TEL:", "Tel:"))
+    phone_marks = any(mark in text for mark in ("tel:", "TEL:", "Tel:")) or (
+        ("E+" in text or "e+" in text) and _EXCEL_NUMBER.search(text) is not None
+    )
     with paused():
         records, broken = _parse_records(lines, sep, len(text))
         records, broken = _spreadsheet_rows(records, broken)
