@@ -296,6 +296,11 @@ def decode_guessing(data: bytes, encoding: str | None = None) -> tuple[str, str,
     return text, name, guessed
 
 
+def without_c1(text: str) -> str:
+    """`text` without C1 control characters (see `decode_guessing`)."""
+    return text.translate(_C1_TABLE) if _C1.search(text) else text
+
+
 def _decode(data: bytes, encoding: str | None) -> tuple[str, str, bool]:
     if encoding is not None:
         try:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from salesflow.errors import InvalidValue
-from salesflow.importer.reading import RawRow, RawTable, table_of_records
+from salesflow.importer.reading import RawRow, RawTable, table_of_records, without_c1
 
 
 def read_workbook(
@@ -41,7 +41,9 @@ def read_workbook(
             raise InvalidValue(f'the workbook has no sheet "{sheet}"; its sheets are {shown}')
         chosen = found[0]
     values = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-    records = [RawRow(n, [cell_text(v) for v in row]) for n, row in enumerate(values, start=1)]
+    records = [
+        RawRow(n, [without_c1(cell_text(v)) for v in row]) for n, row in enumerate(values, start=1)
+    ]
     return table_of_records(records, encoding="xlsx", delimiter="", extra_headers=extra_headers)
 
 

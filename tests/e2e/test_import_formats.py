@@ -458,3 +458,15 @@ def test_a_word_document_is_refused_with_what_to_do(cli: Cli) -> None:
         "Error: leads.docx looks like a Word document, not a list of leads; export the list as "
         "CSV or .xlsx and import that\n"
     )
+
+
+def test_a_workbooks_cells_hold_no_c1_control_characters(cli: Cli) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Last Name", "Company", "Notes"])
+    book.active.append(["Smit", "Smit\x81 BV", "it\x92s \x80 5"])
+    book.save("c1.xlsx")
+    report = cli.json("lead", "import", "c1.xlsx")
+    assert counts(report) == (1, 0, 0, 0)
+    assert stored(cli) == [{"last_name": "Smit", "company": "Smit BV", "notes": "it’s € 5"}]
