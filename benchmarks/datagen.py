@@ -857,6 +857,50 @@ def write_cards(
     return len(body)
 
 
+def write_card_workbook(
+    path: Path, rows: int, seed: int, returning: Sequence[Mapping[str, Any]] = ()
+) -> int:
+    """The same rows as `write_cards`, as an .xlsx workbook of one sheet (amounts and phone
+    numbers as the text the CSV holds); the row count. Needs openpyxl (a test dependency)."""
+    from openpyxl import Workbook
+
+    body = card_rows(rows, seed, returning)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Cards")
+    sheet.append(list(CARD_COLUMNS))
+    for row in body:
+        sheet.append(row)
+    tmp = path.with_name(path.name + ".partial")
+    book.save(tmp)
+    tmp.replace(path)
+    return len(body)
+
+
+def write_vcards(path: Path, cards: int, seed: int) -> int:
+    """`cards` vCards 3.0 as a phone or a card scanner exports them (N, FN, ORG, TITLE, EMAIL,
+    TEL, ADR, NOTE; folded long notes); the card count."""
+    out: list[str] = []
+    for first, last, company, email, phone, title, city, country, _ in card_rows(cards, seed):
+        note = f"Met at the fair; asked about {company}'s ovens, delivery and service. " * 2
+        out += [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"N:{last};{first};;;",
+            f"FN:{first} {last}",
+            f"ORG:{company.replace(',', chr(92) + ',')};",
+            f"TITLE:{title}",
+            f"EMAIL;type=INTERNET;type=WORK;type=pref:{email}" if email else "",
+            f"TEL;type=WORK;type=VOICE:{phone}",
+            f"item1.ADR;type=WORK:;;;{city};;;{country}",
+            "item1.X-ABADR:nl",
+            f"NOTE:{note[:60]}\r\n {note[60:]}",
+            "END:VCARD",
+        ]
+    text = "\r\n".join(line for line in out if line) + "\r\n"
+    _write_atomically(path, text.encode("utf-8"))
+    return cards
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")

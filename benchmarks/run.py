@@ -39,6 +39,7 @@ import orjson  # noqa: E402
 from benchmarks import datagen  # noqa: E402
 
 CARD_ROWS = 100_000
+VCARDS = 10_000
 BATCH = 1_000
 LARGE_BATCH = 100_000
 LARGE_BATCH_OPEN = 20_000
@@ -366,12 +367,32 @@ def data_set(size: int, seed: int, cache: Path, env: dict[str, str], fresh: bool
 
 
 def card_file(seed: int, cache: Path, returning_from: Path, fresh: bool) -> Path:
+    """The cards CSV; beside it the same rows as a workbook (`workbook_of`) and the vCards
+    (`vcards_of`)."""
     path = cache / f"cards-{size_label(CARD_ROWS)}.csv"
+    leads: list[Any] | None = None
     if fresh or not path.exists():
         say(f"generating {CARD_ROWS:,} cards in {path} ...")
         leads = list(orjson.loads(returning_from.read_bytes())["leads"].values())
         datagen.write_cards(path, CARD_ROWS, seed, leads)
+    workbook = workbook_of(path)
+    if fresh or not workbook.exists():
+        say(f"generating the same cards as a workbook in {workbook} ...")
+        if leads is None:
+            leads = list(orjson.loads(returning_from.read_bytes())["leads"].values())
+        datagen.write_card_workbook(workbook, CARD_ROWS, seed, leads)
+    vcards = vcards_of(path)
+    if fresh or not vcards.exists():
+        datagen.write_vcards(vcards, VCARDS, seed)
     return path
+
+
+def workbook_of(cards: Path) -> Path:
+    return cards.with_suffix(".xlsx")
+
+
+def vcards_of(cards: Path) -> Path:
+    return cards.with_name(f"cards-{size_label(VCARDS)}.vcf")
 
 
 # --- the plan ------------------------------------------------------------------------------------
@@ -596,6 +617,31 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
                 versus=peer if SQLITE_UTILS else None,
                 versus_name="sqlite-utils",
                 targets=into_empty,
+                keep_note=True,
+            )
+            add(
+                f"{group}/import xlsx into empty",
+                f"lead import {CARD_ROWS // 1000}k cards as .xlsx into an empty file",
+                "import",
+                salesflow_on(
+                    None, "lead", "import", str(workbook_of(cards)), "--rejects", "{run}/r.csv"
+                ),
+                ok=(0, 3),
+                versus=f"{group}/import into empty",
+                versus_name="the CSV",
+                targets=[
+                    Target("ratio", 2.5, f"{group}/import into empty", "the CSV"),
+                    Target("mib", 600),
+                ],
+                keep_note=True,
+            )
+            add(
+                f"{group}/import vcards into empty",
+                f"lead import {VCARDS // 1000}k vCards into an empty file",
+                "import",
+                salesflow_on(None, "lead", "import", str(vcards_of(cards))),
+                ok=(0, 3),
+                targets=[Target("seconds", 1.5)],
                 keep_note=True,
             )
             add(

@@ -137,14 +137,16 @@ def _rejects_csv(
     import csv
     import io
 
+    from salesflow.pipeline.listing import neutralise
+
     columns: list[str] = []
     for _, original, _ in rows:
         columns.extend(c for c in original if c not in columns and c != old_errors)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*columns, ERROR_COLUMN])
-    for _, original, message in rows:
-        writer.writerow([*(original.get(c, "") for c in columns), message])
+    writer.writerow([*map(neutralise, columns), ERROR_COLUMN])
+    for _, original, message in rows:  # cells as an export writes them: no formula runs
+        writer.writerow([*(neutralise(original.get(c, "")) for c in columns), message])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -168,7 +170,12 @@ def _stage_rejects(path: Path, csv: bytes, force: bool) -> Path:
 
 
 def import_leads(
-    file: Annotated[str, typer.Argument(help="The CSV file, or - for stdin.", show_default=False)],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="The file (CSV, text, .vcf, .xlsx), or - for stdin.", show_default=False
+        ),
+    ],
     source: Annotated[
         str | None, typer.Option("--source", help="Source of every lead; default the file name.")
     ] = None,
@@ -208,8 +215,14 @@ def import_leads(
     json: Annotated[
         bool, typer.Option("--json", help="Print the summary and rows as JSON.")
     ] = False,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The workbook's sheet; default the first.")
+    ] = None,
 ) -> None:
-    """Import leads from Outlook, Google, LinkedIn, Eventbrite, Thunderbird, scanner or Excel CSVs.
+    """Import leads from CSV or text exports, vCards (.vcf) and workbooks (.xlsx, .xls, .ods).
+
+    Outlook, Google, Apple, LinkedIn, HubSpot, Salesforce, Pipedrive, Zoho, Mailchimp,
+    Eventbrite and badge-scanner exports in English, Dutch, German, French or Spanish.
 
     Headers are recognised without a mapping; unknown columns are kept in the notes. Valid rows
     are imported in one write; duplicates (same email, else same name and company) are skipped
@@ -220,14 +233,16 @@ def import_leads(
     """
     from salesflow import collector, importer
     from salesflow.models import Contact, Lead
-    from salesflow.pipeline.imports import Known, known_names, plan_import, summary
+    from salesflow.pipeline.imports import Known, known_names, name_key, plan_import, summary
     from salesflow.pipeline.numbering import format_number
 
     data, file_name = _read_input(file)
     chosen = _profile(profile)
     overrides = importer.parse_map_options(mappings or [])
-    table = importer.read_table(
+    table = importer.read_any(
         data,
+        file_name,
+        sheet=sheet,
         encoding=encoding or (chosen.encoding if chosen else None),
         delimiter=delimiter or (chosen.delimiter if chosen else None),
         extra_headers=[*overrides, *(chosen.columns if chosen else ())],
@@ -246,7 +261,9 @@ def import_leads(
             f"{file_name}: no column header is recognised (row {table.header_row_no}: "
             f"{shown}{more}); name the columns with --map or --profile"
         )
-    for warning in plan.warnings:
+    if source:  # the command line's source is every lead's; the file's goes to the notes
+        plan = importer.source_in_notes(plan)
+    for warning in [*plan.warnings, *importer.look_alikes(table.rows, plan)]:
         common.say(f"Warning: {warning}")
     if show_mapping:
         pairs = importer.describe_mapping(plan)
@@ -278,10 +295,13 @@ def import_leads(
                 if (email := doc.get("email")) and (key := email.strip().casefold()):
                     emails[key] = doc["number"]
             named: list[tuple[Any, Any, Any, str]] = []
+            unmailed: dict[str, str] = {}
             for doc in session.scan(Lead):
                 get = doc.get
                 if (email := get("email")) and (key := email.strip().casefold()):
                     emails[key] = doc["number"]
+                elif get("last_name") and (key := name_key(doc)):
+                    unmailed.setdefault(key, doc["number"])
                 named.append((get("first_name"), get("last_name"), get("company"), doc["number"]))
 
             def names(wanted: AbstractSet[str] | None) -> dict[str, str]:
@@ -291,7 +311,7 @@ def import_leads(
             with collector.paused():  # a document per row, all of them kept
                 result = plan_import(
                     rows,
-                    known=Known(emails, names),
+                    known=Known(emails, names, unmailed),
                     load_lead=lambda number: session.get(Lead, number),
                     on_duplicate=on_duplicate,
                     source=batch_source,
@@ -307,12 +327,18 @@ def import_leads(
             # The documents hold what they need of the file's cells; the rest of the file can go
             # before the store copies the documents, so that the copies reuse its memory.
             encoding_name, delimiter_used = table.encoding, table.delimiter
+            read_as = importer.encoding_note(table)
             del table, rows
             if strict and result.rejected:
                 _report_rows(result)
+                kept = ""
+                if not dry_run:  # the list to fix, though nothing is imported
+                    csv = _rejects_csv(result.rejected, old_errors)
+                    _stage_rejects(rejects_path, csv, force).replace(rejects_path)
+                    kept = f" (see {rejects_path})"
                 raise InvalidValue(
                     f"{len(result.rejected)} of {len(result.outcomes)} rows of {file_name} "
-                    "rejected; --strict imports nothing"
+                    f"rejected{kept}; --strict imports nothing"
                 )
             changed = bool(result.new_docs or result.updated)
             if changed and not dry_run:
@@ -331,7 +357,7 @@ def import_leads(
     if staged is not None:
         staged.replace(rejects_path)
     shown_rejects = str(rejects_path) if result.rejected and not dry_run else None
-    line = summary(result, file_name, shown_rejects, dry_run=dry_run)
+    line = summary(result, file_name, shown_rejects, dry_run=dry_run) + read_as
     if json:
         common.print_json(
             {
@@ -343,6 +369,8 @@ def import_leads(
                 "updated": result.count("updated"),
                 "duplicates": result.count("duplicate"),
                 "rejected": len(result.rejected),
+                "skipped": sum(result.skipped.values()),
+                "values_in_notes": result.differed,
                 "rejects_file": shown_rejects,
                 "encoding": encoding_name,
                 "delimiter": delimiter_used,
@@ -358,9 +386,13 @@ def import_leads(
 
 
 def _report_rows(result: Any) -> None:
-    lines = [o.message for o in result.outcomes if o.status != "imported" and o.message]
+    # skipped rows are counted by reason in the summary and listed in --json
+    lines = [o.message for o in result.outcomes if o.status in _SAID and o.message]
     if lines:
         common.say("\n".join(lines))  # one write for them all
+
+
+_SAID = ("updated", "duplicate", "rejected")
 
 
 def _progress(total: int) -> Any:

@@ -8,7 +8,9 @@ each feed one lead field to `plan_import` as cells instead (a CellTable), with t
 clock, the store or the console.
 """
 
+from salesflow.importer.formats import read_any
 from salesflow.importer.headers import LEAD_FIELDS, normalise_header
+from salesflow.importer.hints import look_alikes
 from salesflow.importer.mapping import CellTable, MappedRow, import_rows, map_rows
 from salesflow.importer.plan import (
     ColumnPlan,
@@ -16,6 +18,7 @@ from salesflow.importer.plan import (
     describe_mapping,
     parse_map_options,
     plan_mapping,
+    source_in_notes,
     unique_labels,
 )
 from salesflow.importer.profile import TARGETS, Profile, SkipRule, parse_profile
@@ -25,6 +28,7 @@ from salesflow.importer.reading import (
     RawTable,
     RowProblem,
     decode,
+    encoding_note,
     normalise_delimiter,
     read_table,
 )
@@ -53,9 +57,11 @@ __all__ = [
     "amount_text",
     "decode",
     "describe_mapping",
+    "encoding_note",
     "format_amount",
     "import_rows",
     "is_email",
+    "look_alikes",
     "map_rows",
     "neutralise_cell",
     "normalise_delimiter",
@@ -64,7 +70,9 @@ __all__ = [
     "parse_map_options",
     "parse_profile",
     "plan_mapping",
+    "read_any",
     "read_table",
+    "source_in_notes",
     "split_full_name",
     "unique_labels",
 ]

@@ -148,8 +148,21 @@ _CATALOGUE: Catalogue = [
     *_kind(META, "Order Type", "Currency", "Total Paid", "Fees Paid", "Eventbrite Fees"),
     *_kind(META, "Eventbrite Payment Processing", "Attendee Status", "Scanned By"),
     *_kind(META, "Initials", "Initialen"),
-    *_kind(META, "Priority", "Prioriteit", "Sensitivity", "Gevoeligheid", drop="Normal|Normaal"),
-    *_kind(META, "Private", "Privé", "Priv", drop="False|Onwaar"),
+    *_kind(
+        META,
+        "Priority",
+        "Prioriteit",
+        "Sensitivity",
+        "Gevoeligheid",
+        "Priorität",
+        "Vertraulichkeit",
+        "Priorité",
+        "Critère de diffusion",
+        "Prioridad",
+        "Confidencialidad",
+        drop="Normal|Normaal|Normale|Niedrig",
+    ),
+    *_kind(META, "Private", "Privé", "Priv", "Privat", drop="False|Onwaar|Aus|Faux|Falso"),
     *_kind(META, "Labels", "Group Membership", drop="* myContacts|* My Contacts"),
     # --- derived from other columns ------------------------------------------------------------
     *_kind(SKIP, "E-mail Display Name", "E-mail 2 Display Name", "E-mail 3 Display Name"),
@@ -182,9 +195,31 @@ def _google_numbered() -> Catalogue:
     return list(aliases.items())
 
 
+def _from_words() -> Catalogue:
+    """The tables of `header_words`: "phone 3" is the phone field, third choice; "meta date"
+    an export detail holding dates."""
+    from salesflow.importer.header_words import TABLES
+
+    kinds = {"name": NAME, "middle": MIDDLE, "meta": META, "skip": SKIP, "note": NOTE}
+    catalogue: Catalogue = []
+    for words in TABLES.values():
+        for key, headers in words.items():
+            what, *more = key.split()
+            rank = int(more[0]) if more and more[0].isdigit() else 1
+            if what in kinds:
+                alias = Alias(kinds[what], None, rank, date="date" in more)
+            else:
+                alias = Alias(FIELD, what, rank, alone="alone" in more)
+            catalogue.extend((header, alias) for header in headers)
+    return catalogue
+
+
 def _build() -> dict[str, Alias]:
     table: dict[str, Alias] = {}
-    for header, alias in _CATALOGUE + _google_numbered():
+    known = {normalise_header(h) for h, _ in _CATALOGUE}
+    # The catalogue's meaning of a header wins over a language table's (a "Privat" of both).
+    words = [(h, a) for h, a in _from_words() if normalise_header(h) not in known]
+    for header, alias in _CATALOGUE + _google_numbered() + words:
         key = normalise_header(header)
         if key in table and table[key] != alias:
             raise AssertionError(f"header {header!r} is catalogued twice with different meanings")

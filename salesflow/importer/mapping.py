@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from salesflow.collector import paused, spare
@@ -26,16 +27,27 @@ from salesflow.importer.plan import ColumnPlan, ColumnRule, matching_columns
 from salesflow.importer.profile import Profile
 from salesflow.importer.reading import RawRow, RawTable
 from salesflow.importer.values import (
+    HONORIFICS_BARE,
     PLACEHOLDER_DATES,
     amount_text,
+    clean_email,
+    clean_first_name,
+    clean_phone,
     is_email,
     is_particle,
+    is_plain_email,
+    needs_phone_cleaning,
     reformat_date,
     split_full_name,
+    take_titles,
 )
 
 MULTI_VALUE = " ::: "
 """How Google Contacts joins several values in one cell."""
+
+EXPORT_DETAILS = "only export details"
+BLANK = "blank"
+PROFILE_RULE = "the profile's skip rule"
 
 _MOBILE_LABELS = frozenset({"mobile", "mobiel", "cell", "cell phone", "mobile phone", "gsm"})
 _FIELD_ORDER = {name: n for n, name in enumerate(LEAD_FIELDS)}
@@ -44,7 +56,8 @@ _NO_LINES: list[tuple[int, str]] = []  # shared by rows that have no note lines;
 
 class MappedRow(NamedTuple):
     """One data row mapped: `fields` (lead field -> trimmed text) when it can be imported, else
-    `error` ("row N: ..." naming the column, the value and the rule).
+    `error` ("row N: ..." naming the column, the value and the rule), else neither and `skip`
+    saying why there is nothing to import.
 
     `values` are the row's cells as read and `labels` the plan's column names; `original` pairs
     them for a rejects file.
@@ -55,6 +68,8 @@ class MappedRow(NamedTuple):
     error: str | None
     values: list[str]
     labels: tuple[str, ...]
+    skip: str | None = None
+    """Why a row with neither fields nor error holds nothing to import ("blank", ...)."""
 
     @property
     def original(self) -> dict[str, str]:
@@ -93,10 +108,11 @@ class _Compiled(NamedTuple):
 def map_rows(table: RawTable, plan: ColumnPlan, profile: Profile | None = None) -> list[MappedRow]:
     """The table's rows as lead fields, in row order, with the table's malformed rows as errors.
 
-    Rows with nothing but export details (a connection date, a default label) and rows a
-    profile's skip rule matches are left out. `profile` defaults to the plan's. A row is an
-    error when its email fails the syntax check, its amount cannot be read or is negative, or it
-    has neither a last name nor a company.
+    Rows with nothing but export details (a connection date, a default label), rows a
+    profile's skip rule matches and the rows the reader skipped (blank, a report footer) come
+    as skipped rows. `profile` defaults to the plan's. A row is an error when its email fails
+    the syntax check, its amount cannot be read or is negative, or it has neither a last name
+    nor a company.
     """
     if len(plan.columns) != len(table.header):
         raise ValueError(
@@ -106,13 +122,23 @@ def map_rows(table: RawTable, plan: ColumnPlan, profile: Profile | None = None) 
     with paused():
         mapped = _map_all(table.rows, table.multi_values, plan, compiled)
         spare(len(mapped))
-    if table.problems:
-        labels = plan.labels
-        mapped.extend(
-            MappedRow(p.row_no, None, p.message, p.values, labels) for p in table.problems
-        )
-        mapped.sort(key=lambda row: row.row_no)
+    others = _unread(table, plan.labels)
+    if others:
+        mapped.extend(others)
+        mapped.sort(key=_ROW_NO)
     return mapped
+
+
+_ROW_NO = itemgetter(0)
+
+
+def _unread(table: RawTable, labels: tuple[str, ...]) -> list[MappedRow]:
+    """The rows the reader could not split (errors) or skipped (blank, a footer), in row order."""
+    rows = [MappedRow(p.row_no, None, p.message, p.values, labels) for p in table.problems]
+    rows += [MappedRow(n, None, None, [], labels, why) for n, why in table.skipped]
+    if table.problems and table.skipped:
+        rows.sort(key=_ROW_NO)
+    return rows
 
 
 def _compile(plan: ColumnPlan, profile: Profile | None) -> _Compiled:
@@ -169,7 +195,8 @@ class CellTable:
     the empty ones left out. `plan_import` takes it for the rows `map_rows` would give, with the
     rules `map_rows` applies to them: `email_ok`, `amount_text`, the plan's `source` for rows
     without one, and `mapped` for any row to be mapped the general way. `broken` are the rows
-    the reader could not split; `neutralised` is the table's (see RawTable).
+    the reader could not split or skipped (blank, a report footer), in row order; `neutralised`
+    is the table's (see RawTable).
     """
 
     columns: tuple[tuple[str, int], ...]
@@ -180,13 +207,13 @@ class CellTable:
     plan: ColumnPlan
     compiled: _Compiled
 
-    email_ok = staticmethod(is_email)
+    email_ok = staticmethod(is_plain_email)
+    honorifics = HONORIFICS_BARE
     amount_text = staticmethod(amount_text)
 
-    def mapped(self, row_no: int, values: list[str]) -> MappedRow | None:
-        """The row as `map_rows` maps it; None when it has nothing to import."""
-        rows = _map_all([(row_no, values)], False, self.plan, self.compiled)
-        return rows[0] if rows else None
+    def mapped(self, row_no: int, values: list[str]) -> MappedRow:
+        """The row as `map_rows` maps it (a skipped row when it has nothing to import)."""
+        return _map_all([(row_no, values)], False, self.plan, self.compiled)[0]
 
     def __len__(self) -> int:
         return len(self.rows) + len(self.broken)
@@ -203,13 +230,19 @@ def import_rows(
             f"the plan has {len(plan.columns)} columns but the table {len(table.header)}"
         )
     compiled = _compile(plan, profile if profile is not None else plan.profile)
-    if _has_more(compiled) or compiled.skips or table.multi_values or not compiled.simple:
+    if (
+        _has_more(compiled)
+        or compiled.skips
+        or table.multi_values
+        or table.phone_marks
+        or not compiled.simple
+    ):
         return map_rows(table, plan, profile)
     labels = plan.labels
     return CellTable(
         columns=tuple((lead_field, index) for index, lead_field in compiled.simple),
         rows=table.rows,
-        broken=[MappedRow(p.row_no, None, p.message, p.values, labels) for p in table.problems],
+        broken=_unread(table, labels),
         source=compiled.source,
         neutralised=table.neutralised,
         plan=plan,
@@ -239,6 +272,7 @@ def _map_all(
     append = mapped.append
     for row_no, values in rows:
         if skips and _skipped(values, skips):
+            append(new_row(MappedRow, (row_no, None, None, values, labels, PROFILE_RULE)))
             continue
         fields: dict[str, str] = {}
         for i, lead_field in simple:
@@ -250,14 +284,21 @@ def _map_all(
             if multi:
                 _split_multi(fields, prefixes, lines)
             content = more and _map_more(values, compiled, fields, lines)
-            if not fields and not content:
-                continue  # nothing, or only export details: as good as an empty row
+            if not fields and not content:  # nothing, or only export details
+                why = EXPORT_DETAILS if lines else BLANK
+                append(new_row(MappedRow, (row_no, None, None, values, labels, why)))
+                continue
         elif fields:
             lines = _NO_LINES
         else:
+            append(new_row(MappedRow, (row_no, None, None, values, labels, BLANK)))
             continue
         if source and "source" not in fields:
             fields["source"] = source
+        if _needs_cleaning(fields):
+            if lines is _NO_LINES:
+                lines = []
+            _clean(fields, prefixes, lines)
         broken = False
         if "email" in fields:
             broken = not is_email(fields["email"])
@@ -276,10 +317,58 @@ def _map_all(
             fields["notes"] = fields["notes"].replace("\r\n", "\n").replace("\r", "\n")
         if broken or ("last_name" not in fields and "company" not in fields):
             error = f"row {row_no}: " + "; ".join(_check(values, fields, plan))
-            append(new_row(MappedRow, (row_no, None, error, values, labels)))
+            append(new_row(MappedRow, (row_no, None, error, values, labels, None)))
         else:
-            append(new_row(MappedRow, (row_no, fields, None, values, labels)))
+            append(new_row(MappedRow, (row_no, fields, None, values, labels, None)))
     return mapped
+
+
+def _needs_cleaning(fields: dict[str, str]) -> bool:
+    """Whether an email, a phone or a first name holds more than the value (see `_clean`)."""
+    email, first = fields.get("email"), fields.get("first_name")
+    return (
+        (email is not None and not is_plain_email(email))
+        or (
+            first is not None
+            and (" " in first or "." in first or first.casefold() in HONORIFICS_BARE)
+        )
+        or any(needs_phone_cleaning(fields[f]) for f in ("phone", "mobile") if f in fields)
+    )
+
+
+def _clean(
+    fields: dict[str, str], prefixes: dict[str, tuple[int, str]], lines: list[tuple[int, str]]
+) -> None:
+    """The bare address of an email cell (other addresses to the notes), phones without
+    `tel:` or an apostrophe (a number Excel mangled to the notes), honorifics out of the first
+    name (to the notes as "Title: Dr.") and its particles to the last name."""
+    end = 1 << 30  # note lines of no column come after those of the columns
+    if "email" in fields and not is_plain_email(fields["email"]):
+        address, rest = clean_email(fields["email"])
+        fields["email"] = address
+        if rest:
+            index, prefix = prefixes.get("email", (end, "Email: "))
+            lines.append((index, prefix + rest))
+    for name in ("phone", "mobile"):
+        if name in fields and needs_phone_cleaning(fields[name]):
+            phone, note = clean_phone(fields[name])
+            if phone:
+                fields[name] = phone
+            else:
+                del fields[name]
+            if note:
+                index, prefix = prefixes.get(name, (end, f"{name.title()}: "))
+                lines.append((index, prefix + note))
+    if "first_name" in fields:
+        first, last, titles = clean_first_name(fields["first_name"], fields.get("last_name", ""))
+        if first:
+            fields["first_name"] = first
+        else:
+            del fields["first_name"]
+        if last:
+            fields["last_name"] = last
+        if titles:
+            lines.append((end, f"Title: {titles}"))
 
 
 def _split_multi(
@@ -381,7 +470,10 @@ def _take_names(
     used = -1
     if "first_name" not in fields and "last_name" not in fields:
         for i, _ in name_cols:
-            first, last = split_full_name(values[i])
+            titles, name = take_titles(values[i])
+            first, last = split_full_name(name)
+            if titles and last:
+                first = f"{titles} {first}".strip()  # `_clean` takes them out again
             if last:
                 if first:
                     fields["first_name"] = first

@@ -3,6 +3,7 @@ description for `lead import --show-mapping`."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -246,6 +247,18 @@ def _rule(draft: dict[str, Any], normalised: list[str]) -> ColumnRule:
         drop=draft["drop"],
         route=route,
     )
+
+
+def source_in_notes(plan: ColumnPlan) -> ColumnPlan:
+    """The plan with the file's source columns kept in the notes ("Lead Source: Web"), for an
+    import whose `--source` is the source of every lead."""
+    columns = tuple(
+        dataclasses.replace(rule, kind=NOTE, field=None, rank=1)
+        if rule.kind == FIELD and rule.field == "source"
+        else rule
+        for rule in plan.columns
+    )
+    return dataclasses.replace(plan, columns=columns)
 
 
 # --- describing the plan -----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -31,6 +32,91 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+HONORIFICS = frozenset(
+    {
+        "dr", "prof", "mr", "mrs", "ms", "miss", "mx", "mevr", "mevrouw", "dhr", "heer", "herr",
+        "frau", "mme", "mlle", "ir", "drs", "ing", "dipl", "sr", "sra", "srta", "dott", "dottssa",
+        "sig", "sir", "dame", "prof.dr", "dr.ir", "dr.-ing", "ing.", "m.",
+    }
+)  # fmt: skip
+"""Honorifics and titles before a name (any case, with or without a dot): not a first name."""
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "mba", "phd", "msc", "bsc", "md", "esq"})
+"""What may follow a last name ("Jansen Jr.", "Smith, PhD"): it stays with the last name."""
+
+# Characters no email address holds (quotes, brackets, separators of several addresses).
+_EMAIL_JUNK = re.compile("[<>:;,/\"()\u2018\u2019\u201c\u201d\\s]|^'|'$")
+_ADDRESSES = re.compile(
+    '[^\\s<>()"\u2018\u2019\u201c\u201d,;:/]+@[^\\s<>()"\'\u2018\u2019\u201c\u201d,;:/]+'
+)
+_MAILTO = re.compile("mailto:", re.IGNORECASE)
+_EXCEL_NUMBER = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+[0-9]+")
+
+
+def is_plain_email(text: str) -> bool:
+    """Whether a trimmed cell is an address as it is, with nothing to clean (`clean_email`)."""
+    return is_email(text) and _EMAIL_JUNK.search(text) is None
+
+
+def clean_email(text: str) -> tuple[str, str]:
+    """(the first address in a cell, the other addresses joined by "; ").
+
+    `Jan Jansen <jan@x.example>`, `<jan@x.example>`, `mailto:jan@x.example`, quotes and spaces
+    around it give `jan@x.example`; several addresses (`a@x.nl; b@y.nl`, `a ::: b`, `a / b`) the
+    first. A cell with no address in it comes back trimmed, for the syntax check to refuse.
+    """
+    found = [a.strip("'.") for a in _ADDRESSES.findall(_MAILTO.sub(" ", text))]
+    if not found:
+        return text.strip().strip("\"'\u2018\u2019\u201c\u201d<> "), ""
+    return found[0], "; ".join(found[1:])
+
+
+def needs_phone_cleaning(text: str) -> bool:
+    """Whether `clean_phone` may change a trimmed cell."""
+    return text[:1] == "'" or "E+" in text or "e+" in text or text[:4].casefold() == "tel:"
+
+
+def clean_phone(text: str) -> tuple[str, str]:
+    """(the phone number, a note): `tel:`, a leading apostrophe and spaces removed; a number
+    Excel turned into `3.16555E+10` is no phone number any more: it goes to the note."""
+    value = text.strip().lstrip("'").strip()
+    if value[:4].casefold() == "tel:":
+        value = value[4:].strip()
+    if _EXCEL_NUMBER.fullmatch(value):
+        return "", f"{value} (Excel wrote it as a number and may have dropped digits; check it)"
+    return value, ""
+
+
+def take_titles(text: str) -> tuple[str, str]:
+    """(honorifics, the rest) of a name: "Dr. Jan" -> ("Dr.", "Jan"), "Herr Prof. Weiß" ->
+    ("Herr Prof.", "Weiß"). A name that is only a title keeps it ("Ms" stays "Ms")."""
+    words = text.split()
+    taken = 0
+    while taken < len(words) - 1 and words[taken].casefold().rstrip(".") in HONORIFICS_BARE:
+        taken += 1
+    return " ".join(words[:taken]), " ".join(words[taken:])
+
+
+HONORIFICS_BARE = frozenset(h.rstrip(".") for h in HONORIFICS)
+
+
+def clean_first_name(first: str, last: str) -> tuple[str, str, str]:
+    """(first name, last name, titles): honorifics out of the first name, and particles at its
+    end ("Jan van der") in front of the last name."""
+    if first.casefold().rstrip(".") in HONORIFICS_BARE:
+        return "", last, first  # only a title: "Mr"
+    titles, rest = take_titles(first)
+    if titles:
+        first = rest
+    words = first.split()
+    keep = len(words)
+    while keep > 1 and is_particle(words[keep - 1]):
+        keep -= 1
+    if keep < len(words) and last:
+        last = " ".join([*words[keep:], last])
+        first = " ".join(words[:keep])
+    return first, last, titles
+
+
 def is_particle(word: str) -> bool:
     """Whether `word` is a name particle such as "de", "van" or "'t" (any case, any apostrophe)."""
     return word.casefold().translate(_APOSTROPHES) in PARTICLES
@@ -47,6 +133,23 @@ def split_full_name(text: str) -> tuple[str, str]:
     if not words:
         return "", ""
     joined = " ".join(words)
+    suffix = ""
+    if "," in joined and _is_suffix(joined.rpartition(",")[2]):
+        joined, _, suffix = joined.rpartition(",")  # "Jan Jansen, PhD": not "Last, First"
+        suffix = "," + suffix
+        words = joined.split()
+    elif len(words) > 2 and _is_suffix(words[-1]):
+        suffix = " " + words.pop()  # "Jan Jansen Jr.": Jr. stays with the last name
+        joined = " ".join(words)
+    first, last = _split(joined, words)
+    return first, (last + suffix if last else last)
+
+
+def _is_suffix(word: str) -> bool:
+    return word.strip().casefold().replace(".", "") in SUFFIXES
+
+
+def _split(joined: str, words: list[str]) -> tuple[str, str]:
     if "," in joined:
         last, _, first = (part.strip() for part in joined.partition(","))
         if last and first:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from itertools import compress, islice
 from operator import attrgetter, itemgetter, not_
 from typing import Any, NamedTuple, Protocol, runtime_checkable
@@ -49,6 +50,8 @@ class Row(Protocol):
     def error(self) -> str | None: ...
     @property
     def original(self) -> dict[str, str]: ...
+    @property
+    def skip(self) -> str | None: ...
 
 
 @runtime_checkable
@@ -64,8 +67,10 @@ class CellRows(Protocol):
 
     The importer's own rules come along: it rejects a row whose email fails `email_ok` or whose
     amount `amount_text` cannot read (None) or reads as negative, and it keeps the amount as
-    `amount_text` writes it. `mapped` maps one row the importer's general way (None: nothing to
-    import), for every row that is not plainly valid, so that its message is the importer's.
+    `amount_text` writes it. A first name with a space or a dot, or one of `honorifics`
+    (casefolded), may hold a title the general way takes out. `mapped` maps one row the
+    importer's general way (a skipped row: nothing to import), for every row that is not
+    plainly valid, so that its message is the importer's.
     `neutralised` is false when no cell can start with an apostrophe before a formula character
     (a cell an export neutralised), which spares looking at each cell.
     """
@@ -80,14 +85,16 @@ class CellRows(Protocol):
     def source(self) -> str | None: ...
     @property
     def neutralised(self) -> bool: ...
-    def mapped(self, row_no: int, cells: list[str]) -> Row | None: ...
+    def mapped(self, row_no: int, cells: list[str]) -> Row: ...
     def email_ok(self, email: str) -> bool: ...
     def amount_text(self, text: str) -> str | None: ...
+    @property
+    def honorifics(self) -> AbstractSet[str]: ...
     def __len__(self) -> int: ...
 
 
 class RowOutcome(NamedTuple):
-    """What happened to one row: imported, updated, duplicate or rejected."""
+    """What happened to one row: imported, updated, duplicate, rejected or skipped."""
 
     row_no: int
     status: str
@@ -115,6 +122,10 @@ class ImportPlan:
     events: list[Event] = field(default_factory=list)
     outcomes: list[RowOutcome] = field(default_factory=list)
     rejected: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    """Why rows held nothing to import ("blank", "report footer", ...) -> how many."""
+    differed: int = 0
+    """Values of duplicates that differ from the lead's and went to its notes (update mode)."""
 
     _counts: Counter[str] = field(default_factory=Counter, init=False, repr=False, compare=False)
     _counted: int = field(default=0, init=False, repr=False, compare=False)
@@ -138,19 +149,24 @@ class Known:
     with the companies (as name keys hold them) the rows without email look for, or None. Given
     companies, it may leave out the leads whose company is plain text none of them (see
     `known_names`); it is called again with None if another name is looked for after all.
+    `unmailed` keys, as `names` does, only the leads that have no email.
     """
 
     emails: Mapping[str, str]
     names: Mapping[str, str] | Callable[[AbstractSet[str] | None], Mapping[str, str]]
+    unmailed: Mapping[str, str] = field(default_factory=dict)
+    """`name_key` -> number of the stored leads without an email: a row with an email and their
+    name and company is the same person."""
 
 
 def name_key(values: Mapping[str, Any]) -> str:
-    """First name | last name | company, accents, case and spacing ignored ("" when all are empty).
+    """First name | last name | company, accents, case and spacing ignored; "" without a last
+    name: a row with no readable name is nobody's duplicate by name.
 
     Each part keeps its place, so a first name "Jan" is not the last name "Jan".
     """
     first, last, company = values.get("first_name"), values.get("last_name"), values.get("company")
-    if not (first or last or company):
+    if not (last and str(last).strip()):
         return ""
     return _name_key(f"{first or ''}|{last or ''}|{company or ''}")
 
@@ -168,8 +184,9 @@ def known_names(
             text = company or ""
             if isinstance(text, str) and _plain(text) and text.lower() not in wanted:
                 continue
-        if first or last or company:  # name_key, inline: it runs for every lead in the file
-            found.setdefault(_name_key(f"{first or ''}|{last or ''}|{company or ''}"), number)
+        # name_key, inline: it runs for every lead in the file
+        if last and (not isinstance(last, str) or last.strip()):
+            found.setdefault(_name_key(f"{first or ''}|{last}|{company or ''}"), number)
     return found
 
 
@@ -203,7 +220,7 @@ def _name_key(text: str) -> str:
 
 
 def _cell_name_key(first: str, last: str, company: str) -> str:
-    """`name_key` of trimmed cells, not all empty."""
+    """`name_key` of trimmed cells, `last` not empty."""
     text = f"{first}|{last}|{company}"
     # Trimmed parts, printable ASCII (no whitespace but the space), no space doubled and no
     # separator inside a part: only the case is left to fold.
@@ -275,18 +292,66 @@ def _checked(row: Row, source: str | None) -> dict[str, Any]:
     return values
 
 
-def _merge(existing: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
-    """Empty fields filled from `values`; notes appended; nothing overwritten."""
+FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "company": "Company",
+    "email": "Email",
+    "phone": "Phone",
+    "mobile": "Mobile",
+    "job_title": "Job title",
+    "website": "Website",
+    "city": "City",
+    "country": "Country",
+    "topic": "Topic",
+    "estimated_value": "Estimated value",
+}
+"""How a differing value is named in the notes: `Phone (import IMP-0003): +31 20 ...`."""
+
+
+def _merge(
+    existing: Mapping[str, Any], values: Mapping[str, Any], batch: str
+) -> tuple[dict[str, Any], int]:
+    """(changes, how many differing values went to the notes): empty fields filled from
+    `values`; a value that differs from the lead's (beyond case and spacing) keeps the lead's
+    and goes to its notes as
+    `Phone (import IMP-0003): ...`; notes appended. No value already noted (by any import) is
+    added again, and nothing is overwritten."""
     changes: dict[str, Any] = {}
+    lines: list[tuple[str, str]] = []
     for name, value in values.items():
-        if value is None or name == "source":
+        if value is None or name in ("source", "notes"):
             continue
         current = existing.get(name)
-        if name == "notes" and current and value not in str(current):
-            changes[name] = f"{current}\n{value}"
-        elif current in (None, ""):
+        if current in (None, ""):
             changes[name] = value
-    return changes
+        elif not _same(name, current, value):
+            lines.append((FIELD_LABELS.get(name, name), _shown(value)))
+    current_notes = str(existing.get("notes") or "")
+    new_notes = values.get("notes")
+    added = [new_notes] if new_notes and new_notes not in current_notes else []
+    noted = current_notes.splitlines()
+    differed = [
+        f"{label} (import {batch}): {value}"
+        for label, value in lines
+        if not any(
+            line.startswith(f"{label} (import ") and line.endswith(f"): {value}") for line in noted
+        )
+    ]
+    added += differed
+    if added:
+        changes["notes"] = "\n".join([current_notes, *added] if current_notes else added)
+    return changes, len(differed)
+
+
+def _same(name: str, current: Any, value: Any) -> bool:
+    if name == "estimated_value":
+        return Decimal(str(current)) == Decimal(str(value))
+    return " ".join(str(current).split()).casefold() == " ".join(str(value).split()).casefold()
+
+
+def _shown(value: Any) -> str:
+    return f"{cents(value):.2f}" if isinstance(value, Decimal) else str(value)
 
 
 class _Index:
@@ -294,6 +359,7 @@ class _Index:
 
     def __init__(self, known: Known) -> None:
         self.emails = dict(known.emails)
+        self.unmailed = dict(known.unmailed)  # name key -> lead without email, stored or new
         self._known_names = known.names
         self.built: dict[str, str] | None = None
         self.known: dict[str, str] = {}  # the stored leads' names, once built
@@ -306,7 +372,7 @@ class _Index:
             self.known = self._gather(self.wanted)
             self.built = dict(self.known)
             for doc in self.pending:
-                self.built.setdefault(name_key(doc), doc["number"])
+                _key_into(self.built, doc)
             self.pending = []
         return self.built
 
@@ -320,7 +386,7 @@ class _Index:
             self.built.clear()
             self.built.update(self.known)
             for doc in docs:
-                self.built.setdefault(name_key(doc), doc["number"])
+                _key_into(self.built, doc)
 
     def _gather(self, wanted: set[str] | None) -> dict[str, str]:
         known = self._known_names
@@ -330,20 +396,41 @@ class _Index:
         self.known_whole = wanted is None
         return dict(known(wanted))
 
-    def match(self, values: Mapping[str, Any], email: str) -> str | None:
-        """The number of the lead or contact a row with these values and `match_key` of its
-        email duplicates, or None."""
+    def match(self, values: Mapping[str, Any], email: str) -> tuple[str | None, str]:
+        """(the number of the lead or contact a row with these values and `match_key` of its
+        email duplicates, or None; why): the same email, else the same name and company, as
+        a lead without email for a row with one."""
         if email:
-            return self.emails.get(email)
-        return self.names().get(name_key(values))
+            found = self.emails.get(email)
+            if found is not None:
+                return found, f"same email {values['email']}"
+            key = name_key(values) if self.unmailed else ""
+            found = self.unmailed.get(key) if key else None
+            return found, f"same name and company; {found} has no email"
+        key = name_key(values)
+        return (self.names().get(key) if key else None), "same name and company"
 
     def add(self, doc: dict[str, Any], email: str) -> None:
         if email:
             self.emails[email] = doc["number"]
+        elif key := name_key(doc):
+            self.unmailed.setdefault(key, doc["number"])
         if self.built is None:
             self.pending.append(doc)
         else:
-            self.built.setdefault(name_key(doc), doc["number"])
+            _key_into(self.built, doc)
+
+    def mailed(self, number: str, values: Mapping[str, Any], email: str) -> None:
+        """Lead `number`, found by name, got the row's email (update mode)."""
+        self.emails.setdefault(email, number)
+        if self.unmailed.get(key := name_key(values)) == number:
+            del self.unmailed[key]
+
+
+def _key_into(names: dict[str, str], doc: Mapping[str, Any]) -> None:
+    """Key `doc` by name in `names` unless an earlier one has its key (or it has none)."""
+    if key := name_key(doc):
+        names.setdefault(key, doc["number"])
 
 
 def plan_import(
@@ -454,6 +541,12 @@ class _Planner:
     def row(self, row: Row) -> None:
         """The general way: any row, any field, through `lead_values`."""
         plan = self.plan
+        if row.fields is None and row.error is None:
+            why = row.skip or "nothing to import"
+            plan.skipped[why] += 1
+            message = f"row {row.row_no}: skipped ({why})"
+            plan.outcomes.append(RowOutcome(row.row_no, "skipped", message=message))
+            return
         if row.error is not None:
             plan.rejected.append((row.row_no, row.original, row.error))
             plan.outcomes.append(RowOutcome(row.row_no, "rejected", message=row.error))
@@ -466,7 +559,7 @@ class _Planner:
             return
 
         email = match_key(values.get("email"))
-        match = self.index.match(values, email)
+        match, why = self.index.match(values, email)
         if match is None:
             number = f"L-{self.next_number:04d}"
             self.next_number += 1
@@ -477,14 +570,17 @@ class _Planner:
             plan.outcomes.append(RowOutcome(row.row_no, "imported", number))
             return
 
-        why = f"same email {values['email']}" if email else "same name and company"
         outcome = RowOutcome(
             row.row_no, "duplicate", match, f"row {row.row_no}: duplicate of {match} ({why})"
         )
         if self.update and match.startswith("L-"):
-            outcome = _update(
-                match, values, self.new_by_number, self.updates, self.load_lead, row.row_no, why
-            )
+            outcome, differed = _update(
+                match, values, self.new_by_number, self.updates, self.load_lead, row.row_no, why,
+                self.batch,
+            )  # fmt: skip
+            plan.differed += differed
+            if email and outcome.status == "updated" and email not in self.index.emails:
+                self.index.mailed(match, values, email)
         plan.outcomes.append(outcome)
 
     def cells(self, table: CellRows, progress: Callable[[int], None] | None) -> None:
@@ -578,8 +674,8 @@ class _CellLane:
         blank = map(not_, map(_strip, map(itemgetter(email_at), map(_CELLS, rows))))
         for _, cells in compress(rows, blank):
             first, last, company = (_strip(cells[i]) if i is not None else "" for i in name_at)
-            if not (last or company):
-                continue  # the general way rejects it
+            if not last:
+                continue  # the general way rejects it, or it has no name to look for
             key = _cell_name_key(first, last, company)
             if key.count("|") != 2:
                 return None  # a part holds a "|" (or folds to one): parts cannot be told apart
@@ -644,6 +740,7 @@ class _CellLane:
         keys, cells_of, tail = self.keys, self.cells_of, self.tail
         fill, insert_at, fill_at = self.fill, self.insert_at, self.fill_at
         email_ok, neutralised = table.email_ok, table.neutralised
+        honorifics = table.honorifics
         amounts = self.amounts
         # first name, last name, company, email, amount; a field without column reads an
         # empty cell added at the end
@@ -654,6 +751,7 @@ class _CellLane:
         at_notes = at.get("notes")
         number_at = planner.next_number
         companies = self.wanted
+        unmailed = index.unmailed
         for row_no, cells in rows:
             vals = list(map(_strip, cells_of(cells)))
             if insert_at is not None:
@@ -673,6 +771,7 @@ class _CellLane:
                 or stored is None
                 or (email and not email_ok(email))
                 or (neutralised and any(value[:1] == "'" for value in vals))
+                or (first and (" " in first or "." in first or first.casefold() in honorifics))
             ):
                 planner.next_number = number_at
                 self.catch_up()
@@ -683,12 +782,17 @@ class _CellLane:
             if email:
                 key = email.casefold()
                 match = emails.get(key)
-            else:
+                if match is None and unmailed and last:  # the same person, stored without email
+                    match = unmailed.get(_cell_name_key(first, last, company))
+            elif last:
                 key = ""
                 if built is None:
                     built = index.names()
                 name = _cell_name_key(first, last, company)
                 match = built.get(name)
+            else:
+                key = ""  # no name to look for: nobody's duplicate
+                match = None
             if match is None:
                 # format_number's "L-0001", without a format to read for 1000 and up
                 number = f"L-{number_at}" if number_at > 999 else f"L-{number_at:04d}"
@@ -704,8 +808,12 @@ class _CellLane:
                 new_docs.append(doc)
                 if key:
                     emails[key] = number
+                elif name is not None:
+                    unmailed.setdefault(name, number)
                 if built is None:
                     index.pending.append(doc)
+                elif not last:
+                    pass  # no name, no key
                 elif (  # the company tests are `_plain`'s, inline, for a trimmed cell
                     name is not None
                     or companies is None
@@ -726,15 +834,18 @@ class _CellLane:
                 self.slow(row_no, cells)
                 number_at, built, companies = planner.next_number, index.built, self.wanted
             else:
-                why = f"same email {email}" if key else "same name and company"
+                if not key:
+                    why = "same name and company"
+                elif emails.get(key) == match:
+                    why = f"same email {email}"
+                else:
+                    why = f"same name and company; {match} has no email"
                 message = f"row {row_no}: duplicate of {match} ({why})"
                 outcomes.append(_new_outcome(RowOutcome, (row_no, "duplicate", match, message)))
         planner.next_number = number_at
 
     def slow(self, row_no: int, cells: list[str]) -> None:
-        row = self.table.mapped(row_no, cells)
-        if row is not None:
-            self.planner.row(row)
+        self.planner.row(self.table.mapped(row_no, cells))
 
 
 def _update(
@@ -745,33 +856,34 @@ def _update(
     load_lead: Callable[[str], Lead],
     row_no: int,
     why: str,
-) -> RowOutcome:
-    """Fill the matched lead's empty fields; a lead that is not open is left alone, and a row
-    that adds nothing is reported as a duplicate."""
+    batch: str,
+) -> tuple[RowOutcome, int]:
+    """(outcome, how many differing values went to the notes): fill the matched lead's empty
+    fields and note the values that differ (see `_merge`); a lead that is not open is left
+    alone, and a row that adds nothing is reported as a duplicate."""
     nothing_new = RowOutcome(
         row_no, "duplicate", match, f"row {row_no}: duplicate of {match} ({why}); nothing new"
     )
     if match in new_by_number:
-        changes = _merge(new_by_number[match], values)
+        changes, differed = _merge(new_by_number[match], values, batch)
         if not changes:
-            return nothing_new
+            return nothing_new, 0
         new_by_number[match].update(
             {k: (f"{cents(v):.2f}" if k == "estimated_value" else v) for k, v in changes.items()}
         )
-        return RowOutcome(row_no, "updated", match, f"row {row_no}: merged into {match} ({why})")
+        message = f"row {row_no}: merged into {match} ({why})"
+        return RowOutcome(row_no, "updated", match, message), differed
     lead, fields = updates.get(match) or (load_lead(match), set())
     if lead.status is not LeadStatus.OPEN:
-        return RowOutcome(
-            row_no,
-            "duplicate",
-            match,
-            f"row {row_no}: duplicate of {match} ({why}); {match} is {lead.status}, not updated",
+        message = (
+            f"row {row_no}: duplicate of {match} ({why}); {match} is {lead.status}, not updated"
         )
-    changes = _merge(lead.model_dump(), values)
+        return RowOutcome(row_no, "duplicate", match, message), 0
+    changes, differed = _merge(lead.model_dump(), values, batch)
     if not changes:
-        return nothing_new
+        return nothing_new, 0
     updates[match] = (lead.model_copy(update=changes), fields | set(changes))
-    return RowOutcome(row_no, "updated", match, f"row {row_no}: updated {match} ({why})")
+    return RowOutcome(row_no, "updated", match, f"row {row_no}: updated {match} ({why})"), differed
 
 
 def summary(plan: ImportPlan, file_name: str, rejects_file: str | None, *, dry_run: bool) -> str:
@@ -785,8 +897,19 @@ def summary(plan: ImportPlan, file_name: str, rejects_file: str | None, *, dry_r
         parts.append(f"{updated} {'duplicate' if updated == 1 else 'duplicates'} updated")
     if duplicates:
         parts.append(f"{duplicates} {'duplicate' if duplicates == 1 else 'duplicates'} skipped")
+    if plan.differed:
+        values = "value differed" if plan.differed == 1 else "values differed"
+        parts.append(f"{plan.differed} {values}, kept in notes")
     if plan.rejected:
         see = f" (see {rejects_file})" if rejects_file else ""
         parts.append(f"{len(plan.rejected)} rejected{see}")
+    for why, n in plan.skipped.items():
+        rows = "row" if n == 1 else "rows"
+        if why == "blank":
+            parts.append(f"{n} blank {rows} skipped")
+        elif why == "report footer":
+            parts.append(f"a report footer skipped ({n} {'line' if n == 1 else 'lines'})")
+        else:
+            parts.append(f"{n} {rows} skipped ({why})")
     noun = "lead" if imported == 1 else "leads"
     return f"{verb} {imported} {noun} from {file_name}" + (": " + ", ".join(parts) if parts else "")

@@ -64,7 +64,8 @@ def test_outlook_gives_five_leads_and_skips_the_same_email_in_other_case(cli: Cl
     result = cli.ok("lead", "import", str(sample("outlook-en.csv")))
     assert result.stderr == (
         "row 7: duplicate of L-0003 (same email Sanne.DeVries@acme-benelux.nl)\n"
-        "Imported 5 leads from outlook-en.csv: 1 duplicate skipped\n"
+        "Imported 5 leads from outlook-en.csv: 1 duplicate skipped"
+        "; read as Windows-1252 (guessed); --encoding to change\n"
     )
     assert result.stdout == ""
     found = leads(cli)
@@ -102,7 +103,8 @@ def test_google_contacts_gives_three_leads_skips_the_blank_row_and_rejects_the_b
     assert result.exit_code == 3
     assert result.stderr == (
         'row 6: column "E-mail 1 - Value" value "not-an-email" is not an email address\n'
-        "Imported 3 leads from google-contacts.csv: 1 rejected (see google-contacts.rejects.csv)\n"
+        "Imported 3 leads from google-contacts.csv: 1 rejected (see google-contacts.rejects.csv), "
+        "1 blank row skipped\n"
     )
     found = leads(cli)
     assert [lead["name"] for lead in found] == ["Łukasz Nowak", "Fatima El Amrani", "Kenji Sato"]
@@ -118,7 +120,7 @@ def test_google_contacts_gives_three_leads_skips_the_blank_row_and_rejects_the_b
     assert found[1]["notes"] == 'Asked about "bulk" pricing'
 
 
-def test_google_contacts_json_lists_the_rows_without_the_blank_one(cli: Cli) -> None:
+def test_google_contacts_json_lists_every_row_the_blank_one_too(cli: Cli) -> None:
     result = cli("lead", "import", str(sample("google-contacts.csv")), "--json")
     assert result.exit_code == 3
     rows = json.loads(result.stdout)["rows"]
@@ -126,17 +128,23 @@ def test_google_contacts_json_lists_the_rows_without_the_blank_one(cli: Cli) -> 
         (2, "imported", "L-0001"),
         (3, "imported", "L-0002"),
         (4, "imported", "L-0003"),
+        (5, "skipped", None),
         (6, "rejected", None),
     ]
 
 
 def test_linkedin_skips_the_notes_preamble_and_the_empty_rows(cli: Cli) -> None:
     result = cli.ok("lead", "import", str(sample("linkedin-connections.csv")), "--json")
-    assert result.stderr == "Imported 3 leads from linkedin-connections.csv\n"
+    assert result.stderr == (
+        "Imported 3 leads from linkedin-connections.csv: 1 blank row skipped, 1 row skipped (only "
+        "export details)\n"
+    )
     rows = json.loads(result.stdout)["rows"]
     assert [(r["row"], r["status"]) for r in rows] == [
         (5, "imported"),
         (6, "imported"),
+        (7, "skipped"),
+        (8, "skipped"),
         (9, "imported"),
     ]
     found = leads(cli)
@@ -171,7 +179,8 @@ def test_dutch_excel_reads_dutch_amounts_and_rejects_the_value_abc(cli: Cli) -> 
     assert result.exit_code == 3
     assert result.stderr == (
         'row 6: column "Geschatte waarde" value "abc" is not an amount\n'
-        "Imported 4 leads from beurs-2026.csv: 1 rejected (see beurs-2026.rejects.csv)\n"
+        "Imported 4 leads from beurs-2026.csv: 1 rejected (see beurs-2026.rejects.csv)"
+        "; read as Windows-1252 (guessed); --encoding to change\n"
     )
     found = leads(cli)
     assert [(lead["name"], lead["estimated_value"]) for lead in found] == [
@@ -233,6 +242,7 @@ def test_importing_again_reports_every_card_as_a_duplicate(cli: Cli) -> None:
     cli.ok("lead", "import", str(path))
     assert cli.ok("lead", "import", str(path)).stderr.splitlines()[-1] == (
         "Imported 0 leads from outlook-en.csv: 6 duplicates skipped"
+        "; read as Windows-1252 (guessed); --encoding to change"
     )
 
 
@@ -321,6 +331,7 @@ def test_rejects_option_names_the_rejects_file(cli: Cli) -> None:
     assert result.exit_code == 3
     assert result.stderr.splitlines()[-1] == (
         "Imported 4 leads from beurs-2026.csv: 1 rejected (see fixes/beurs.csv)"
+        "; read as Windows-1252 (guessed); --encoding to change"
     )
     assert read_csv(Path("fixes/beurs.csv"))[1][2] == "Onbekend BV"
     assert not Path("beurs-2026.rejects.csv").exists()
@@ -350,10 +361,13 @@ def test_strict_imports_nothing_when_a_row_is_rejected(cli: Cli, db: Path) -> No
     assert result.exit_code == 1
     assert result.stderr == (
         'row 6: column "Geschatte waarde" value "abc" is not an amount\n'
-        "Error: 1 of 5 rows of beurs-2026.csv rejected; --strict imports nothing\n"
+        "Error: 1 of 5 rows of beurs-2026.csv rejected (see beurs-2026.rejects.csv); --strict "
+        "imports nothing\n"
     )
     assert db.read_bytes() == before
-    assert not Path("beurs-2026.rejects.csv").exists()
+    assert read_csv(Path("beurs-2026.rejects.csv"))[1][-1] == (
+        'row 6: column "Geschatte waarde" value "abc" is not an amount'
+    )
 
 
 def test_strict_imports_a_file_without_rejected_rows(cli: Cli) -> None:
@@ -367,7 +381,8 @@ def test_dry_run_reports_the_same_and_creates_nothing(cli: Cli, db: Path) -> Non
     assert result.exit_code == 3
     assert result.stderr == (
         'row 6: column "Geschatte waarde" value "abc" is not an amount\n'
-        "Would import 4 leads from beurs-2026.csv: 1 rejected\n"
+        "Would import 4 leads from beurs-2026.csv: 1 rejected"
+        "; read as Windows-1252 (guessed); --encoding to change\n"
     )
     assert not db.exists()
     assert not Path("beurs-2026.rejects.csv").exists()
@@ -387,6 +402,7 @@ def test_dry_run_leaves_an_existing_data_file_byte_for_byte(cli: Cli, db: Path) 
     )
     assert result.stderr.splitlines()[-1] == (
         "Would import 4 leads from outlook-en.csv: 2 duplicates skipped"
+        "; read as Windows-1252 (guessed); --encoding to change"
     )
 
 
@@ -402,7 +418,8 @@ def test_update_fills_the_empty_fields_of_the_existing_lead_and_adds_the_notes(c
     assert result.stderr == (
         "row 4: updated L-0001 (same email sanne.devries@acme-benelux.nl)\n"
         "row 7: updated L-0001 (same email Sanne.DeVries@acme-benelux.nl)\n"
-        "Imported 4 leads from outlook-en.csv: 2 duplicates updated\n"
+        "Imported 4 leads from outlook-en.csv: 2 duplicates updated, 3 values differed, kept in "
+        "notes; read as Windows-1252 (guessed); --encoding to change\n"
     )
     sanne = cli.json("lead", "show", "L-0001")
     assert filled(sanne) == {
@@ -415,7 +432,11 @@ def test_update_fills_the_empty_fields_of_the_existing_lead_and_adds_the_notes(c
         "job_title": "Inkoper",
         "city": "Utrecht",
         "country": "Netherlands",
-        "notes": "met at lunch\nSame person, second card",
+        "notes": (
+            "met at lunch\nFirst name (import IMP-0001): Sanne\n"
+            "Last name (import IMP-0001): de Vries\nSame person, second card\n"
+            "Company (import IMP-0001): ACME Benelux"
+        ),
     }
     history = cli.json("history", "L-0001")["events"]
     assert [(e["number"], e["kind"]) for e in history] == [
@@ -457,6 +478,7 @@ def test_update_run_twice_changes_nothing_the_second_time(cli: Cli, db: Path) ->
     result = cli.ok("lead", "import", str(path), "--on-duplicate", "update")
     assert result.stderr.splitlines()[-1] == (
         "Imported 0 leads from outlook-en.csv: 6 duplicates skipped"
+        "; read as Windows-1252 (guessed); --encoding to change"
     )
     assert db.read_bytes() == before
 
@@ -511,6 +533,7 @@ def test_a_file_on_stdin_imports_under_the_name_stdin(cli: Cli) -> None:
     assert result.exit_code == 3
     assert result.stderr.splitlines()[-1] == (
         "Imported 4 leads from stdin: 1 rejected (see stdin.rejects.csv)"
+        "; read as Windows-1252 (guessed); --encoding to change"
     )
     found = leads(cli)
     assert [lead["first_name"] for lead in found] == ["Joëlle", "Sjoerd", "Ömer", "Femke"]
@@ -535,7 +558,10 @@ def test_a_real_process_imports_a_sample_piped_on_stdin(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[-1] == "Imported 5 leads from stdin: 1 duplicate skipped"
+    assert result.stderr.splitlines()[-1] == (
+        "Imported 5 leads from stdin: 1 duplicate skipped; read as Windows-1252 (guessed); "
+        "--encoding to change"
+    )
     listed = subprocess.run(
         ["salesflow", "lead", "list", "--json"], env=env, capture_output=True, text=True, timeout=60
     )
@@ -594,7 +620,9 @@ def test_map_options_name_the_odd_columns_of_a_badge_scanner(cli: Cli) -> None:
 def test_a_profile_maps_columns_skips_rows_and_sets_source_and_date_format(cli: Cli) -> None:
     Path("scanner.toml").write_text(PROFILE)
     result = cli.ok("lead", "import", str(badges()), "--profile", "scanner.toml")
-    assert result.stderr == "Imported 2 leads from badges.csv\n"
+    assert result.stderr == (
+        "Imported 2 leads from badges.csv: 1 row skipped (the profile's skip rule)\n"
+    )
     found = leads(cli)
     assert [filled(x) for x in found] == [
         {
@@ -706,7 +734,9 @@ def test_the_same_cards_in_any_encoding_import_the_same(
 def test_encoding_option_overrides_detection(cli: Cli) -> None:
     Path("cards.csv").write_bytes(CARDS.encode("mac_roman"))
     guessed = cli.json("lead", "import", "cards.csv", "--dry-run")
-    assert guessed["encoding"] == "cp1252"
+    assert guessed["encoding"] == "mac-roman"
+    told = cli.json("lead", "import", "cards.csv", "--dry-run", "--encoding", "cp1252")
+    assert told["encoding"] == "cp1252"
     result = cli.ok("lead", "import", "cards.csv", "--encoding", "mac-roman", "--json")
     assert json.loads(result.stdout)["encoding"] == "mac-roman"
     assert [x["last_name"] for x in leads(cli)] == ["Ødegård", "Bakker"]
@@ -769,6 +799,8 @@ def test_json_prints_the_summary_and_every_row(cli: Cli) -> None:
         "updated": 0,
         "duplicates": 0,
         "rejected": 1,
+        "skipped": 0,
+        "values_in_notes": 0,
         "rejects_file": "beurs-2026.rejects.csv",
         "encoding": "cp1252",
         "delimiter": ";",
@@ -786,7 +818,8 @@ def test_json_prints_the_summary_and_every_row(cli: Cli) -> None:
         ],
     }
     assert result.stderr == (
-        "Imported 4 leads from beurs-2026.csv: 1 rejected (see beurs-2026.rejects.csv)\n"
+        "Imported 4 leads from beurs-2026.csv: 1 rejected (see beurs-2026.rejects.csv)"
+        "; read as Windows-1252 (guessed); --encoding to change\n"
     )
 
 

@@ -315,12 +315,14 @@ def test_a_bad_import_row_is_named_and_strict_imports_nothing(
     assert strict.exception is None
     assert strict.exit_code == 1
     assert one_error_line(strict.stderr) == (
-        "Error: 1 of 2 rows of rows.csv rejected; --strict imports nothing"
+        f"Error: 1 of 2 rows of rows.csv rejected (see {tmp_path / 'rows.rejects.csv'}); "
+        "--strict imports nothing"
     )
     assert fragment in strict.stderr
     assert db.read_bytes() == world
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "rows.csv",
+        "rows.rejects.csv",  # the list to fix, though nothing is imported
         "sales.json",
         "sales.json.lock",
     ]

@@ -37,6 +37,7 @@ class Row:
     fields: dict[str, str] | None
     error: str | None = None
     original: dict[str, str] = field(default_factory=dict)
+    skip: str | None = None
 
 
 def card(row_no: int, **fields: str) -> Row:
@@ -290,8 +291,20 @@ def test_a_row_without_email_matches_an_earlier_row_with_email_by_name_and_compa
 
 
 def test_a_row_without_email_matches_an_earlier_row_without_email() -> None:
-    plan = run([card(2, company="Onbekend BV"), card(3, company="onbekend bv")])
+    plan = run(
+        [
+            card(2, first_name="Jan", last_name="Smit", company="Onbekend BV"),
+            card(3, first_name="jan", last_name="SMIT", company="onbekend bv"),
+        ]
+    )
     assert statuses(plan) == [(2, "imported", "L-0001"), (3, "duplicate", "L-0001")]
+
+
+def test_rows_with_a_company_and_no_name_are_never_duplicates_by_name() -> None:
+    plan = run([card(2, company="Onbekend BV"), card(3, company="onbekend bv")])
+    assert statuses(plan) == [(2, "imported", "L-0001"), (3, "imported", "L-0002")]
+    assert name_key({"company": "Onbekend BV"}) == ""
+    assert name_key({"first_name": "Jan", "company": "Onbekend BV"}) == ""
 
 
 def test_a_first_name_is_not_taken_for_a_last_name() -> None:
@@ -322,7 +335,7 @@ def test_known_names_are_gathered_only_when_a_row_without_email_needs_them() -> 
 # --- update mode -------------------------------------------------------------------------------
 
 
-def test_update_fills_only_the_empty_fields_of_the_existing_lead_and_appends_notes() -> None:
+def test_update_fills_the_empty_fields_and_keeps_differing_values_in_the_notes() -> None:
     lead = existing(phone="030 123 4567", notes="met at lunch")
     row = card(
         2,
@@ -343,7 +356,14 @@ def test_update_fills_only_the_empty_fields_of_the_existing_lead_and_appends_not
     assert updated.first_name == "Sanne" and updated.last_name == "de Vries"
     assert updated.phone == "030 123 4567"
     assert (updated.city, updated.estimated_value) == ("Utrecht", Decimal("2750.50"))
-    assert updated.notes == "met at lunch\nSame person, second card"
+    assert updated.notes == (
+        "met at lunch\nSame person, second card\nFirst name (import IMP-0004): S.\n"
+        "Last name (import IMP-0004): Vries\nPhone (import IMP-0004): 06 1111 2222"
+    )
+    assert plan.differed == 3
+    assert summary(plan, "cards.csv", None, dry_run=False) == (
+        "Imported 0 leads from cards.csv: 1 duplicate updated, 3 values differed, kept in notes"
+    )
     assert updated.source is None  # the batch source does not overwrite or fill a lead's source
     edited = plan.events[1]
     assert (edited.number, edited.kind) == ("L-0003", "edited")
@@ -372,7 +392,7 @@ def test_update_with_two_rows_for_one_lead_gathers_both_into_one_edit() -> None:
 
 def test_update_that_adds_nothing_is_reported_as_a_duplicate() -> None:
     plan = run(
-        [card(2, last_name="de Vries", email="sanne@acme.example", company="Other name")],
+        [card(2, last_name="de Vries", email="sanne@acme.example", company="ACME  benelux")],
         emails={"sanne@acme.example": "L-0003"},
         leads=[existing()],
         on_duplicate="update",
@@ -629,3 +649,113 @@ def outcome_plan(*kinds: str, imported: int = 0) -> ImportPlan:
 )
 def test_the_summary_line(plan: ImportPlan, rejects: str | None, dry_run: bool, line: str) -> None:
     assert summary(plan, "cards.csv", rejects, dry_run=dry_run) == line
+
+
+def test_update_never_appends_the_same_differing_value_twice() -> None:
+    lead = existing(phone="030 123 4567", notes="Phone (import IMP-0004): 06 1111 2222")
+    row = card(2, last_name="de Vries", email="sanne@acme.example", phone="06 1111 2222")
+    plan = run([row], emails={"sanne@acme.example": "L-0003"}, leads=[lead], on_duplicate="update")
+    assert plan.outcomes == [
+        RowOutcome(
+            2, "duplicate", "L-0003",
+            "row 2: duplicate of L-0003 (same email sanne@acme.example); nothing new",
+        )
+    ]  # fmt: skip
+    assert (plan.updated, plan.differed) == ([], 0)
+
+
+def test_values_that_differ_only_in_case_and_spacing_are_the_same() -> None:
+    lead = existing(phone="030 123 4567", city="Utrecht")
+    row = card(
+        2, last_name="DE  VRIES", email="sanne@acme.example", phone="030  123 4567", city="utrecht"
+    )
+    plan = run([row], emails={"sanne@acme.example": "L-0003"}, leads=[lead], on_duplicate="update")
+    assert [o.status for o in plan.outcomes] == ["duplicate"]
+    assert plan.differed == 0
+
+
+# --- a lead stored without an email ------------------------------------------------------------
+
+
+def test_a_row_with_an_email_duplicates_a_stored_lead_without_email_of_the_same_name() -> None:
+    row = card(2, first_name="Sanne", last_name="de Vries", company="ACME Benelux", email="s@a.nl")
+    plan = run([row], emails={}, names={})
+    assert statuses(plan) == [(2, "imported", "L-0001")]  # nobody stored yet
+    plan = plan_import(
+        [row],
+        known=Known({}, {}, unmailed={"sanne|de vries|acme benelux": "L-0003"}),
+        load_lead=lambda number: existing(number, email=None),
+        on_duplicate="skip",
+        source="Beurs 2026",
+        batch="IMP-0004",
+        first_number=9,
+        file_name="cards.csv",
+        today=TODAY,
+        now=NOW,
+    )
+    assert plan.outcomes == [
+        RowOutcome(
+            2, "duplicate", "L-0003",
+            "row 2: duplicate of L-0003 (same name and company; L-0003 has no email)",
+        )
+    ]  # fmt: skip
+
+
+def test_update_gives_a_lead_stored_without_email_the_rows_email() -> None:
+    row = card(2, first_name="Sanne", last_name="de Vries", company="ACME Benelux", email="s@a.nl")
+    again = card(3, last_name="Other", company="Elsewhere", email="S@A.NL")
+    plan = plan_import(
+        [row, again],
+        known=Known({}, {}, unmailed={"sanne|de vries|acme benelux": "L-0003"}),
+        load_lead=lambda number: existing(number, email=None),
+        on_duplicate="update",
+        source="Beurs 2026",
+        batch="IMP-0004",
+        first_number=9,
+        file_name="cards.csv",
+        today=TODAY,
+        now=NOW,
+    )
+    assert statuses(plan) == [(2, "updated", "L-0003"), (3, "updated", "L-0003")]
+    [updated] = plan.updated
+    assert updated.email == "s@a.nl"
+
+
+def test_a_later_row_with_an_email_duplicates_an_earlier_row_without_one() -> None:
+    plan = run(
+        [
+            card(2, first_name="Jan", last_name="Smit", company="Smit BV"),
+            card(3, first_name="Jan", last_name="Smit", company="Smit BV", email="jan@smit.nl"),
+            card(4, first_name="Piet", last_name="Smit", company="Smit BV", email="piet@smit.nl"),
+        ]
+    )
+    assert statuses(plan) == [
+        (2, "imported", "L-0001"),
+        (3, "duplicate", "L-0001"),
+        (4, "imported", "L-0002"),
+    ]
+
+
+# --- every row has one outcome -----------------------------------------------------------------
+
+
+def test_skipped_rows_are_outcomes_and_counted_in_the_summary() -> None:
+    rows = [
+        card(2, last_name="Smit"),
+        Row(3, None, skip="blank"),
+        Row(4, None, skip="only export details"),
+        Row(6, None, skip="report footer"),
+        Row(7, None, skip="report footer"),
+    ]
+    plan = run(rows)
+    assert [(o.row_no, o.status, o.message) for o in plan.outcomes] == [
+        (2, "imported", None),
+        (3, "skipped", "row 3: skipped (blank)"),
+        (4, "skipped", "row 4: skipped (only export details)"),
+        (6, "skipped", "row 6: skipped (report footer)"),
+        (7, "skipped", "row 7: skipped (report footer)"),
+    ]
+    assert summary(plan, "cards.csv", None, dry_run=False) == (
+        "Imported 1 lead from cards.csv: 1 blank row skipped, 1 row skipped (only export "
+        "details), a report footer skipped (2 lines)"
+    )
