@@ -327,7 +327,7 @@ def test_a_bad_import_row_is_named_and_strict_imports_nothing(
         "sales.json.lock",
     ]
 
-    kept = run("lead", "import", str(rows))
+    kept = run("lead", "import", str(rows), "--force")  # --force: the rejects file exists
     assert kept.exit_code == 3
     assert "Error:" not in kept.stderr and "Traceback" not in kept.stderr
     assert fragment in kept.stderr
