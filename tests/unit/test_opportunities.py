@@ -511,3 +511,22 @@ def test_a_removed_line_number_is_not_given_to_the_next_line() -> None:
     opp, added = add_product(opp, spec, products={}, default_tax_rate=Decimal(0), now=NOW)
     assert [line.line_no for line in opp.lines] == [1, 3]
     assert added.details["line"] == 3
+
+
+def test_a_won_opportunity_has_probability_100_and_its_whole_revenue_weighted() -> None:
+    opp = opportunity(user_estimated_revenue=Decimal("1000.00"), user_probability=30)
+    won, _ = win_opportunity(opp, today=TODAY, now=NOW)
+    assert (won.probability, won.weighted_revenue) == (100, Decimal("1000.00"))
+    assert won.model_dump(mode="json")["probability"] == 100
+
+
+def test_a_lost_opportunity_has_probability_0_and_no_weighted_revenue() -> None:
+    opp = opportunity(user_estimated_revenue=Decimal("1000.00"), stage=Stage.CLOSE)
+    lost, _ = lose_opportunity(opp, "out-sold", today=TODAY, now=NOW)
+    assert (lost.probability, lost.weighted_revenue) == (0, Decimal("0.00"))
+
+
+def test_a_reopened_opportunity_gets_its_stage_probability_back() -> None:
+    lost, _ = lose_opportunity(opportunity(stage=Stage.PROPOSE), "canceled", today=TODAY, now=NOW)
+    reopened, _ = reopen_opportunity(lost, now=NOW)
+    assert reopened.probability == 60
