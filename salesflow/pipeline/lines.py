@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from salesflow.errors import InvalidValue, NotFound
 from salesflow.models import Line, Product, WithLines
-from salesflow.pipeline.money import HUNDRED, ZERO, cents, parse_number
+from salesflow.pipeline.money import HUNDRED, ZERO, cents, parse_money, parse_number
 from salesflow.pipeline.records import clean, parse_rate
 
 
@@ -39,7 +39,7 @@ def parse_discount(text: str | None) -> Discount:
         if percent > HUNDRED:
             raise InvalidValue(f"discount {text!r} is more than 100%")
         return Discount(percent=percent)
-    return Discount(amount=cents(parse_number(stripped, "discount")))
+    return Discount(amount=parse_money(stripped, "discount"))
 
 
 def parse_quantity(text: str | Decimal) -> Decimal:
@@ -124,7 +124,7 @@ def line_from_spec(
         product = products.get(spec.sku.strip().upper())
         if product is None:
             raise NotFound(f"product {spec.sku} not found; see `salesflow product list`")
-        price = product.price if spec.price is None else cents(parse_number(spec.price, "price"))
+        price = product.price if spec.price is None else parse_money(spec.price, "price")
         rate = product.tax_rate if spec.tax_rate is None else parse_rate(spec.tax_rate, "tax rate")
         return make_line(
             line_no,
@@ -145,7 +145,7 @@ def line_from_spec(
         line_no,
         description=write_in,
         quantity=quantity,
-        unit_price=cents(parse_number(spec.price, "price")),
+        unit_price=parse_money(spec.price, "price"),
         tax_rate=rate,
         discount=discount,
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Event, Product
-from salesflow.pipeline.money import cents, parse_number
+from salesflow.pipeline.money import parse_money
 from salesflow.pipeline.records import clean, event, parse_rate
 
 
@@ -42,7 +42,7 @@ def add_product(
     product = Product(
         sku=key,
         name=title,
-        price=cents(parse_number(price, f"product {key}: price")),
+        price=parse_money(price, f"product {key}: price"),
         tax_rate=default_tax_rate if tax_rate is None else parse_rate(tax_rate, "tax rate"),
         unit=clean(unit),
         description=clean(description),
@@ -69,7 +69,7 @@ def edit_product(
             raise InvalidValue(f"product {product.sku} needs a name")
         update["name"] = title
     if price is not None:
-        update["price"] = cents(parse_number(price, f"product {product.sku}: price"))
+        update["price"] = parse_money(price, f"product {product.sku}: price")
     if tax_rate is not None:
         update["tax_rate"] = parse_rate(tax_rate, "tax rate")
     if unit is not None:

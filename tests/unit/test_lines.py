@@ -57,7 +57,8 @@ def test_a_discount_ending_in_percent_is_a_percentage() -> None:
 
 
 def test_a_plain_discount_is_an_amount_in_cents() -> None:
-    assert parse_discount("25.005") == Discount(amount=Decimal("25.01"))
+    assert parse_discount("25.0050") == Discount(amount=Decimal("25.01"))
+    assert parse_discount("2.500") == Discount(amount=Decimal("2500.00"))  # thousands
 
 
 @pytest.mark.parametrize("text", [None, "", "   "])

@@ -305,7 +305,7 @@ def test_winning_without_lines_defaults_the_actual_revenue_to_the_estimate() -> 
 
 def test_winning_with_an_explicit_actual_revenue() -> None:
     won, _ = win_opportunity(
-        with_product(opportunity()), actual_revenue="750.505", today=TODAY, now=NOW
+        with_product(opportunity()), actual_revenue="750.5050", today=TODAY, now=NOW
     )
     assert str(won.actual_revenue) == "750.51"
 
