@@ -88,9 +88,15 @@ def edit_lead(
 ) -> tuple[Lead, Event]:
     """The lead with changed fields (open leads only); empty text clears a field.
 
-    `reason` moves an open lead between `new` and `contacted`.
+    `reason` moves an open lead between `new` and `contacted`. A qualified lead is refused with
+    a hint naming the contact and account that now hold its details.
     """
-    guard("lead", lead.number, lead.status, "edit", lead.status_reason)
+    try:
+        guard("lead", lead.number, lead.status, "edit", lead.status_reason)
+    except Refused as refused:
+        if lead.contact or lead.account:
+            raise Refused(f"{refused}; {_customer_hint(lead)}") from None
+        raise
     values = lead_values(fields, f"lead {lead.number}")
     if reason is not None:
         values["status_reason"] = LeadReason(choice(reason, OPEN_REASONS, "lead reason"))
@@ -98,6 +104,16 @@ def edit_lead(
     updated = lead.model_copy(update=changed)
     _require_name(updated, f"lead {lead.number}")
     return updated, event(now, lead.number, "edited", fields=sorted(changed))
+
+
+def _customer_hint(lead: Lead) -> str:
+    """Where a qualified lead's details are edited now."""
+    hints = [
+        f"its {kind} with `salesflow {kind} edit {number}`"
+        for kind, number in (("contact", lead.contact), ("account", lead.account))
+        if number
+    ]
+    return "edit " + " or ".join(hints)
 
 
 @dataclass(frozen=True)
