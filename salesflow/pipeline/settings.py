@@ -51,6 +51,18 @@ def _email(value: str, key: str) -> str | None:
     return check_email(value, "seller")
 
 
+def _vat(value: str, key: str) -> str | None:
+    from salesflow.pipeline.customers import check_vat_id
+
+    return check_vat_id(value, "seller")
+
+
+def _iban(value: str, key: str) -> str | None:
+    from salesflow.pipeline.customers import check_iban
+
+    return check_iban(value, "seller")
+
+
 def _history(value: str, key: str) -> int:
     try:
         count = int(value.strip())
@@ -66,8 +78,8 @@ KEYS: dict[str, Callable[[str, str], Any]] = {
     "address": _text,
     "email": _email,
     "phone": _text,
-    "vat_number": _text,
-    "iban": _text,
+    "vat_number": _vat,
+    "iban": _iban,
     "currency": _currency,
     "tax_rate": _rate,
     "payment_terms": _days,

@@ -86,3 +86,86 @@ def test_editing_a_qualified_lead_is_refused_with_the_contact_and_account_comman
         message="lead L-0001 is qualified; only open leads can be edited; edit its contact with "
         "`salesflow contact edit CON-0001` or its account with `salesflow account edit ACC-0001`",
     )
+
+
+def test_an_account_is_added_with_its_details_and_shown_in_json(cli: Cli) -> None:
+    number = cli.number(
+        "account", "add", "--name", "Jansen Bouw", "--address", "Oudegracht 1", "--postcode",
+        "3511 AB", "--city", "Utrecht", "--country", "nl", "--vat-id", "NL 0044.95.445.B01",
+        "--coc", "30123456", "--language", "nl", "--website", "jansenbouw.nl",
+    )  # fmt: skip
+    assert number == "ACC-0001"
+    account = cli.json("account", "show", "ACC-0001")
+    assert {
+        k: account[k] for k in ("name", "postcode", "country", "vat_id", "coc", "language")
+    } == {
+        "name": "Jansen Bouw",
+        "postcode": "3511 AB",
+        "country": "NL",
+        "vat_id": "NL004495445B01",
+        "coc": "30123456",
+        "language": "nl",
+    }
+
+
+def test_a_typo_in_a_qualified_customers_email_is_fixed_and_kept_in_the_history(
+    invoiced: Cli,
+) -> None:
+    invoiced.ok("contact", "edit", "CON-0001", "--email", "piet@jansenbouw.nl")
+    assert invoiced.json("contact", "show", "CON-0001")["email"] == "piet@jansenbouw.nl"
+    events = invoiced.json("history", "CON-0001")["events"]
+    edits = [e for e in events if e["kind"] == "edited"]
+    assert [(e["number"], e["details"]) for e in edits] == [
+        ("CON-0001", {"fields": ["email"], "email_was": "p@jb.nl"})
+    ]
+    invoiced.ok("account", "edit", "ACC-0001", "--city", "Utrecht")
+    assert "edited" in invoiced.ok("history", "ACC-0001").stdout
+
+
+def test_a_contact_is_added_at_an_account_with_short_flags(invoiced: Cli) -> None:
+    number = invoiced.number(
+        "contact", "add", "-f", "Anna", "-l", "de Vries", "-a", "ACC-0001", "-e", "anna@jb.nl"
+    )
+    contact = invoiced.json("contact", "show", number)
+    assert (contact["name"], contact["account"], contact["email"]) == (
+        "Anna de Vries",
+        "ACC-0001",
+        "anna@jb.nl",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["account", "edit", "ACC-0001", "--vat-id", "NL004495446B01"],
+            "account ACC-0001: VAT ID 'NL004495446B01' is not valid (the number's checksum or "
+            "check digit is invalid); give it with its country code, e.g. NL004495445B01",
+        ),
+        (
+            ["account", "edit", "ACC-0001", "--country", "Netherlands"],
+            "account ACC-0001: country 'Netherlands' is not an ISO 3166 two-letter code; "
+            "Netherlands is NL",
+        ),
+        (
+            ["contact", "edit", "CON-0001", "--language", "es"],
+            "contact CON-0001: language 'es' is not one of: nl, en, de, fr",
+        ),
+        (
+            ["account", "add", "--name", "jansen bouw"],
+            "account 'jansen bouw' already exists as ACC-0001; use `salesflow account edit "
+            "ACC-0001`",
+        ),
+        (["contact", "add", "-f", "X", "--account", "ACC-0042"], "account ACC-0042 not found"),
+        (["account", "edit", "ACC-0042", "--city", "X"], "account ACC-0042 not found"),
+        (
+            ["config", "set", "iban", "NL91ABNA0417164301"],
+            "seller: IBAN 'NL91ABNA0417164301' is not valid (the number's checksum or check "
+            "digit is invalid)",
+        ),
+    ],
+)
+def test_a_bad_customer_value_is_refused_naming_record_value_and_rule(
+    invoiced: Cli, args: list[str], message: str
+) -> None:
+    refused(invoiced, *args, message=message)
