@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from salesflow.errors import InvalidValue
+from salesflow.errors import InvalidValue, Refused
 from salesflow.pipeline.money import D
 from salesflow.pipeline.records import check_email, clean, parse_rate
 
@@ -109,6 +109,19 @@ def config_values(values: Mapping[str, str | None]) -> dict[str, Any]:
     return {
         key.replace("-", "_"): config_value(key, v) for key, v in values.items() if v is not None
     }
+
+
+def check_currency_change(current: str, new: str, holding: Mapping[str, int]) -> None:
+    """Refused when the currency would change while records hold money in the current one
+    (`holding`: how many records of each kind, e.g. {"invoices": 2}): reports would add amounts
+    of two currencies together."""
+    held = [f"{count} {kind}" for kind, count in holding.items() if count]
+    if new != current and held:
+        raise Refused(
+            f"currency cannot change from {current} to {new}: the data file holds money in "
+            f"{current} ({', '.join(held)}); keep {new} in a data file of its own "
+            f"(salesflow --db FILE init --currency {new})"
+        )
 
 
 @dataclass(frozen=True)

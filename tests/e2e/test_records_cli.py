@@ -169,3 +169,20 @@ def test_a_bad_customer_value_is_refused_naming_record_value_and_rule(
     invoiced: Cli, args: list[str], message: str
 ) -> None:
     refused(invoiced, *args, message=message)
+
+
+def test_the_currency_cannot_change_while_the_file_holds_money_in_another(invoiced: Cli) -> None:
+    message = (
+        "currency cannot change from EUR to USD: the data file holds money in EUR (1 products, "
+        "1 opportunities, 1 quotes, 1 orders, 1 invoices); keep USD in a data file of its own "
+        "(salesflow --db FILE init --currency USD)"
+    )
+    refused(invoiced, "config", "set", "currency", "usd", message=message)
+    refused(invoiced, "init", "--currency", "USD", message=message)
+    invoiced.ok("config", "set", "currency", "EUR")
+
+
+def test_the_currency_of_a_file_without_money_can_change(cli: Cli) -> None:
+    cli.ok("lead", "add", "--company", "Hof")  # no value: no money
+    cli.ok("config", "set", "currency", "USD")
+    assert cli.json("config", "get", "currency") == {"currency": "USD"}
