@@ -258,7 +258,7 @@ def print_created(number: str) -> None:
 SkuArg = Annotated[str | None, typer.Argument(help="Catalog SKU (omit for a write-in).")]
 QuantityOpt = Annotated[str, typer.Option("--quantity", "-q", help="Quantity (> 0; 1.5 is fine).")]
 PriceOpt = Annotated[
-    str | None, typer.Option("--price", help="Unit price; default the catalog price.")
+    str | None, typer.Option("--price", "-p", help="Unit price; default the catalog price.")
 ]
 DiscountOpt = Annotated[
     str | None, typer.Option("--discount", help="10% of gross, or an amount like 25.00.")
@@ -266,6 +266,19 @@ DiscountOpt = Annotated[
 TaxRateOpt = Annotated[
     str | None, typer.Option("--tax-rate", help="Tax percentage; default the product's.")
 ]
+DescriptionOpt = Annotated[str | None, typer.Option("--description", "-d", help="The line's text.")]
+LineNoArg = Annotated[
+    int, typer.Argument(help="Line number, the # that `show` lists.", show_default=False)
+]
+
+
+def line_edit(**values: str | None) -> Any:
+    """What an `edit-line` command changes, from its options."""
+    from salesflow.pipeline.lines import LineEdit
+
+    return LineEdit(**values)
+
+
 WriteInOpt = Annotated[
     str | None, typer.Option("--write-in", help="Text of a line not in the catalog.")
 ]

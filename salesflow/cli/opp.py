@@ -325,7 +325,7 @@ def add_product(
 @app.command("remove-product")
 def remove_product(
     number: Number,
-    line_no: Annotated[int, typer.Argument(help="Line number, as `opp show` lists it.")],
+    line_no: common.LineNoArg,
     json: Json = False,
 ) -> None:
     """Remove a line from an open opportunity.
@@ -340,6 +340,41 @@ def remove_product(
             session.get(Opportunity, number), line_no, now=common.now()
         )
         _save(session, opportunity, removed)
+    show_opportunity(opportunity, json)
+
+
+@app.command("edit-line")
+def edit_line(
+    number: Number,
+    line_no: common.LineNoArg,
+    quantity: Annotated[
+        str | None, typer.Option("--quantity", "-q", help="Quantity (> 0).")
+    ] = None,
+    price: common.PriceOpt = None,
+    discount: common.DiscountOpt = None,
+    description: common.DescriptionOpt = None,
+    tax_rate: common.TaxRateOpt = None,
+    json: Json = False,
+) -> None:
+    """Change a line of an open opportunity; it keeps its number and place.
+
+    Example: salesflow opp edit-line OPP-0001 2 --quantity 5 --discount 10%
+    """
+    from salesflow.models import Opportunity
+    from salesflow.pipeline.opportunities import edit_line as edit
+
+    change = common.line_edit(
+        quantity=quantity,
+        price=price,
+        discount=discount,
+        description=description,
+        tax_rate=tax_rate,
+    )
+    with common.writing() as session:
+        opportunity, edited = edit(
+            session.get(Opportunity, number), line_no, change, now=common.now()
+        )
+        _save(session, opportunity, edited)
     show_opportunity(opportunity, json)
 
 

@@ -225,6 +225,14 @@ def _status(record: Any) -> str:
     return record.status + (f" ({reason})" if reason and reason != record.status else "")
 
 
+def _valid_until_text(quote: Any) -> str:
+    """The valid-until date, marked when a draft or active quote has expired."""
+    from salesflow.pipeline.quotes import is_expired
+
+    expired = is_expired(quote, common.today())
+    return f"{quote.valid_until} (expired)" if expired else str(quote.valid_until)
+
+
 def show_quote(quote: Any, json: bool, revisions: list[int] | None = None) -> None:
     if json:
         common.print_json(common.dump(quote))
@@ -239,7 +247,8 @@ def show_quote(quote: Any, json: bool, revisions: list[int] | None = None) -> No
             ("Contact", quote.contact),
             ("Status", _status(quote)),
             ("Created", quote.created_on),
-            ("Valid until", quote.valid_until),
+            ("Valid until", _valid_until_text(quote)),
+            ("Customer reference", quote.customer_reference),
             ("Activated", quote.activated_on),
             ("Closed", quote.closed_on),
             ("Order", quote.order),
@@ -347,7 +356,7 @@ def add_product(
 @app.command("remove-product")
 def remove_product(
     number: Number,
-    line_no: Annotated[int, typer.Argument(help="Line number, as `quote show` lists it.")],
+    line_no: common.LineNoArg,
     json: Json = False,
 ) -> None:
     """Remove a line from a draft quote (latest revision).
@@ -362,6 +371,75 @@ def remove_product(
         )
         session.put(quote)
         session.add_events([removed])
+    show_quote(quote, json)
+
+
+@app.command("edit-line")
+def edit_line(
+    number: Number,
+    line_no: common.LineNoArg,
+    quantity: Annotated[
+        str | None, typer.Option("--quantity", "-q", help="Quantity (> 0).")
+    ] = None,
+    price: common.PriceOpt = None,
+    discount: common.DiscountOpt = None,
+    description: common.DescriptionOpt = None,
+    tax_rate: common.TaxRateOpt = None,
+    json: Json = False,
+) -> None:
+    """Change a line of a draft quote (latest revision); it keeps its number and place.
+
+    Example: salesflow quote edit-line QUO-0001 1 --price 950 --description "Senior consulting day"
+    """
+    from salesflow.pipeline.quotes import edit_quote_line
+
+    change = common.line_edit(
+        quantity=quantity,
+        price=price,
+        discount=discount,
+        description=description,
+        tax_rate=tax_rate,
+    )
+    with common.writing() as session:
+        quote, edited = edit_quote_line(
+            load_quote(session, number), line_no, change, now=common.now()
+        )
+        session.put(quote)
+        session.add_events([edited])
+    show_quote(quote, json)
+
+
+@app.command("edit")
+def edit(
+    number: Number,
+    valid_until: Annotated[
+        str | None,
+        typer.Option("--valid-until", help="A new last day of validity, YYYY-MM-DD (drafts)."),
+    ] = None,
+    customer_reference: Annotated[
+        str | None,
+        typer.Option(
+            "--customer-reference", "-r", help="The customer's reference, e.g. their PO number."
+        ),
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Change a quote's valid-until date (drafts) or the customer's reference (latest revision).
+
+    Example: salesflow quote edit QUO-0001 --valid-until 2027-01-31 --customer-reference PO-4471
+    """
+    from salesflow.pipeline.quotes import edit_quote
+
+    with common.writing() as session:
+        quote, edited = edit_quote(
+            load_quote(session, number),
+            valid_until=valid_until,
+            customer_reference=customer_reference,
+            today=common.today(),
+            now=common.now(),
+        )
+        session.put(quote)
+        session.add_events([edited])
     show_quote(quote, json)
 
 
@@ -590,7 +668,7 @@ def list_(
             q.opportunity,
             q.account,
             _status(q),
-            q.valid_until,
+            _valid_until_text(q),
             f"{format_money(q.total)} {q.currency}",
         ],
         numeric=["Rev.", "Total"],

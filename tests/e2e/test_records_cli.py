@@ -186,3 +186,130 @@ def test_the_currency_of_a_file_without_money_can_change(cli: Cli) -> None:
     cli.ok("lead", "add", "--company", "Hof")  # no value: no money
     cli.ok("config", "set", "currency", "USD")
     assert cli.json("config", "get", "currency") == {"currency": "USD"}
+
+
+# --- lines -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lines(cli: Cli) -> Cli:
+    """OPP-0001 with three lines: 2 DAY, a write-in Travel of 120.00 and 1 DAY at 10 %."""
+    cli.ok("init", "--tax-rate", "21")
+    cli.ok("product", "add", "DAY", "--name", "Consulting day", "--price", "1000")
+    cli.ok("lead", "add", "--company", "Jansen Bouw")
+    cli.ok("lead", "qualify", "L-0001")
+    cli.ok("opp", "add-product", "OPP-0001", "DAY", "-q", "2")
+    cli.ok("opp", "add-product", "OPP-0001", "--write-in", "Travel", "-p", "120", "-q", "1")
+    cli.ok("opp", "add-product", "OPP-0001", "DAY", "-q", "1", "--discount", "10%")
+    return cli
+
+
+def line_view(record: dict[str, object]) -> list[tuple[object, ...]]:
+    return [
+        (line["line_no"], line["description"], line["quantity"], line["unit_price"], line["amount"])
+        for line in record["lines"]  # type: ignore[attr-defined]
+    ]
+
+
+def test_an_opportunity_line_is_edited_in_place_keeping_its_number(lines: Cli) -> None:
+    opp = lines.json("opp", "edit-line", "OPP-0001", "2", "-q", "3", "--description", "Travel (km)")
+    assert line_view(opp) == [
+        (1, "Consulting day", "2", "1000.00", "2000.00"),
+        (2, "Travel (km)", "3", "120.00", "360.00"),
+        (3, "Consulting day", "1", "1000.00", "900.00"),
+    ]
+    opp = lines.json("opp", "edit-line", "OPP-0001", "3", "--price", "1.100")
+    assert opp["lines"][2]["amount"] == "990.00"  # 1,100.00 less the 10 % it kept
+    assert opp["subtotal"] == "3350.00"
+
+
+def test_after_a_removal_lines_are_numbered_1_to_n_on_every_screen(lines: Cli) -> None:
+    opp = lines.json("opp", "remove-product", "OPP-0001", "1")
+    assert [line["line_no"] for line in opp["lines"]] == [1, 2]
+    assert lines.json("quote", "create", "OPP-0001")["lines"][0]["line_no"] == 1
+    lines.ok("opp", "add-product", "OPP-0001", "DAY", "-q", "1")
+    assert [line["line_no"] for line in lines.json("opp", "show", "OPP-0001")["lines"]] == [1, 2, 3]
+    table = lines.ok("quote", "show", "QUO-0001").stdout.splitlines()
+    assert [row.split()[0] for row in table if row.split()[:1] in (["1"], ["2"])] == ["1", "2"]
+
+
+def test_a_draft_quote_line_is_edited_and_its_header_discount_spread_again(lines: Cli) -> None:
+    lines.ok("quote", "create", "OPP-0001")
+    lines.ok("quote", "discount", "QUO-0001", "--percent", "10")
+    quote = lines.json("quote", "edit-line", "QUO-0001", "1", "--quantity", "1")
+    assert (quote["subtotal"], quote["discount"]) == ("1818.00", "202.00")
+    assert [line["line_no"] for line in quote["lines"]] == [1, 2, 3]
+    lines.ok("quote", "activate", "QUO-0001")
+    refused(
+        lines,
+        "quote",
+        "edit-line",
+        "QUO-0001",
+        "1",
+        "-q",
+        "2",
+        message="quote QUO-0001 is active (open); only draft quotes can be edited",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["9", "-q", "1"], "opportunity OPP-0001 has no line 9", 1),
+        (["1", "-q", "0"], "quantity '0' must be more than 0", 1),
+        (["1", "--description", " "], "opportunity OPP-0001 line 1 needs a description", 1),
+        (
+            ["1"],
+            "give what to change: --quantity, --price, --discount, --description or --tax-rate",
+            2,
+        ),
+    ],
+)
+def test_a_bad_line_edit_is_refused_and_nothing_changes(
+    lines: Cli, args: list[str], message: str, code: int
+) -> None:
+    refused(lines, "opp", "edit-line", "OPP-0001", *args, message=message, code=code)
+
+
+# --- quotes: validity and the customer's reference ----------------------------------------------
+
+
+def test_a_quote_gets_a_new_valid_until_date_and_a_customer_reference(lines: Cli) -> None:
+    lines.ok("quote", "create", "OPP-0001")
+    quote = lines.json("quote", "edit", "QUO-0001", "--valid-until", "2027-01-31", "-r", "PO-4471")
+    assert (quote["valid_until"], quote["customer_reference"]) == ("2027-01-31", "PO-4471")
+    lines.ok("quote", "activate", "QUO-0001")
+    assert lines.json("quote", "edit", "QUO-0001", "-r", "PO-4472")["customer_reference"] == (
+        "PO-4472"
+    )
+    refused(
+        lines,
+        "quote",
+        "edit",
+        "QUO-0001",
+        "--valid-until",
+        "2027-02-28",
+        message="quote QUO-0001 is active (open); only draft quotes can be edited",
+    )
+
+
+def test_activating_an_expired_quote_is_refused_with_the_date_and_the_fix(lines: Cli) -> None:
+    lines.ok("quote", "create", "OPP-0001", "--valid-until", "2026-12-01")
+    later = {"SALESFLOW_TODAY": "2026-12-05"}
+    before = lines.db.read_bytes()
+    result = lines.runner.invoke(
+        __import__("salesflow.cli").cli.app,
+        ["--db", str(lines.db), "quote", "activate", "QUO-0001"],
+        env=later,
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: quote QUO-0001 expired: it was valid until 2026-12-01; give it a new date with "
+        "`salesflow quote edit QUO-0001 --valid-until YYYY-MM-DD` first\n"
+    )
+    assert lines.db.read_bytes() == before
+    listed = lines.runner.invoke(
+        __import__("salesflow.cli").cli.app, ["--db", str(lines.db), "quote", "list"], env=later
+    )
+    assert "2026-12-01 (expired)" in listed.stdout
+    assert "(expired)" not in lines.ok("quote", "list").stdout

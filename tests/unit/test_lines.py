@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from salesflow.errors import InvalidValue, NotFound
 from salesflow.models import Line, Opportunity, Product
@@ -16,6 +18,7 @@ from salesflow.pipeline.lines import (
     line_from_spec,
     make_line,
     next_line_no,
+    numbered,
     parse_discount,
     without_line,
 )
@@ -281,23 +284,37 @@ def test_a_discount_above_the_catalog_gross_is_refused() -> None:
 # --- line numbers --------------------------------------------------------------------------------
 
 
-def test_line_numbers_follow_the_highest_one_ever_given() -> None:
+def test_a_new_line_follows_the_last_one_shown() -> None:
     lines = [
         from_spec(LineSpec(quantity="1", sku="DAY")).model_copy(update={"line_no": n})
-        for n in (1, 3)
+        for n in (1, 2)
     ]
     record = Opportunity(number="OPP-0001", name="x", created_on=date(2026, 11, 27), lines=lines)
-    assert next_line_no(record) == 4
-    assert next_line_no(record.model_copy(update={"lines": []})) == 1
-    assert next_line_no(record.model_copy(update={"lines": [], "last_line_no": 3})) == 4
+    assert next_line_no(record) == 3
+    # a removal renumbers, so what was once the highest number no longer counts
+    assert next_line_no(record.model_copy(update={"lines": [], "last_line_no": 3})) == 1
 
 
-def test_removing_a_line_keeps_the_others_and_their_numbers() -> None:
+def test_removing_a_line_numbers_the_others_1_to_n_in_their_order() -> None:
     lines = [
-        from_spec(LineSpec(quantity="1", sku="DAY")).model_copy(update={"line_no": n})
+        from_spec(LineSpec(quantity=str(n), sku="DAY")).model_copy(update={"line_no": n})
         for n in (1, 2, 3)
     ]
-    assert [line.line_no for line in without_line(lines, 2, "opportunity OPP-0001")] == [1, 3]
+    left = without_line(lines, 2, "opportunity OPP-0001")
+    assert [(line.line_no, line.quantity) for line in left] == [(1, 1), (2, 3)]
+
+
+@given(st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=8), st.data())
+def test_lines_stay_numbered_1_to_n_whatever_is_removed(
+    quantities: list[int], data: st.DataObject
+) -> None:
+    lines = numbered([from_spec(LineSpec(quantity=str(q), sku="DAY")) for q in quantities])
+    while lines:
+        gone = data.draw(st.integers(min_value=1, max_value=len(lines)))
+        kept = [line.quantity for line in lines if line.line_no != gone]
+        lines = without_line(lines, gone, "opportunity OPP-0001")
+        assert [line.line_no for line in lines] == list(range(1, len(lines) + 1))
+        assert [line.quantity for line in lines] == kept
 
 
 def test_removing_a_missing_line_is_not_found() -> None:
