@@ -180,10 +180,12 @@ def pay(
     numbers: batch.NumbersArg,
     amount: Annotated[
         str | None,
-        typer.Option("--amount", help="Amount paid (> 0); default the balance. One invoice only."),
+        typer.Option(
+            "--amount", "-a", help="Amount paid (> 0); default the balance. One invoice only."
+        ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Payment date, YYYY-MM-DD; default today.")
+        str | None, typer.Option("--date", "-d", help="Payment date, YYYY-MM-DD; default today.")
     ] = None,
     keep_going: batch.KeepGoingOpt = False,
     yes: batch.YesOpt = False,

@@ -11,19 +11,21 @@ from salesflow.cli.common import AppTyper
 
 app = AppTyper(help="Leads: people and companies that might buy.")
 
-FirstName = Annotated[str | None, typer.Option("--first-name", help="Given name.")]
-LastName = Annotated[str | None, typer.Option("--last-name", help="Family name.")]
-Company = Annotated[str | None, typer.Option("--company", help="Company name.")]
-Email = Annotated[str | None, typer.Option("--email", help="Email address.")]
-Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
+FirstName = Annotated[str | None, typer.Option("--first-name", "-f", help="Given name.")]
+LastName = Annotated[str | None, typer.Option("--last-name", "-l", help="Family name.")]
+Company = Annotated[str | None, typer.Option("--company", "-c", help="Company name.")]
+Email = Annotated[str | None, typer.Option("--email", "-e", help="Email address.")]
+Phone = Annotated[str | None, typer.Option("--phone", "-p", help="Phone number.")]
 Mobile = Annotated[str | None, typer.Option("--mobile", help="Mobile number.")]
 JobTitle = Annotated[str | None, typer.Option("--job-title", help="Job title.")]
 Website = Annotated[str | None, typer.Option("--website", help="Web site.")]
 City = Annotated[str | None, typer.Option("--city", help="City.")]
 Country = Annotated[str | None, typer.Option("--country", help="Country.")]
-Source = Annotated[str | None, typer.Option("--source", help="Where the lead came from.")]
-Topic = Annotated[str | None, typer.Option("--topic", help="What they are interested in.")]
-Value = Annotated[str | None, typer.Option("--estimated-value", help="Estimated deal value (≥ 0).")]
+Source = Annotated[str | None, typer.Option("--source", "-s", help="Where the lead came from.")]
+Topic = Annotated[str | None, typer.Option("--topic", "-t", help="What they are interested in.")]
+Value = Annotated[
+    str | None, typer.Option("--estimated-value", "-v", help="Estimated deal value (≥ 0).")
+]
 Notes = Annotated[str | None, typer.Option("--notes", help="Free text.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Number = Annotated[
@@ -349,6 +351,7 @@ def disqualify(
         str,
         typer.Option(
             "--reason",
+            "-r",
             help="lost, cannot-contact, no-longer-interested or canceled.",
             show_default=False,
         ),

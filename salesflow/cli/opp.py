@@ -80,9 +80,11 @@ def _save(session: Any, opportunity: Any, event: Any) -> None:
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Option("--name", help="Opportunity name.", show_default=False)],
+    name: Annotated[
+        str, typer.Option("--name", "-n", help="Opportunity name.", show_default=False)
+    ],
     account: Annotated[
-        str, typer.Option("--account", help="Account number, ACC-0001.", show_default=False)
+        str, typer.Option("--account", "-a", help="Account number or name.", show_default=False)
     ],
     contact: Contact = None,
     estimated_revenue: Revenue = None,
@@ -420,7 +422,7 @@ def win(
 def lose(
     numbers: batch.NumbersArg,
     reason: Annotated[
-        str, typer.Option("--reason", help="canceled or out-sold.", show_default=False)
+        str, typer.Option("--reason", "-r", help="canceled or out-sold.", show_default=False)
     ],
     competitor: Annotated[str | None, typer.Option("--competitor", help="Who won instead.")] = None,
     keep_going: batch.KeepGoingOpt = False,

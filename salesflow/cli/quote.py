@@ -552,7 +552,9 @@ def accept(number: Number, json: Json = False) -> None:
 @app.command("close")
 def close(
     number: Number,
-    reason: Annotated[str, typer.Option("--reason", help="lost or canceled.", show_default=False)],
+    reason: Annotated[
+        str, typer.Option("--reason", "-r", help="lost or canceled.", show_default=False)
+    ],
     json: Json = False,
 ) -> None:
     """Close an active quote as lost or canceled (delete a draft instead).

@@ -313,3 +313,33 @@ def test_activating_an_expired_quote_is_refused_with_the_date_and_the_fix(lines:
     )
     assert "2026-12-01 (expired)" in listed.stdout
     assert "(expired)" not in lines.ok("quote", "list").stdout
+
+
+# --- fewer keystrokes --------------------------------------------------------------------------
+
+
+def test_the_daily_options_have_short_flags(cli: Cli) -> None:
+    cli.ok("init", "--tax-rate", "21")
+    number = cli.number(
+        "lead", "add", "-f", "Piet", "-l", "Jansen", "-c", "Jansen Bouw", "-e", "piet@jb.nl",
+        "-p", "+31 30 123 4567", "-s", "Beurs 2026", "-t", "Renovation", "-v", "12.500",
+    )  # fmt: skip
+    lead = cli.json("lead", "show", number)
+    assert [lead[k] for k in ("name", "company", "email", "phone", "source", "topic")] == [
+        "Piet Jansen", "Jansen Bouw", "piet@jb.nl", "+31 30 123 4567", "Beurs 2026", "Renovation",
+    ]  # fmt: skip
+    assert lead["estimated_value"] == "12500.00"
+    cli.ok("product", "add", "DAY", "-n", "Consulting day", "-p", "1000")
+    cli.ok("lead", "qualify", number)
+    cli.ok("opp", "add", "-n", "Second deal", "-a", "ACC-0001")
+    cli.ok("opp", "add-product", "OPP-0001", "DAY", "-q", "2")
+    cli.ok("opp", "lose", "OPP-0002", "-r", "canceled")
+    cli.ok("quote", "create", "OPP-0001")
+    cli.ok("quote", "activate", "QUO-0001")
+    cli.ok("quote", "accept", "QUO-0001")
+    cli.ok("order", "fulfil", "ORD-0001")
+    cli.ok("invoice", "pay", "INV-2026-0001", "-a", "1.000", "-d", "2026-11-20")
+    invoice = cli.json("invoice", "show", "INV-2026-0001")
+    assert invoice["payments"] == [{"payment_no": 1, "amount": "1000.00", "paid_on": "2026-11-20"}]
+    cli.ok("lead", "add", "-c", "Globex")
+    cli.ok("lead", "disqualify", "L-0002", "-r", "lost")
