@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -41,6 +41,7 @@ from salesflow.files import (
 )
 from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.models import RECORD_TYPES, Event, Record
+from salesflow.pipeline.numbering import full_number
 from salesflow.pipeline.settings import DEFAULTS
 from salesflow.versions import (
     COMMAND,
@@ -417,6 +418,7 @@ class Session:
         self._removed: dict[str, set[str]] = {}
         self._meta: dict[str, Any] | None = None
         self._meta_dirty = False
+        self.today: Callable[[], date] | None = None  # the shell's today, for short numbers
 
     # -- raw access -------------------------------------------------------------------------
 
@@ -472,8 +474,18 @@ class Session:
 
     # -- records --------------------------------------------------------------------------------
 
+    def full_number(self, model: type[Record], typed: str) -> str:
+        """`typed` with a number typed short (`2` for `L-0002`) written out; see
+        `numbering.full_number` (invoices: the year of `self.today`)."""
+        if not typed.strip().isdigit() or not model.prefix:
+            return typed
+        year = self.today().year if self.today is not None else None
+        keys = self._key_index(model.table) if model.prefix == "INV" else ()
+        return full_number(model.prefix, typed, keys, year)
+
     def find(self, model: type[R], key: str) -> R | None:
         """The record with business number (or SKU, or `QUO-0001#2`) `key`, any case; or None."""
+        key = self.full_number(model, key)
         pending = self._pending.get(model.table, {}).get(key.upper())
         if pending is not None:
             return pending  # type: ignore[return-value]
@@ -483,6 +495,7 @@ class Session:
         return self._load(model, self.raw(model.table)[doc_id])
 
     def get(self, model: type[R], key: str) -> R:
+        key = self.full_number(model, key)
         found = self.find(model, key)
         if found is None:
             raise NotFound(f"{_label(model)} {key} not found")

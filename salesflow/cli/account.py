@@ -359,7 +359,7 @@ def contact_add(
     )
     with common.writing() as session:
         if account:
-            fields["account"] = _account_number(session, account)
+            fields["account"] = common.account_number(session, account)
         contact, created = add_contact(
             fields, number=common.numbers(session)("CON"), today=common.today(), now=common.now()
         )
@@ -413,7 +413,7 @@ def contact_edit(
     )
     with common.writing() as session:
         if account is not None:
-            fields["account"] = _account_number(session, account) if account.strip() else ""
+            fields["account"] = common.account_number(session, account) if account.strip() else ""
         contact, edited = edit_contact(session.get(Contact, number), fields, now=common.now())
         session.put(contact)
         session.add_events([edited])
@@ -421,12 +421,6 @@ def contact_edit(
         common.print_json(common.dump(contact))
     else:
         common.print_fields(_contact_fields(contact))
-
-
-def _account_number(session: Any, typed: str) -> str:
-    from salesflow.models import Account
-
-    return session.get(Account, typed).number  # type: ignore[no-any-return]
 
 
 def _contact_fields(contact: Any) -> list[tuple[str, Any]]:

@@ -146,13 +146,30 @@ def store() -> Store:
 @contextlib.contextmanager
 def reading() -> Iterator[Session]:
     with store().reading() as session:
+        session.today = today
         yield session
 
 
 @contextlib.contextmanager
 def writing() -> Iterator[Session]:
     with store().writing() as session:
+        session.today = today
         yield session
+
+
+def account_number(session: Session, typed: str) -> str:
+    """The number of the account `typed` names: its number (short too, `1`) or its name, a
+    unique match ignoring case (see `match_name`)."""
+    from salesflow.models import Account
+    from salesflow.pipeline.records import match_name
+
+    found = session.find(Account, typed)
+    if found is not None:
+        return found.number
+    if typed.strip().upper().startswith("ACC-"):
+        return session.get(Account, typed).number  # not found: says so by number
+    named = ((str(d.get("number")), str(d.get("name") or "")) for d in session.docs(Account))
+    return match_name("account", typed, named)
 
 
 def numbers(session: Session) -> Numbers:
@@ -288,7 +305,10 @@ WriteInOpt = Annotated[
 
 StatusOpt = Annotated[str | None, typer.Option("--status", help="Only records in this status.")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Only records from this source.")]
-AccountOpt = Annotated[str | None, typer.Option("--account", help="Only this account (ACC-0001).")]
+AccountOpt = Annotated[
+    str | None,
+    typer.Option("--account", "-a", help="Only this account: its number or name."),
+]
 SinceOpt = Annotated[
     str | None, typer.Option("--since", help="Created on or after this date (YYYY-MM-DD).")
 ]
@@ -319,10 +339,15 @@ LIST_FILTERS = ("status", "source", "account", "since", "until", "search", "sort
 
 
 def list_query(spec: Any, options: dict[str, Any]) -> Any:
-    """The checked filters of a list command, taken from its options (`locals()`)."""
+    """The checked filters of a list command, taken from its options (`locals()`). An account
+    named by number or name must exist (a filter on nothing is a typo, not an empty list)."""
     from salesflow.pipeline.listing import list_query as make_query
 
-    return make_query(spec, **{name: options[name] for name in LIST_FILTERS})
+    filters = {name: options[name] for name in LIST_FILTERS}
+    if filters["account"] and spec.account_field is not None:
+        with reading() as session:
+            filters["account"] = account_number(session, filters["account"])
+    return make_query(spec, **filters)
 
 
 def output_format(json: bool, jsonl: bool, csv: bool) -> str:

@@ -250,7 +250,8 @@ def qualify(
         str | None, typer.Option("--close-date", help="Estimated close date, YYYY-MM-DD.")
     ] = None,
     account: Annotated[
-        str | None, typer.Option("--account", help="Use this existing account.")
+        str | None,
+        typer.Option("--account", "-a", help="Use this account (number or name)."),
     ] = None,
     contact: Annotated[
         str | None, typer.Option("--contact", help="Use this existing contact.")
@@ -278,7 +279,9 @@ def qualify(
             opportunity_name=opportunity_name,
             estimated_revenue=estimated_revenue,
             close_date=close_date,
-            account=session.get(Account, account) if account else None,
+            account=session.get(Account, common.account_number(session, account))
+            if account
+            else None,
             contact=session.get(Contact, contact) if contact else None,
             currency=common.settings(session).currency,
         )

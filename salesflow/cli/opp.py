@@ -101,7 +101,7 @@ def add(
     from salesflow.pipeline.opportunities import OpportunityFields, create_opportunity
 
     with common.writing() as session:
-        customer = session.get(Account, account)
+        customer = session.get(Account, common.account_number(session, account))
         person = session.get(ContactModel, contact).number if contact else None
         opportunity, created = create_opportunity(
             OpportunityFields(

@@ -47,16 +47,19 @@ def revisions_of(session: Any, number: str) -> list[Any]:
     """Every stored revision of quote `number` (any case), oldest first."""
     from salesflow.models import Quote
 
-    wanted = number.strip().upper()
+    wanted = session.full_number(Quote, number).strip().upper()
     found = session.all(Quote, lambda d: str(d.get("number", "")).upper() == wanted)
     return sorted(found, key=lambda q: q.revision)
 
 
 def load_quote(session: Any, number: str, revision: int | None = None) -> Any:
     """Revision `revision` of a quote, else its latest; NotFound names the revisions it has."""
+    from salesflow.models import Quote
     from salesflow.pipeline.quotes import pick_revision
 
-    return pick_revision(number.strip().upper(), revisions_of(session, number), revision)
+    return pick_revision(
+        session.full_number(Quote, number).strip().upper(), revisions_of(session, number), revision
+    )
 
 
 def quotes_of_opportunity(session: Any, opportunity: str) -> list[Any]:
@@ -641,15 +644,16 @@ def list_(
 
     Example: salesflow quote list --status active --search müller --sort -total --json
     """
-    from salesflow.models import Quote
+    from salesflow.models import Opportunity, Quote
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
 
     fmt = common.output_format(json, jsonl, csv)
     spec = listing.QUOTES
     query = common.list_query(spec, locals())
-    deal = opportunity.strip().upper() if opportunity else None
     with common.reading() as session:
+        # a filter naming no opportunity is a typo: say so rather than list nothing
+        deal = session.get(Opportunity, opportunity).number.upper() if opportunity else None
         docs = [
             d
             for d in session.docs(Quote)

@@ -343,3 +343,65 @@ def test_the_daily_options_have_short_flags(cli: Cli) -> None:
     assert invoice["payments"] == [{"payment_no": 1, "amount": "1000.00", "paid_on": "2026-11-20"}]
     cli.ok("lead", "add", "-c", "Globex")
     cli.ok("lead", "disqualify", "L-0002", "-r", "lost")
+
+
+def test_numbers_may_be_typed_short_where_the_command_knows_the_type(invoiced: Cli) -> None:
+    assert invoiced.json("lead", "show", "1")["number"] == "L-0001"
+    assert invoiced.json("opp", "show", "1")["number"] == "OPP-0001"
+    assert invoiced.json("account", "show", "1")["number"] == "ACC-0001"
+    assert invoiced.json("quote", "show", "1")["number"] == "QUO-0001"
+    assert invoiced.json("invoice", "show", "1")["number"] == "INV-2026-0001"
+    invoiced.ok("contact", "edit", "1", "-e", "piet@jansenbouw.nl")
+    refused(invoiced, "lead", "show", "7", message="lead L-0007 not found")
+
+
+def test_an_invoice_typed_short_is_refused_when_another_year_has_that_sequence(
+    invoiced: Cli,
+) -> None:
+    from salesflow.cli import app
+
+    def at(day: str, *args: str) -> object:
+        return invoiced.runner.invoke(
+            app, ["--db", str(invoiced.db), *args], env={"SALESFLOW_TODAY": day}
+        )
+
+    assert at("2027-01-05", "invoice", "show", "1").stderr == (
+        "Error: invoice 1 could be INV-2026-0001; type the whole number\n"
+    )
+    assert at("2027-01-05", "invoice", "show", "2").stderr == (
+        "Error: invoice INV-2027-0002 not found\n"
+    )
+
+
+def test_a_filter_takes_an_account_name_ignoring_case(invoiced: Cli) -> None:
+    invoiced.ok("account", "add", "--name", "Jansen Installatie")
+    invoiced.ok("opp", "add", "-n", "Other deal", "-a", "jansen installatie")
+    deals = invoiced.json("opp", "list", "--account", "JANSEN BOUW")
+    assert [d["number"] for d in deals] == ["OPP-0001"]
+    assert [d["number"] for d in invoiced.json("invoice", "list", "-a", "bouw")] == [
+        "INV-2026-0001"
+    ]
+    assert [d["number"] for d in invoiced.json("opp", "list", "--account", "2")] == ["OPP-0002"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["opp", "list", "--account", "jansen"],
+            "account 'jansen' could be ACC-0001 Jansen Bouw, ACC-0002 Jansen Installatie; "
+            "give the number",
+        ),
+        (
+            ["opp", "list", "--account", "Pietersen"],
+            "account Pietersen not found (no number or name like it)",
+        ),
+        (["invoice", "list", "--account", "ACC-0042"], "account ACC-0042 not found"),
+        (["quote", "list", "--opportunity", "OPP-0042"], "opportunity OPP-0042 not found"),
+    ],
+)
+def test_a_filter_naming_no_single_record_exits_1_with_an_error(
+    invoiced: Cli, args: list[str], message: str
+) -> None:
+    invoiced.ok("account", "add", "--name", "Jansen Installatie")
+    refused(invoiced, *args, message=message)
