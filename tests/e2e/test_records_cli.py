@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import Cli
@@ -405,3 +409,44 @@ def test_a_filter_naming_no_single_record_exits_1_with_an_error(
 ) -> None:
     invoiced.ok("account", "add", "--name", "Jansen Installatie")
     refused(invoiced, *args, message=message)
+
+
+# --- the data file option ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        lambda db: ["--db", db, "lead", "add", "-c", "Hof"],
+        lambda db: ["lead", "add", "-c", "Hof", "--db", db],
+        lambda db: ["lead", "add", f"--db={db}", "-c", "Hof"],
+    ],
+    ids=["before", "after", "after-with-equals"],
+)
+def test_db_is_accepted_before_or_after_the_subcommand(
+    tmp_path: Path, place: Callable[[str], list[str]]
+) -> None:
+    from typer.testing import CliRunner
+
+    from salesflow.cli import app
+
+    db = tmp_path / "chosen.json"
+    result = CliRunner().invoke(app, place(str(db)))
+    assert (result.exit_code, result.stdout) == (0, "L-0001\n"), result.stderr
+    assert (
+        json.loads(CliRunner().invoke(app, ["lead", "list", "--json", "--db", str(db)]).stdout)[0][
+            "company"
+        ]
+        == "Hof"
+    )
+    assert not (tmp_path / "default.json").exists()  # $SALESFLOW_DB was not used
+
+
+def test_the_last_db_given_counts_and_text_after_a_double_dash_is_left_alone(cli: Cli) -> None:
+    from salesflow.cli import hoist_db
+
+    assert hoist_db(["--db", "a", "lead", "list", "--db", "b"]) == [
+        "--db", "a", "--db", "b", "lead", "list",
+    ]  # fmt: skip
+    assert hoist_db(["lead", "add", "--", "--db", "x"]) == ["lead", "add", "--", "--db", "x"]
+    assert hoist_db(["demo", "--db", "x"]) == ["demo", "--db", "x"]  # the demo's own file
