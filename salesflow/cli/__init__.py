@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperCommand
@@ -167,6 +167,13 @@ class RootGroup(RecordingGroup):
             return super().resolve_command(ctx, args)
         finally:
             self.commands = built
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if os.environ.get("_SALESFLOW_COMPLETE"):
+            from salesflow.cli.completion import use_described_bash
+
+            use_described_bash()
+        return super().main(*args, **kwargs)
 
     def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_db(args))

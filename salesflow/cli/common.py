@@ -407,9 +407,16 @@ Completions = list[tuple[str, str]]
 Describe = Callable[[dict[str, Any], dict[str, str]], str]
 
 
-def completer(table: str, describe: Describe, key: str = "number") -> Callable[..., Completions]:
+def completer(
+    table: str,
+    describe: Describe,
+    key: str = "number",
+    statuses: tuple[str, ...] = (),
+) -> Callable[..., Completions]:
     """A Typer `autocompletion=` callback: the stored keys of `table` that start with what was
     typed (any case), each with a short help text from `describe(doc, account names)`.
+    `statuses` keeps only records in one of them (the first is the default status), for verbs
+    that apply to those only; numbers already on the line are not offered again.
 
     It reads the raw documents (nothing is validated) of `--db` or the default data file. It
     never raises: a shell's completion must not print a traceback, so any error offers nothing.
@@ -417,7 +424,14 @@ def completer(table: str, describe: Describe, key: str = "number") -> Callable[.
 
     def complete(ctx: typer.Context, incomplete: str) -> Completions:
         try:
-            return _completions(_completion_store(ctx), table, key, describe, incomplete or "")
+            found = _completions(
+                _completion_store(ctx), table, key, describe, incomplete or "", statuses
+            )
+            typed = ctx.params.get("numbers") if ctx is not None else None
+            if typed:
+                given = {str(n).upper() for n in typed}
+                found = [item for item in found if item[0].upper() not in given]
+            return found
         except Exception:
             return []
 
@@ -438,7 +452,12 @@ def _completion_store(ctx: typer.Context | None) -> Store:
 
 
 def _completions(
-    data: Store, table: str, key: str, describe: Describe, incomplete: str
+    data: Store,
+    table: str,
+    key: str,
+    describe: Describe,
+    incomplete: str,
+    statuses: tuple[str, ...] = (),
 ) -> Completions:
     typed = incomplete.strip().upper()
     with data.reading() as session:
@@ -447,6 +466,8 @@ def _completions(
             value = str(doc.get(key) or "")
             upper = value.upper()
             if not value or not upper.startswith(typed):
+                continue
+            if statuses and (doc.get("status") or statuses[0]) not in statuses:
                 continue
             seen = latest.get(upper)
             # A quote's revisions share a number: describe the latest one.
@@ -483,23 +504,25 @@ def _account_name(doc: dict[str, Any], names: dict[str, str]) -> str:
     return names.get(account.upper()) or account
 
 
-complete_leads = completer(
-    "leads",
-    lambda d, _: _joined(
+def _describe_lead(d: dict[str, Any], _: dict[str, str]) -> str:
+    return _joined(
         _person(d) or d.get("company"),
         d.get("company") if _person(d) else None,
         d.get("status") or "open",
-    ),
-)
-complete_opportunities = completer(
-    "opportunities",
-    lambda d, names: _joined(
+    )
+
+
+def _describe_opportunity(d: dict[str, Any], names: dict[str, str]) -> str:
+    return _joined(
         d.get("name"),
         _account_name(d, names),
         d.get("status") or "open",
         (d.get("stage") or "qualify") if (d.get("status") or "open") == "open" else None,
-    ),
-)
+    )
+
+
+complete_leads = completer("leads", _describe_lead)
+complete_opportunities = completer("opportunities", _describe_opportunity)
 complete_accounts = completer("accounts", lambda d, _: _joined(d.get("name"), d.get("city")))
 complete_contacts = completer(
     "contacts", lambda d, names: _joined(_person(d), d.get("email"), _account_name(d, names))
@@ -516,15 +539,38 @@ complete_quotes = completer(
         f"revision {d['revision']}" if int(d.get("revision") or 1) > 1 else None,
     ),
 )
-complete_orders = completer(
-    "orders",
-    lambda d, names: _joined(d.get("status") or "active", _account_name(d, names), d.get("quote")),
-)
-complete_invoices = completer(
-    "invoices",
-    lambda d, names: _joined(
+
+
+def _describe_order(d: dict[str, Any], names: dict[str, str]) -> str:
+    return _joined(d.get("status") or "active", _account_name(d, names), d.get("quote"))
+
+
+def _describe_invoice(d: dict[str, Any], names: dict[str, str]) -> str:
+    return _joined(
         d.get("status") or "unpaid",
         _account_name(d, names),
         f"due {d['due_date']}" if d.get("due_date") else None,
-    ),
+    )
+
+
+complete_orders = completer("orders", _describe_order)
+complete_invoices = completer("invoices", _describe_invoice)
+
+# batch verbs offer only the records they apply to
+complete_open_leads = completer("leads", _describe_lead, statuses=("open",))
+complete_open_opportunities = completer("opportunities", _describe_opportunity, statuses=("open",))
+complete_active_orders = completer("orders", _describe_order, statuses=("active",))
+complete_unpaid_invoices = completer(
+    "invoices", _describe_invoice, statuses=("unpaid", "partially-paid")
 )
+
+
+def complete_choices(choices: Sequence[tuple[str, str]]) -> Callable[..., Completions]:
+    """A Typer `autocompletion=` callback offering fixed values (stages, reasons), each with
+    what it means."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Completions:
+        typed = (incomplete or "").lower()
+        return [(value, text) for value, text in choices if value.startswith(typed)]
+
+    return complete

@@ -175,9 +175,12 @@ def show(number: Number, json: Json = False) -> None:
     show_invoice(invoice, json)
 
 
+UnpaidInvoices = batch.numbers_arg(common.complete_unpaid_invoices)
+
+
 @app.command("pay")
 def pay(
-    numbers: batch.NumbersArg,
+    numbers: UnpaidInvoices,
     amount: Annotated[
         str | None,
         typer.Option(

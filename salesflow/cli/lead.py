@@ -36,6 +36,20 @@ Number = Annotated[
 ]
 
 
+OpenLeads = batch.numbers_arg(common.complete_open_leads)
+DISQUALIFY_REASONS = common.complete_choices(
+    [
+        ("lost", "they bought elsewhere"),
+        ("cannot-contact", "no answer on any channel"),
+        ("no-longer-interested", "the need went away"),
+        ("canceled", "the lead was a mistake or a duplicate"),
+    ]
+)
+OPEN_REASONS = common.complete_choices(
+    [("new", "not contacted yet"), ("contacted", "in conversation")]
+)
+
+
 def _fields(**values: str | None) -> dict[str, str | None]:
     return values
 
@@ -138,7 +152,13 @@ def edit(
     estimated_value: Value = None,
     notes: Notes = None,
     reason: Annotated[
-        str | None, typer.Option("--reason", help="Open reason: new or contacted.")
+        str | None,
+        typer.Option(
+            "--reason",
+            "-r",
+            help="Open reason: new or contacted.",
+            autocompletion=OPEN_REASONS,
+        ),
     ] = None,
     json: Json = False,
 ) -> None:
@@ -239,7 +259,7 @@ def show(number: Number, json: Json = False) -> None:
 
 @app.command("qualify")
 def qualify(
-    numbers: batch.NumbersArg,
+    numbers: OpenLeads,
     opportunity_name: Annotated[
         str | None, typer.Option("--opportunity-name", help="Name of the new opportunity.")
     ] = None,
@@ -349,13 +369,14 @@ def _qualified_message(result: Any) -> str:
 
 @app.command("disqualify")
 def disqualify(
-    numbers: batch.NumbersArg,
+    numbers: OpenLeads,
     reason: Annotated[
         str,
         typer.Option(
             "--reason",
             "-r",
             help="lost, cannot-contact, no-longer-interested or canceled.",
+            autocompletion=DISQUALIFY_REASONS,
             show_default=False,
         ),
     ],

@@ -246,15 +246,45 @@ def show(number: Number, json: Json = False) -> None:
     show_opportunity(opportunity, json)
 
 
+STAGES = common.complete_choices(
+    [
+        ("qualify", "20 %: is there a need, a budget, a decision maker?"),
+        ("develop", "40 %: working out what they need"),
+        ("propose", "60 %: a quote is out"),
+        ("close", "80 %: negotiating the last details"),
+    ]
+)
+LOSS_REASONS = common.complete_choices(
+    [("canceled", "the customer dropped the plan"), ("out-sold", "a competitor won it")]
+)
+OpenOpportunities = batch.numbers_arg(common.complete_open_opportunities)
+
+
+def _complete_stage_line(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """`opp stage`: open opportunities, and after the first one also the stages."""
+    found = common.complete_open_opportunities(ctx, incomplete)
+    # while completing, the last number typed is parsed as the stage
+    params = ctx.params if ctx is not None else {}
+    typed = [*(params.get("numbers") or ()), params.get("stage")]
+    given = {str(n).upper() for n in typed if n}
+    if given:
+        found = STAGES(ctx, incomplete) + [item for item in found if item[0].upper() not in given]
+    return found
+
+
 @app.command("stage")
 def stage(
     numbers: Annotated[
         list[str],
         typer.Argument(
-            help="Opportunity numbers (or - for stdin), then the stage.", show_default=False
+            help="Opportunity numbers (or - for stdin), then the stage.",
+            show_default=False,
+            autocompletion=_complete_stage_line,
         ),
     ],
-    stage: Annotated[str, typer.Argument(help="qualify, develop, propose or close.")],
+    stage: Annotated[
+        str, typer.Argument(help="qualify, develop, propose or close.", autocompletion=STAGES)
+    ],
     keep_going: batch.KeepGoingOpt = False,
     yes: batch.YesOpt = False,
     json: Json = False,
@@ -420,9 +450,16 @@ def win(
 
 @app.command("lose")
 def lose(
-    numbers: batch.NumbersArg,
+    numbers: OpenOpportunities,
     reason: Annotated[
-        str, typer.Option("--reason", "-r", help="canceled or out-sold.", show_default=False)
+        str,
+        typer.Option(
+            "--reason",
+            "-r",
+            help="canceled or out-sold.",
+            show_default=False,
+            autocompletion=LOSS_REASONS,
+        ),
     ],
     competitor: Annotated[str | None, typer.Option("--competitor", help="Who won instead.")] = None,
     keep_going: batch.KeepGoingOpt = False,

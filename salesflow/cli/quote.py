@@ -556,7 +556,16 @@ def accept(number: Number, json: Json = False) -> None:
 def close(
     number: Number,
     reason: Annotated[
-        str, typer.Option("--reason", "-r", help="lost or canceled.", show_default=False)
+        str,
+        typer.Option(
+            "--reason",
+            "-r",
+            help="lost or canceled.",
+            show_default=False,
+            autocompletion=common.complete_choices(
+                [("lost", "the customer said no"), ("canceled", "withdrawn by you")]
+            ),
+        ),
     ],
     json: Json = False,
 ) -> None:

@@ -450,3 +450,81 @@ def test_the_last_db_given_counts_and_text_after_a_double_dash_is_left_alone(cli
     ]  # fmt: skip
     assert hoist_db(["lead", "add", "--", "--db", "x"]) == ["lead", "add", "--", "--db", "x"]
     assert hoist_db(["demo", "--db", "x"]) == ["demo", "--db", "x"]  # the demo's own file
+
+
+# --- Tab completion of batch verbs, stages and reasons ------------------------------------------
+
+
+def tab(cli: Cli, words: str, columns: int = 80) -> list[str]:
+    """What bash gets for `salesflow --db FILE <words><Tab>`."""
+    from salesflow.cli import app, common
+
+    common.INVOCATION.db = None  # a new process: no --db applied yet
+    line = f"salesflow --db {cli.db} {words}"
+    env = {
+        "_SALESFLOW_COMPLETE": "complete_bash",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(line.split(" ")) - 1),
+        "COLUMNS": str(columns),
+    }
+    result = cli.runner.invoke(app, [], env=env, prog_name="salesflow")
+    assert (result.exit_code, result.stderr) == (0, "")
+    return [line for line in result.stdout.splitlines() if line]
+
+
+@pytest.fixture
+def batch(invoiced: Cli) -> Cli:
+    """Besides the invoiced deal: open leads L-0002 Globex and L-0003 Initech, L-0004
+    disqualified; OPP-0002 open for Globex; ORD-0002 active and unpaid INV-2026-0001."""
+    for company in ("Globex", "Initech", "Umbrella"):
+        invoiced.ok("lead", "add", "-c", company)
+    invoiced.ok("lead", "disqualify", "L-0004", "-r", "lost")
+    invoiced.ok("opp", "add", "-n", "Globex deal", "-a", "ACC-0001")
+    return invoiced
+
+
+def test_tab_after_a_batch_verb_offers_only_the_records_it_applies_to_with_descriptions(
+    batch: Cli,
+) -> None:
+    assert tab(batch, "lead qualify ") == ["L-0002  (Globex, open)", "L-0003  (Initech, open)"]
+    assert tab(batch, "lead qualify L-0002 ") == ["L-0003"]  # one left: bare, to be inserted
+    assert tab(batch, "invoice pay ") == ["INV-2026-0001"]
+    assert tab(batch, "order fulfil ") == []  # ORD-0001 is fulfilled
+    assert tab(batch, "opp stage ") == ["OPP-0002"]
+
+
+def test_tab_after_an_opportunity_offers_the_stages_with_their_probability(batch: Cli) -> None:
+    assert tab(batch, "opp stage OPP-0002 ") == [
+        "qualify  (20 %: is there a need, a budget, a decision maker?)",
+        "develop  (40 %: working out what they need)",
+        "propose  (60 %: a quote is out)",
+        "close    (80 %: negotiating the last details)",
+    ]
+    assert tab(batch, "opp stage OPP-0002 p") == ["propose"]
+
+
+def test_tab_after_reason_offers_the_reasons_cut_to_the_terminal_width(batch: Cli) -> None:
+    assert tab(batch, "lead disqualify L-0002 --reason ", columns=40) == [
+        "lost                  (they bought el…)",
+        "cannot-contact        (no answer on a…)",
+        "no-longer-interested  (the need went…)",
+        "canceled              (the lead was a…)",
+    ]
+    assert tab(batch, "opp lose OPP-0002 --reason o") == ["out-sold"]
+    assert tab(batch, "quote close QUO-0001 -r ") == [
+        "lost      (the customer said no)",
+        "canceled  (withdrawn by you)",
+    ]
+
+
+def test_the_completed_values_are_the_ones_the_commands_accept() -> None:
+    from salesflow.cli import lead, opp
+    from salesflow.pipeline import leads, opportunities
+
+    def values(complete: Callable[..., list[tuple[str, str]]]) -> tuple[str, ...]:
+        return tuple(value for value, _ in complete(None, ""))
+
+    assert values(lead.DISQUALIFY_REASONS) == leads.DISQUALIFY_REASONS
+    assert values(lead.OPEN_REASONS) == leads.OPEN_REASONS
+    assert values(opp.LOSS_REASONS) == opportunities.LOSS_REASONS
+    assert values(opp.STAGES) == opportunities.STAGES
