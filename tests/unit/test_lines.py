@@ -9,12 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesflow.errors import InvalidValue, NotFound
+from salesflow.errors import InvalidValue, NotFound, UsageError
 from salesflow.models import Line, Opportunity, Product
 from salesflow.pipeline.lines import (
     NO_DISCOUNT,
     Discount,
+    LineEdit,
     LineSpec,
+    edited_line,
     line_from_spec,
     make_line,
     next_line_no,
@@ -320,3 +322,43 @@ def test_lines_stay_numbered_1_to_n_whatever_is_removed(
 def test_removing_a_missing_line_is_not_found() -> None:
     with pytest.raises(NotFound, match=r"^opportunity OPP-0001 has no line 7$"):
         without_line([], 7, "opportunity OPP-0001")
+
+
+# --- editing a line ----------------------------------------------------------------------------
+
+
+@given(
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=1, max_value=99).map(str),
+    st.sampled_from([None, "5%", "10", ""]),
+    st.sampled_from([None, "0", "9", "21"]),
+)
+def test_an_edited_line_keeps_its_place_and_has_the_figures_of_a_new_line(
+    at: int, quantity: str, discount: str | None, tax_rate: str | None
+) -> None:
+    lines = numbered([from_spec(LineSpec(quantity=str(n), sku="DAY")) for n in range(1, 5)])
+    edited = edited_line(
+        lines,
+        at,
+        LineEdit(quantity=quantity, discount=discount, tax_rate=tax_rate),
+        "opportunity OPP-0001",
+    )
+    fresh = from_spec(
+        LineSpec(
+            quantity=quantity,
+            sku="DAY",
+            discount=discount,
+            tax_rate=tax_rate,
+        )
+    )
+    assert [line.line_no for line in edited] == [1, 2, 3, 4]
+    assert [line for i, line in enumerate(edited, 1) if i != at] == [
+        line for i, line in enumerate(lines, 1) if i != at
+    ]
+    assert figures(edited[at - 1]) == figures(fresh)
+    assert (edited[at - 1].sku, edited[at - 1].description) == ("DAY", "Consulting day")
+
+
+def test_an_edit_that_changes_nothing_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"^give what to change: --quantity, --price"):
+        edited_line([from_spec(LineSpec(quantity="1", sku="DAY"))], 1, LineEdit(), "opp")
