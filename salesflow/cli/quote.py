@@ -251,7 +251,7 @@ def show_quote(quote: Any, json: bool, revisions: list[int] | None = None) -> No
             ("Status", _status(quote)),
             ("Created", quote.created_on),
             ("Valid until", _valid_until_text(quote)),
-            ("Customer reference", quote.customer_reference),
+            ("Reference", quote.customer_reference),
             ("Activated", quote.activated_on),
             ("Closed", quote.closed_on),
             ("Order", quote.order),
