@@ -69,6 +69,7 @@ PYTHON = sys.executable
 _SALESFLOW = _script("salesflow")
 SALESFLOW = [_SALESFLOW] if _SALESFLOW else [PYTHON, "-m", "salesflow"]
 SQLITE_UTILS = _script("sqlite-utils")
+ENV = shutil.which("env") or "/usr/bin/env"
 
 
 def project_modules() -> list[str]:
@@ -517,6 +518,25 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
             versus_name="lead show",
             targets=[Target("ratio", 1.2, show, "lead show")] if size == 100_000 else [],
         )
+        if size == 10_000:
+            # One Tab of `salesflow lead qualify <Tab>`: the shell runs salesflow with these
+            # variables set; it prints the open leads, each with its description.
+            line = [*SALESFLOW, "--db", str(read_copy), "lead", "qualify", ""]
+            add(
+                f"{group}/tab completion",
+                "Tab after lead qualify (open leads, described)",
+                "read",
+                fixed(
+                    ENV,
+                    "_SALESFLOW_COMPLETE=complete_bash",
+                    f"COMP_WORDS={shlex.join(line[len(SALESFLOW) - 1 :])}",
+                    f"COMP_CWORD={len(line) - len(SALESFLOW)}",
+                    *SALESFLOW,
+                ),
+                versus=parse,
+                versus_name="parse",
+                targets=[Target("seconds", 0.150)],
+            )
         for name, args in writes.items():
             if args is None:
                 continue

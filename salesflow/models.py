@@ -283,6 +283,9 @@ class Opportunity(WithLines):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def probability(self) -> int:
+        # A closed deal's chance is settled: all of it when won, none when lost.
+        if self.status is not OpportunityStatus.OPEN:
+            return 100 if self.status is OpportunityStatus.WON else 0
         if self.user_probability is not None:
             return self.user_probability
         return STAGE_PROBABILITY[self.stage]

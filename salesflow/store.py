@@ -22,7 +22,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,7 +53,7 @@ from salesflow.files import (
 from salesflow.locking import Busy, Lock, Lost, checked_timeout
 from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.models import RECORD_TYPES, Event, Record
-from salesflow.pipeline.numbering import format_number
+from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.pipeline.settings import DEFAULTS
 from salesflow.versions import (
     COMMAND,
@@ -720,6 +720,7 @@ class Session:
         self._journal: list[Callable[[], None]] | None = None
         """Undo steps of `put` and `remove`, kept from the first savepoint on."""
         self._counters_read: dict[str, Any] = {}
+        self.today: Callable[[], date] | None = None  # the shell's today, for short numbers
 
     # -- raw access -------------------------------------------------------------------------
 
@@ -775,8 +776,18 @@ class Session:
 
     # -- records --------------------------------------------------------------------------------
 
+    def full_number(self, model: type[Record], typed: str) -> str:
+        """`typed` with a number typed short (`2` for `L-0002`) written out; see
+        `numbering.full_number` (invoices: the year of `self.today`)."""
+        if not typed.strip().isdigit() or not model.prefix:
+            return typed
+        year = self.today().year if self.today is not None else None
+        keys = self._key_index(model.table) if model.prefix == "INV" else ()
+        return full_number(model.prefix, typed, keys, year)
+
     def find(self, model: type[R], key: str) -> R | None:
         """The record with business number (or SKU, or `QUO-0001#2`) `key`, any case; or None."""
+        key = self.full_number(model, key)
         pending = self._pending.get(model.table, {}).get(key.upper())
         if pending is not None:
             return pending  # type: ignore[return-value]
@@ -786,6 +797,7 @@ class Session:
         return self._load(model, self.raw(model.table)[doc_id])
 
     def get(self, model: type[R], key: str) -> R:
+        key = self.full_number(model, key)
         found = self.find(model, key)
         if found is None:
             raise NotFound(f"{_label(model)} {key} not found")

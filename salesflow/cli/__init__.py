@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperCommand
@@ -144,6 +144,37 @@ def load(name: str) -> _click.Command:
     return command
 
 
+def hoist_db(args: list[str]) -> list[str]:
+    """`args` with a `--db FILE` typed after the subcommand moved in front of it, so that
+    `salesflow lead list --db FILE` means `salesflow --db FILE lead list` (nothing after `--`
+    is touched; the root's own options stay where they are)."""
+    moved: list[str] = []
+    kept: list[str] = []
+    index = 0
+    in_command = False
+    command_at = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            kept.extend(args[index:])
+            break
+        if in_command and arg == "--db" and index + 1 < len(args):
+            moved += args[index : index + 2]
+            index += 2
+            continue
+        if in_command and arg.startswith("--db="):
+            moved.append(arg)
+        else:
+            kept.append(arg)
+            if not in_command and arg == "demo":  # its own --db: the demo's throwaway file
+                return args
+            if not in_command and arg in COMMANDS:
+                in_command, command_at = True, len(kept) - 1
+        index += 1
+    # after any --db before the subcommand: the last one given counts, as for any option
+    return [*kept[:command_at], *moved, *kept[command_at:]] if moved else args
+
+
 class RootGroup(RecordingGroup):
     """The root: its commands are imported and built by Typer only when one of them runs, so
     `salesflow --help`, `--version` and each command pay only for what they use."""
@@ -183,6 +214,16 @@ class RootGroup(RecordingGroup):
         with formatter.section("Examples"):
             for example in HELP_EXAMPLES:
                 formatter.write_text(example)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if os.environ.get("_SALESFLOW_COMPLETE"):
+            from salesflow.cli.completion import use_described_bash
+
+            use_described_bash()
+        return super().main(*args, **kwargs)
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_db(args))
 
     def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         grouped = {name for names in HELP_GROUPS.values() for name in names}

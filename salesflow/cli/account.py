@@ -16,6 +16,53 @@ contact_app = AppTyper(help="Contacts: the people at those companies.")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
+Name = Annotated[str | None, typer.Option("--name", "-n", help="Company name.")]
+Email = Annotated[str | None, typer.Option("--email", "-e", help="Email address.")]
+Phone = Annotated[str | None, typer.Option("--phone", "-p", help="Phone number.")]
+Website = Annotated[str | None, typer.Option("--website", help="Web site.")]
+Address = Annotated[str | None, typer.Option("--address", help="Street and number.")]
+Postcode = Annotated[str | None, typer.Option("--postcode", help="Postcode.")]
+City = Annotated[str | None, typer.Option("--city", help="City.")]
+Country = Annotated[
+    str | None, typer.Option("--country", help="ISO 3166 two-letter code, e.g. NL.")
+]
+VatId = Annotated[
+    str | None, typer.Option("--vat-id", help="VAT ID with its country code, e.g. NL004495445B01.")
+]
+Coc = Annotated[str | None, typer.Option("--coc", help="Chamber of commerce number.")]
+Language = Annotated[
+    str | None, typer.Option("--language", help="Language of documents: nl, en, de or fr.")
+]
+FirstName = Annotated[str | None, typer.Option("--first-name", "-f", help="Given name.")]
+LastName = Annotated[str | None, typer.Option("--last-name", "-l", help="Family name.")]
+JobTitle = Annotated[str | None, typer.Option("--job-title", help="Job title.")]
+Mobile = Annotated[str | None, typer.Option("--mobile", help="Mobile number.")]
+ContactAccount = Annotated[
+    str | None,
+    typer.Option(
+        "--account",
+        "-a",
+        help="The account they work for (number or name).",
+        autocompletion=common.complete_accounts,
+    ),
+]
+AccountNumber = Annotated[
+    str,
+    typer.Argument(
+        help="Account number, e.g. ACC-0001.",
+        show_default=False,
+        autocompletion=common.complete_accounts,
+    ),
+]
+ContactNumber = Annotated[
+    str,
+    typer.Argument(
+        help="Contact number, e.g. CON-0001.",
+        show_default=False,
+        autocompletion=common.complete_contacts,
+    ),
+]
+
 
 def linked_records(session: Any, key: str, number: str) -> dict[str, list[Any]]:
     """Opportunities, quotes, orders and invoices whose `key` field is `number`."""
@@ -60,6 +107,133 @@ def _json_with_links(record: Any, linked: dict[str, list[Any]]) -> dict[str, Any
     for kind, records in linked.items():
         data[kind] = [common.dump(r) for r in records]
     return data
+
+
+@account_app.command("add")
+def account_add(
+    name: Name = None,
+    address: Address = None,
+    postcode: Postcode = None,
+    city: City = None,
+    country: Country = None,
+    email: Email = None,
+    phone: Phone = None,
+    website: Website = None,
+    vat_id: VatId = None,
+    coc: Coc = None,
+    language: Language = None,
+    json: Json = False,
+) -> None:
+    """Add an account (a company you sell to). Prints the account number.
+
+    Example: salesflow account add --name "Jansen Bouw" --city Utrecht --country NL
+    --vat-id NL004495445B01 --language nl
+    """
+    from salesflow.models import Account
+    from salesflow.pipeline.customers import add_account
+    from salesflow.pipeline.leads import match_key
+
+    fields = dict(
+        name=name,
+        address=address,
+        postcode=postcode,
+        city=city,
+        country=country,
+        email=email,
+        phone=phone,
+        website=website,
+        vat_id=vat_id,
+        coc=coc,
+        language=language,
+    )
+    with common.writing() as session:
+        account, created = add_account(
+            fields,
+            accounts=session.index_by(Account, "name", match_key),
+            number=common.numbers(session)("ACC"),
+            today=common.today(),
+            now=common.now(),
+        )
+        session.put(account)
+        session.add_events([created])
+    _print_created(account, json)
+
+
+@account_app.command("edit")
+def account_edit(
+    number: AccountNumber,
+    name: Name = None,
+    address: Address = None,
+    postcode: Postcode = None,
+    city: City = None,
+    country: Country = None,
+    email: Email = None,
+    phone: Phone = None,
+    website: Website = None,
+    vat_id: VatId = None,
+    coc: Coc = None,
+    language: Language = None,
+    json: Json = False,
+) -> None:
+    """Change an account's details; an empty value ("") clears a field. Kept in its history.
+
+    Example: salesflow account edit ACC-0001 --email info@jansenbouw.nl --postcode "3511 AB"
+    """
+    from salesflow.models import Account
+    from salesflow.pipeline.customers import edit_account
+    from salesflow.pipeline.leads import match_key
+
+    fields = dict(
+        name=name,
+        address=address,
+        postcode=postcode,
+        city=city,
+        country=country,
+        email=email,
+        phone=phone,
+        website=website,
+        vat_id=vat_id,
+        coc=coc,
+        language=language,
+    )
+    with common.writing() as session:
+        account, edited = edit_account(
+            session.get(Account, number),
+            fields,
+            accounts=session.index_by(Account, "name", match_key),
+            now=common.now(),
+        )
+        session.put(account)
+        session.add_events([edited])
+    if json:
+        common.print_json(common.dump(account))
+    else:
+        common.print_fields(
+            [("Number", account.number), ("Name", account.name), *_customer_fields(account)]
+        )
+
+
+def _print_created(record: Any, json: bool) -> None:
+    if json:
+        common.print_json(common.dump(record))
+    else:
+        common.print_created(record.number)
+
+
+def _customer_fields(record: Any) -> list[tuple[str, Any]]:
+    """The details an account and a contact share, in the order of an address label."""
+    return [
+        ("Email", record.email),
+        ("Phone", record.phone),
+        ("Website", record.website),
+        ("Address", record.address),
+        ("Postcode", record.postcode),
+        ("City", record.city),
+        ("Country", record.country),
+        ("VAT ID", record.vat_id),
+        ("CoC", record.coc),
+        ("Language", record.language),
+    ]
 
 
 @account_app.command("list")
@@ -149,16 +323,132 @@ def account_show(
             ("Number", account.number),
             ("Name", account.name),
             ("Primary contact", account.primary_contact),
-            ("Phone", account.phone),
-            ("Website", account.website),
-            ("City", account.city),
-            ("Country", account.country),
+            *_customer_fields(account),
             ("Created", account.created_on),
             ("Contacts", ", ".join(f"{c.number} {c.name}" for c in contacts)),
             *summary_pairs(seen),
         ]
     )
     _print_linked(linked)
+
+
+@contact_app.command("add")
+def contact_add(
+    first_name: FirstName = None,
+    last_name: LastName = None,
+    account: ContactAccount = None,
+    job_title: JobTitle = None,
+    email: Email = None,
+    phone: Phone = None,
+    mobile: Mobile = None,
+    website: Website = None,
+    address: Address = None,
+    postcode: Postcode = None,
+    city: City = None,
+    country: Country = None,
+    vat_id: VatId = None,
+    coc: Coc = None,
+    language: Language = None,
+    json: Json = False,
+) -> None:
+    """Add a contact, optionally at an account. Prints the contact number.
+
+    Example: salesflow contact add -f Piet -l Jansen --account ACC-0001 -e piet@jansenbouw.nl
+    """
+    from salesflow.pipeline.customers import add_contact
+
+    fields = dict(
+        first_name=first_name,
+        last_name=last_name,
+        job_title=job_title,
+        email=email,
+        phone=phone,
+        mobile=mobile,
+        website=website,
+        address=address,
+        postcode=postcode,
+        city=city,
+        country=country,
+        vat_id=vat_id,
+        coc=coc,
+        language=language,
+    )
+    with common.writing() as session:
+        if account:
+            fields["account"] = common.account_number(session, account)
+        contact, created = add_contact(
+            fields, number=common.numbers(session)("CON"), today=common.today(), now=common.now()
+        )
+        session.put(contact)
+        session.add_events([created])
+    _print_created(contact, json)
+
+
+@contact_app.command("edit")
+def contact_edit(
+    number: ContactNumber,
+    first_name: FirstName = None,
+    last_name: LastName = None,
+    account: ContactAccount = None,
+    job_title: JobTitle = None,
+    email: Email = None,
+    phone: Phone = None,
+    mobile: Mobile = None,
+    website: Website = None,
+    address: Address = None,
+    postcode: Postcode = None,
+    city: City = None,
+    country: Country = None,
+    vat_id: VatId = None,
+    coc: Coc = None,
+    language: Language = None,
+    json: Json = False,
+) -> None:
+    """Change a contact's details; an empty value ("") clears a field. Kept in its history.
+
+    Example: salesflow contact edit CON-0001 --email piet@jansenbouw.nl
+    """
+    from salesflow.models import Contact
+    from salesflow.pipeline.customers import edit_contact
+
+    fields = dict(
+        first_name=first_name,
+        last_name=last_name,
+        job_title=job_title,
+        email=email,
+        phone=phone,
+        mobile=mobile,
+        website=website,
+        address=address,
+        postcode=postcode,
+        city=city,
+        country=country,
+        vat_id=vat_id,
+        coc=coc,
+        language=language,
+    )
+    with common.writing() as session:
+        if account is not None:
+            fields["account"] = common.account_number(session, account) if account.strip() else ""
+        contact, edited = edit_contact(session.get(Contact, number), fields, now=common.now())
+        session.put(contact)
+        session.add_events([edited])
+    if json:
+        common.print_json(common.dump(contact))
+    else:
+        common.print_fields(_contact_fields(contact))
+
+
+def _contact_fields(contact: Any) -> list[tuple[str, Any]]:
+    return [
+        ("Number", contact.number),
+        ("Name", contact.name),
+        ("Job title", contact.job_title),
+        ("Account", contact.account),
+        ("Mobile", contact.mobile),
+        *_customer_fields(contact),
+        ("Created", contact.created_on),
+    ]
 
 
 @contact_app.command("list")
@@ -216,17 +506,5 @@ def contact_show(
     if json:
         common.print_json(_json_with_links(contact, linked) | seen.as_dict())
         return
-    common.print_fields(
-        [
-            ("Number", contact.number),
-            ("Name", contact.name),
-            ("Email", contact.email),
-            ("Phone", contact.phone),
-            ("Mobile", contact.mobile),
-            ("Job title", contact.job_title),
-            ("Account", contact.account),
-            ("Created", contact.created_on),
-            *summary_pairs(seen),
-        ]
-    )
+    common.print_fields([*_contact_fields(contact), *summary_pairs(seen)])
     _print_linked(linked)

@@ -184,13 +184,30 @@ def store() -> Store:
 @contextlib.contextmanager
 def reading() -> Iterator[Session]:
     with store().reading() as session:
+        session.today = today
         yield session
 
 
 @contextlib.contextmanager
 def writing() -> Iterator[Session]:
     with store().writing() as session:
+        session.today = today
         yield session
+
+
+def account_number(session: Session, typed: str) -> str:
+    """The number of the account `typed` names: its number (short too, `1`) or its name, a
+    unique match ignoring case (see `match_name`)."""
+    from salesflow.models import Account
+    from salesflow.pipeline.records import match_name
+
+    found = session.find(Account, typed)
+    if found is not None:
+        return found.number
+    if typed.strip().upper().startswith("ACC-"):
+        return session.get(Account, typed).number  # not found: says so by number
+    named = ((str(d.get("number")), str(d.get("name") or "")) for d in session.docs(Account))
+    return match_name("account", typed, named)
 
 
 def numbers(session: Session) -> Numbers:
@@ -264,7 +281,7 @@ def print_created(number: str) -> None:
 SkuArg = Annotated[str | None, typer.Argument(help="Catalog SKU (omit for a write-in).")]
 QuantityOpt = Annotated[str, typer.Option("--quantity", "-q", help="Quantity (> 0; 1.5 is fine).")]
 PriceOpt = Annotated[
-    str | None, typer.Option("--price", help="Unit price; default the catalog price.")
+    str | None, typer.Option("--price", "-p", help="Unit price; default the catalog price.")
 ]
 DiscountOpt = Annotated[
     str | None, typer.Option("--discount", help="10% of gross, or an amount like 25.00.")
@@ -272,6 +289,19 @@ DiscountOpt = Annotated[
 TaxRateOpt = Annotated[
     str | None, typer.Option("--tax-rate", help="Tax percentage; default the product's.")
 ]
+DescriptionOpt = Annotated[str | None, typer.Option("--description", "-d", help="The line's text.")]
+LineNoArg = Annotated[
+    int, typer.Argument(help="Line number, the # that `show` lists.", show_default=False)
+]
+
+
+def line_edit(**values: str | None) -> Any:
+    """What an `edit-line` command changes, from its options."""
+    from salesflow.pipeline.lines import LineEdit
+
+    return LineEdit(**values)
+
+
 WriteInOpt = Annotated[
     str | None, typer.Option("--write-in", help="Text of a line not in the catalog.")
 ]
@@ -281,7 +311,10 @@ WriteInOpt = Annotated[
 
 StatusOpt = Annotated[str | None, typer.Option("--status", help="Only records in this status.")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Only records from this source.")]
-AccountOpt = Annotated[str | None, typer.Option("--account", help="Only this account (ACC-0001).")]
+AccountOpt = Annotated[
+    str | None,
+    typer.Option("--account", "-a", help="Only this account: its number or name."),
+]
 SinceOpt = Annotated[
     str | None, typer.Option("--since", help="Created on or after this date (YYYY-MM-DD).")
 ]
@@ -312,10 +345,14 @@ LIST_FILTERS = ("status", "source", "account", "since", "until", "search", "sort
 
 def list_query(spec: Any, options: dict[str, Any]) -> Any:
     """The checked filters of a list command, taken from its options (`locals()`), with the
-    `--limit` of its output options."""
+    `--limit` of its output options. An account named by number or name must exist (a filter on
+    nothing is a typo, not an empty list)."""
     from salesflow.pipeline.listing import list_query as make_query
 
     filters = {name: options[name] for name in LIST_FILTERS}
+    if filters["account"] and spec.account_field is not None:
+        with reading() as session:
+            filters["account"] = account_number(session, filters["account"])
     return make_query(spec, **filters, limit=options["output"].limit)
 
 
@@ -349,9 +386,16 @@ Completions = list[tuple[str, str]]
 Describe = Callable[[dict[str, Any], dict[str, str]], str]
 
 
-def completer(table: str, describe: Describe, key: str = "number") -> Callable[..., Completions]:
+def completer(
+    table: str,
+    describe: Describe,
+    key: str = "number",
+    statuses: tuple[str, ...] = (),
+) -> Callable[..., Completions]:
     """A Typer `autocompletion=` callback: the stored keys of `table` that start with what was
     typed (any case), each with a short help text from `describe(doc, account names)`.
+    `statuses` keeps only records in one of them (the first is the default status), for verbs
+    that apply to those only; numbers already on the line are not offered again.
 
     It reads the raw documents (nothing is validated) of `--db` or the default data file. It
     never raises: a shell's completion must not print a traceback, so any error offers nothing.
@@ -359,7 +403,14 @@ def completer(table: str, describe: Describe, key: str = "number") -> Callable[.
 
     def complete(ctx: typer.Context, incomplete: str) -> Completions:
         try:
-            return _completions(_completion_store(ctx), table, key, describe, incomplete or "")
+            found = _completions(
+                _completion_store(ctx), table, key, describe, incomplete or "", statuses
+            )
+            typed = ctx.params.get("numbers") if ctx is not None else None
+            if typed:
+                given = {str(n).upper() for n in typed}
+                found = [item for item in found if item[0].upper() not in given]
+            return found
         except Exception:
             return []
 
@@ -380,7 +431,12 @@ def _completion_store(ctx: typer.Context | None) -> Store:
 
 
 def _completions(
-    data: Store, table: str, key: str, describe: Describe, incomplete: str
+    data: Store,
+    table: str,
+    key: str,
+    describe: Describe,
+    incomplete: str,
+    statuses: tuple[str, ...] = (),
 ) -> Completions:
     typed = incomplete.strip().upper()
     with data.reading() as session:
@@ -389,6 +445,8 @@ def _completions(
             value = str(doc.get(key) or "")
             upper = value.upper()
             if not value or not upper.startswith(typed):
+                continue
+            if statuses and (doc.get("status") or statuses[0]) not in statuses:
                 continue
             seen = latest.get(upper)
             # A quote's revisions share a number: describe the latest one.
@@ -425,23 +483,25 @@ def _account_name(doc: dict[str, Any], names: dict[str, str]) -> str:
     return names.get(account.upper()) or account
 
 
-complete_leads = completer(
-    "leads",
-    lambda d, _: _joined(
+def _describe_lead(d: dict[str, Any], _: dict[str, str]) -> str:
+    return _joined(
         _person(d) or d.get("company"),
         d.get("company") if _person(d) else None,
         d.get("status") or "open",
-    ),
-)
-complete_opportunities = completer(
-    "opportunities",
-    lambda d, names: _joined(
+    )
+
+
+def _describe_opportunity(d: dict[str, Any], names: dict[str, str]) -> str:
+    return _joined(
         d.get("name"),
         _account_name(d, names),
         d.get("status") or "open",
         (d.get("stage") or "qualify") if (d.get("status") or "open") == "open" else None,
-    ),
-)
+    )
+
+
+complete_leads = completer("leads", _describe_lead)
+complete_opportunities = completer("opportunities", _describe_opportunity)
 complete_accounts = completer("accounts", lambda d, _: _joined(d.get("name"), d.get("city")))
 complete_contacts = completer(
     "contacts", lambda d, names: _joined(_person(d), d.get("email"), _account_name(d, names))
@@ -458,17 +518,29 @@ complete_quotes = completer(
         f"revision {d['revision']}" if int(d.get("revision") or 1) > 1 else None,
     ),
 )
-complete_orders = completer(
-    "orders",
-    lambda d, names: _joined(d.get("status") or "active", _account_name(d, names), d.get("quote")),
-)
-complete_invoices = completer(
-    "invoices",
-    lambda d, names: _joined(
+
+
+def _describe_order(d: dict[str, Any], names: dict[str, str]) -> str:
+    return _joined(d.get("status") or "active", _account_name(d, names), d.get("quote"))
+
+
+def _describe_invoice(d: dict[str, Any], names: dict[str, str]) -> str:
+    return _joined(
         d.get("status") or "unpaid",
         _account_name(d, names),
         f"due {d['due_date']}" if d.get("due_date") else None,
-    ),
+    )
+
+
+complete_orders = completer("orders", _describe_order)
+complete_invoices = completer("invoices", _describe_invoice)
+
+# batch verbs offer only the records they apply to
+complete_open_leads = completer("leads", _describe_lead, statuses=("open",))
+complete_open_opportunities = completer("opportunities", _describe_opportunity, statuses=("open",))
+complete_active_orders = completer("orders", _describe_order, statuses=("active",))
+complete_unpaid_invoices = completer(
+    "invoices", _describe_invoice, statuses=("unpaid", "partially-paid")
 )
 complete_activities = completer(
     "activities",
@@ -476,3 +548,14 @@ complete_activities = completer(
         d.get("kind"), d.get("subject"), d.get("regarding"), d.get("status") or "open"
     ),
 )
+
+
+def complete_choices(choices: Sequence[tuple[str, str]]) -> Callable[..., Completions]:
+    """A Typer `autocompletion=` callback offering fixed values (stages, reasons), each with
+    what it means."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> Completions:
+        typed = (incomplete or "").lower()
+        return [(value, text) for value, text in choices if value.startswith(typed)]
+
+    return complete

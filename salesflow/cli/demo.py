@@ -157,7 +157,7 @@ def _run(script: _Script, start: date, end: date, json: bool) -> dict[str, Any]:
         "--phone",
         "+31 20 555 0100",
         "--vat-number",
-        "NL123456789B01",
+        "NL004495445B01",
         "--iban",
         "NL91 ABNA 0417 1643 00",
     )

@@ -185,15 +185,20 @@ def show(number: Number, json: Json = False) -> None:
     show_invoice(invoice, json)
 
 
+UnpaidInvoices = batch.numbers_arg(common.complete_unpaid_invoices)
+
+
 @app.command("pay")
 def pay(
-    numbers: batch.NumbersArg,
+    numbers: UnpaidInvoices,
     amount: Annotated[
         str | None,
-        typer.Option("--amount", help="Amount paid (> 0); default the balance. One invoice only."),
+        typer.Option(
+            "--amount", "-a", help="Amount paid (> 0); default the balance. One invoice only."
+        ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="Payment date, YYYY-MM-DD; default today.")
+        str | None, typer.Option("--date", "-d", help="Payment date, YYYY-MM-DD; default today.")
     ] = None,
     keep_going: batch.KeepGoingOpt = False,
     yes: batch.YesOpt = False,

@@ -12,19 +12,21 @@ from salesflow.cli.output import ListOutput, Loaded, list_options
 
 app = AppTyper(help="Leads: people and companies that might buy.")
 
-FirstName = Annotated[str | None, typer.Option("--first-name", help="Given name.")]
-LastName = Annotated[str | None, typer.Option("--last-name", help="Family name.")]
-Company = Annotated[str | None, typer.Option("--company", help="Company name.")]
-Email = Annotated[str | None, typer.Option("--email", help="Email address.")]
-Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
+FirstName = Annotated[str | None, typer.Option("--first-name", "-f", help="Given name.")]
+LastName = Annotated[str | None, typer.Option("--last-name", "-l", help="Family name.")]
+Company = Annotated[str | None, typer.Option("--company", "-c", help="Company name.")]
+Email = Annotated[str | None, typer.Option("--email", "-e", help="Email address.")]
+Phone = Annotated[str | None, typer.Option("--phone", "-p", help="Phone number.")]
 Mobile = Annotated[str | None, typer.Option("--mobile", help="Mobile number.")]
 JobTitle = Annotated[str | None, typer.Option("--job-title", help="Job title.")]
 Website = Annotated[str | None, typer.Option("--website", help="Web site.")]
 City = Annotated[str | None, typer.Option("--city", help="City.")]
 Country = Annotated[str | None, typer.Option("--country", help="Country.")]
-Source = Annotated[str | None, typer.Option("--source", help="Where the lead came from.")]
-Topic = Annotated[str | None, typer.Option("--topic", help="What they are interested in.")]
-Value = Annotated[str | None, typer.Option("--estimated-value", help="Estimated deal value (≥ 0).")]
+Source = Annotated[str | None, typer.Option("--source", "-s", help="Where the lead came from.")]
+Topic = Annotated[str | None, typer.Option("--topic", "-t", help="What they are interested in.")]
+Value = Annotated[
+    str | None, typer.Option("--estimated-value", "-v", help="Estimated deal value (≥ 0).")
+]
 Notes = Annotated[str | None, typer.Option("--notes", help="Free text.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Number = Annotated[
@@ -33,6 +35,20 @@ Number = Annotated[
         help="Lead number, e.g. L-0001.", show_default=False, autocompletion=common.complete_leads
     ),
 ]
+
+
+OpenLeads = batch.numbers_arg(common.complete_open_leads)
+DISQUALIFY_REASONS = common.complete_choices(
+    [
+        ("lost", "they bought elsewhere"),
+        ("cannot-contact", "no answer on any channel"),
+        ("no-longer-interested", "the need went away"),
+        ("canceled", "the lead was a mistake or a duplicate"),
+    ]
+)
+OPEN_REASONS = common.complete_choices(
+    [("new", "not contacted yet"), ("contacted", "in conversation")]
+)
 
 
 def _fields(**values: str | None) -> dict[str, str | None]:
@@ -137,7 +153,13 @@ def edit(
     estimated_value: Value = None,
     notes: Notes = None,
     reason: Annotated[
-        str | None, typer.Option("--reason", help="Open reason: new or contacted.")
+        str | None,
+        typer.Option(
+            "--reason",
+            "-r",
+            help="Open reason: new or contacted.",
+            autocompletion=OPEN_REASONS,
+        ),
     ] = None,
     json: Json = False,
 ) -> None:
@@ -238,7 +260,7 @@ def show(number: Number, json: Json = False) -> None:
 
 @app.command("qualify")
 def qualify(
-    numbers: batch.NumbersArg,
+    numbers: OpenLeads,
     opportunity_name: Annotated[
         str | None, typer.Option("--opportunity-name", help="Name of the new opportunity.")
     ] = None,
@@ -249,7 +271,8 @@ def qualify(
         str | None, typer.Option("--close-date", help="Estimated close date, YYYY-MM-DD.")
     ] = None,
     account: Annotated[
-        str | None, typer.Option("--account", help="Use this existing account.")
+        str | None,
+        typer.Option("--account", "-a", help="Use this account (number or name)."),
     ] = None,
     contact: Annotated[
         str | None, typer.Option("--contact", help="Use this existing contact.")
@@ -278,7 +301,9 @@ def qualify(
             opportunity_name=opportunity_name,
             estimated_revenue=estimated_revenue,
             close_date=close_date,
-            account=session.get(Account, account) if account else None,
+            account=session.get(Account, common.account_number(session, account))
+            if account
+            else None,
             contact=session.get(Contact, contact) if contact else None,
             currency=common.settings(session).currency,
         )
@@ -355,12 +380,14 @@ def _qualified_message(result: Any) -> str:
 
 @app.command("disqualify")
 def disqualify(
-    numbers: batch.NumbersArg,
+    numbers: OpenLeads,
     reason: Annotated[
         str,
         typer.Option(
             "--reason",
+            "-r",
             help="lost, cannot-contact, no-longer-interested or canceled.",
+            autocompletion=DISQUALIFY_REASONS,
             show_default=False,
         ),
     ],

@@ -89,6 +89,7 @@ def init(
         }
     )
     with common.writing() as session:
+        _check_currency(session, values)
         session.set_config(values)
         settings = session.config()
     if json:
@@ -154,8 +155,25 @@ def config_set(
     name = key.strip().lower().replace("-", "_")
     stored = config_value(name, value)
     with common.writing() as session:
+        _check_currency(session, {name: stored})
         session.set_config({name: stored})
     common.say(f"{name} = {stored}")
+
+
+def _check_currency(session: Any, values: dict[str, Any]) -> None:
+    """A new currency only while no record holds money in the current one."""
+    from salesflow.models import Invoice, Lead, Opportunity, Order, Product, Quote
+    from salesflow.pipeline.settings import check_currency_change
+
+    new = values.get("currency")
+    current = common.settings(session).currency
+    if new is None or new == current:
+        return
+    holding = {
+        model.table: session.count(model) for model in (Product, Opportunity, Quote, Order, Invoice)
+    }
+    holding["leads with a value"] = sum(1 for d in session.docs(Lead) if d.get("estimated_value"))
+    check_currency_change(current, new, holding)
 
 
 def history(

@@ -89,9 +89,11 @@ def _save(session: Any, opportunity: Any, event: Any) -> None:
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Option("--name", help="Opportunity name.", show_default=False)],
+    name: Annotated[
+        str, typer.Option("--name", "-n", help="Opportunity name.", show_default=False)
+    ],
     account: Annotated[
-        str, typer.Option("--account", help="Account number, ACC-0001.", show_default=False)
+        str, typer.Option("--account", "-a", help="Account number or name.", show_default=False)
     ],
     contact: Contact = None,
     estimated_revenue: Revenue = None,
@@ -108,7 +110,7 @@ def add(
     from salesflow.pipeline.opportunities import OpportunityFields, create_opportunity
 
     with common.writing() as session:
-        customer = session.get(Account, account)
+        customer = session.get(Account, common.account_number(session, account))
         person = session.get(ContactModel, contact).number if contact else None
         opportunity, created = create_opportunity(
             OpportunityFields(
@@ -254,15 +256,45 @@ def show(number: Number, json: Json = False) -> None:
     show_opportunity(opportunity, json, seen)
 
 
+STAGES = common.complete_choices(
+    [
+        ("qualify", "20 %: is there a need, a budget, a decision maker?"),
+        ("develop", "40 %: working out what they need"),
+        ("propose", "60 %: a quote is out"),
+        ("close", "80 %: negotiating the last details"),
+    ]
+)
+LOSS_REASONS = common.complete_choices(
+    [("canceled", "the customer dropped the plan"), ("out-sold", "a competitor won it")]
+)
+OpenOpportunities = batch.numbers_arg(common.complete_open_opportunities)
+
+
+def _complete_stage_line(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """`opp stage`: open opportunities, and after the first one also the stages."""
+    found = common.complete_open_opportunities(ctx, incomplete)
+    # while completing, the last number typed is parsed as the stage
+    params = ctx.params if ctx is not None else {}
+    typed = [*(params.get("numbers") or ()), params.get("stage")]
+    given = {str(n).upper() for n in typed if n}
+    if given:
+        found = STAGES(ctx, incomplete) + [item for item in found if item[0].upper() not in given]
+    return found
+
+
 @app.command("stage")
 def stage(
     numbers: Annotated[
         list[str],
         typer.Argument(
-            help="Opportunity numbers (or - for stdin), then the stage.", show_default=False
+            help="Opportunity numbers (or - for stdin), then the stage.",
+            show_default=False,
+            autocompletion=_complete_stage_line,
         ),
     ],
-    stage: Annotated[str, typer.Argument(help="qualify, develop, propose or close.")],
+    stage: Annotated[
+        str, typer.Argument(help="qualify, develop, propose or close.", autocompletion=STAGES)
+    ],
     keep_going: batch.KeepGoingOpt = False,
     yes: batch.YesOpt = False,
     json: Json = False,
@@ -335,7 +367,7 @@ def add_product(
 @app.command("remove-product")
 def remove_product(
     number: Number,
-    line_no: Annotated[int, typer.Argument(help="Line number, as `opp show` lists it.")],
+    line_no: common.LineNoArg,
     json: Json = False,
 ) -> None:
     """Remove a line from an open opportunity.
@@ -350,6 +382,41 @@ def remove_product(
             session.get(Opportunity, number), line_no, now=common.now()
         )
         _save(session, opportunity, removed)
+    show_opportunity(opportunity, json)
+
+
+@app.command("edit-line")
+def edit_line(
+    number: Number,
+    line_no: common.LineNoArg,
+    quantity: Annotated[
+        str | None, typer.Option("--quantity", "-q", help="Quantity (> 0).")
+    ] = None,
+    price: common.PriceOpt = None,
+    discount: common.DiscountOpt = None,
+    description: common.DescriptionOpt = None,
+    tax_rate: common.TaxRateOpt = None,
+    json: Json = False,
+) -> None:
+    """Change a line of an open opportunity; it keeps its number and place.
+
+    Example: salesflow opp edit-line OPP-0001 2 --quantity 5 --discount 10%
+    """
+    from salesflow.models import Opportunity
+    from salesflow.pipeline.opportunities import edit_line as edit
+
+    change = common.line_edit(
+        quantity=quantity,
+        price=price,
+        discount=discount,
+        description=description,
+        tax_rate=tax_rate,
+    )
+    with common.writing() as session:
+        opportunity, edited = edit(
+            session.get(Opportunity, number), line_no, change, now=common.now()
+        )
+        _save(session, opportunity, edited)
     show_opportunity(opportunity, json)
 
 
@@ -396,9 +463,16 @@ def win(
 
 @app.command("lose")
 def lose(
-    numbers: batch.NumbersArg,
+    numbers: OpenOpportunities,
     reason: Annotated[
-        str, typer.Option("--reason", help="canceled or out-sold.", show_default=False)
+        str,
+        typer.Option(
+            "--reason",
+            "-r",
+            help="canceled or out-sold.",
+            show_default=False,
+            autocompletion=LOSS_REASONS,
+        ),
     ],
     competitor: Annotated[str | None, typer.Option("--competitor", help="Who won instead.")] = None,
     keep_going: batch.KeepGoingOpt = False,

@@ -117,9 +117,12 @@ def show(number: Number, json: Json = False) -> None:
     show_order(order, json)
 
 
+ActiveOrders = batch.numbers_arg(common.complete_active_orders)
+
+
 @app.command("fulfil")
 def fulfil(
-    numbers: batch.NumbersArg,
+    numbers: ActiveOrders,
     date: Annotated[
         str | None, typer.Option("--date", help="Invoice date, YYYY-MM-DD; default today.")
     ] = None,

@@ -56,8 +56,12 @@ def _catalog(session: Any) -> dict[str, Any]:
 @app.command("add")
 def add(
     sku: Sku,
-    name: Annotated[str, typer.Option("--name", help="Name printed on lines.", show_default=False)],
-    price: Annotated[str, typer.Option("--price", help="Unit price (≥ 0).", show_default=False)],
+    name: Annotated[
+        str, typer.Option("--name", "-n", help="Name printed on lines.", show_default=False)
+    ],
+    price: Annotated[
+        str, typer.Option("--price", "-p", help="Unit price (≥ 0).", show_default=False)
+    ],
     tax_rate: TaxRate = None,
     unit: Unit = None,
     description: Description = None,

@@ -48,7 +48,7 @@ def revisions_of(session: Any, number: str) -> list[Any]:
     """Every stored revision of quote `number` (any case), oldest first."""
     from salesflow.models import Quote
 
-    wanted = number.strip().upper()
+    wanted = session.full_number(Quote, number).strip().upper()
     found = session.all(Quote, lambda d: str(d.get("number", "")).upper() == wanted)
     return sorted(found, key=lambda q: q.revision)
 
@@ -63,11 +63,12 @@ def load_quote(
 
     `revisions` (a batch's `session.group_by(Quote, "number", ...)`) finds them without a scan.
     """
+    from salesflow.models import Quote
     from salesflow.pipeline.quotes import pick_revision
 
-    wanted = number.strip().upper()
+    wanted = session.full_number(Quote, number).strip().upper()
     found = (
-        revisions_of(session, number)
+        revisions_of(session, wanted)
         if revisions is None
         else sorted(revisions(wanted), key=lambda q: q.revision)
     )
@@ -242,6 +243,14 @@ def _status(record: Any) -> str:
     return record.status + (f" ({reason})" if reason and reason != record.status else "")
 
 
+def _valid_until_text(quote: Any) -> str:
+    """The valid-until date, marked when a draft or active quote has expired."""
+    from salesflow.pipeline.quotes import is_expired
+
+    expired = is_expired(quote, common.today())
+    return f"{quote.valid_until} (expired)" if expired else str(quote.valid_until)
+
+
 def show_quote(quote: Any, json: bool, revisions: list[int] | None = None) -> None:
     if json:
         common.print_json(common.dump(quote))
@@ -256,7 +265,8 @@ def show_quote(quote: Any, json: bool, revisions: list[int] | None = None) -> No
             ("Contact", quote.contact),
             ("Status", _status(quote)),
             ("Created", quote.created_on),
-            ("Valid until", quote.valid_until),
+            ("Valid until", _valid_until_text(quote)),
+            ("Reference", quote.customer_reference),
             ("Activated", quote.activated_on),
             ("Closed", quote.closed_on),
             ("Order", quote.order),
@@ -364,7 +374,7 @@ def add_product(
 @app.command("remove-product")
 def remove_product(
     number: Number,
-    line_no: Annotated[int, typer.Argument(help="Line number, as `quote show` lists it.")],
+    line_no: common.LineNoArg,
     json: Json = False,
 ) -> None:
     """Remove a line from a draft quote (latest revision).
@@ -379,6 +389,75 @@ def remove_product(
         )
         session.put(quote)
         session.add_events([removed])
+    show_quote(quote, json)
+
+
+@app.command("edit-line")
+def edit_line(
+    number: Number,
+    line_no: common.LineNoArg,
+    quantity: Annotated[
+        str | None, typer.Option("--quantity", "-q", help="Quantity (> 0).")
+    ] = None,
+    price: common.PriceOpt = None,
+    discount: common.DiscountOpt = None,
+    description: common.DescriptionOpt = None,
+    tax_rate: common.TaxRateOpt = None,
+    json: Json = False,
+) -> None:
+    """Change a line of a draft quote (latest revision); it keeps its number and place.
+
+    Example: salesflow quote edit-line QUO-0001 1 --price 950 --description "Senior consulting day"
+    """
+    from salesflow.pipeline.quotes import edit_quote_line
+
+    change = common.line_edit(
+        quantity=quantity,
+        price=price,
+        discount=discount,
+        description=description,
+        tax_rate=tax_rate,
+    )
+    with common.writing() as session:
+        quote, edited = edit_quote_line(
+            load_quote(session, number), line_no, change, now=common.now()
+        )
+        session.put(quote)
+        session.add_events([edited])
+    show_quote(quote, json)
+
+
+@app.command("edit")
+def edit(
+    number: Number,
+    valid_until: Annotated[
+        str | None,
+        typer.Option("--valid-until", help="A new last day of validity, YYYY-MM-DD (drafts)."),
+    ] = None,
+    customer_reference: Annotated[
+        str | None,
+        typer.Option(
+            "--customer-reference", "-r", help="The customer's reference, e.g. their PO number."
+        ),
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Change a quote's valid-until date (drafts) or the customer's reference (latest revision).
+
+    Example: salesflow quote edit QUO-0001 --valid-until 2027-01-31 --customer-reference PO-4471
+    """
+    from salesflow.pipeline.quotes import edit_quote
+
+    with common.writing() as session:
+        quote, edited = edit_quote(
+            load_quote(session, number),
+            valid_until=valid_until,
+            customer_reference=customer_reference,
+            today=common.today(),
+            now=common.now(),
+        )
+        session.put(quote)
+        session.add_events([edited])
     show_quote(quote, json)
 
 
@@ -495,7 +574,18 @@ def accept(number: Number, json: Json = False) -> None:
 @app.command("close")
 def close(
     number: Number,
-    reason: Annotated[str, typer.Option("--reason", help="lost or canceled.", show_default=False)],
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            "-r",
+            help="lost or canceled.",
+            show_default=False,
+            autocompletion=common.complete_choices(
+                [("lost", "the customer said no"), ("canceled", "withdrawn by you")]
+            ),
+        ),
+    ],
     json: Json = False,
 ) -> None:
     """Close an active quote as lost or canceled (delete a draft instead).
@@ -589,14 +679,15 @@ def list_(
 
     Example: salesflow quote list --status active --search müller --sort -total --json
     """
-    from salesflow.models import Quote
+    from salesflow.models import Opportunity, Quote
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
 
     spec = listing.QUOTES
     query = common.list_query(spec, locals())
-    deal = opportunity.strip().upper() if opportunity else None
     with common.reading() as session:
+        # a filter naming no opportunity is a typo: say so rather than list nothing
+        deal = session.get(Opportunity, opportunity).number.upper() if opportunity else None
         docs = [
             d
             for d in session.docs(Quote)
@@ -617,7 +708,7 @@ def list_(
             q.opportunity,
             customer(q),
             _status(q),
-            q.valid_until,
+            _valid_until_text(q),
             f"{format_money(q.total)} {q.currency}",
         ],
         numeric=["Rev.", "Total"],

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from salesflow.errors import InvalidValue
-from salesflow.pipeline.money import D, cents
+from salesflow.pipeline.money import D, amount_digits, cents
 
 # Name particles that belong to the last name when they follow a first name: Dutch (de, van 't,
 # in 't, ter), and the common ones of neighbouring languages (von, du, la, di, da, el, ...).
@@ -25,9 +25,6 @@ PLACEHOLDER_DATES = frozenset(
 )  # fmt: skip
 """What Outlook (English, Dutch) and friends write in a date column that has no date."""
 
-_CURRENCY_MARKS = ("€", "$", "£", "EUR", "USD", "GBP")
-_GROUPING_MARKS = (" ", "\u00a0", "\u202f", "'", "’")
-_NUMBER_CHARS = "0123456789.,"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -186,12 +183,11 @@ def is_email(text: str) -> bool:
 
 def parse_import_amount(text: str) -> Decimal:
     """An amount as spreadsheets write it, Dutch or English: "12.500,00", "12,500.00", "€ 1.000",
-    "1000", "1.250,-". A lone separator followed by exactly three digits groups thousands
-    ("1.000" is one thousand), otherwise it is the decimal mark ("2,5" is two and a half).
+    "1000", "1.250,-", read as every money option reads them (`amount_digits`).
 
     Raises InvalidValue naming the text when it is not an amount.
     """
-    number = _amount_digits(text)
+    number = amount_digits(text)
     if number is None:
         raise InvalidValue(f'"{text}" is not an amount')
     return D(number)
@@ -200,7 +196,7 @@ def parse_import_amount(text: str) -> Decimal:
 def amount_text(text: str) -> str | None:
     """`text` as a lead's amount string ("12.500,00" -> "12500.00"), or None if it is not an
     amount. A negative amount keeps its "-" (the caller refuses it)."""
-    number = _amount_digits(text)
+    number = amount_digits(text)
     if number is None:
         return None
     whole, _, fraction = number.partition(".")
@@ -213,66 +209,6 @@ def amount_text(text: str) -> str | None:
 def format_amount(value: Decimal) -> str:
     """An amount as lead fields hold it: a plain string with two decimals ("12500.00")."""
     return f"{cents(value):.2f}"
-
-
-def _amount_digits(text: str) -> str | None:
-    """`text` as a plain decimal string ("-12500.00", "7"), or None when it is not an amount.
-
-    Kept to a handful of string methods: it runs for every amount cell of an import.
-    """
-    s = text.strip()
-    sign = ""
-    if s.strip(_NUMBER_CHARS):  # more than digits and separators: sign, currency, spaces
-        sign, s = _unmarked(s)
-        if not s or s.strip(_NUMBER_CHARS):
-            return None
-    comma, dot = s.rfind(","), s.rfind(".")
-    if comma < 0 and dot < 0:
-        return sign + s if s.isdigit() else None
-    if comma >= 0 and dot >= 0:
-        decimal_mark = "," if comma > dot else "."
-        grouping = "." if comma > dot else ","
-        whole, _, fraction = s.rpartition(decimal_mark)
-    else:
-        mark = "," if comma >= 0 else "."
-        whole, _, fraction = s.rpartition(mark)
-        if mark in whole or (len(fraction) == 3 and len(whole) <= 3 and whole.strip("0")):
-            whole, fraction = s, ""  # "1.000", "1.000.000": thousands, no decimals
-        grouping = mark
-    if grouping in whole:  # groups of three after the first: every 4th character a separator
-        count, head = whole.count(grouping), whole.find(grouping)
-        if not 1 <= head <= 3 or len(whole) != head + 4 * count:
-            return None
-        if whole[head::4] != grouping * count:
-            return None
-        whole = whole.replace(grouping, "")
-    if not (whole.isdigit() or (not whole and fraction)):
-        return None
-    if fraction and not fraction.isdigit():
-        return None
-    return f"{sign}{whole or '0'}.{fraction}" if fraction else sign + whole
-
-
-def _unmarked(s: str) -> tuple[str, str]:
-    """(sign, number) of an amount with a sign, a currency or spaces around or in it."""
-    sign = ""
-    if s[:1] in ("-", "+"):
-        sign, s = ("-" if s[0] == "-" else ""), s[1:].lstrip()
-    upper = s.upper()
-    for mark in _CURRENCY_MARKS:
-        if upper.startswith(mark):
-            s = s[len(mark) :].strip()
-            break
-        if upper.endswith(mark):
-            s = s[: -len(mark)].strip()
-            break
-    if not sign and s[:1] == "-":
-        sign, s = "-", s[1:]
-    for mark in _GROUPING_MARKS:
-        s = s.replace(mark, "")
-    if s.endswith((",-", ".-", ",--", ".--")):  # Dutch "1.250,-": whole euros
-        s = s.rstrip("-")[:-1]
-    return sign, s
 
 
 def reformat_date(text: str, date_format: str) -> str:

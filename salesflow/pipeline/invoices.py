@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Event, Invoice, InvoiceStatus, Order, OrderStatus, Payment
-from salesflow.pipeline.money import ZERO, cents, parse_number
+from salesflow.pipeline.money import ZERO, parse_money
 from salesflow.pipeline.records import choice, event
 from salesflow.pipeline.states import guard
 
@@ -58,7 +58,7 @@ def pay_invoice(
     if amount is None:
         paid = balance
     else:
-        paid = cents(parse_number(amount, f"{who}: payment amount", allow_negative=True))
+        paid = parse_money(amount, f"{who}: payment amount", allow_negative=True)
         if paid <= ZERO:
             raise InvalidValue(f"{who}: payment amount {amount.strip()!r} must be more than 0")
         if paid > balance:

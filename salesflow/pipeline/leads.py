@@ -89,9 +89,15 @@ def edit_lead(
     """The lead with changed fields (open leads only); empty text clears a field.
 
     `reason` moves an open lead between `new` and `contacted`. Notes replaced or cleared stay in
-    the event (`previous_notes`), so nothing typed is lost.
+    the event (`previous_notes`), so nothing typed is lost. A qualified lead is refused with a
+    hint naming the contact and account that now hold its details.
     """
-    guard("lead", lead.number, lead.status, "edit", lead.status_reason)
+    try:
+        guard("lead", lead.number, lead.status, "edit", lead.status_reason)
+    except Refused as refused:
+        if lead.contact or lead.account:
+            raise Refused(f"{refused}; {_customer_hint(lead)}") from None
+        raise
     values = lead_values(fields, f"lead {lead.number}")
     if reason is not None:
         values["status_reason"] = LeadReason(choice(reason, OPEN_REASONS, "lead reason"))
@@ -105,6 +111,16 @@ def edit_lead(
         fields=sorted(changed),
         previous_notes=lead.notes if "notes" in changed else None,
     )
+
+
+def _customer_hint(lead: Lead) -> str:
+    """Where a qualified lead's details are edited now."""
+    hints = [
+        f"its {kind} with `salesflow {kind} edit {number}`"
+        for kind, number in (("contact", lead.contact), ("account", lead.account))
+        if number
+    ]
+    return "edit " + " or ".join(hints)
 
 
 @dataclass(frozen=True)

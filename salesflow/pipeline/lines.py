@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from salesflow.errors import InvalidValue, NotFound
+from salesflow.errors import InvalidValue, NotFound, UsageError
 from salesflow.models import Line, Product, WithLines
 from salesflow.pipeline.money import (
     HUNDRED,
@@ -14,6 +14,7 @@ from salesflow.pipeline.money import (
     ZERO,
     cents,
     format_money,
+    parse_money,
     parse_number,
     parse_price,
     price_text,
@@ -49,7 +50,7 @@ def parse_discount(text: str | None) -> Discount:
         if percent > HUNDRED:
             raise InvalidValue(f"discount {text!r} is more than 100%")
         return Discount(percent=percent)
-    return Discount(amount=cents(parse_number(stripped, "discount")))
+    return Discount(amount=parse_money(stripped, "discount"))
 
 
 def parse_quantity(text: str | Decimal) -> Decimal:
@@ -182,12 +183,75 @@ def check_total(lines: Sequence[Line], owner: str) -> None:
 
 
 def next_line_no(record: WithLines) -> int:
-    """Line numbers of a record are never reused, not even after a line is removed."""
-    return max([record.last_line_no, *(line.line_no for line in record.lines)]) + 1
+    """The number of a line added at the end: lines are numbered 1..n by position."""
+    return max((line.line_no for line in record.lines), default=0) + 1
+
+
+def numbered(lines: Sequence[Line]) -> list[Line]:
+    """The lines numbered 1..n in their order, so the `#` a screen shows is the position that
+    `remove-product` and `edit-line` take (a line removed earlier leaves no gap)."""
+    return [
+        line if line.line_no == position else line.model_copy(update={"line_no": position})
+        for position, line in enumerate(lines, start=1)
+    ]
+
+
+def _find_line(lines: Sequence[Line], line_no: int, owner: str) -> Line:
+    found = next((line for line in lines if line.line_no == line_no), None)
+    if found is None:
+        raise NotFound(f"{owner} has no line {line_no}")
+    return found
 
 
 def without_line(lines: Sequence[Line], line_no: int, owner: str) -> list[Line]:
-    """The lines without line `line_no`; NotFound when there is no such line."""
-    if not any(line.line_no == line_no for line in lines):
-        raise NotFound(f"{owner} has no line {line_no}")
-    return [line for line in lines if line.line_no != line_no]
+    """The lines without line `line_no`, numbered 1..n again; NotFound when there is none."""
+    _find_line(lines, line_no, owner)
+    return numbered([line for line in lines if line.line_no != line_no])
+
+
+@dataclass(frozen=True)
+class LineEdit:
+    """What `edit-line` changes (None: keep): user text, as `add-product` takes it."""
+
+    quantity: str | None = None
+    price: str | None = None
+    discount: str | None = None
+    description: str | None = None
+    tax_rate: str | None = None
+
+    def fields(self) -> list[str]:
+        return [name for name, value in vars(self).items() if value is not None]
+
+
+def edited_line(lines: Sequence[Line], line_no: int, edit: LineEdit, owner: str) -> list[Line]:
+    """The lines with line `line_no` made again from its values and `edit`: it keeps its number,
+    position, SKU and unit; its figures are computed as for a new line.
+
+    Raises UsageError when nothing is to change, NotFound for a line that is not there and
+    InvalidValue for a bad value (as `add-product` would).
+    """
+    if not edit.fields():
+        raise UsageError(
+            "give what to change: --quantity, --price, --discount, --description or --tax-rate"
+        )
+    line = _find_line(lines, line_no, owner)
+    description = line.description if edit.description is None else clean(edit.description)
+    if not description:
+        raise InvalidValue(f"{owner} line {line_no} needs a description")
+    if edit.discount is not None:
+        discount = parse_discount(edit.discount)
+    elif line.discount_percent is not None:
+        discount = Discount(percent=line.discount_percent)
+    else:
+        discount = Discount(amount=line.discount) if line.discount else NO_DISCOUNT
+    remade = make_line(
+        line.line_no,
+        description=description,
+        quantity=line.quantity if edit.quantity is None else parse_quantity(edit.quantity),
+        unit_price=line.unit_price if edit.price is None else parse_price(edit.price, "price"),
+        tax_rate=line.tax_rate if edit.tax_rate is None else parse_rate(edit.tax_rate, "tax rate"),
+        discount=discount,
+        sku=line.sku,
+        unit=line.unit,
+    )
+    return [remade if other.line_no == line_no else other for other in lines]

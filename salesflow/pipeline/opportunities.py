@@ -20,8 +20,10 @@ from salesflow.models import (
     Stage,
 )
 from salesflow.pipeline.lines import (
+    LineEdit,
     LineSpec,
     check_total,
+    edited_line,
     line_from_spec,
     next_line_no,
     without_line,
@@ -162,11 +164,30 @@ def add_product(
 def remove_product(
     opportunity: Opportunity, line_no: int, *, now: datetime
 ) -> tuple[Opportunity, Event]:
-    """Remove line `line_no` from an open opportunity (line numbers are not reused)."""
+    """Remove line `line_no` from an open opportunity; the lines after it move up a number."""
     guard("opportunity", opportunity.number, opportunity.status, "remove-product")
     lines = without_line(opportunity.lines, line_no, f"opportunity {opportunity.number}")
     return opportunity.model_copy(update={"lines": lines}), event(
         now, opportunity.number, "line-removed", line=line_no
+    )
+
+
+def edit_line(
+    opportunity: Opportunity, line_no: int, edit: LineEdit, *, now: datetime
+) -> tuple[Opportunity, Event]:
+    """Change quantity, price, discount, description or tax rate of a line of an open
+    opportunity; the line keeps its number and position (see `edited_line`)."""
+    guard("opportunity", opportunity.number, opportunity.status, "edit-line")
+    lines = edited_line(opportunity.lines, line_no, edit, f"opportunity {opportunity.number}")
+    line = lines[[x.line_no for x in lines].index(line_no)]
+    return opportunity.model_copy(update={"lines": lines}), event(
+        now,
+        opportunity.number,
+        "line-edited",
+        line=line_no,
+        fields=edit.fields(),
+        quantity=line.quantity,
+        amount=line.amount,
     )
 
 

@@ -27,16 +27,19 @@ from salesflow.models import (
     Stage,
 )
 from salesflow.pipeline.lines import (
+    LineEdit,
     LineSpec,
     check_total,
+    edited_line,
     line_from_spec,
     next_line_no,
+    numbered,
     without_line,
 )
 from salesflow.pipeline.money import CENT, HUNDRED, ZERO, cents, parse_money, total
 from salesflow.pipeline.numbering import Numbers
 from salesflow.pipeline.opportunities import set_stage, win_opportunity
-from salesflow.pipeline.records import add_days, choice, event, parse_date, parse_rate
+from salesflow.pipeline.records import add_days, choice, clean, event, parse_date, parse_rate
 from salesflow.pipeline.states import guard
 
 VALID_DAYS = 30
@@ -164,7 +167,7 @@ def create_quote(
         account=opportunity.account,
         contact=opportunity.contact,
         currency=opportunity.currency,
-        lines=[line.model_copy() for line in opportunity.lines],
+        lines=numbered([line.model_copy() for line in opportunity.lines]),
         valid_until=until,
         created_on=today,
     )
@@ -240,6 +243,63 @@ def remove_quote_product(quote: Quote, line_no: int, *, now: datetime) -> tuple[
     return updated, event(now, quote.number, "line-removed", revision=quote.revision, line=line_no)
 
 
+def edit_quote_line(
+    quote: Quote, line_no: int, edit: LineEdit, *, now: datetime
+) -> tuple[Quote, Event]:
+    """Change a line of a draft quote (see `edited_line`); the header discount is spread again.
+
+    Raises Refused unless the quote is a draft, InvalidValue when an amount discount would then
+    be more than the subtotal.
+    """
+    _guard(quote, "edit")
+    lines = edited_line(quote.lines, line_no, edit, f"quote {quote_label(quote)}")
+    updated = quote.model_copy(update=_respread(quote, lines))
+    line = next(x for x in updated.lines if x.line_no == line_no)
+    return updated, event(
+        now,
+        quote.number,
+        "line-edited",
+        revision=quote.revision,
+        line=line_no,
+        fields=edit.fields(),
+        quantity=line.quantity,
+        amount=own_amount(line),
+    )
+
+
+def edit_quote(
+    quote: Quote,
+    *,
+    valid_until: str | None = None,
+    customer_reference: str | None = None,
+    today: date,
+    now: datetime,
+) -> tuple[Quote, Event]:
+    """A new valid-until date (drafts only, not before today) or the customer's reference (their
+    purchase order number; until the quote is closed; empty text clears it).
+
+    Raises UsageError when nothing is to change, Refused for a status that does not allow it.
+    """
+    if valid_until is None and customer_reference is None:
+        raise UsageError("give what to change: --valid-until or --customer-reference")
+    update: dict[str, object] = {}
+    if valid_until is not None:
+        _guard(quote, "edit")
+        update["valid_until"] = _valid_until(valid_until, today, quote_label(quote))
+    if customer_reference is not None:
+        _guard(quote, "reference")
+        update["customer_reference"] = clean(customer_reference)
+    changed = {k: v for k, v in update.items() if getattr(quote, k) != v}
+    return quote.model_copy(update=changed), event(
+        now, quote.number, "edited", revision=quote.revision, fields=sorted(changed), **changed
+    )
+
+
+def is_expired(quote: Quote, today: date) -> bool:
+    """A draft or active quote whose valid-until date has passed."""
+    return quote.status in (QuoteStatus.DRAFT, QuoteStatus.ACTIVE) and quote.valid_until < today
+
+
 def discount_quote(
     quote: Quote,
     *,
@@ -288,8 +348,15 @@ def discount_quote(
 
 
 def activate_quote(quote: Quote, *, today: date, now: datetime) -> tuple[Quote, Event]:
-    """Make a draft quote active (ready to send); it needs at least one line."""
+    """Make a draft quote active (ready to send); it needs at least one line and a valid-until
+    date that has not passed."""
     _guard(quote, "activate")
+    if quote.valid_until < today:
+        raise Refused(
+            f"quote {quote_label(quote)} expired: it was valid until "
+            f"{quote.valid_until.isoformat()}; give it a new date with `salesflow quote edit "
+            f"{quote.number} --valid-until YYYY-MM-DD` first"
+        )
     if not quote.lines:
         raise Refused(
             f"quote {quote_label(quote)} has no lines; a quote needs at least one line "

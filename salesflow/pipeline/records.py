@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from salesflow.errors import InvalidValue
+from salesflow.errors import InvalidValue, NotFound, Refused
 from salesflow.models import Event
 from salesflow.pipeline.money import HUNDRED, D
 
@@ -108,3 +109,22 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def match_name(noun: str, typed: str, named: Iterable[tuple[str, str]]) -> str:
+    """The number of the one record whose name is `typed` (ignoring case and surrounding space),
+    else of the one whose name contains it; `named` holds (number, name) pairs.
+
+    Raises NotFound when no name fits and Refused listing the candidates when several do.
+    """
+    wanted = " ".join(typed.split()).casefold()
+    pairs = list(named)
+    exact = [(n, name) for n, name in pairs if " ".join(name.split()).casefold() == wanted]
+    found = exact or [(n, name) for n, name in pairs if wanted and wanted in name.casefold()]
+    if len(found) == 1:
+        return found[0][0]
+    if not found:
+        raise NotFound(f"{noun} {typed} not found (no number or name like it)")
+    shown = ", ".join(f"{n} {name}" for n, name in sorted(found)[:10])
+    more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+    raise Refused(f"{noun} {typed!r} could be {shown}{more}; give the number")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from salesflow.errors import InvalidValue
+from salesflow.errors import InvalidValue, Refused
 from salesflow.pipeline.money import D
 from salesflow.pipeline.records import check_email, clean, parse_rate
 
@@ -51,6 +51,18 @@ def _email(value: str, key: str) -> str | None:
     return check_email(value, "seller")
 
 
+def _vat(value: str, key: str) -> str | None:
+    from salesflow.pipeline.customers import check_vat_id
+
+    return check_vat_id(value, "seller")
+
+
+def _iban(value: str, key: str) -> str | None:
+    from salesflow.pipeline.customers import check_iban
+
+    return check_iban(value, "seller")
+
+
 def _history(value: str, key: str) -> int:
     try:
         count = int(value.strip())
@@ -66,8 +78,8 @@ KEYS: dict[str, Callable[[str, str], Any]] = {
     "address": _text,
     "email": _email,
     "phone": _text,
-    "vat_number": _text,
-    "iban": _text,
+    "vat_number": _vat,
+    "iban": _iban,
     "currency": _currency,
     "tax_rate": _rate,
     "payment_terms": _days,
@@ -103,6 +115,19 @@ def config_values(values: Mapping[str, str | None]) -> dict[str, Any]:
     return {
         key.replace("-", "_"): config_value(key, v) for key, v in values.items() if v is not None
     }
+
+
+def check_currency_change(current: str, new: str, holding: Mapping[str, int]) -> None:
+    """Refused when the currency would change while records hold money in the current one
+    (`holding`: how many records of each kind, e.g. {"invoices": 2}): reports would add amounts
+    of two currencies together."""
+    held = [f"{count} {kind}" for kind, count in holding.items() if count]
+    if new != current and held:
+        raise Refused(
+            f"currency cannot change from {current} to {new}: the data file holds money in "
+            f"{current} ({', '.join(held)}); keep {new} in a data file of its own "
+            f"(salesflow --db FILE init --currency {new})"
+        )
 
 
 @dataclass(frozen=True)

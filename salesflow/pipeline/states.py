@@ -30,6 +30,7 @@ MACHINES: dict[str, dict[str, Transition]] = {
         "stage": Transition(("open",), None, "moved to another stage"),
         "add-product": Transition(("open",), None, "given products"),
         "remove-product": Transition(("open",), None, "changed"),
+        "edit-line": Transition(("open",), None, "changed"),
         "quote": Transition(("open",), None, "quoted"),
         "win": Transition(("open",), "won", "won"),
         "lose": Transition(("open",), "lost", "lost"),
@@ -37,6 +38,7 @@ MACHINES: dict[str, dict[str, Transition]] = {
     },
     "quote": {
         "edit": Transition(("draft",), None, "edited"),
+        "reference": Transition(("draft", "active", "won"), None, "given a customer reference"),
         "discount": Transition(("draft",), None, "discounted"),
         "delete": Transition(("draft",), None, "deleted"),
         "activate": Transition(("draft",), "active", "activated"),

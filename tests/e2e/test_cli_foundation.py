@@ -188,7 +188,7 @@ def test_catalog_product_and_write_in_lines_with_discount_and_tax(cli: Cli) -> N
     opp = cli.json("opp", "edit", "OPP-0001", "--estimated-revenue", "")
     assert opp["estimated_revenue"] == "1482.50"
     opp = cli.json("opp", "remove-product", "OPP-0001", "1")
-    assert [x["line_no"] for x in opp["lines"]] == [2]
+    assert [(x["line_no"], x["description"]) for x in opp["lines"]] == [(1, "Travel")]
 
 
 def test_default_tax_rate_comes_from_init(cli: Cli) -> None:

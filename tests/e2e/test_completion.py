@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -156,12 +157,19 @@ def test_a_record_that_cannot_be_described_still_completes(
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        ("lead show ", "L-0001\nL-0002\n"),
+        (
+            "lead show ",
+            "L-0001  (Ada Lovelace, Analytical, qualified)\nL-0002  (Globex, qualified)\n",
+        ),
         ("opp show OPP-0002", "OPP-0002\n"),
-        ("account show ", "ACC-0001\nACC-0002\n"),
+        ("account show ", "ACC-0001  (Analytical)\nACC-0002  (Globex)\n"),
         ("contact show ", "CON-0001\n"),
         ("product show ", "DAY\n"),
-        ("quote show q", "quo-0001\nquo-0002\n"),
+        (
+            "quote show q",
+            "quo-0001  (won, Analytical, OPP-0001, revision 2)\n"
+            "quo-0002  (draft, Globex, OPP-0002)\n",
+        ),
         ("order show ", "ORD-0001\n"),
         ("invoice show INV", "INV-2026-0001\n"),
     ],
@@ -177,5 +185,7 @@ def test_the_shell_gets_the_numbers_through_typer(
         "COMP_WORDS": line,
         "COMP_CWORD": str(len(line.split(" ")) - 1),
     }
-    result = subprocess.run(["salesflow"], capture_output=True, text=True, env=env, timeout=60)
+    # this checkout's script, next to the interpreter running the tests
+    program = str(Path(sys.executable).with_name("salesflow"))
+    result = subprocess.run([program], capture_output=True, text=True, env=env, timeout=60)
     assert (result.returncode, result.stdout, result.stderr) == (0, expected, "")

@@ -30,8 +30,8 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         cli.ok("lead", "qualify", "L-0001", "L-0002", "L-0003", "L-0004", "L-0005")
         for n in range(1, 5):
             cli.ok("opp", "add-product", f"OPP-000{n}", "DAY", "--quantity", str(n))
-        for n in range(1, 6):
-            cli.ok("quote", "create", f"OPP-000{n}")
+        for n in range(1, 6):  # valid long enough for the tests' later today
+            cli.ok("quote", "create", f"OPP-000{n}", "--valid-until", "2026-12-31")
         found = {"quoted": cli.db.read_bytes()}
         for n in range(1, 5):
             cli.ok("quote", "activate", f"QUO-000{n}")

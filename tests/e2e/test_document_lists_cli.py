@@ -55,8 +55,8 @@ def world_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
             ("2026-03-10", "OPP-0003"),
             ("2026-04-10", "OPP-0004"),
         ]:
-            on(monkeypatch, day)
-            cli.ok("quote", "create", opportunity)
+            on(monkeypatch, day)  # valid until after they are all activated
+            cli.ok("quote", "create", opportunity, "--valid-until", "2026-06-30")
         cli.ok("quote", "activate", "QUO-0001", "QUO-0002", "QUO-0003", "QUO-0004")
         for day, quote in [
             ("2026-01-15", "QUO-0001"),

@@ -51,7 +51,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "--email",
         "sales@acme.example",
         "--vat-number",
-        "NL001122334B01",
+        "NL004495445B01",
         "--iban",
         "NL91ABNA0417164300",
     )
@@ -80,7 +80,7 @@ def test_a_quote_exports_to_a_pdf_named_after_it_in_the_current_directory(db: Pa
     assert "Zoë Ørsted" in text
     assert "€ 1,379.40" in text  # 3 × 400 − 5 % = 1,140.00 + 21 % tax
     assert "Acme <Tools> BV" in text
-    assert "NL001122334B01" in text
+    assert "NL004495445B01" in text
 
 
 def test_an_invoice_exports_to_a_pdf_with_its_payments_and_balance(db: Path) -> None:

@@ -273,7 +273,10 @@ def test_quote_list_shows_latest_revisions_unless_asked_for_all(db: Path) -> Non
         "QUO-0001",
         "QUO-0002",
     ]
-    assert data(db, "quote", "list", "--opportunity", "OPP-0009") == []
+    # a filter naming no record is a typo, not an empty list
+    refused(
+        db, "quote", "list", "--opportunity", "OPP-0009", message="opportunity OPP-0009 not found"
+    )
 
 
 def test_deleting_a_draft_quote_never_hands_its_number_out_again(db: Path) -> None:

@@ -176,7 +176,7 @@ def test_report_funnel_table_shows_steps_reasons_and_revenue(filled: Cli) -> Non
         "no-longer-interested      1\n"
         "\n"
         "Won revenue   17,500.00\n"
-        "Paid revenue  12,100.00\n"
+        "Paid revenue  14,100.00\n"
     )
 
 
@@ -194,23 +194,23 @@ def test_report_funnel_by_source_answers_whether_the_fair_was_worth_it(filled: C
             "Won revenue",
             "Paid revenue",
         ],
-        ["Beurs 2026", "3", "3", "3", "2", "2", "1", "66.7%", "15,000.00", "12,100.00"],
+        ["Beurs 2026", "3", "3", "3", "2", "2", "1", "66.7%", "15,000.00", "14,100.00"],
         ["web", "4", "3", "1", "1", "0", "0", "25.0%", "2,500.00", "0.00"],
         ["(none)", "2", "0", "0", "0", "0", "0", "0.0%", "0.00", "0.00"],
-        ["total", "9", "6", "4", "3", "2", "1", "33.3%", "17,500.00", "12,100.00"],
+        ["total", "9", "6", "4", "3", "2", "1", "33.3%", "17,500.00", "14,100.00"],
     ]
     data = filled.json("report", "funnel", "--by-source")
     assert [(s["source"], s["paid_revenue"]) for s in data["sources"]] == [
-        ("Beurs 2026", "12100.00"),
+        ("Beurs 2026", "14100.00"),
         ("web", "0.00"),
         (None, "0.00"),
     ]
     assert filled.ok("report", "funnel", "--by-source", "--csv").stdout.splitlines() == [
         "source,created,qualified,quoted,won,invoiced,paid,won_rate,won_revenue,paid_revenue",
-        "Beurs 2026,3,3,3,2,2,1,0.6667,15000.00,12100.00",
+        "Beurs 2026,3,3,3,2,2,1,0.6667,15000.00,14100.00",
         "web,4,3,1,1,0,0,0.2500,2500.00,0.00",
         ",2,0,0,0,0,0,0.0000,0.00,0.00",
-        "total,9,6,4,3,2,1,0.3333,17500.00,12100.00",
+        "total,9,6,4,3,2,1,0.3333,17500.00,14100.00",
     ]
 
 

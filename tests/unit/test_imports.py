@@ -543,7 +543,7 @@ names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_siz
 emails = st.one_of(st.none(), st.emails().filter(is_email))
 amounts = st.one_of(
     st.none(),
-    st.decimals(min_value=0, max_value=10**9, places=3).map(str),
+    st.decimals(min_value=0, max_value=10**9, places=2).map(str),
     st.integers(min_value=0, max_value=10**9).map(lambda n: f"{n:,}.5"),
 )
 

@@ -457,3 +457,22 @@ def test_a_qualified_lead_is_linked_and_cannot_be_unlinked(numbers: Numbers) -> 
     with pytest.raises(Refused) as error:
         ensure_unlinked(qualify(lead(), numbers).lead)
     assert message(error) == "lead L-0003 is qualified into OPP-0001"
+
+
+def test_editing_a_qualified_lead_is_refused_naming_its_contact_and_account_commands() -> None:
+    lead = Lead(
+        number="L-0003",
+        last_name="Jansen",
+        status=LeadStatus.QUALIFIED,
+        status_reason=LeadReason.QUALIFIED,
+        created_on=TODAY,
+        account="ACC-0001",
+        contact="CON-0002",
+        opportunity="OPP-0004",
+    )
+    with pytest.raises(Refused) as refused:
+        edit_lead(lead, {"email": "p@jansen.nl"}, now=NOW)
+    assert str(refused.value) == (
+        "lead L-0003 is qualified; only open leads can be edited; edit its contact with "
+        "`salesflow contact edit CON-0002` or its account with `salesflow account edit ACC-0001`"
+    )

@@ -6,16 +6,21 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from salesflow.errors import InvalidValue, NotFound
+from salesflow.errors import InvalidValue, NotFound, UsageError
 from salesflow.models import Line, Opportunity, Product
 from salesflow.pipeline.lines import (
     NO_DISCOUNT,
     Discount,
+    LineEdit,
     LineSpec,
+    edited_line,
     line_from_spec,
     make_line,
     next_line_no,
+    numbered,
     parse_discount,
     without_line,
 )
@@ -57,7 +62,8 @@ def test_a_discount_ending_in_percent_is_a_percentage() -> None:
 
 
 def test_a_plain_discount_is_an_amount_in_cents() -> None:
-    assert parse_discount("25.005") == Discount(amount=Decimal("25.01"))
+    assert parse_discount("25.0050") == Discount(amount=Decimal("25.01"))
+    assert parse_discount("2.500") == Discount(amount=Decimal("2500.00"))  # thousands
 
 
 @pytest.mark.parametrize("text", [None, "", "   "])
@@ -280,25 +286,79 @@ def test_a_discount_above_the_catalog_gross_is_refused() -> None:
 # --- line numbers --------------------------------------------------------------------------------
 
 
-def test_line_numbers_follow_the_highest_one_ever_given() -> None:
+def test_a_new_line_follows_the_last_one_shown() -> None:
     lines = [
         from_spec(LineSpec(quantity="1", sku="DAY")).model_copy(update={"line_no": n})
-        for n in (1, 3)
+        for n in (1, 2)
     ]
     record = Opportunity(number="OPP-0001", name="x", created_on=date(2026, 11, 27), lines=lines)
-    assert next_line_no(record) == 4
-    assert next_line_no(record.model_copy(update={"lines": []})) == 1
-    assert next_line_no(record.model_copy(update={"lines": [], "last_line_no": 3})) == 4
+    assert next_line_no(record) == 3
+    # a removal renumbers, so what was once the highest number no longer counts
+    assert next_line_no(record.model_copy(update={"lines": [], "last_line_no": 3})) == 1
 
 
-def test_removing_a_line_keeps_the_others_and_their_numbers() -> None:
+def test_removing_a_line_numbers_the_others_1_to_n_in_their_order() -> None:
     lines = [
-        from_spec(LineSpec(quantity="1", sku="DAY")).model_copy(update={"line_no": n})
+        from_spec(LineSpec(quantity=str(n), sku="DAY")).model_copy(update={"line_no": n})
         for n in (1, 2, 3)
     ]
-    assert [line.line_no for line in without_line(lines, 2, "opportunity OPP-0001")] == [1, 3]
+    left = without_line(lines, 2, "opportunity OPP-0001")
+    assert [(line.line_no, line.quantity) for line in left] == [(1, 1), (2, 3)]
+
+
+@given(st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=8), st.data())
+def test_lines_stay_numbered_1_to_n_whatever_is_removed(
+    quantities: list[int], data: st.DataObject
+) -> None:
+    lines = numbered([from_spec(LineSpec(quantity=str(q), sku="DAY")) for q in quantities])
+    while lines:
+        gone = data.draw(st.integers(min_value=1, max_value=len(lines)))
+        kept = [line.quantity for line in lines if line.line_no != gone]
+        lines = without_line(lines, gone, "opportunity OPP-0001")
+        assert [line.line_no for line in lines] == list(range(1, len(lines) + 1))
+        assert [line.quantity for line in lines] == kept
 
 
 def test_removing_a_missing_line_is_not_found() -> None:
     with pytest.raises(NotFound, match=r"^opportunity OPP-0001 has no line 7$"):
         without_line([], 7, "opportunity OPP-0001")
+
+
+# --- editing a line ----------------------------------------------------------------------------
+
+
+@given(
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=1, max_value=99).map(str),
+    st.sampled_from([None, "5%", "10", ""]),
+    st.sampled_from([None, "0", "9", "21"]),
+)
+def test_an_edited_line_keeps_its_place_and_has_the_figures_of_a_new_line(
+    at: int, quantity: str, discount: str | None, tax_rate: str | None
+) -> None:
+    lines = numbered([from_spec(LineSpec(quantity=str(n), sku="DAY")) for n in range(1, 5)])
+    edited = edited_line(
+        lines,
+        at,
+        LineEdit(quantity=quantity, discount=discount, tax_rate=tax_rate),
+        "opportunity OPP-0001",
+    )
+    fresh = from_spec(
+        LineSpec(
+            quantity=quantity,
+            sku="DAY",
+            discount=discount,
+            tax_rate=tax_rate,
+        )
+    )
+    assert [line.line_no for line in edited] == [1, 2, 3, 4]
+    assert [line for i, line in enumerate(edited, 1) if i != at] == [
+        line for i, line in enumerate(lines, 1) if i != at
+    ]
+    assert figures(edited[at - 1]) == figures(fresh)
+    assert (edited[at - 1].sku, edited[at - 1].description) == ("DAY", "Consulting day")
+
+
+def test_an_edit_that_changes_nothing_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"^give what to change: --quantity, --price"):
+        edited_line([from_spec(LineSpec(quantity="1", sku="DAY"))], 1, LineEdit(), "opp")

@@ -12,9 +12,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesflow.errors import InvalidValue
+from salesflow.importer import parse_import_amount
 from salesflow.models import Line, Opportunity
 from salesflow.pipeline.lines import Discount, make_line
-from salesflow.pipeline.money import D, cents, format_money, parse_money, parse_number, total
+from salesflow.pipeline.money import (
+    D,
+    amount_digits,
+    cents,
+    format_money,
+    parse_money,
+    parse_number,
+    total,
+)
 
 TWO_PLACES = re.compile(r"^-?\d+\.\d{2}$")
 
@@ -107,7 +116,7 @@ def test_parse_number_allows_negatives_when_asked() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1250", "1250.00"), ("1,250.50", "1250.50"), ("1_000", "1000.00"), (" 3.005 ", "3.01")],
+    [("1250", "1250.00"), ("1,250.50", "1250.50"), ("1_000", "1000.00"), (" 3.0050 ", "3.01")],
 )
 def test_parse_money_reads_common_spellings_and_rounds_to_cents(text: str, expected: str) -> None:
     assert str(parse_money(text, "value")) == expected
@@ -117,8 +126,12 @@ def test_parse_money_of_minus_zero_is_plain_zero() -> None:
     assert str(parse_money("-0", "value")) == "0.00"
 
 
-@pytest.mark.parametrize("text", ["1e30", "1000000000000", "99999999999999999999999999999"])
+@pytest.mark.parametrize("text", ["1000000000000", "99999999999999999999999999999", "1e30"])
 def test_a_number_of_a_trillion_or_more_is_refused_not_a_crash(text: str) -> None:
+    if text == "1e30":  # an exponent is no amount, but still a number (a quantity)
+        with pytest.raises(InvalidValue, match=r"^value '1e30' is too large"):
+            parse_number(text, "value")
+        return
     with pytest.raises(
         InvalidValue,
         match=rf"^value '{text}' is too large; it must be less than 1,000,000,000,000$",
@@ -127,7 +140,7 @@ def test_a_number_of_a_trillion_or_more_is_refused_not_a_crash(text: str) -> Non
 
 
 def test_the_largest_accepted_number_still_rounds_to_cents() -> None:
-    assert str(parse_money("999999999999.995", "value")) == "1000000000000.00"
+    assert str(parse_money("999999999999.9950", "value")) == "1000000000000.00"
 
 
 # --- properties of lines -----------------------------------------------------------------------
@@ -244,3 +257,92 @@ def test_misplaced_thousands_separators_are_refused() -> None:
     assert str(error.value) == (
         "value '12,50.7' is not a number; write thousands as 1,250.50 or leave them out"
     )
+
+
+# --- amounts as sellers type them: one reading for every money option and the importer --------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.500", "1500.00"),
+        ("1.500,00", "1500.00"),
+        ("1,500.00", "1500.00"),
+        ("€ 1.500", "1500.00"),
+        ("1,500", "1500.00"),
+        ("9.5", "9.50"),
+        ("9,50", "9.50"),
+        ("9.50", "9.50"),
+        ("0.125", "0.13"),
+        ("1.000.000", "1000000.00"),
+        ("EUR 1.250,-", "1250.00"),
+        ("12 500,00 €", "12500.00"),
+    ],
+)
+def test_a_money_option_reads_an_amount_as_the_importer_does(text: str, expected: str) -> None:
+    assert str(parse_money(text, "value")) == expected
+    assert cents(parse_import_amount(text)) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "readings"),
+    [
+        ("1500.250", "1,500,250.00 or 1,500.25; type 1500250.00 or 1500.25"),
+        ("2500,000", "2,500,000.00 or 2,500.00; type 2500000.00 or 2500.00"),
+        ("€ 1000.500", "1,000,500.00 or 1,000.50; type 1000500.00 or 1000.50"),
+    ],
+)
+def test_an_amount_with_two_readings_is_refused_showing_both(text: str, readings: str) -> None:
+    with pytest.raises(InvalidValue) as raised:
+        parse_money(text, "estimated value")
+    assert str(raised.value) == f"estimated value {text!r} is ambiguous: {readings}"
+    with pytest.raises(InvalidValue):
+        parse_import_amount(text)  # the importer rejects the row rather than guess
+
+
+@pytest.mark.parametrize("text", ["abc", "1.2.3", "12,5.00", "1e5", "--5", "€"])
+def test_what_is_not_an_amount_is_refused_by_a_money_option(text: str) -> None:
+    with pytest.raises(InvalidValue) as raised:
+        parse_money(text, "price")
+    assert str(raised.value) == f"price {text!r} is not a number"
+
+
+amounts_in_cents = st.decimals(min_value=0, max_value=10**11, places=2)
+
+
+@given(amounts_in_cents, st.sampled_from(["", "€ ", "EUR "]))
+def test_an_amount_written_with_thousands_in_either_form_reads_back(
+    value: Decimal, currency: str
+) -> None:
+    english = f"{value:,.2f}"
+    dutch = english.replace(",", " ").replace(".", ",").replace(" ", ".")
+    assert parse_money(currency + english, "value") == value
+    assert parse_money(currency + dutch, "value") == value
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999))
+def test_a_lone_mark_before_three_digits_always_groups_thousands(high: int, low: int) -> None:
+    for mark in ".,":
+        assert parse_money(f"{high}{mark}{low:03d}", "value") == Decimal(high * 1000 + low)
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=99))
+def test_one_or_two_decimals_after_either_mark_are_cents(whole: int, hundredths: int) -> None:
+    for mark in ".,":
+        typed = f"{whole}{mark}{hundredths:02d}"
+        assert parse_money(typed, "value") == Decimal(whole) + Decimal(hundredths) / 100
+    if hundredths % 10 == 0:
+        assert parse_money(f"{whole},{hundredths // 10}", "value") == parse_money(
+            f"{whole}.{hundredths:02d}", "value"
+        )
+
+
+@given(st.text(max_size=12))
+def test_any_text_is_an_amount_or_one_clear_refusal_never_a_crash(text: str) -> None:
+    try:
+        value = parse_money(text, "value")
+    except InvalidValue as refused:
+        assert str(refused).startswith(f"value {text!r} ")
+    else:
+        assert value == cents(value) and value >= 0
+        assert parse_import_amount(text) == D(amount_digits(text) or "x")

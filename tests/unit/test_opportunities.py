@@ -246,10 +246,10 @@ def test_adding_a_product_numbers_the_line_and_records_an_event() -> None:
     assert len(opp.lines) == 1
 
 
-def test_removing_a_product_keeps_the_other_line_numbers() -> None:
-    opp = with_product(with_product(with_product(opportunity())))
+def test_removing_a_product_moves_the_later_lines_up_a_number() -> None:
+    opp = with_product(with_product(with_product(opportunity()), quantity="2"), quantity="3")
     updated, removed = remove_product(opp, 2, now=NOW)
-    assert [line.line_no for line in updated.lines] == [1, 3]
+    assert [(line.line_no, line.quantity) for line in updated.lines] == [(1, 1), (2, 3)]
     assert (removed.kind, removed.details) == ("line-removed", {"line": 2})
     assert len(opp.lines) == 3
 
@@ -305,7 +305,7 @@ def test_winning_without_lines_defaults_the_actual_revenue_to_the_estimate() -> 
 
 def test_winning_with_an_explicit_actual_revenue() -> None:
     won, _ = win_opportunity(
-        with_product(opportunity()), actual_revenue="750.505", today=TODAY, now=NOW
+        with_product(opportunity()), actual_revenue="750.5050", today=TODAY, now=NOW
     )
     assert str(won.actual_revenue) == "750.51"
 
@@ -485,14 +485,15 @@ def test_any_walk_keeps_status_and_lines_explained_by_the_events(
             status = str(event.to_state)
     assert opp.status == status
 
-    lines: set[int] = set()
+    lines: list[str] = []  # what each event says, by position
     for event in events:
         if event.kind == "line-added":
-            assert event.details["line"] not in lines
-            lines.add(event.details["line"])
+            assert event.details["line"] == len(lines) + 1
+            lines.append(event.details["quantity"])
         elif event.kind == "line-removed":
-            lines.remove(event.details["line"])
-    assert {line.line_no for line in opp.lines} == lines
+            del lines[event.details["line"] - 1]
+    assert [line.line_no for line in opp.lines] == list(range(1, len(lines) + 1))
+    assert [str(line.quantity) for line in opp.lines] == lines
     assert opp.subtotal == sum((line.amount for line in opp.lines), Decimal("0.00"))
     if opp.status is OpportunityStatus.WON:
         assert opp.stage is Stage.CLOSE and opp.actual_revenue is not None
@@ -500,7 +501,7 @@ def test_any_walk_keeps_status_and_lines_explained_by_the_events(
         assert (opp.actual_revenue, opp.closed_on) == (None, None)
 
 
-def test_a_removed_line_number_is_not_given_to_the_next_line() -> None:
+def test_after_a_removal_the_next_line_gets_the_next_position() -> None:
     from salesflow.pipeline.opportunities import add_product, remove_product
 
     opp = Opportunity(number="OPP-0001", name="x", created_on=date(2026, 11, 27))
@@ -509,5 +510,24 @@ def test_a_removed_line_number_is_not_given_to_the_next_line() -> None:
         opp, _event = add_product(opp, spec, products={}, default_tax_rate=Decimal(0), now=NOW)
     opp, _event = remove_product(opp, 2, now=NOW)
     opp, added = add_product(opp, spec, products={}, default_tax_rate=Decimal(0), now=NOW)
-    assert [line.line_no for line in opp.lines] == [1, 3]
-    assert added.details["line"] == 3
+    assert [line.line_no for line in opp.lines] == [1, 2]
+    assert added.details["line"] == 2
+
+
+def test_a_won_opportunity_has_probability_100_and_its_whole_revenue_weighted() -> None:
+    opp = opportunity(user_estimated_revenue=Decimal("1000.00"), user_probability=30)
+    won, _ = win_opportunity(opp, today=TODAY, now=NOW)
+    assert (won.probability, won.weighted_revenue) == (100, Decimal("1000.00"))
+    assert won.model_dump(mode="json")["probability"] == 100
+
+
+def test_a_lost_opportunity_has_probability_0_and_no_weighted_revenue() -> None:
+    opp = opportunity(user_estimated_revenue=Decimal("1000.00"), stage=Stage.CLOSE)
+    lost, _ = lose_opportunity(opp, "out-sold", today=TODAY, now=NOW)
+    assert (lost.probability, lost.weighted_revenue) == (0, Decimal("0.00"))
+
+
+def test_a_reopened_opportunity_gets_its_stage_probability_back() -> None:
+    lost, _ = lose_opportunity(opportunity(stage=Stage.PROPOSE), "canceled", today=TODAY, now=NOW)
+    reopened, _ = reopen_opportunity(lost, now=NOW)
+    assert reopened.probability == 60

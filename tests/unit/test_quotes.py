@@ -215,8 +215,10 @@ def test_adding_a_product_to_a_draft_quote_adds_a_line() -> None:
 
 
 def test_removing_a_line_from_a_draft_quote() -> None:
-    quote, removed = remove_quote_product(make_quote(), 1, now=NOW)
-    assert [x.line_no for x in quote.lines] == [2]
+    before = make_quote()
+    quote, removed = remove_quote_product(before, 1, now=NOW)
+    assert [x.line_no for x in quote.lines] == [1]  # the second line moved up
+    assert quote.lines[0].description == before.lines[1].description
     assert removed.kind == "line-removed"
 
 

@@ -284,7 +284,8 @@ def test_the_funnel_follows_each_lead_to_its_furthest_step(w: World) -> None:
         "steps": ALL_LEADS,
         "disqualified": {**NO_DISQUALIFIED, "cannot-contact": 1, "no-longer-interested": 1},
         "won_revenue": "17500.00",
-        "paid_revenue": "12100.00",
+        # 12,100 of a paid invoice and 2,000 paid on another: what came in, not what is settled
+        "paid_revenue": "14100.00",
     }
 
 
@@ -305,7 +306,7 @@ def test_the_funnel_by_source_shows_what_each_source_brought(w: World) -> None:
             ),
             "disqualified": NO_DISQUALIFIED,
             "won_revenue": "15000.00",
-            "paid_revenue": "12100.00",
+            "paid_revenue": "14100.00",
         },
         {
             "source": "web",
@@ -802,3 +803,23 @@ def test_a_payment_dated_after_today_does_not_reduce_what_is_outstanding_today()
         month("2026-11", 1, "100.00", "0.00", "100.00"),
         month("2026-12", 0, "0.00", "40.00", "0.00"),
     ]
+
+
+def test_the_funnel_counts_paid_revenue_from_payments_on_a_partly_paid_invoice() -> None:
+    lead = make_lead("L-0001", "2026-11-01", status="qualified", opportunity="OPP-0001")
+    deal = make_opportunity(
+        "OPP-0001", "2026-11-01", status="won", closed="2026-11-02", actual="12100"
+    )
+    invoice = make_invoice(
+        "INV-2026-0001",
+        "OPP-0001",
+        account=None,
+        amount="12100",
+        invoice_date="2026-11-02",
+        due_date="2026-12-02",
+        payments=[("10000", "2026-11-10")],
+    )
+    report = funnel_report([lead], [deal], [], [invoice])
+    assert report.total.paid_revenue == Decimal("10000.00")
+    assert report.as_dict()["paid_revenue"] == "10000.00"
+    assert [s.count for s in report.total.steps] == [1, 1, 1, 1, 1, 0]

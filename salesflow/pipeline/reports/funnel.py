@@ -122,7 +122,7 @@ def _outcome(
         lead,
         reached,
         won_revenue(opportunity) if won else ZERO,
-        total(i.total for i in paid),
+        total(i.amount_paid for i in live),
     )
 
 
@@ -171,7 +171,8 @@ def funnel_report(
     Each lead counts once, at every step up to the furthest it reached: qualified (into an
     opportunity), quoted (the opportunity has a quote of any status), won, invoiced (a
     non-cancelled invoice), paid (all its non-cancelled invoices paid). Won revenue is the actual
-    revenue of won deals; paid revenue the totals of paid invoices. `by_source` adds one funnel per
+    revenue of won deals; paid revenue what came in: the payments on non-cancelled invoices,
+    partial ones included. `by_source` adds one funnel per
     lead source (sources equal ignoring case; no source last).
     """
     by_number = {o.number.upper(): o for o in opportunities}
