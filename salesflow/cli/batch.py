@@ -25,18 +25,7 @@ NumbersArg = Annotated[
         help="One or more numbers, or - to read them from stdin (one per line).", show_default=False
     ),
 ]
-
-
-def numbers_arg(complete: Callable[..., Any], help: str | None = None) -> Any:
-    """NumbersArg whose Tab completion offers the records the verb applies to."""
-    return Annotated[
-        list[str],
-        typer.Argument(
-            help=help or "One or more numbers, or - to read them from stdin (one per line).",
-            show_default=False,
-            autocompletion=complete,
-        ),
-    ]
+NUMBERS_HELP = "One or more numbers, or - to read them from stdin (one per line)."
 
 
 KeepGoingOpt = Annotated[

@@ -185,7 +185,12 @@ def show(number: Number, json: Json = False) -> None:
     show_invoice(invoice, json)
 
 
-UnpaidInvoices = batch.numbers_arg(common.complete_unpaid_invoices)
+UnpaidInvoices = Annotated[
+    list[str],
+    typer.Argument(
+        help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_unpaid_invoices
+    ),
+]  # the records the verb applies to, for Tab
 
 
 @app.command("pay")

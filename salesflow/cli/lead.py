@@ -37,7 +37,12 @@ Number = Annotated[
 ]
 
 
-OpenLeads = batch.numbers_arg(common.complete_open_leads)
+OpenLeads = Annotated[
+    list[str],
+    typer.Argument(
+        help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_open_leads
+    ),
+]  # the records the verb applies to, for Tab
 DISQUALIFY_REASONS = common.complete_choices(
     [
         ("lost", "they bought elsewhere"),

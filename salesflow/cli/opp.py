@@ -267,7 +267,14 @@ STAGES = common.complete_choices(
 LOSS_REASONS = common.complete_choices(
     [("canceled", "the customer dropped the plan"), ("out-sold", "a competitor won it")]
 )
-OpenOpportunities = batch.numbers_arg(common.complete_open_opportunities)
+OpenOpportunities = Annotated[
+    list[str],
+    typer.Argument(
+        help=batch.NUMBERS_HELP,
+        show_default=False,
+        autocompletion=common.complete_open_opportunities,
+    ),
+]  # the records the verb applies to, for Tab
 
 
 def _complete_stage_line(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

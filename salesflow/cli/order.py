@@ -117,7 +117,12 @@ def show(number: Number, json: Json = False) -> None:
     show_order(order, json)
 
 
-ActiveOrders = batch.numbers_arg(common.complete_active_orders)
+ActiveOrders = Annotated[
+    list[str],
+    typer.Argument(
+        help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_active_orders
+    ),
+]  # the records the verb applies to, for Tab
 
 
 @app.command("fulfil")

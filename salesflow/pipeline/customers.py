@@ -83,7 +83,7 @@ def check_country(value: str | None, who: str) -> str | None:
         return None
     from babel import Locale
 
-    territories: dict[str, str] = Locale("en").territories
+    territories: Mapping[str, str] = Locale("en").territories
     code = text.upper()
     if len(code) == 2 and code in territories and code not in _NOT_COUNTRIES:
         return code

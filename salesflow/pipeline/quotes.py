@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from salesflow.errors import InvalidValue, NotFound, Refused, UsageError
 from salesflow.models import (
@@ -290,9 +291,8 @@ def edit_quote(
         _guard(quote, "reference")
         update["customer_reference"] = clean(customer_reference)
     changed = {k: v for k, v in update.items() if getattr(quote, k) != v}
-    return quote.model_copy(update=changed), event(
-        now, quote.number, "edited", revision=quote.revision, fields=sorted(changed), **changed
-    )
+    details: dict[str, Any] = {"revision": quote.revision, "fields": sorted(changed), **changed}
+    return quote.model_copy(update=changed), event(now, quote.number, "edited", **details)
 
 
 def is_expired(quote: Quote, today: date) -> bool:
