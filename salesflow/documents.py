@@ -29,7 +29,8 @@ that never print a PDF.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -470,6 +471,7 @@ def render_html(view: DocumentView) -> str:
 _MARGIN = 15.0
 _LINE_WIDTHS = (8.0, 54.0, 18.0, 14.0, 26.0, 20.0, 28.0, 12.0)
 _GREY = 100
+_CELL_PADDING = (1.2, 1.0)  # top and bottom, left and right
 
 
 def render_pdf(view: DocumentView) -> bytes:
@@ -496,6 +498,7 @@ def render_pdf(view: DocumentView) -> bytes:
         for style, name in FONT_FILES.items():
             path = stack.enter_context(as_file(fonts / name))
             pdf.add_font(FONT_FAMILY, style, path)
+        _check_printable(view, facts, pdf.fonts[FONT_FAMILY.lower()].cmap)
         pdf.alias_nb_pages(_PAGE_COUNT_ALIAS)
         pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
         pdf.set_auto_page_break(auto=True, margin=18)
@@ -511,6 +514,51 @@ def render_pdf(view: DocumentView) -> bytes:
         _pdf_lines(pdf, facts)
         _pdf_totals(pdf, facts)
         return bytes(pdf.output())
+
+
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "RLE", "RLO", "RLI"})
+
+
+def _labelled_texts(facts: _Facts) -> list[tuple[str, str]]:
+    """Every text a document prints, with where it stands (for a refusal to point at)."""
+    texts = [("seller", line) for line in facts.seller_lines]
+    texts += [("customer", line) for line in facts.customer_lines]
+    texts += [(label, value) for label, value in facts.details]
+    texts += [(f"line {row.line_no}", text) for row in facts.lines for text in _cells(row)]
+    texts += [(row.label, row.value) for row in facts.totals]
+    if facts.note:
+        texts.append(("note", facts.note))
+    return texts
+
+
+def _check_printable(view: DocumentView, facts: _Facts, glyphs: Mapping[int, object]) -> None:
+    """Refuse text the PDF would lose: characters the shipped font has no glyph for, and
+    right-to-left scripts, which need text shaping fpdf2 only has with a library we don't ship.
+
+    Raises InvalidValue naming the characters and where they stand.
+    """
+    who = f"{view.kind} {view.record.number}"
+    for where, text in _labelled_texts(facts):
+        for char in text:
+            if unicodedata.bidirectional(char) in _RIGHT_TO_LEFT:
+                raise InvalidValue(
+                    f"{who}: right-to-left text cannot be laid out in a PDF yet: "
+                    f"{_char(char)} in {where} {text!r}; export as html or md"
+                )
+        missing = [
+            char
+            for char in dict.fromkeys(text)
+            if ord(char) not in glyphs and unicodedata.category(char)[0] not in "CZ"
+        ]
+        if missing:
+            raise InvalidValue(
+                f"{who}: the PDF font has no glyph for {', '.join(map(_char, missing))} in "
+                f"{where} {text!r}; export as html or md, or write the text in another script"
+            )
+
+
+def _char(char: str) -> str:
+    return f"{char!r} (U+{ord(char):04X})"
 
 
 def _pdf_block(pdf: FPDF, x: float, width: float, title: str, lines: Sequence[str]) -> float:
@@ -575,14 +623,33 @@ def _pdf_lines(pdf: FPDF, facts: _Facts) -> None:
         headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
         borders_layout="HORIZONTAL_LINES",
         line_height=4.6,
-        padding=(1.2, 1.0),
+        padding=_CELL_PADDING,
         v_align="TOP",
         repeat_headings=1,
     ) as table:
         table.row(LINE_HEADINGS)
         for row in facts.lines:
-            table.row(_cells(row))
+            cells = _cells(row)
+            for number, part in enumerate(_description_parts(pdf, cells[1])):
+                table.row((*cells[:1], part, *cells[2:]) if number == 0 else ("", part))
     pdf.ln(4)
+
+
+# A table row never breaks across pages: a description longer than this many lines continues
+# in the rows below it, which can start a new page.
+_MAX_ROW_LINES = 30
+
+
+def _description_parts(pdf: FPDF, text: str) -> list[str]:
+    """`text` cut into pieces of at most `_MAX_ROW_LINES` wrapped lines of its column."""
+    width = _LINE_WIDTHS[1] - 2 * _CELL_PADDING[1]
+    lines = pdf.multi_cell(width, 4.6, text, dry_run=True, output="LINES")
+    if len(lines) <= _MAX_ROW_LINES:
+        return [text]
+    return [
+        "\n".join(lines[start : start + _MAX_ROW_LINES])
+        for start in range(0, len(lines), _MAX_ROW_LINES)
+    ]
 
 
 def _pdf_totals(pdf: FPDF, facts: _Facts) -> None:

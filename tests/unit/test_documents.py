@@ -572,3 +572,48 @@ def test_the_documents_module_imports_no_pdf_store_cli_or_clock_at_load_time() -
     assert not everywhere & {"tinydb", "typer", "rich", "click"}
     assert not re.search(r"\.(today|now|utcnow)\(", source)
     assert "open(" not in source
+
+
+# --- text a PDF cannot lose --------------------------------------------------------------------
+
+
+def test_a_2000_character_description_wraps_across_pages_and_keeps_every_word() -> None:
+    words = " ".join(f"w{n:03d}" for n in range(400))  # 2,000 characters
+    quote = make_quote(lines=[make_line(description=words), make_line(2, "After")])
+
+    pages = pdf_pages(render_pdf(view_of(quote)))
+
+    assert len(pages) >= 2
+    text = "\n".join(pages)
+    assert re.findall(r"w(\d{3})", text) == [f"{n:03d}" for n in range(400)]
+    assert text.index("w399") < text.index("2 After")
+
+
+def test_a_pdf_with_chinese_characters_is_refused_naming_them() -> None:
+    quote = make_quote(lines=[make_line(description="Tea from 東京")])
+
+    with pytest.raises(InvalidValue) as raised:
+        render_pdf(view_of(quote))
+
+    assert str(raised.value) == (
+        "quote QUO-0001: the PDF font has no glyph for '東' (U+6771), '京' (U+4EAC) in "
+        "line 1 'Tea from 東京'; export as html or md, or write the text in another script"
+    )
+
+
+def test_a_pdf_with_hebrew_or_arabic_is_refused_rather_than_printed_backwards() -> None:
+    view = document_view(make_invoice(), make_seller(), make_account(name="שלום בע״מ"), None)
+
+    with pytest.raises(InvalidValue) as raised:
+        render_pdf(view)
+
+    assert str(raised.value) == (
+        "invoice INV-2026-0001: right-to-left text cannot be laid out in a PDF yet: 'ש' (U+05E9) "
+        "in customer 'שלום בע״מ'; export as html or md"
+    )
+
+
+def test_an_emoji_the_font_has_prints_in_the_pdf() -> None:
+    quote = make_quote(lines=[make_line(description="Smile \U0001f600 service")])
+
+    assert "Smile \U0001f600 service" in "\n".join(pdf_pages(render_pdf(view_of(quote))))
