@@ -34,6 +34,16 @@ def check_email(value: str | None, who: str) -> str | None:
     return email
 
 
+def country_code(value: str | None, who: str) -> str | None:
+    """A two-letter ISO country code (`nl` becomes `NL`), or InvalidValue naming `who`."""
+    code = clean(value)
+    if code is None:
+        return None
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise InvalidValue(f"{who}: country {value!r} is not a two-letter ISO code (NL, DE, ...)")
+    return code.upper()
+
+
 def choice(value: str, allowed: tuple[str, ...] | list[str], what: str) -> str:
     """`value` if it is one of `allowed` (any case), else an InvalidValue listing them."""
     normalized = value.strip().lower()

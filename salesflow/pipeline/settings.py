@@ -9,7 +9,7 @@ from typing import Any
 
 from salesflow.errors import InvalidValue
 from salesflow.pipeline.money import D
-from salesflow.pipeline.records import check_email, clean, parse_rate
+from salesflow.pipeline.records import check_email, choice, clean, country_code, parse_rate
 
 
 def _text(value: str, key: str) -> str | None:
@@ -51,6 +51,24 @@ def _email(value: str, key: str) -> str | None:
     return check_email(value, "seller")
 
 
+LANGUAGES = ("nl", "en", "de", "fr")
+
+
+def _language(value: str, key: str) -> str:
+    return choice(value, LANGUAGES, "language")
+
+
+def _country(value: str, key: str) -> str | None:
+    return country_code(value, "seller")
+
+
+def _image(value: str, key: str) -> str | None:
+    path = clean(value)
+    if path is not None and not path.lower().endswith((".png", ".jpg", ".jpeg")):
+        raise InvalidValue(f"logo {value!r} is not a PNG or JPEG file (.png, .jpg, .jpeg)")
+    return path
+
+
 def _history(value: str, key: str) -> int:
     try:
         count = int(value.strip())
@@ -68,6 +86,14 @@ KEYS: dict[str, Callable[[str, str], Any]] = {
     "phone": _text,
     "vat_number": _text,
     "iban": _text,
+    "bic": _text,
+    "coc": _text,
+    "country": _country,
+    "website": _text,
+    "logo": _image,
+    "footer": _text,
+    "terms": _text,
+    "language": _language,
     "currency": _currency,
     "tax_rate": _rate,
     "payment_terms": _days,
@@ -81,6 +107,7 @@ DEFAULTS: dict[str, Any] = {
     "payment_terms": 30,
     "lock_timeout": "10",
     "history_keep": 20,
+    "language": "en",
 }
 
 
@@ -119,3 +146,12 @@ class Settings:
     @property
     def payment_terms(self) -> int:
         return int(self.get("payment_terms"))
+
+    @property
+    def country(self) -> str | None:
+        """The seller's country: the setting, else the prefix of its VAT number (`NL…`)."""
+        country = self.get("country")
+        if country:
+            return str(country)
+        vat = str(self.get("vat_number") or "").strip().upper()
+        return vat[:2] if vat[:2].isalpha() else None
