@@ -314,6 +314,7 @@ class Quote(WithLines):
     discount_percent: Rate | None = None
     valid_until: date
     customer_reference: str | None = None
+    vat_treatment: str | None = None
     created_on: date
     activated_on: date | None = None
     closed_on: date | None = None
@@ -344,6 +345,8 @@ class Order(WithLines):
     status: OrderStatus = OrderStatus.ACTIVE
     discount: Money = ZERO
     discount_percent: Rate | None = None
+    customer_reference: str | None = None
+    vat_treatment: str | None = None
     created_on: date
     fulfilled_on: date | None = None
     canceled_on: date | None = None
@@ -379,8 +382,11 @@ class Invoice(WithLines):
     discount: Money = ZERO
     discount_percent: Rate | None = None
     invoice_date: date
+    delivery_date: date | None = None
     due_date: date
     payment_terms: int
+    customer_reference: str | None = None
+    vat_treatment: str | None = None
     payments: list[Payment] = Field(default_factory=list)
     cancelled_on: date | None = None
 

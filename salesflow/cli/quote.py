@@ -217,6 +217,29 @@ def listed(
     return [session.load(model, d) for d in listing.arrange(docs, query, listing.doc_value)]
 
 
+def _vat_treatment(session: Any, record: Any) -> Any:
+    """The VAT treatment of a sale to `record`'s customer (account, else contact)."""
+    from salesflow.models import Account, Contact
+    from salesflow.pipeline.vat import vat_treatment
+
+    customer = (session.find(Account, record.account) if record.account else None) or (
+        session.find(Contact, record.contact) if record.contact else None
+    )
+    return vat_treatment(
+        common.settings(session).country,
+        customer.country if customer else None,
+        customer.vat_id if customer else None,
+    )
+
+
+VAT_TEXT = {
+    "domestic": "the lines' rates (domestic)",
+    "reverse-charge": "reverse charge: 0 % (EU business customer with a VAT ID)",
+    "export": "0 %: export outside the EU",
+    "eu-without-vat-id": "your rates (EU customer without a VAT ID)",
+}
+
+
 # --- views -------------------------------------------------------------------------------------
 
 
@@ -240,6 +263,7 @@ def show_quote(quote: Any, json: bool, revisions: list[int] | None = None) -> No
             ("Status", _status(quote)),
             ("Created", quote.created_on),
             ("Valid until", quote.valid_until),
+            ("VAT", VAT_TEXT[quote.vat_treatment or "domestic"]),
             ("Activated", quote.activated_on),
             ("Closed", quote.closed_on),
             ("Order", quote.order),
@@ -287,10 +311,12 @@ def create(
     from salesflow.pipeline.quotes import create_quote
 
     with common.writing() as session:
+        deal = session.get(Opportunity, opportunity)
         result = create_quote(
-            session.get(Opportunity, opportunity),
+            deal,
             number=common.numbers(session)("QUO"),
             valid_until=valid_until,
+            vat=_vat_treatment(session, deal),
             today=common.today(),
             now=common.now(),
         )
