@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli import batch, common, render
+from salesflow.cli import batch, common, quote, render
 from salesflow.cli.common import AppTyper
 
 app = AppTyper(help="Invoices: what customers owe, payments, and overdue balances.")
@@ -281,14 +282,46 @@ def export(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: quote.Lang = None,
 ) -> None:
     """Write an invoice as a PDF, HTML or Markdown document to send. Prints the file written.
 
-    Example: salesflow invoice export INV-2026-0001 --format pdf
+    The document is in --lang, else the customer's language, else `config set language`.
+
+    Example: salesflow invoice export INV-2026-0001 --format pdf --lang de
     """
-    from salesflow.cli.quote import document, write_document
     from salesflow.models import Invoice
 
     with common.reading() as session:
-        view = document(session, session.get(Invoice, number))
-    write_document(view, fmt, output, force)
+        view = quote.document(
+            session, session.get(Invoice, number), lang, logo=fmt.strip() == "pdf"
+        )
+    quote.write_document(view, fmt, output, force)
+
+
+@app.command("send")
+def send(
+    number: Number,
+    to: quote.To,
+    cc: quote.Cc = None,
+    output: quote.EmlOutput = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: quote.Lang = None,
+) -> None:
+    """Write an invoice as an e-mail draft (.eml, the PDF attached) for your mail client.
+    Prints the file written; nothing is sent over the network.
+
+    The history records the sending (to whom, when).
+
+    Example: salesflow invoice send INV-2026-0001 --to finance@example.com --cc anna@example.com
+    """
+    from salesflow.models import Invoice
+    from salesflow.pipeline.documents import check_sendable
+
+    with common.writing() as session:
+        invoice = session.get(Invoice, number)
+        check_sendable(invoice)
+        view = quote.document(session, invoice, lang)
+        path, sent = quote.send_document(session, view, to, cc or [], output, force)
+        session.add_events([sent])
+    sys.stdout.write(f"{path}\n")

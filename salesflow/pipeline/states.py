@@ -43,6 +43,7 @@ MACHINES: dict[str, dict[str, Transition]] = {
         "accept": Transition(("active",), "won", "accepted"),
         "close": Transition(("active",), "closed", "closed"),
         "revise": Transition(("active", "closed"), "closed", "revised"),
+        "send": Transition(("active", "won"), None, "sent"),
     },
     "order": {
         "fulfil": Transition(("active",), "fulfilled", "fulfilled"),
@@ -53,6 +54,7 @@ MACHINES: dict[str, dict[str, Transition]] = {
     "invoice": {
         "pay": Transition(("unpaid", "partially-paid"), None, "paid"),
         "cancel": Transition(("unpaid",), "cancelled", "cancelled"),
+        "send": Transition(("unpaid", "partially-paid", "paid"), None, "sent"),
     },
 }
 
