@@ -23,11 +23,14 @@ if TYPE_CHECKING:
 FONT_FAMILY = "DejaVu"
 FONT_FILES: dict[str, str] = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 # An alias no customer types: fpdf2 replaces it with the page count in every text it prints.
-_PAGE_COUNT_ALIAS = "{salesflow:pages}"
+# Short, so that text centred around it (the footer) is still centred once it is replaced; a
+# document whose own text holds it uses the long one, which no customer types.
+_PAGE_COUNT_ALIAS = "{#}"
+_LONG_PAGE_COUNT_ALIAS = "{salesflow:pages}"
 
 # A4 is 210 mm wide; 15 mm margins leave 180 mm, shared by the line columns below.
 _MARGIN = 15.0
-_LINE_WIDTHS = (7.0, 56.0, 15.0, 17.0, 24.0, 18.0, 28.0, 15.0)
+_LINE_WIDTHS = (9.0, 54.0, 15.0, 17.0, 24.0, 18.0, 28.0, 15.0)
 _GREY = 100
 _MARK_RED = (176, 0, 0)
 _CELL_PADDING = (1.2, 1.0)  # top and bottom, left and right
@@ -50,7 +53,10 @@ def render_pdf(view: DocumentView) -> bytes:
     from fpdf import FPDF  # fpdf2 is slow to import; only PDF exports pay for it.
 
     facts = gather(view)
-    page_label = facts.page.replace("{pages}", _PAGE_COUNT_ALIAS)
+    alias = _PAGE_COUNT_ALIAS
+    if any(alias in text for _, text in _labelled_texts(facts)):
+        alias = _LONG_PAGE_COUNT_ALIAS
+    page_label = facts.page.replace("{pages}", alias)
 
     class _Document(FPDF):
         def footer(self) -> None:
@@ -69,7 +75,7 @@ def render_pdf(view: DocumentView) -> bytes:
             path = stack.enter_context(as_file(fonts / name))
             pdf.add_font(FONT_FAMILY, style, path)
         _check_printable(view, facts, pdf.fonts[FONT_FAMILY.lower()].cmap)
-        pdf.alias_nb_pages(_PAGE_COUNT_ALIAS)
+        pdf.alias_nb_pages(alias)
         pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
         pdf.set_auto_page_break(auto=True, margin=20)
         # The document's own date, not the clock: the same record renders to the same bytes.
@@ -338,6 +344,10 @@ def _pdf_closing(pdf: FPDF, facts: Facts) -> None:
     """A quote's terms and its acceptance block (name, date, signature lines)."""
     if facts.terms:
         heading, text = facts.terms
+        pdf.set_font(FONT_FAMILY, "", 8)
+        lines = pdf.multi_cell(pdf.epw, 4.2, text, dry_run=True, output="LINES")
+        if pdf.get_y() + 8 + 4.2 * min(len(lines), 4) > pdf.page_break_trigger:
+            pdf.add_page()  # the heading stays with the start of its text
         pdf.ln(2)
         pdf.set_font(FONT_FAMILY, "B", 9)
         pdf.cell(0, 6, heading, new_x="LMARGIN", new_y="NEXT")

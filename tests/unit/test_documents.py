@@ -624,3 +624,12 @@ def test_an_emoji_the_font_has_prints_in_the_pdf() -> None:
     quote = make_quote(lines=[make_line(description="Smile \U0001f600 service")])
 
     assert "Smile \U0001f600 service" in "\n".join(pdf_pages(render_pdf(view_of(quote))))
+
+
+def test_text_that_looks_like_the_page_count_alias_is_printed_as_typed() -> None:
+    quote = make_quote(lines=[make_line(description="Item {#} of the catalogue")])
+
+    pages = pdf_pages(render_pdf(view_of(quote)))
+
+    assert "Item {#} of the catalogue" in pages[0]
+    assert "page 1 of 1" in pages[0]
