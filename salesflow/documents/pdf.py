@@ -40,6 +40,7 @@ _LINE_HEIGHT = 4.6
 _MAX_ROW_LINES = 30
 _LOGO_BOX = (50.0, 20.0)  # width, height in mm; the logo keeps its proportions inside
 _QR_SIZE = 30.0
+_BOTTOM_MARGIN = 20.0
 
 
 def render_pdf(view: DocumentView) -> bytes:
@@ -77,7 +78,7 @@ def render_pdf(view: DocumentView) -> bytes:
         _check_printable(view, facts, pdf.fonts[FONT_FAMILY.lower()].cmap)
         pdf.alias_nb_pages(alias)
         pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
-        pdf.set_auto_page_break(auto=True, margin=20)
+        pdf.set_auto_page_break(auto=True, margin=_BOTTOM_MARGIN)
         # The document's own date, not the clock: the same record renders to the same bytes.
         pdf.set_creation_date(datetime(*facts.date.timetuple()[:3], tzinfo=UTC))
         pdf.set_title(facts.title)
@@ -244,43 +245,83 @@ def _pdf_details(pdf: FPDF, x: float, width: float, facts: Facts) -> float:
     return pdf.get_y()
 
 
-def _description_parts(pdf: FPDF, text: str) -> list[str]:
-    """`text` cut into pieces of at most `_MAX_ROW_LINES` wrapped lines of its column."""
-    width = _LINE_WIDTHS[1] - 2 * _CELL_PADDING[1]
-    lines = pdf.multi_cell(width, _LINE_HEIGHT, text, dry_run=True, output="LINES")
-    if len(lines) <= _MAX_ROW_LINES:
+def _wrapped(pdf: FPDF, text: str, width: float) -> list[str]:
+    """`text` as the lines it takes in a column `width` wide (its cell padding included)."""
+    if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
         return [text]
-    return [
-        "\n".join(lines[start : start + _MAX_ROW_LINES])
-        for start in range(0, len(lines), _MAX_ROW_LINES)
-    ]
+    lines = pdf.multi_cell(width, _LINE_HEIGHT, text, dry_run=True, output="LINES")
+    return [str(line) for line in lines]
+
+
+def _pdf_row(pdf: FPDF, cells: Sequence[Sequence[str]], *, heading: bool = False) -> None:
+    """One table row of wrapped cells, its text drawn line by line across the columns (so a
+    reader extracts it row by row), and a rule below it."""
+    top_pad = _CELL_PADDING[0]
+    count = max(len(lines) for lines in cells)
+    height = count * _LINE_HEIGHT + 2 * top_pad
+    top = pdf.get_y()
+    if heading:
+        pdf.set_fill_color(235, 235, 235)
+        pdf.rect(_MARGIN, top, sum(_LINE_WIDTHS), height, style="F")
+    # `text` places a string without cell() layout, several times cheaper; the baseline sits
+    # where cell() would put it.
+    rise = _LINE_HEIGHT / 2 + 0.3 * pdf.font_size
+    for index in range(count):
+        x = _MARGIN
+        for lines, width, numeric in zip(cells, _LINE_WIDTHS, NUMERIC, strict=True):
+            if index < len(lines) and lines[index]:
+                text = lines[index]
+                left = x + pdf.c_margin
+                if numeric:
+                    left = x + width - pdf.c_margin - pdf.get_string_width(text)
+                pdf.text(left, top + top_pad + index * _LINE_HEIGHT + rise, text)
+            x += width
+    pdf.line(_MARGIN, top + height, _MARGIN + sum(_LINE_WIDTHS), top + height)
+    pdf.set_xy(_MARGIN, top + height)
 
 
 def _pdf_lines(pdf: FPDF, facts: Facts) -> None:
-    from fpdf.fonts import FontFace
+    """The lines as a table whose headings repeat on every page. A row never breaks across
+    pages, but a description longer than `_MAX_ROW_LINES` lines continues in the rows below it.
 
+    Drawn cell by cell rather than with fpdf2's table, which lays out every cell twice: five
+    pages of lines take a fraction of the time."""
     pdf.set_font(FONT_FAMILY, "", 8.5)
     if not facts.lines:
         pdf.cell(0, 6, facts.no_lines, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         return
-    with pdf.table(
-        col_widths=_LINE_WIDTHS,
-        width=sum(_LINE_WIDTHS),
-        text_align=tuple("RIGHT" if n else "LEFT" for n in NUMERIC),
-        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
-        borders_layout="HORIZONTAL_LINES",
-        line_height=_LINE_HEIGHT,
-        padding=_CELL_PADDING,
-        v_align="TOP",
-        repeat_headings=1,
-    ) as table:
-        table.row(facts.headings)
-        for row in facts.lines:
-            cells = row.cells()
-            description = f"{row.description}\n{row.details}" if row.details else row.description
-            for number, part in enumerate(_description_parts(pdf, description)):
-                table.row((*cells[:1], part, *cells[2:]) if number == 0 else ("", part))
+    pdf.set_draw_color(160)
+    pdf.set_line_width(0.2)
+    pdf.set_auto_page_break(False, margin=_BOTTOM_MARGIN)  # rows break pages themselves
+    pdf.set_font(FONT_FAMILY, "B", 8.5)
+    headings = [
+        _wrapped(pdf, text, width) for text, width in zip(facts.headings, _LINE_WIDTHS, strict=True)
+    ]
+
+    def draw_headings() -> None:
+        pdf.set_font(FONT_FAMILY, "B", 8.5)
+        _pdf_row(pdf, headings, heading=True)
+        pdf.set_font(FONT_FAMILY, "", 8.5)
+
+    draw_headings()
+    for row in facts.lines:
+        cells = list(row.cells())
+        cells[1] = f"{row.description}\n{row.details}" if row.details else row.description
+        wrapped = [
+            _wrapped(pdf, text, width) for text, width in zip(cells, _LINE_WIDTHS, strict=True)
+        ]
+        description = wrapped[1]
+        for start in range(0, len(description), _MAX_ROW_LINES):
+            part = [lines if start == 0 else [] for lines in wrapped]
+            part[1] = description[start : start + _MAX_ROW_LINES]
+            height = max(len(lines) for lines in part) * _LINE_HEIGHT + 2 * _CELL_PADDING[0]
+            if pdf.get_y() + height > pdf.page_break_trigger:
+                pdf.add_page()
+                draw_headings()
+            _pdf_row(pdf, part)
+    pdf.set_draw_color(0)
+    pdf.set_auto_page_break(True, margin=_BOTTOM_MARGIN)
     pdf.ln(4)
 
 

@@ -225,7 +225,8 @@ def test_a_product_line_shows_the_products_description() -> None:
         invoice(), seller(), customer(), descriptions={"DRILL": "Cordless, 18 V, two batteries"}
     )
 
-    assert "Drill Cordless, 18 V, two batteries" in pdf_text(render_pdf(view))
+    text = pdf_text(render_pdf(view))
+    assert "1 Drill 2 day 1,000.00 2,000.00 21% Cordless, 18 V, two batteries 2 Manual" in text
     assert "| 1 | Drill — Cordless, 18 V, two batteries |" in render_markdown(view)
 
 

@@ -633,3 +633,22 @@ def test_text_that_looks_like_the_page_count_alias_is_printed_as_typed() -> None
 
     assert "Item {#} of the catalogue" in pages[0]
     assert "page 1 of 1" in pages[0]
+
+
+def test_line_rows_stop_above_the_footer_on_every_page() -> None:
+    lines = [
+        make_line(n, f"Item {n}", "2", "50.00", "21", "100.00", "21.00") for n in range(1, 121)
+    ]
+    reader = PdfReader(io.BytesIO(render_pdf(view_of(make_quote(lines=lines)))))
+    lowest: list[float] = []
+
+    def collect(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip().startswith("Item"):
+            lowest.append(tm[5] * cm[3] + cm[5])
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=collect)
+
+    assert len(lowest) == 120
+    footer_top = 20 / 25.4 * 72  # the 20 mm bottom margin, in points from the page's foot
+    assert min(lowest) > footer_top
