@@ -389,6 +389,8 @@ class Invoice(WithLines):
     vat_treatment: str | None = None
     payments: list[Payment] = Field(default_factory=list)
     cancelled_on: date | None = None
+    credit_notes: list[str] = Field(default_factory=list)
+    credited: Money = ZERO
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -400,7 +402,25 @@ class Invoice(WithLines):
     def balance(self) -> Money:
         if self.status is InvoiceStatus.CANCELLED:
             return ZERO
-        return self.total - self.amount_paid
+        return self.total - self.amount_paid - self.credited
+
+
+class CreditNote(WithLines):
+    """A credit note: lines credited on an invoice, lowering its balance by the note's total."""
+
+    table: ClassVar[str] = "credit_notes"
+    prefix: ClassVar[str] = "CN"
+
+    number: str
+    invoice: str
+    opportunity: str
+    account: str | None = None
+    contact: str | None = None
+    currency: str = "EUR"
+    credit_date: date
+    reason: str | None = None
+    customer_reference: str | None = None
+    vat_treatment: str | None = None
 
 
 # --- history ---------------------------------------------------------------------------------
@@ -432,4 +452,5 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Quote,
     Order,
     Invoice,
+    CreditNote,
 )

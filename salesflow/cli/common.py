@@ -490,3 +490,7 @@ complete_invoices = completer(
         f"due {d['due_date']}" if d.get("due_date") else None,
     ),
 )
+complete_credit_notes = completer(
+    "credit_notes",
+    lambda d, names: _joined(_account_name(d, names), d.get("invoice"), d.get("reason")),
+)

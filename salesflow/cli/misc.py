@@ -249,6 +249,7 @@ def history(
     from salesflow.models import (
         Account,
         Contact,
+        CreditNote,
         Invoice,
         Lead,
         Opportunity,
@@ -267,7 +268,7 @@ def history(
             records: list[Any] = session.all(
                 Lead, lambda d: bool(d.get("opportunity")) or d.get("number", "").upper() == wanted
             )
-            for model in (Account, Contact, Opportunity, Quote, Order, Invoice):
+            for model in (Account, Contact, Opportunity, Quote, Order, Invoice, CreditNote):
                 records.extend(session.all(model))
             chain = chain_numbers(wanted, records)
         if not chain:

@@ -359,6 +359,7 @@ EXPORT_TYPES = (
     "quotes",
     "orders",
     "invoices",
+    "credit_notes",
 )
 
 

@@ -27,11 +27,22 @@ from typing import Any, Literal
 
 from salesflow.documents.labels import DATE_FORMATS, LABELS, LANGUAGES, LOCALES
 from salesflow.errors import InvalidValue
-from salesflow.models import Account, Contact, Invoice, InvoiceStatus, Line, Quote, QuoteStatus
+from salesflow.models import (
+    Account,
+    Contact,
+    CreditNote,
+    Invoice,
+    InvoiceStatus,
+    Line,
+    Quote,
+    QuoteStatus,
+)
 from salesflow.pipeline.money import ZERO, total
 from salesflow.pipeline.vat import VatTreatment
 
-DocumentKind = Literal["quote", "invoice"]
+DocumentKind = Literal["quote", "invoice", "credit_note"]
+Document = Quote | Invoice | CreditNote
+_KINDS: dict[str, type[Document]] = {"quote": Quote, "invoice": Invoice, "credit_note": CreditNote}
 FORMATS: tuple[str, ...] = ("pdf", "html", "md")
 
 
@@ -60,7 +71,7 @@ class DocumentView:
     superseded quote revision the latest revision."""
 
     kind: DocumentKind
-    record: Quote | Invoice
+    record: Document
     seller: Seller
     account: Account | None = None
     contact: Contact | None = None
@@ -70,8 +81,8 @@ class DocumentView:
     latest_revision: int | None = None
 
     def __post_init__(self) -> None:
-        expected = Quote if self.kind == "quote" else Invoice
-        if self.kind not in ("quote", "invoice") or not isinstance(self.record, expected):
+        expected = _KINDS.get(self.kind)
+        if expected is None or not isinstance(self.record, expected):
             raise TypeError(
                 f"document kind {self.kind!r} does not match record {self.record.number} "
                 f"(a {type(self.record).__name__})"
@@ -84,14 +95,14 @@ class DocumentView:
 
 
 def document_view(
-    record: Quote | Invoice,
+    record: Document,
     seller: Seller,
     account: Account | None = None,
     contact: Contact | None = None,
     **details: Any,
 ) -> DocumentView:
     """The view of `record`, its kind taken from the record's type."""
-    kind: DocumentKind = "quote" if isinstance(record, Quote) else "invoice"
+    kind: DocumentKind = next(k for k, model in _KINDS.items() if isinstance(record, model))  # type: ignore[assignment]
     return DocumentView(
         kind=kind, record=record, seller=seller, account=account, contact=contact, **details
     )
@@ -356,9 +367,9 @@ def tax_per_rate(lines: Sequence[Line]) -> list[tuple[Decimal, Decimal, Decimal]
     ]
 
 
-def _totals(record: Quote | Invoice, fmt: Formats) -> tuple[TotalRow, ...]:
+def _totals(record: Document, fmt: Formats) -> tuple[TotalRow, ...]:
     rows: list[TotalRow] = []
-    if record.discount != ZERO:
+    if not isinstance(record, CreditNote) and record.discount != ZERO:
         percent = record.discount_percent
         label = f"{fmt('discount')} ({fmt.rate(percent)})" if percent else fmt("discount")
         rows.append(TotalRow(fmt("lines_total"), fmt.amount(record.subtotal + record.discount)))
@@ -370,6 +381,9 @@ def _totals(record: Quote | Invoice, fmt: Formats) -> tuple[TotalRow, ...]:
     rows.append(TotalRow(fmt("total"), fmt.money(record.total), strong=True))
     if isinstance(record, Invoice):
         rows.append(TotalRow(fmt("amount_paid"), fmt.amount(record.amount_paid)))
+        if record.credited:
+            label = f"{fmt('credited')} ({', '.join(record.credit_notes)})"
+            rows.append(TotalRow(label, fmt.amount(-record.credited)))
         rows.append(TotalRow(fmt("balance_due"), fmt.money(record.balance), strong=True))
     return tuple(rows)
 
@@ -386,7 +400,7 @@ def _mark(view: DocumentView, fmt: Formats) -> str | None:
     return None
 
 
-def _vat_note(record: Quote | Invoice, fmt: Formats) -> str | None:
+def _vat_note(record: Document, fmt: Formats) -> str | None:
     if record.vat_treatment == VatTreatment.REVERSE_CHARGE:
         return fmt("reverse_charge")
     if record.vat_treatment == VatTreatment.EXPORT:
@@ -450,6 +464,16 @@ def gather(view: DocumentView) -> Facts:
             terms = (fmt("terms"), text)
         if record.status is not QuoteStatus.CLOSED:
             acceptance = (fmt("acceptance"), (fmt("name"), fmt("date"), fmt("signature")))
+    elif isinstance(record, CreditNote):
+        heading = fmt("credit_note")
+        details += [
+            (fmt("credit_date"), fmt.date(record.credit_date)),
+            (fmt("credited_invoice"), record.invoice),
+        ]
+        if reason := _present(record.reason):
+            details.append((fmt("reason"), reason))
+        document_date = record.credit_date
+        note = fmt("credit_note_note", invoice=record.invoice, amount=fmt.money(record.total))
     else:
         heading = fmt("invoice")
         details += [

@@ -19,6 +19,15 @@ DATE_FORMATS: Mapping[str, str] = {"nl": "short", "en": "medium", "de": "medium"
 
 LABELS: Mapping[str, Mapping[str, str]] = {
     "en": {
+        "credited": "Credited",
+        "credit_note": "Credit note",
+        "credit_date": "Date",
+        "credited_invoice": "Credits invoice",
+        "reason": "Reason",
+        "credit_note_note": "This credit note lowers the balance of invoice {invoice} by {amount}.",
+        "credit_note_subject": "Credit note {number} from {seller}",
+        "credit_note_body": "Please find attached credit note {number} of {amount} on "
+        "invoice {invoice}.",
         "quote": "Quote",
         "invoice": "Invoice",
         "from": "From",
@@ -86,6 +95,15 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "for": " for {title}",
     },
     "nl": {
+        "credited": "Gecrediteerd",
+        "credit_note": "Creditnota",
+        "credit_date": "Datum",
+        "credited_invoice": "Crediteert factuur",
+        "reason": "Reden",
+        "credit_note_note": "Deze creditnota verlaagt het openstaande bedrag van factuur "
+        "{invoice} met {amount}.",
+        "credit_note_subject": "Creditnota {number} van {seller}",
+        "credit_note_body": "Bijgaand creditnota {number} van {amount} op factuur {invoice}.",
         "quote": "Offerte",
         "invoice": "Factuur",
         "from": "Van",
@@ -153,6 +171,16 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "for": " voor {title}",
     },
     "de": {
+        "credited": "Gutgeschrieben",
+        "credit_note": "Gutschrift",
+        "credit_date": "Datum",
+        "credited_invoice": "Zur Rechnung",
+        "reason": "Grund",
+        "credit_note_note": "Diese Gutschrift mindert den offenen Betrag der Rechnung "
+        "{invoice} um {amount}.",
+        "credit_note_subject": "Gutschrift {number} von {seller}",
+        "credit_note_body": "anbei erhalten Sie die Gutschrift {number} über {amount} "
+        "zur Rechnung {invoice}.",
         "quote": "Angebot",
         "invoice": "Rechnung",
         "from": "Von",
@@ -222,6 +250,15 @@ LABELS: Mapping[str, Mapping[str, str]] = {
         "for": " für {title}",
     },
     "fr": {
+        "credited": "Avoirs",
+        "credit_note": "Avoir",
+        "credit_date": "Date",
+        "credited_invoice": "Facture d'origine",
+        "reason": "Motif",
+        "credit_note_note": "Cet avoir réduit le solde de la facture {invoice} de {amount}.",
+        "credit_note_subject": "Avoir {number} de {seller}",
+        "credit_note_body": "Veuillez trouver ci-joint l'avoir {number} de {amount} sur "
+        "la facture {invoice}.",
         "quote": "Devis",
         "invoice": "Facture",
         "from": "De",

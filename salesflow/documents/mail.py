@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from salesflow.documents.facts import DocumentView, Formats
-from salesflow.models import Quote
+from salesflow.models import CreditNote, Quote
 
 
 def draft_email(
@@ -50,6 +50,13 @@ def _body(view: DocumentView, fmt: Formats, seller: str) -> str:
         title = fmt("for", title=view.title.strip()) if view.title and view.title.strip() else ""
         text = fmt(
             "quote_body", number=record.number, title=title, date=fmt.date(record.valid_until)
+        )
+    elif isinstance(record, CreditNote):
+        text = fmt(
+            "credit_note_body",
+            number=record.number,
+            amount=fmt.money(record.total),
+            invoice=record.invoice,
         )
     else:
         text = fmt(

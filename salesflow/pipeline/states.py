@@ -55,6 +55,7 @@ MACHINES: dict[str, dict[str, Transition]] = {
         "pay": Transition(("unpaid", "partially-paid"), None, "paid"),
         "cancel": Transition(("unpaid",), "cancelled", "cancelled"),
         "send": Transition(("unpaid", "partially-paid", "paid"), None, "sent"),
+        "credit": Transition(("unpaid", "partially-paid"), None, "credited"),
     },
 }
 
