@@ -207,3 +207,40 @@ def test_a_pdf_with_chinese_text_is_refused_and_nothing_is_written(deal: Cli) ->
     assert deal.db.read_bytes() == before
     assert list(Path().iterdir()) == []
     assert deal.ok("quote", "export", "QUO-0001", "-f", "html").stdout == "QUO-0001.html\n"
+
+
+PROBE = (
+    "import sys\n"
+    "from salesflow.cli import app\n"
+    "sys.argv = ['salesflow', *sys.argv[1:]]\n"
+    "try:\n    app()\nexcept SystemExit:\n    pass\n"
+    "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'fpdf', 'segno', 'babel', 'PIL'})\n"
+    "print(loaded, file=sys.stderr)\n"
+)
+
+
+def loaded_by(deal: Cli, *args: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "--db", str(deal.db), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stderr.strip().splitlines()[-1]
+
+
+def test_the_pdf_logo_qr_and_locale_libraries_load_only_when_a_document_is_made(
+    deal: Cli,
+) -> None:
+    deal.ok("quote", "activate", "QUO-0001")
+    deal.ok("quote", "accept", "QUO-0001")
+    deal.ok("order", "fulfil", "ORD-0001")
+
+    assert loaded_by(deal, "invoice", "show", "INV-2026-0001") == "[]"
+    assert loaded_by(deal, "quote", "show", "QUO-0001") == "[]"
+    assert loaded_by(deal, "invoice", "export", "INV-2026-0001", "-o", "i.pdf") == (
+        "['PIL', 'babel', 'fpdf', 'segno']"
+    )
