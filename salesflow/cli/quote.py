@@ -46,9 +46,14 @@ Lang = Annotated[
 ]
 To = Annotated[
     list[str],
-    typer.Option("--to", help="Recipient's email (repeat for more).", show_default=False),
+    typer.Option(
+        "--to", help="Recipient's email (repeat for more).", show_default=False, metavar="EMAIL"
+    ),
 ]
-Cc = Annotated[list[str] | None, typer.Option("--cc", help="Copy to this email (repeatable).")]
+Cc = Annotated[
+    list[str] | None,
+    typer.Option("--cc", help="Copy to this email (repeatable).", metavar="EMAIL"),
+]
 EmlOutput = Annotated[
     str | None,
     typer.Option("--output", "-o", help="The .eml file to write (default QUO-0001.eml here)."),
