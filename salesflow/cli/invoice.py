@@ -376,7 +376,7 @@ def send(
         invoice = _record(session, number)
         check_sendable(invoice)
         view = quote.document(session, invoice, lang)
-        path, sent = quote.send_document(session, view, to, cc or [], output, force)
+        path, sent = quote.send_document(view, to, cc or [], output, force)
         session.add_events([sent])
     sys.stdout.write(f"{path}\n")
 

@@ -207,7 +207,7 @@ def write_document(view: Any, fmt: str, output: str | None, force: bool) -> None
 
 
 def send_document(
-    session: Any, view: Any, to: list[str], cc: list[str], output: str | None, force: bool
+    view: Any, to: list[str], cc: list[str], output: str | None, force: bool
 ) -> tuple[Path, Any]:
     """Write `view` as a PDF attached to an `.eml` draft to `to` (and `cc`); returns the file
     and the `sent` event to record. Nothing goes over the network."""
@@ -790,6 +790,6 @@ def send(
         quote = load_quote(session, number, revision)
         check_sendable(quote)
         view = document(session, quote, lang)
-        path, sent = send_document(session, view, to, cc or [], output, force)
+        path, sent = send_document(view, to, cc or [], output, force)
         session.add_events([sent])
     sys.stdout.write(f"{path}\n")

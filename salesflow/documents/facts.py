@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from salesflow.documents.labels import DATE_FORMATS, LABELS, LANGUAGES, LOCALES
 from salesflow.errors import InvalidValue
@@ -102,7 +102,7 @@ def document_view(
     **details: Any,
 ) -> DocumentView:
     """The view of `record`, its kind taken from the record's type."""
-    kind: DocumentKind = next(k for k, model in _KINDS.items() if isinstance(record, model))  # type: ignore[assignment]
+    kind = cast(DocumentKind, next(k for k, m in _KINDS.items() if isinstance(record, m)))
     return DocumentView(
         kind=kind, record=record, seller=seller, account=account, contact=contact, **details
     )

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from importlib.resources import as_file, files
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 
 from salesflow.documents.facts import NUMERIC, DocumentView, Facts, gather
 from salesflow.errors import InvalidValue
@@ -75,7 +75,7 @@ def render_pdf(view: DocumentView) -> bytes:
         for style, name in FONT_FILES.items():
             path = stack.enter_context(as_file(fonts / name))
             pdf.add_font(FONT_FAMILY, style, path)
-        _check_printable(view, facts, pdf.fonts[FONT_FAMILY.lower()].cmap)
+        _check_printable(view, facts, getattr(pdf.fonts[FONT_FAMILY.lower()], "cmap", {}))
         pdf.alias_nb_pages(alias)
         pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
         pdf.set_auto_page_break(auto=True, margin=_BOTTOM_MARGIN)
@@ -249,8 +249,13 @@ def _wrapped(pdf: FPDF, text: str, width: float) -> list[str]:
     """`text` as the lines it takes in a column `width` wide (its cell padding included)."""
     if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
         return [text]
-    lines = pdf.multi_cell(width, _LINE_HEIGHT, text, dry_run=True, output="LINES")
-    return [str(line) for line in lines]
+    return _dry_lines(pdf, width, _LINE_HEIGHT, text)
+
+
+def _dry_lines(pdf: FPDF, width: float, height: float, text: str) -> list[str]:
+    """The lines `text` wraps into in a cell `width` wide, without printing it."""
+    lines = pdf.multi_cell(width, height, text, dry_run=True, output="LINES")
+    return [str(line) for line in cast("list[str]", lines)]
 
 
 def _pdf_row(pdf: FPDF, cells: Sequence[Sequence[str]], *, heading: bool = False) -> None:
@@ -329,7 +334,7 @@ def _note_height(pdf: FPDF, text: str | None, width: float) -> float:
     if not text:
         return 0.0
     pdf.set_font(FONT_FAMILY, "", 9)
-    return 5.0 * len(pdf.multi_cell(width, 5, text, dry_run=True, output="LINES")) + 3
+    return 5.0 * len(_dry_lines(pdf, width, 5, text)) + 3
 
 
 def _pdf_totals(pdf: FPDF, facts: Facts) -> None:
@@ -345,7 +350,7 @@ def _pdf_totals(pdf: FPDF, facts: Facts) -> None:
     for row in facts.totals:
         pdf.set_x(x)
         pdf.set_font(FONT_FAMILY, "B" if row.strong else "", 9.5)
-        border = "T" if row.strong else 0
+        border: Literal[0] | str = "T" if row.strong else 0
         pdf.cell(label_width, height, row.label, border=border, new_x="RIGHT", new_y="TOP")
         pdf.cell(
             value_width, height, row.value, border=border, align="R", new_x="LMARGIN", new_y="NEXT"
@@ -386,7 +391,7 @@ def _pdf_closing(pdf: FPDF, facts: Facts) -> None:
     if facts.terms:
         heading, text = facts.terms
         pdf.set_font(FONT_FAMILY, "", 8)
-        lines = pdf.multi_cell(pdf.epw, 4.2, text, dry_run=True, output="LINES")
+        lines = _dry_lines(pdf, pdf.epw, 4.2, text)
         if pdf.get_y() + 8 + 4.2 * min(len(lines), 4) > pdf.page_break_trigger:
             pdf.add_page()  # the heading stays with the start of its text
         pdf.ln(2)

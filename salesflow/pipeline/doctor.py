@@ -43,7 +43,7 @@ from salesflow.pipeline.quotes import quote_label
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
 META_TABLE = "_meta"
 _NUMBER = re.compile(r"^(?P<series>.+)-(?P<n>\d+)$")
-_YEARLY = {Invoice: "INV", CreditNote: "CN"}
+_YEARLY: dict[type[Record], str] = {Invoice: "INV", CreditNote: "CN"}
 """Series numbered per year (`INV-2026-0001`), gapless."""
 _SERIES = {
     model: re.compile(
