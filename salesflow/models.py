@@ -314,7 +314,7 @@ class Quote(WithLines):
     discount_percent: Rate | None = None
     valid_until: date
     customer_reference: str | None = None
-    vat_treatment: str | None = None
+    vat_treatment: str | None = None  # see pipeline.vat; None: domestic, the lines' own rates
     created_on: date
     activated_on: date | None = None
     closed_on: date | None = None
@@ -389,13 +389,24 @@ class Invoice(WithLines):
     vat_treatment: str | None = None
     payments: list[Payment] = Field(default_factory=list)
     cancelled_on: date | None = None
-    credit_notes: list[str] = Field(default_factory=list)
-    credited: Money = ZERO
+    # Stored only once credited, so an invoice without credit notes keeps its stored form.
+    credited_by: list[str] | None = None
+    credited_amount: Money | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def amount_paid(self) -> Money:
         return total(p.amount for p in self.payments)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def credit_notes(self) -> list[str]:
+        return list(self.credited_by or [])
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def credited(self) -> Money:
+        return self.credited_amount or ZERO
 
     @computed_field  # type: ignore[prop-decorator]
     @property

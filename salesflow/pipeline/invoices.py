@@ -259,8 +259,8 @@ def credit_invoice(
         )
     updated = invoice.model_copy(
         update={
-            "credit_notes": [*invoice.credit_notes, number],
-            "credited": invoice.credited + note.total,
+            "credited_by": [*invoice.credit_notes, number],
+            "credited_amount": invoice.credited + note.total,
         }
     )
     updated = updated.model_copy(update={"status": settled_status(updated)})

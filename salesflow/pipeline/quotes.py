@@ -149,10 +149,10 @@ def create_quote(
     """A draft quote, revision 1, copying an open opportunity's lines, customer and currency.
 
     Valid for 30 days unless `valid_until` says otherwise (not before today). `vat` (see
-    `pipeline.vat.vat_treatment`) is kept on the quote; when it is zero-rated (reverse charge,
-    export) every line is at 0 %. The opportunity moves forward to stage propose (an
-    opportunity already in stage close stays there). Raises Refused unless the opportunity is
-    open.
+    `pipeline.vat.vat_treatment`) is kept on the quote (None for domestic); when it is
+    zero-rated (reverse charge, export) every line is at 0 %. The opportunity moves forward to
+    stage propose (an opportunity already in stage close stays there). Raises Refused unless
+    the opportunity is open.
     """
     guard("opportunity", opportunity.number, opportunity.status, "quote", opportunity.status_reason)
     until = _valid_until(valid_until, today, number)
@@ -164,7 +164,7 @@ def create_quote(
         currency=opportunity.currency,
         lines=[apply_treatment(line.model_copy(), vat) for line in opportunity.lines],
         valid_until=until,
-        vat_treatment=vat,
+        vat_treatment=None if vat is VatTreatment.DOMESTIC else vat,
         created_on=today,
     )
     events = [

@@ -32,14 +32,14 @@ def quote_for(cli: Cli, country: str | None, vat_id: str | None) -> Any:
 @pytest.mark.parametrize(
     ("country", "vat_id", "treatment", "tax", "shown"),
     [
-        ("NL", "NL009988776B01", "domestic", "42.00", "the lines' rates (domestic)"),
+        ("NL", "NL009988776B01", None, "42.00", "the lines' rates (domestic)"),
         ("DE", "DE123456789", "reverse-charge", "0.00", "reverse charge: 0 % (EU business"),
         ("BE", None, "eu-without-vat-id", "42.00", "your rates (EU customer without a VAT ID)"),
         ("US", None, "export", "0.00", "0 %: export outside the EU"),
     ],
 )
 def test_quote_create_chooses_the_vat_treatment_and_quote_show_names_it(
-    cli: Cli, country: str, vat_id: str | None, treatment: str, tax: str, shown: str
+    cli: Cli, country: str, vat_id: str | None, treatment: str | None, tax: str, shown: str
 ) -> None:
     quote = quote_for(cli, country, vat_id)
 

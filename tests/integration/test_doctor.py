@@ -89,7 +89,7 @@ def _twice(data: Data) -> None:
 
 def _credited_without_a_note(data: Data) -> None:
     invoice = doc(data, "invoices", "INV-2026-0001")
-    invoice.update(credited="10.00", credit_notes=["CN-2026-0001"])
+    invoice.update(credited_amount="10.00", credited_by=["CN-2026-0001"])
 
 
 def _not_a_lead_number(data: Data) -> None:

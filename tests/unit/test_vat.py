@@ -95,5 +95,5 @@ def test_a_zero_rated_quote_has_every_line_at_zero_and_keeps_its_treatment(
 def test_a_domestic_quote_keeps_the_lines_rates() -> None:
     quote = create_quote(_opportunity(), number="QUO-0001", today=TODAY, now=NOW).quote
 
-    assert quote.vat_treatment == VatTreatment.DOMESTIC
+    assert quote.vat_treatment is None  # domestic: nothing stored
     assert quote.lines[0].tax == Decimal("42.00")
