@@ -106,6 +106,27 @@ def floor_code(step: str) -> str:
     return code
 
 
+PDF_FLOOR = (
+    floor_code("imports")
+    + """
+import sys
+from importlib.resources import as_file, files
+from fpdf import FPDF
+pdf = FPDF(unit="mm", format="A4")
+fonts = files("salesflow") / "fonts"
+for style, name in (("", "DejaVuSans.ttf"), ("B", "DejaVuSans-Bold.ttf")):
+    with as_file(fonts / name) as path:
+        pdf.add_font("DejaVu", style, path)
+pdf.add_page()
+pdf.set_font("DejaVu", size=9)
+pdf.cell(0, 5, "floor")
+pdf.output(sys.argv[1])
+"""
+)
+"""What any PDF export pays before its first line: salesflow's imports, fpdf2, parsing the two
+shipped fonts, and writing a page with the fonts subset."""
+
+
 CARDS_FLOOR = """\
 import os, sys, tempfile
 import typer._adapters, orjson
@@ -420,6 +441,131 @@ def salesflow_on(db: Path | None, *args: str) -> Callable[[Path], list[str]]:
     return argv
 
 
+DOCUMENT_LINES = 95
+"""Lines of the documents' quote: five A4 pages, with mixed VAT rates and product descriptions."""
+
+
+def grey_png(width: int, height: int) -> bytes:
+    """A plain grey PNG, written without an imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    pixels = zlib.compress((b"\x00" + b"\x60" * width) * height)
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def document_data(folder: Path) -> Path:
+    """A data file with a seller (logo, IBAN for the QR code), a customer with an address, and
+    a quote of DOCUMENT_LINES lines accepted and fulfilled into an invoice (QUO-0001,
+    INV-2026-0001). Made through the store and the pipeline, the way the commands make them."""
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    from salesflow.cli.common import numbers
+    from salesflow.models import Account, Contact, Opportunity, Product
+    from salesflow.pipeline.lines import make_line
+    from salesflow.pipeline.orders import fulfil_order
+    from salesflow.pipeline.quotes import accept_quote, activate_quote, create_quote
+    from salesflow.store import Store
+
+    logo = folder / "logo.png"
+    logo.write_bytes(grey_png(300, 100))
+    path = folder / DB_NAME
+    day, now = date(2026, 3, 2), datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    with Store(path).writing() as session:
+        session.set_config(
+            {
+                "company": "Acme Tools BV",
+                "address": "Keizersgracht 1\n1015 AB Amsterdam",
+                "vat_number": "NL001122334B01",
+                "coc": "12345678",
+                "iban": "NL91ABNA0417164300",
+                "bic": "ABNANL2A",
+                "logo": str(logo),
+                "footer": "Acme Tools BV · Keizersgracht 1 · Amsterdam",
+                "terms": "Prices exclude VAT.\nDelivery within 14 days.",
+                "language": "nl",
+            }
+        )
+        allocate = numbers(session)
+        account = Account(
+            number=allocate("ACC"),
+            name="Van den Berghe & Zonen NV",
+            address="Industrieterrein De Hoge Akkers 12b",
+            postcode="2000",
+            city="Antwerpen",
+            country="BE",
+            vat_id="BE0123456789",
+            created_on=day,
+        )
+        contact = Contact(
+            number=allocate("CON"),
+            first_name="Anna",
+            last_name="Peeters",
+            account=account.number,
+            created_on=day,
+        )
+        product = Product(
+            sku="DRILL",
+            name="Drill",
+            price=Decimal(100),
+            tax_rate=Decimal(21),
+            description="Cordless hammer drill, 18 V, two batteries and a case",
+            created_on=day,
+        )
+        lines = [
+            make_line(
+                n,
+                description=f"Item {n}" if n % 5 else "Drill",
+                quantity=Decimal(n % 4 + 1),
+                unit_price=Decimal(10 * n),
+                tax_rate=Decimal(("21", "9", "0")[n % 3]),
+                sku="DRILL" if n % 5 == 0 else None,
+                unit="piece",
+            )
+            for n in range(1, DOCUMENT_LINES + 1)
+        ]
+        opportunity = Opportunity(
+            number=allocate("OPP"),
+            name="Tools for the new workshop",
+            account=account.number,
+            contact=contact.number,
+            lines=lines,
+            last_line_no=len(lines),
+            created_on=day,
+        )
+        quoted = create_quote(opportunity, number=allocate("QUO"), today=day, now=now)
+        active, _ = activate_quote(quoted.quote, today=day, now=now)
+        accepted = accept_quote(
+            active,
+            opportunity=quoted.opportunity,
+            quotes=[active],
+            numbers=allocate,
+            today=day,
+            now=now,
+        )
+        fulfilled = fulfil_order(
+            accepted.order, numbers=allocate, invoice_date=day, payment_terms=30, now=now
+        )
+        session.put(
+            account,
+            contact,
+            product,
+            accepted.opportunity,
+            accepted.quote,
+            fulfilled.order,
+            fulfilled.invoice,
+        )
+    return path
+
+
 def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) -> list[Bench]:
     """Every measurement, in table order, with its floor or peer and its targets."""
     benches: list[Bench] = []
@@ -459,6 +605,29 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
             versus="start-up/typer",
             versus_name="typer",
             targets=typer_floor,
+        )
+
+    documents = workdir / "documents"
+    documents.mkdir(parents=True, exist_ok=True)
+    document_file = document_data(documents)
+    add(
+        "documents/pdf floor",
+        "floor: imports + fpdf2 with the two fonts, one empty page",
+        "floor",
+        lambda rundir: [PYTHON, "-c", PDF_FLOOR, str(rundir / "floor.pdf")],
+    )
+    for kind, number, what in (
+        ("quote", "QUO-0001", "5 pages, logo"),
+        ("invoice", "INV-2026-0001", "4 pages, logo, QR code"),
+    ):
+        add(
+            f"documents/{kind} export pdf",
+            f"{kind} export --format pdf ({DOCUMENT_LINES} lines, {what})",
+            "read",
+            salesflow_on(document_file, kind, "export", number, "-o", "{run}/doc.pdf", "--force"),
+            versus="documents/pdf floor",
+            versus_name="pdf floor",
+            targets=[Target("seconds", 1.0)],
         )
 
     for data in sets:

@@ -322,6 +322,7 @@ class Quote(WithLines):
     discount_percent: Rate | None = None
     valid_until: date
     customer_reference: str | None = None
+    vat_treatment: str | None = None  # see pipeline.vat; None: domestic, the lines' own rates
     created_on: date
     activated_on: date | None = None
     closed_on: date | None = None
@@ -352,6 +353,8 @@ class Order(WithLines):
     status: OrderStatus = OrderStatus.ACTIVE
     discount: Money = ZERO
     discount_percent: Rate | None = None
+    customer_reference: str | None = None
+    vat_treatment: str | None = None
     created_on: date
     fulfilled_on: date | None = None
     canceled_on: date | None = None
@@ -387,10 +390,16 @@ class Invoice(WithLines):
     discount: Money = ZERO
     discount_percent: Rate | None = None
     invoice_date: date
+    delivery_date: date | None = None
     due_date: date
     payment_terms: int
+    customer_reference: str | None = None
+    vat_treatment: str | None = None
     payments: list[Payment] = Field(default_factory=list)
     cancelled_on: date | None = None
+    # Stored only once credited, so an invoice without credit notes keeps its stored form.
+    credited_by: list[str] | None = None
+    credited_amount: Money | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -399,10 +408,38 @@ class Invoice(WithLines):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
+    def credit_notes(self) -> list[str]:
+        return list(self.credited_by or [])
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def credited(self) -> Money:
+        return self.credited_amount or ZERO
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def balance(self) -> Money:
         if self.status is InvoiceStatus.CANCELLED:
             return ZERO
-        return cents(self.total - self.amount_paid)
+        return cents(self.total - self.amount_paid - self.credited)
+
+
+class CreditNote(WithLines):
+    """A credit note: lines credited on an invoice, lowering its balance by the note's total."""
+
+    table: ClassVar[str] = "credit_notes"
+    prefix: ClassVar[str] = "CN"
+
+    number: str
+    invoice: str
+    opportunity: str
+    account: str | None = None
+    contact: str | None = None
+    currency: str = "EUR"
+    credit_date: date
+    reason: str | None = None
+    customer_reference: str | None = None
+    vat_treatment: str | None = None
 
 
 # --- activities ------------------------------------------------------------------------------
@@ -483,4 +520,5 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Order,
     Invoice,
     Activity,
+    CreditNote,
 )

@@ -548,6 +548,10 @@ complete_activities = completer(
         d.get("kind"), d.get("subject"), d.get("regarding"), d.get("status") or "open"
     ),
 )
+complete_credit_notes = completer(
+    "credit_notes",
+    lambda d, names: _joined(_account_name(d, names), d.get("invoice"), d.get("reason")),
+)
 
 
 def complete_choices(choices: Sequence[tuple[str, str]]) -> Callable[..., Completions]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli import batch, common, render
+from salesflow.cli import batch, common, quote, render
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, customer_names, list_options
 
@@ -19,6 +20,24 @@ Number = Annotated[
         help="Invoice number, e.g. INV-2026-0001.",
         show_default=False,
         autocompletion=common.complete_invoices,
+    ),
+]
+
+
+def _complete_documents(ctx: typer.Context, incomplete: str) -> Any:
+    """Invoices and credit notes: `show`, `export` and `send` take either."""
+    return [
+        *common.complete_invoices(ctx, incomplete),
+        *common.complete_credit_notes(ctx, incomplete),
+    ]
+
+
+DocumentNumber = Annotated[
+    str,
+    typer.Argument(
+        help="Invoice or credit note number, e.g. INV-2026-0001, CN-2026-0001.",
+        show_default=False,
+        autocompletion=_complete_documents,
     ),
 ]
 Since = Annotated[
@@ -64,6 +83,7 @@ def show_invoice(invoice: Any, json: bool) -> None:
             ("Cancelled", invoice.cancelled_on),
             *render.totals_pairs(invoice),
             ("Amount paid", f"{format_money(invoice.amount_paid)} {invoice.currency}"),
+            ("Credited", _credited(invoice)),
             ("Balance", f"{format_money(invoice.balance)} {invoice.currency}"),
         ]
     )
@@ -74,6 +94,42 @@ def show_invoice(invoice: Any, json: bool) -> None:
             [[p.payment_no, p.paid_on, format_money(p.amount)] for p in invoice.payments],
             numeric=["Payment", "Amount"],
         )
+
+
+def _credited(invoice: Any) -> str | None:
+    from salesflow.pipeline.money import format_money
+
+    if not invoice.credit_notes:
+        return None
+    notes = ", ".join(invoice.credit_notes)
+    return f"{format_money(invoice.credited)} {invoice.currency} ({notes})"
+
+
+def show_credit_note(note: Any, json: bool) -> None:
+    if json:
+        common.print_json(common.dump(note))
+        return
+    common.print_fields(
+        [
+            ("Number", note.number),
+            ("Invoice", note.invoice),
+            ("Opportunity", note.opportunity),
+            ("Account", note.account),
+            ("Contact", note.contact),
+            ("Date", note.credit_date),
+            ("Reason", note.reason),
+            *render.totals_pairs(note),
+        ]
+    )
+    render.print_lines(note)
+
+
+def _record(session: Any, number: str) -> Any:
+    """The invoice, or the credit note (`CN-…`), numbered `number`."""
+    from salesflow.models import CreditNote, Invoice
+
+    model = CreditNote if number.strip().upper().startswith("CN-") else Invoice
+    return session.get(model, number)
 
 
 @app.command("list")
@@ -173,16 +229,19 @@ def _status_of(session: Any, wanted: str | None) -> Any:
 
 
 @app.command("show")
-def show(number: Number, json: Json = False) -> None:
-    """Show an invoice with its lines, payments and balance.
+def show(number: DocumentNumber, json: Json = False) -> None:
+    """Show an invoice with its lines, payments, credit notes and balance, or a credit note.
 
     Example: salesflow invoice show INV-2026-0001 --json | jq .balance
     """
-    from salesflow.models import Invoice
+    from salesflow.models import CreditNote
 
     with common.reading() as session:
-        invoice = session.get(Invoice, number)
-    show_invoice(invoice, json)
+        record = _record(session, number)
+    if isinstance(record, CreditNote):
+        show_credit_note(record, json)
+    else:
+        show_invoice(record, json)
 
 
 UnpaidInvoices = Annotated[
@@ -290,7 +349,7 @@ def cancel(number: Number, json: Json = False) -> None:
 
 @app.command("export")
 def export(
-    number: Number,
+    number: DocumentNumber,
     fmt: Annotated[str, typer.Option("--format", "-f", help="pdf, html or md.")] = "pdf",
     output: Annotated[
         str | None,
@@ -301,14 +360,109 @@ def export(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: quote.Lang = None,
 ) -> None:
-    """Write an invoice as a PDF, HTML or Markdown document to send. Prints the file written.
+    """Write an invoice or a credit note (CN-…) as a PDF, HTML or Markdown document to send.
+    Prints the file written.
 
-    Example: salesflow invoice export INV-2026-0001 --format pdf
+    The document is in --lang, else the customer's language, else `config set language`.
+
+    Example: salesflow invoice export INV-2026-0001 --format pdf --lang de
     """
-    from salesflow.cli.quote import document, write_document
-    from salesflow.models import Invoice
-
     with common.reading() as session:
-        view = document(session, session.get(Invoice, number))
-    write_document(view, fmt, output, force)
+        view = quote.document(session, _record(session, number), lang, logo=fmt.strip() == "pdf")
+    quote.write_document(view, fmt, output, force)
+
+
+@app.command("send")
+def send(
+    number: DocumentNumber,
+    to: quote.To,
+    cc: quote.Cc = None,
+    output: quote.EmlOutput = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: quote.Lang = None,
+) -> None:
+    """Write an invoice or a credit note (CN-…) as an e-mail draft (.eml, the PDF attached)
+    for your mail client. Prints the file written; nothing is sent over the network.
+
+    The history records the sending (to whom, when).
+
+    Example: salesflow invoice send INV-2026-0001 --to finance@example.com --cc anna@example.com
+    """
+    from salesflow.pipeline.documents import check_sendable
+
+    with common.writing() as session:
+        invoice = _record(session, number)
+        check_sendable(invoice)
+        view = quote.document(session, invoice, lang)
+        path, sent = quote.send_document(view, to, cc or [], output, force)
+        session.add_events([sent])
+    sys.stdout.write(f"{path}\n")
+
+
+@app.command("credit")
+def credit(
+    number: Number,
+    amount: Annotated[
+        str | None,
+        typer.Option("--amount", help="Amount to credit, excluding VAT (one VAT rate only)."),
+    ] = None,
+    lines: Annotated[
+        str | None,
+        typer.Option("--lines", help="Positions of the lines to credit, e.g. 1,3 (as printed)."),
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, printed on it.")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Credit note date, YYYY-MM-DD; default today.")
+    ] = None,
+    json: Json = False,
+) -> None:
+    """Issue a credit note on an unpaid or partially paid invoice: it lowers the balance.
+    Prints the credit note number (CN-2026-0001, its own gapless yearly series).
+
+    Without --amount or --lines every line is credited. Export or send it like an invoice:
+    `salesflow invoice export CN-2026-0001`.
+
+    Example: salesflow invoice credit INV-2026-0001 --lines 2 --reason "Returned damaged"
+    """
+    from salesflow.models import Invoice
+    from salesflow.pipeline.invoices import credit_invoice
+    from salesflow.pipeline.numbering import credit_note_series
+    from salesflow.pipeline.records import parse_date
+
+    day = parse_date(date, "credit note date") if date else common.today()
+    with common.writing() as session:
+        invoice = session.get(Invoice, number)
+        if day < invoice.invoice_date:
+            from salesflow.errors import InvalidValue
+
+            raise InvalidValue(
+                f"invoice {invoice.number}: credit note date {day.isoformat()} is before the "
+                f"invoice date {invoice.invoice_date.isoformat()}"
+            )
+        done = credit_invoice(
+            invoice,
+            number=common.numbers(session)(credit_note_series(day.year)),
+            amount=amount,
+            lines=lines,
+            reason=reason,
+            today=day,
+            now=common.now(),
+        )
+        session.put(done.credit_note, done.invoice)
+        session.add_events(done.events)
+    if json:
+        common.print_json(
+            {"credit_note": common.dump(done.credit_note), "invoice": invoice_json(done.invoice)}
+        )
+        return
+    from salesflow.pipeline.money import format_money
+
+    common.print_created(done.credit_note.number)
+    common.say(
+        f"Credit note {done.credit_note.number} credits "
+        f"{format_money(done.credit_note.total)} {done.invoice.currency} on invoice "
+        f"{done.invoice.number}; balance {format_money(done.invoice.balance)} "
+        f"{done.invoice.currency} ({done.invoice.status})"
+    )

@@ -67,6 +67,27 @@ def init(
     phone: Annotated[str | None, typer.Option("--phone", help="Your phone.")] = None,
     vat_number: Annotated[str | None, typer.Option("--vat-number", help="Your VAT number.")] = None,
     iban: Annotated[str | None, typer.Option("--iban", help="Your IBAN for payments.")] = None,
+    bic: Annotated[str | None, typer.Option("--bic", help="Your bank's BIC.")] = None,
+    coc: Annotated[
+        str | None, typer.Option("--coc", help="Your chamber of commerce number.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Your country, ISO code (NL, DE, ...).")
+    ] = None,
+    website: Annotated[str | None, typer.Option("--website", help="Your website.")] = None,
+    logo: Annotated[
+        str | None, typer.Option("--logo", help="A PNG or JPEG printed on documents.")
+    ] = None,
+    footer: Annotated[
+        str | None, typer.Option("--footer", help="A line printed at the foot of documents.")
+    ] = None,
+    terms: Annotated[
+        str | None,
+        typer.Option("--terms", help="Terms and conditions for quotes; @FILE reads a file."),
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Document language: nl, en, de or fr.")
+    ] = None,
     json: Json = False,
 ) -> None:
     """Create the data file (if needed) and set the seller's details and defaults.
@@ -77,6 +98,14 @@ def init(
 
     values = config_values(
         {
+            "bic": bic,
+            "coc": coc,
+            "country": country,
+            "website": website,
+            "logo": _logo_path(logo),
+            "footer": footer,
+            "terms": _text_or_file(terms, "terms"),
+            "language": language,
             "currency": currency,
             "tax_rate": tax_rate,
             "payment_terms": payment_terms,
@@ -96,6 +125,47 @@ def init(
         common.print_json(settings)
     else:
         common.say(f"Data file {common.data_path()} is ready")
+        for name, value in values.items():
+            common.say(f"{name} = {_one_line(value)}")
+
+
+def _one_line(value: Any) -> str:
+    """A setting on one line: a text of several lines shows its first and how many there are."""
+    lines = str(value).strip().splitlines() or [""]
+    return lines[0] if len(lines) == 1 else f"{lines[0]} … ({len(lines)} lines)"
+
+
+def _logo_path(value: str | None) -> str | None:
+    """The logo's absolute path, after checking the file is a PNG or JPEG image."""
+    from pathlib import Path
+
+    from salesflow.errors import InvalidValue
+
+    if value is None or not value.strip():
+        return value
+    path = Path(value.strip()).expanduser()
+    try:
+        head = path.read_bytes()[:8]
+    except OSError as error:
+        raise InvalidValue(f"logo {value!r} cannot be read ({error.strerror})") from None
+    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+        raise InvalidValue(f"logo {value!r} is not a PNG or JPEG image")
+    return str(path.resolve())
+
+
+def _text_or_file(value: str | None, name: str) -> str | None:
+    """`value`, or the text of the file it names as `@FILE`."""
+    from pathlib import Path
+
+    from salesflow.errors import InvalidValue
+
+    if value is None or not value.startswith("@"):
+        return value
+    try:
+        return Path(value[1:]).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise InvalidValue(f"{name} file {value[1:]!r} cannot be read ({reason})") from None
 
 
 @config_app.command("get")
@@ -153,11 +223,24 @@ def config_set(
     from salesflow.pipeline.settings import config_value
 
     name = key.strip().lower().replace("-", "_")
+    if name == "logo":
+        value = _logo_path(value) or ""
+    elif name == "terms":
+        value = _text_or_file(value, name) or ""
     stored = config_value(name, value)
     with common.writing() as session:
         _check_currency(session, {name: stored})
         session.set_config({name: stored})
-    common.say(f"{name} = {stored}")
+    common.say(f"{name} = {_one_line(stored)}")
+
+
+@config_app.command("show")
+def config_show(json: Json = False) -> None:
+    """List every setting with its value (defaults marked).
+
+    Example: salesflow config show
+    """
+    config_get(None, json)
 
 
 def _check_currency(session: Any, values: dict[str, Any]) -> None:
@@ -188,6 +271,7 @@ def history(
         Account,
         Activity,
         Contact,
+        CreditNote,
         Invoice,
         Lead,
         Opportunity,
@@ -210,7 +294,7 @@ def history(
             records: list[Any] = session.all(
                 Lead, lambda d: bool(d.get("opportunity")) or d.get("number", "").upper() == wanted
             )
-            for model in (Account, Contact, Opportunity, Quote, Order, Invoice):
+            for model in (Account, Contact, Opportunity, Quote, Order, Invoice, CreditNote):
                 records.extend(session.all(model))
             chain = chain_numbers(wanted, records)
         if not chain:

@@ -131,6 +131,12 @@ def fulfil(
     date: Annotated[
         str | None, typer.Option("--date", help="Invoice date, YYYY-MM-DD; default today.")
     ] = None,
+    delivery_date: Annotated[
+        str | None,
+        typer.Option(
+            "--delivery-date", help="Delivery or service date, YYYY-MM-DD; default the fulfil date."
+        ),
+    ] = None,
     keep_going: batch.KeepGoingOpt = False,
     yes: batch.YesOpt = False,
     json: Json = False,
@@ -149,6 +155,7 @@ def fulfil(
     from salesflow.pipeline.records import parse_date
 
     invoice_date = parse_date(date, "invoice date") if date else common.today()
+    delivered = parse_date(delivery_date, "delivery date") if delivery_date else None
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Fulfil", yes)
     with common.writing() as session:
@@ -163,6 +170,7 @@ def fulfil(
                 invoice_date=invoice_date,
                 payment_terms=payment_terms,
                 now=now,
+                delivery_date=delivered,
             )
             session.put(result.order, result.invoice)
             session.add_events(result.events)

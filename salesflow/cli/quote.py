@@ -39,6 +39,26 @@ Output = Annotated[
     ),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
+Lang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", help="nl, en, de or fr; default the customer's language, else the settings."
+    ),
+]
+To = Annotated[
+    list[str],
+    typer.Option(
+        "--to", help="Recipient's email (repeat for more).", show_default=False, metavar="EMAIL"
+    ),
+]
+Cc = Annotated[
+    list[str] | None,
+    typer.Option("--cc", help="Copy to this email (repeatable).", metavar="EMAIL"),
+]
+EmlOutput = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="The .eml file to write (default QUO-0001.eml here)."),
+]
 
 
 # --- shared with `order` and `invoice` ---------------------------------------------------------
@@ -82,32 +102,94 @@ def quotes_of_opportunity(session: Any, opportunity: str) -> list[Any]:
     return session.all(Quote, lambda d: str(d.get("opportunity", "")).upper() == wanted)
 
 
-def seller(session: Any) -> Any:
-    """The seller's details from the settings (`salesflow init --company ...`)."""
+def seller(session: Any, *, logo: bool = True) -> Any:
+    """The seller's details from the settings (`salesflow init --company ...`); the logo file is
+    read when `logo` (a PDF prints it)."""
     from salesflow.documents import Seller
+    from salesflow.errors import InvalidValue
 
     settings = common.settings(session)
+    image = None
+    if logo and settings.get("logo"):
+        try:
+            image = Path(settings.get("logo")).read_bytes()
+        except OSError as error:
+            raise InvalidValue(
+                f"logo {settings.get('logo')!r} cannot be read ({error.strerror}); set another "
+                "with `salesflow config set logo FILE`, or clear it with `config set logo ''`"
+            ) from None
     return Seller(
-        company=settings.get("company"),
-        address=settings.get("address"),
-        email=settings.get("email"),
-        phone=settings.get("phone"),
-        vat_number=settings.get("vat_number"),
-        iban=settings.get("iban"),
+        **{
+            key: settings.get(key)
+            for key in (
+                "company",
+                "address",
+                "email",
+                "phone",
+                "vat_number",
+                "iban",
+                "bic",
+                "coc",
+                "website",
+                "footer",
+                "terms",
+            )
+        },
+        logo=image,
     )
 
 
-def document(session: Any, record: Any) -> Any:
-    """The document view of a quote or invoice: its seller, account and contact."""
+def document(session: Any, record: Any, lang: str | None = None, *, logo: bool = True) -> Any:
+    """The document view of a quote or invoice: its seller, customer, the deal's title, the
+    products' descriptions and the language (`lang`, else the customer's, else the settings)."""
     from salesflow.documents import document_view
-    from salesflow.models import Account, Contact
+    from salesflow.documents.facts import document_language
+    from salesflow.models import Account, Contact, Opportunity, Product, Quote
 
+    account = session.find(Account, record.account) if record.account else None
+    contact = session.find(Contact, record.contact) if record.contact else None
+    opportunity = session.find(Opportunity, record.opportunity)
+    skus = {line.sku.upper() for line in record.lines if line.sku}
+    descriptions = {
+        p.sku.upper(): p.description
+        for p in session.all(Product, lambda d: str(d.get("sku", "")).upper() in skus)
+        if p.description
+    }
+    latest = None
+    if isinstance(record, Quote):
+        latest = max(q.revision for q in revisions_of(session, record.number))
     return document_view(
         record,
-        seller(session),
-        account=session.find(Account, record.account) if record.account else None,
-        contact=session.find(Contact, record.contact) if record.contact else None,
+        seller(session, logo=logo),
+        account=account,
+        contact=contact,
+        lang=document_language(lang, account, contact, common.settings(session).get("language")),
+        title=opportunity.name if opportunity else None,
+        descriptions=descriptions,
+        latest_revision=latest,
     )
+
+
+def output_path(view: Any, output: str | None, force: bool, fmt: str) -> Path:
+    """The file a document goes to: `output`, else its default name here; refused when it is a
+    directory, its directory is missing, or it exists (unless `force`)."""
+    from salesflow.documents import default_filename
+    from salesflow.errors import InvalidValue, Refused
+
+    number = view.record.number
+    path = Path(output) if output else Path(default_filename(view, fmt))
+    if path.is_dir():
+        raise InvalidValue(f"{view.kind} {number}: output {path} is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise InvalidValue(
+            f"{view.kind} {number}: cannot write {path}; directory {path.parent} does not exist"
+        )
+    common.refuse_data_files(path, f"{view.kind} {number}: output")
+    if path.exists() and not force:
+        raise Refused(
+            f"{view.kind} {number}: file {path} already exists; use --force to overwrite it"
+        )
+    return path
 
 
 def write_document(view: Any, fmt: str, output: str | None, force: bool) -> None:
@@ -116,14 +198,8 @@ def write_document(view: Any, fmt: str, output: str | None, force: bool) -> None
     An existing file is kept unless `force`; new files are readable by their owner only.
     Prints the path written on stdout.
     """
-    from salesflow.documents import (
-        FORMATS,
-        default_filename,
-        render_html,
-        render_markdown,
-        render_pdf,
-    )
-    from salesflow.errors import InvalidValue, Refused, UsageError
+    from salesflow.documents import FORMATS, render_html, render_markdown, render_pdf
+    from salesflow.errors import UsageError
     from salesflow.pipeline.records import choice
 
     kind = choice(fmt, FORMATS, "format")
@@ -136,24 +212,39 @@ def write_document(view: Any, fmt: str, output: str | None, force: bool) -> None
             )
         sys.stdout.write(render_markdown(view) if kind == "md" else render_html(view))
         return
-    path = Path(output) if output else Path(default_filename(view, kind))
-    if path.is_dir():
-        raise InvalidValue(f"{view.kind} {number}: output {path} is a directory; give a file name")
-    if not path.parent.is_dir():
-        raise InvalidValue(
-            f"{view.kind} {number}: cannot write {path}; directory {path.parent} does not exist"
-        )
-    common.refuse_data_files(path, f"{view.kind} {number}: output")
-    if path.exists() and not force:
-        raise Refused(
-            f"{view.kind} {number}: file {path} already exists; use --force to overwrite it"
-        )
+    path = output_path(view, output, force, kind)
     if kind == "pdf":
         data = render_pdf(view)
     else:
         data = (render_markdown(view) if kind == "md" else render_html(view)).encode("utf-8")
     common.write_output(path, data, f"{view.kind} {number}: ")
     sys.stdout.write(f"{path}\n")
+
+
+def send_document(
+    view: Any, to: list[str], cc: list[str], output: str | None, force: bool
+) -> tuple[Path, Any]:
+    """Write `view` as a PDF attached to an `.eml` draft to `to` (and `cc`); returns the file
+    and the `sent` event to record. Nothing goes over the network."""
+    from salesflow.documents import default_filename, draft_email, render_pdf
+    from salesflow.pipeline.documents import sent_event
+
+    now = common.now()
+    event = sent_event(view.record, to=to, cc=cc, lang=view.lang, now=now)
+    default = Path(default_filename(view, "pdf")).with_suffix(".eml")
+    path = output_path(view, output or str(default), force, "pdf")
+    message = draft_email(
+        view,
+        render_pdf(view),
+        filename=default_filename(view, "pdf"),
+        to=event.details["to"],
+        cc=event.details.get("cc", []),
+        now=now,
+    )
+    from salesflow.store import atomic_write_bytes
+
+    atomic_write_bytes(path, bytes(message))
+    return path, event
 
 
 # --- lists of quotes, orders and invoices -------------------------------------------------------
@@ -235,6 +326,29 @@ def listed(
     return [session.load(model, d) for d in shown]
 
 
+def _vat_treatment(session: Any, record: Any) -> Any:
+    """The VAT treatment of a sale to `record`'s customer (account, else contact)."""
+    from salesflow.models import Account, Contact
+    from salesflow.pipeline.vat import vat_treatment
+
+    customer = (session.find(Account, record.account) if record.account else None) or (
+        session.find(Contact, record.contact) if record.contact else None
+    )
+    return vat_treatment(
+        common.settings(session).country,
+        customer.country if customer else None,
+        customer.vat_id if customer else None,
+    )
+
+
+VAT_TEXT = {
+    "domestic": "the lines' rates (domestic)",
+    "reverse-charge": "reverse charge: 0 % (EU business customer with a VAT ID)",
+    "export": "0 %: export outside the EU",
+    "eu-without-vat-id": "your rates (EU customer without a VAT ID)",
+}
+
+
 # --- views -------------------------------------------------------------------------------------
 
 
@@ -267,6 +381,7 @@ def show_quote(quote: Any, json: bool, revisions: list[int] | None = None) -> No
             ("Created", quote.created_on),
             ("Valid until", _valid_until_text(quote)),
             ("Reference", quote.customer_reference),
+            ("VAT", VAT_TEXT[quote.vat_treatment or "domestic"]),
             ("Activated", quote.activated_on),
             ("Closed", quote.closed_on),
             ("Order", quote.order),
@@ -314,10 +429,12 @@ def create(
     from salesflow.pipeline.quotes import create_quote
 
     with common.writing() as session:
+        deal = session.get(Opportunity, opportunity)
         result = create_quote(
-            session.get(Opportunity, opportunity),
+            deal,
             number=common.numbers(session)("QUO"),
             valid_until=valid_until,
+            vat=_vat_treatment(session, deal),
             today=common.today(),
             now=common.now(),
         )
@@ -753,11 +870,44 @@ def export(
     output: Output = None,
     revision: Revision = None,
     force: Force = False,
+    lang: Lang = None,
 ) -> None:
     """Write a quote as a PDF, HTML or Markdown document to send. Prints the file written.
 
-    Example: salesflow quote export QUO-0001 --format pdf --output quote.pdf
+    The document is in --lang, else the customer's language, else `config set language`.
+
+    Example: salesflow quote export QUO-0001 --format pdf --lang nl --output offerte.pdf
     """
     with common.reading() as session:
-        view = document(session, load_quote(session, number, revision))
+        view = document(
+            session, load_quote(session, number, revision), lang, logo=fmt.strip() == "pdf"
+        )
     write_document(view, fmt, output, force)
+
+
+@app.command("send")
+def send(
+    number: Number,
+    to: To,
+    cc: Cc = None,
+    output: EmlOutput = None,
+    revision: Revision = None,
+    force: Force = False,
+    lang: Lang = None,
+) -> None:
+    """Write an active quote as an e-mail draft (.eml, the PDF attached) for your mail client.
+    Prints the file written; nothing is sent over the network. A draft quote cannot be sent.
+
+    The history records the sending (to whom, when, which revision).
+
+    Example: salesflow quote send QUO-0001 --to anna@example.com --lang nl
+    """
+    from salesflow.pipeline.documents import check_sendable
+
+    with common.writing() as session:
+        quote = load_quote(session, number, revision)
+        check_sendable(quote)
+        view = document(session, quote, lang)
+        path, sent = send_document(view, to, cc or [], output, force)
+        session.add_events([sent])
+    sys.stdout.write(f"{path}\n")

@@ -423,6 +423,7 @@ EXPORT_TYPES = (
     "orders",
     "invoices",
     "activities",
+    "credit_notes",
 )
 
 

@@ -24,6 +24,7 @@ from salesflow.models import (
     Account,
     Activity,
     Contact,
+    CreditNote,
     Event,
     Invoice,
     InvoiceStatus,
@@ -38,14 +39,19 @@ from salesflow.models import (
     WithLines,
 )
 from salesflow.pipeline.activities import regarding_type
+from salesflow.pipeline.invoices import settled_status
 from salesflow.pipeline.money import HUNDRED, LIMIT, ZERO, cents, format_money, total
 from salesflow.pipeline.quotes import quote_label
 
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
 META_TABLE = "_meta"
 _NUMBER = re.compile(r"^(?P<series>.+)-(?P<n>\d+)$")
+_YEARLY: dict[type[Record], str] = {Invoice: "INV", CreditNote: "CN"}
+"""Series numbered per year (`INV-2026-0001`), gapless."""
 _SERIES = {
-    model: re.compile(r"^INV-\d{4}$" if model is Invoice else f"^{re.escape(model.prefix)}$")
+    model: re.compile(
+        rf"^{_YEARLY[model]}-\d{{4}}$" if model in _YEARLY else f"^{re.escape(model.prefix)}$"
+    )
     for model in RECORD_TYPES
 }
 
@@ -165,8 +171,14 @@ _LINKS: dict[type[Record], tuple[tuple[str, type[Record]], ...]] = {
         ("contact", Contact),
     ),
     Activity: (("contact", Contact),),
+    CreditNote: (
+        ("invoice", Invoice),
+        ("opportunity", Opportunity),
+        ("account", Account),
+        ("contact", Contact),
+    ),
 }
-_NOUNS = {Opportunity: "opportunity", Product: "product"}
+_NOUNS = {Opportunity: "opportunity", Product: "product", CreditNote: "credit note"}
 
 
 def _noun(model: type[Record]) -> str:
@@ -276,7 +288,7 @@ def line_problems(line: Line) -> list[str]:
 
 def check_totals(contents: Contents) -> Iterable[Problem]:
     """Line figures follow the rules; an order has its quote's lines, an invoice its order's."""
-    for model in (Opportunity, Quote, Order, Invoice):
+    for model in (Opportunity, Quote, Order, Invoice, CreditNote):
         for record in contents.of(model).values():
             yield from _record_totals(record)
     quotes = contents.of(Quote)
@@ -331,20 +343,29 @@ def _same_lines(record: WithLines, source: WithLines, what: str) -> Iterable[Pro
 
 
 def check_payments(contents: Contents) -> Iterable[Problem]:
-    """An invoice's status agrees with its payments, and it is never paid more than its total."""
+    """An invoice's status agrees with its payments and credit notes, it is never paid more than
+    its total, and what it says was credited is the total of its credit notes."""
+    notes = contents.of(CreditNote)
     for invoice in contents.of(Invoice).values():
         paid, owed = invoice.amount_paid, invoice.total
-        expected = (
-            InvoiceStatus.CANCELLED
-            if invoice.status is InvoiceStatus.CANCELLED
-            else InvoiceStatus.UNPAID
-            if not invoice.payments
-            else InvoiceStatus.PAID
-            if paid == owed
-            else InvoiceStatus.PARTIALLY_PAID
-        )
-        if paid > owed:
-            yield Problem("payment", invoice.number, f"paid {paid} is more than the total {owed}")
+        expected = settled_status(invoice)
+        mine = [note for note in notes.values() if note.invoice.upper() == invoice.number.upper()]
+        if invoice.credited != total(note.total for note in mine) or sorted(
+            n.upper() for n in invoice.credit_notes
+        ) != sorted(note.number.upper() for note in mine):
+            yield Problem(
+                "payment",
+                invoice.number,
+                f"credited {invoice.credited} ({', '.join(invoice.credit_notes) or 'no notes'}) "
+                f"does not match its credit notes "
+                f"({', '.join(n.number for n in mine) or 'none'}, "
+                f"{total(note.total for note in mine)})",
+            )
+        if paid + invoice.credited > owed:
+            settled = f"paid {paid}" + (
+                f" and credited {invoice.credited} are" if invoice.credited else " is"
+            )
+            yield Problem("payment", invoice.number, f"{settled} more than the total {owed}")
         elif invoice.status is InvoiceStatus.CANCELLED and invoice.payments:
             yield Problem("payment", invoice.number, f"cancelled, but {paid} was paid")
         elif invoice.status != expected:
@@ -389,7 +410,8 @@ def check_numbering(contents: Contents) -> Iterable[Problem]:
                 f"counter is {counter} but {series}-{max(numbers):04d} exists; "
                 "new records would get numbers already in use",
             )
-        if series.startswith("INV-"):
+        kind = next((m for m, prefix in _YEARLY.items() if series.startswith(f"{prefix}-")), None)
+        if kind is not None:
             missing = sorted(set(range(1, max(counter, max(numbers)) + 1)) - numbers)
             if missing:
                 shown = ", ".join(f"{series}-{n:04d}" for n in missing[:5])
@@ -397,7 +419,7 @@ def check_numbering(contents: Contents) -> Iterable[Problem]:
                 yield Problem(
                     "numbering",
                     series,
-                    f"invoice numbers have a gap: {shown}{more} missing",
+                    f"{_noun(kind)} numbers have a gap: {shown}{more} missing",
                 )
     for invoice in contents.of(Invoice).values():
         if not invoice.number.upper().startswith(f"INV-{invoice.invoice_date.year}-"):
@@ -405,6 +427,13 @@ def check_numbering(contents: Contents) -> Iterable[Problem]:
                 "numbering",
                 invoice.number,
                 f"is numbered outside the series of its invoice date {invoice.invoice_date}",
+            )
+    for note in contents.of(CreditNote).values():
+        if not note.number.upper().startswith(f"CN-{note.credit_date.year}-"):
+            yield Problem(
+                "numbering",
+                note.number,
+                f"is numbered outside the series of its date {note.credit_date}",
             )
 
 

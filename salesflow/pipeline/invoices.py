@@ -1,5 +1,5 @@
-"""Invoices: payments until paid, cancellation while nothing is paid (the order can then be
-billed again), and overdue (derived).
+"""Invoices: payments until paid, credit notes, cancellation while nothing is paid or credited
+(the order can then be billed again), and overdue (derived).
 
 `overdue` is not stored: an invoice is overdue when today is past its due date and it still has
 a balance. The shell passes `today` in.
@@ -7,14 +7,25 @@ a balance. The shell passes `today` in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
-from salesflow.errors import InvalidValue
-from salesflow.models import Event, Invoice, InvoiceStatus, Order, OrderStatus, Payment
-from salesflow.pipeline.money import ZERO, parse_money
-from salesflow.pipeline.records import choice, event
+from salesflow.errors import InvalidValue, Refused, UsageError
+from salesflow.models import (
+    CreditNote,
+    Event,
+    Invoice,
+    InvoiceStatus,
+    Line,
+    Order,
+    OrderStatus,
+    Payment,
+)
+from salesflow.pipeline.lines import make_line
+from salesflow.pipeline.money import ZERO, parse_money, total
+from salesflow.pipeline.records import choice, clean, event
 from salesflow.pipeline.states import guard
 
 STATUS_FILTERS = ("unpaid", "partially-paid", "paid", "overdue", "cancelled")
@@ -43,6 +54,16 @@ def status_filter(status: str | None, today: date) -> Callable[[Invoice], bool]:
     return keep
 
 
+def settled_status(invoice: Invoice) -> InvoiceStatus:
+    """The status an invoice's payments and credit notes give it: paid once nothing is left,
+    partially-paid after a payment, else unpaid (a cancelled invoice stays cancelled)."""
+    if invoice.status is InvoiceStatus.CANCELLED:
+        return InvoiceStatus.CANCELLED
+    if invoice.balance == ZERO and (invoice.payments or invoice.credited):
+        return InvoiceStatus.PAID
+    return InvoiceStatus.PARTIALLY_PAID if invoice.payments else InvoiceStatus.UNPAID
+
+
 def pay_invoice(
     invoice: Invoice, *, amount: str | None = None, paid_on: date, now: datetime
 ) -> tuple[Invoice, Event]:
@@ -69,8 +90,7 @@ def pay_invoice(
         paid_on=paid_on,
     )
     updated = invoice.model_copy(update={"payments": [*invoice.payments, payment]})
-    status = InvoiceStatus.PAID if updated.balance == ZERO else InvoiceStatus.PARTIALLY_PAID
-    updated = updated.model_copy(update={"status": status})
+    updated = updated.model_copy(update={"status": settled_status(updated)})
     return updated, event(
         now,
         invoice.number,
@@ -104,6 +124,11 @@ def cancel_invoice(
     """
     paid = f"paid {invoice.amount_paid}" if invoice.payments else None
     guard("invoice", invoice.number, invoice.status, "cancel", paid)
+    if invoice.credit_notes:
+        raise Refused(
+            f"invoice {invoice.number} has credit note {', '.join(invoice.credit_notes)}; an "
+            "invoice with credit notes cannot be cancelled: credit the rest with `invoice credit`"
+        )
     cancelled = invoice.model_copy(
         update={"status": InvoiceStatus.CANCELLED, "cancelled_on": today}
     )
@@ -125,3 +150,147 @@ def cancel_invoice(
             )
         )
     return Cancelled(cancelled, reopened, events)
+
+
+# --- credit notes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credited:
+    """The new credit note and its invoice, whose balance it lowered."""
+
+    credit_note: CreditNote
+    invoice: Invoice
+    events: list[Event]
+
+
+def _positions(text: str, invoice: Invoice) -> list[Line]:
+    """The invoice's lines at positions `1,3` (as its documents number them, 1…n)."""
+    who = f"invoice {invoice.number}"
+    chosen: list[Line] = []
+    for part in text.split(","):
+        try:
+            position = int(part.strip())
+        except ValueError:
+            raise InvalidValue(f"{who}: line {part.strip()!r} is not a line position") from None
+        if not 1 <= position <= len(invoice.lines):
+            raise InvalidValue(
+                f"{who}: has no line {position}; its lines are 1 to {len(invoice.lines)}"
+            )
+        line = invoice.lines[position - 1]
+        if line in chosen:
+            raise InvalidValue(f"{who}: line {position} is given twice")
+        chosen.append(line)
+    return chosen
+
+
+def _amount_line(invoice: Invoice, amount: str, reason: str | None) -> Line:
+    """One line crediting `amount` (excluding VAT) at the invoice's one VAT rate."""
+    who = f"invoice {invoice.number}"
+    value = parse_money(amount, f"{who}: credit amount", allow_negative=True)
+    if value <= ZERO:
+        raise InvalidValue(f"{who}: credit amount {amount.strip()!r} must be more than 0")
+    rates = sorted({line.tax_rate.normalize() for line in invoice.lines})
+    if len(rates) > 1:
+        shown = " and ".join(f"{rate:f}%" for rate in rates)
+        raise InvalidValue(
+            f"{who}: has lines at {shown} VAT; an amount cannot say which rate it credits: "
+            "credit whole lines with --lines 1,2"
+        )
+    return make_line(
+        1,
+        description=reason or f"Credit on {invoice.number}",
+        quantity=Decimal(1),
+        unit_price=value,
+        tax_rate=rates[0] if rates else ZERO,
+    )
+
+
+def credit_invoice(
+    invoice: Invoice,
+    *,
+    number: str,
+    amount: str | None = None,
+    lines: str | None = None,
+    reason: str | None = None,
+    today: date,
+    now: datetime,
+) -> Credited:
+    """A credit note on an unpaid or partially paid invoice, numbered in its own gapless yearly
+    series (`CN-2026-0001`), lowering the invoice's balance by the note's total.
+
+    It credits `amount` (excluding VAT, at the invoice's one VAT rate), the lines at positions
+    `lines` (`1,3`), or without either every line. Its total may not be more than the balance;
+    when it equals it the invoice is paid (settled). Raises UsageError for both options,
+    Refused for a paid or cancelled invoice, InvalidValue for a bad amount or position.
+    """
+    if amount is not None and lines is not None:
+        raise UsageError("give the credit as --amount A or --lines 1,2 (one of them)")
+    guard("invoice", invoice.number, invoice.status, "credit")
+    why = clean(reason)
+    if amount is not None:
+        credited = [_amount_line(invoice, amount, why)]
+    else:
+        chosen = _positions(lines, invoice) if lines is not None else list(invoice.lines)
+        credited = [
+            line.model_copy(update={"line_no": position})
+            for position, line in enumerate(chosen, start=1)
+        ]
+    note = CreditNote(
+        number=number,
+        invoice=invoice.number,
+        opportunity=invoice.opportunity,
+        account=invoice.account,
+        contact=invoice.contact,
+        currency=invoice.currency,
+        lines=credited,
+        last_line_no=len(credited),
+        credit_date=today,
+        reason=why,
+        customer_reference=invoice.customer_reference,
+        vat_treatment=invoice.vat_treatment,
+    )
+    if not credited or note.total <= ZERO:
+        raise InvalidValue(f"invoice {invoice.number}: a credit note needs an amount above 0")
+    if note.total > invoice.balance:
+        raise InvalidValue(
+            f"invoice {invoice.number}: credit {note.total} is more than the balance "
+            f"{invoice.balance}"
+        )
+    updated = invoice.model_copy(
+        update={
+            "credited_by": [*invoice.credit_notes, number],
+            "credited_amount": invoice.credited + note.total,
+        }
+    )
+    updated = updated.model_copy(update={"status": settled_status(updated)})
+    return Credited(
+        note,
+        updated,
+        [
+            event(
+                now,
+                number,
+                "created",
+                None,
+                None,
+                invoice=invoice.number,
+                total=note.total,
+                reason=why,
+            ),
+            event(
+                now,
+                invoice.number,
+                "credited",
+                invoice.status,
+                updated.status if updated.status != invoice.status else None,
+                credit_note=number,
+                amount=note.total,
+                balance=updated.balance,
+            ),
+        ],
+    )
+
+
+def credited_total(notes: Iterable[CreditNote]) -> Decimal:
+    return total(note.total for note in notes)

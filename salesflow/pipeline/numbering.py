@@ -18,6 +18,10 @@ def invoice_series(year: int) -> str:
     return f"INV-{year}"
 
 
+def credit_note_series(year: int) -> str:
+    return f"CN-{year}"
+
+
 def normalize(number: str) -> str:
     """Numbers are accepted in any case and with surrounding space."""
     return number.strip().upper()

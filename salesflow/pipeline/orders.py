@@ -32,12 +32,15 @@ def fulfil_order(
     invoice_date: date,
     payment_terms: int,
     now: datetime,
+    delivery_date: date | None = None,
 ) -> Fulfilled:
     """Fulfil an active order: an unpaid invoice `INV-<year>-nnnn` with the order's lines.
 
     The number comes from the series of the invoice date's year (gapless, never reused);
-    `due_date = invoice_date + payment_terms` days. Raises Refused unless the order is active and
-    InvalidValue for an invoice date before the order's date.
+    `due_date = invoice_date + payment_terms` days. The delivery (or service) date printed on
+    the invoice is `delivery_date`, else the day the order is fulfilled (the invoice date).
+    Raises Refused unless the order is active and InvalidValue for an invoice date before the
+    order's date.
     """
     guard("order", order.number, order.status, "fulfil")
     if invoice_date < order.created_on:
@@ -51,6 +54,8 @@ def fulfil_order(
         invoice_date=invoice_date,
         payment_terms=payment_terms,
     )
+    if delivery_date is not None:
+        invoice = invoice.model_copy(update={"delivery_date": delivery_date})
     fulfilled = order.model_copy(
         update={
             "status": OrderStatus.FULFILLED,
@@ -99,6 +104,8 @@ def invoice_from_order(
         lines=[line.model_copy() for line in order.lines],
         discount=order.discount,
         discount_percent=order.discount_percent,
+        customer_reference=order.customer_reference,
+        vat_treatment=order.vat_treatment,
         invoice_date=invoice_date,
         due_date=add_days(
             invoice_date,

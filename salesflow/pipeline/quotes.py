@@ -42,6 +42,7 @@ from salesflow.pipeline.numbering import Numbers
 from salesflow.pipeline.opportunities import set_stage, win_opportunity
 from salesflow.pipeline.records import add_days, choice, clean, event, parse_date, parse_rate
 from salesflow.pipeline.states import guard
+from salesflow.pipeline.vat import VatTreatment, apply_treatment
 
 VALID_DAYS = 30
 CLOSE_REASONS = ("lost", "canceled")
@@ -151,14 +152,17 @@ def create_quote(
     *,
     number: str,
     valid_until: str | None = None,
+    vat: VatTreatment = VatTreatment.DOMESTIC,
     today: date,
     now: datetime,
 ) -> Quoted:
     """A draft quote, revision 1, copying an open opportunity's lines, customer and currency.
 
-    Valid for 30 days unless `valid_until` says otherwise (not before today). The opportunity
-    moves forward to stage propose (an opportunity already in stage close stays there).
-    Raises Refused unless the opportunity is open.
+    Valid for 30 days unless `valid_until` says otherwise (not before today). `vat` (see
+    `pipeline.vat.vat_treatment`) is kept on the quote (None for domestic); when it is
+    zero-rated (reverse charge, export) every line is at 0 %. The opportunity moves forward to
+    stage propose (an opportunity already in stage close stays there). Raises Refused unless
+    the opportunity is open.
     """
     guard("opportunity", opportunity.number, opportunity.status, "quote", opportunity.status_reason)
     until = _valid_until(valid_until, today, number)
@@ -168,8 +172,9 @@ def create_quote(
         account=opportunity.account,
         contact=opportunity.contact,
         currency=opportunity.currency,
-        lines=numbered([line.model_copy() for line in opportunity.lines]),
+        lines=numbered([apply_treatment(line.model_copy(), vat) for line in opportunity.lines]),
         valid_until=until,
+        vat_treatment=None if vat is VatTreatment.DOMESTIC else vat,
         created_on=today,
     )
     events = [
@@ -182,6 +187,7 @@ def create_quote(
             revision=quote.revision,
             opportunity=opportunity.number,
             total=quote.total,
+            vat=vat if vat != VatTreatment.DOMESTIC else None,
         )
     ]
     if opportunity.stage in (Stage.QUALIFY, Stage.DEVELOP):
@@ -211,11 +217,14 @@ def add_quote_product(
 ) -> tuple[Quote, Event]:
     """Add a catalog or write-in line to a draft quote; the header discount is spread again."""
     _guard(quote, "edit")
-    line = line_from_spec(
-        spec,
-        line_no=next_line_no(quote),
-        products=products,
-        default_tax_rate=default_tax_rate,
+    line = apply_treatment(
+        line_from_spec(
+            spec,
+            line_no=next_line_no(quote),
+            products=products,
+            default_tax_rate=default_tax_rate,
+        ),
+        quote.vat_treatment,
     )
     lines = [*quote.lines, line]
     check_total(lines, f"quote {quote_label(quote)}")
@@ -537,6 +546,8 @@ def order_from_quote(quote: Quote, *, number: str, today: date) -> Order:
         lines=[line.model_copy() for line in quote.lines],
         discount=quote.discount,
         discount_percent=quote.discount_percent,
+        customer_reference=quote.customer_reference,
+        vat_treatment=quote.vat_treatment,
         created_on=today,
     )
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from salesflow.errors import InvalidValue, Refused
 from salesflow.pipeline.money import D
-from salesflow.pipeline.records import check_email, clean, parse_rate
+from salesflow.pipeline.records import check_email, choice, clean, parse_rate
 
 
 def _text(value: str, key: str) -> str | None:
@@ -63,6 +63,26 @@ def _iban(value: str, key: str) -> str | None:
     return check_iban(value, "seller")
 
 
+LANGUAGES = ("nl", "en", "de", "fr")
+
+
+def _language(value: str, key: str) -> str:
+    return choice(value, LANGUAGES, "language")
+
+
+def _country(value: str, key: str) -> str | None:
+    from salesflow.pipeline.customers import check_country
+
+    return check_country(value, "seller")
+
+
+def _image(value: str, key: str) -> str | None:
+    path = clean(value)
+    if path is not None and not path.lower().endswith((".png", ".jpg", ".jpeg")):
+        raise InvalidValue(f"logo {value!r} is not a PNG or JPEG file (.png, .jpg, .jpeg)")
+    return path
+
+
 def _history(value: str, key: str) -> int:
     try:
         count = int(value.strip())
@@ -80,6 +100,14 @@ KEYS: dict[str, Callable[[str, str], Any]] = {
     "phone": _text,
     "vat_number": _vat,
     "iban": _iban,
+    "bic": _text,
+    "coc": _text,
+    "country": _country,
+    "website": _text,
+    "logo": _image,
+    "footer": _text,
+    "terms": _text,
+    "language": _language,
     "currency": _currency,
     "tax_rate": _rate,
     "payment_terms": _days,
@@ -99,6 +127,7 @@ DEFAULTS: dict[str, Any] = {
     "agenda_quote_days": 7,
     "agenda_lead_days": 14,
     "agenda_order_days": 14,
+    "language": "en",
 }
 
 
@@ -150,3 +179,12 @@ class Settings:
     @property
     def payment_terms(self) -> int:
         return int(self.get("payment_terms"))
+
+    @property
+    def country(self) -> str | None:
+        """The seller's country: the setting, else the prefix of its VAT number (`NL…`)."""
+        country = self.get("country")
+        if country:
+            return str(country)
+        vat = str(self.get("vat_number") or "").strip().upper()
+        return vat[:2] if vat[:2].isalpha() else None

@@ -45,6 +45,7 @@ MACHINES: dict[str, dict[str, Transition]] = {
         "accept": Transition(("active",), "won", "accepted"),
         "close": Transition(("active",), "closed", "closed"),
         "revise": Transition(("active", "closed"), "closed", "revised"),
+        "send": Transition(("active", "won"), None, "sent"),
     },
     "order": {
         "fulfil": Transition(("active",), "fulfilled", "fulfilled"),
@@ -55,6 +56,8 @@ MACHINES: dict[str, dict[str, Transition]] = {
     "invoice": {
         "pay": Transition(("unpaid", "partially-paid"), None, "paid"),
         "cancel": Transition(("unpaid",), "cancelled", "cancelled"),
+        "send": Transition(("unpaid", "partially-paid", "paid"), None, "sent"),
+        "credit": Transition(("unpaid", "partially-paid"), None, "credited"),
     },
     "activity": {
         "edit": Transition(("open", "done"), None, "edited"),

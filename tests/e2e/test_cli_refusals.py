@@ -174,8 +174,9 @@ REFUSALS: list[tuple[list[str], int, str]] = [
         ["config", "set", "colour", "blue"],
         1,
         "setting 'colour' is unknown; known settings: company, address, email, phone, vat_number, "
-        "iban, currency, tax_rate, payment_terms, lock_timeout, history_keep, agenda_quote_days, "
-        "agenda_lead_days, agenda_order_days",
+        "iban, bic, coc, country, website, logo, footer, terms, language, currency, tax_rate, "
+        "payment_terms, lock_timeout, history_keep, agenda_quote_days, agenda_lead_days, "
+        "agenda_order_days",
     ),
 ]
 

@@ -301,7 +301,7 @@ def test_an_unknown_type_is_refused_naming_the_types(cli: Cli) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: export type 'lead' is not one of: leads, accounts, contacts, products, "
-        "opportunities, quotes, orders, invoices, activities\n"
+        "opportunities, quotes, orders, invoices, activities, credit_notes\n"
     )
     assert result.stdout == ""
 

@@ -87,6 +87,11 @@ def _twice(data: Data) -> None:
     data["leads"]["9"] = dict(doc(data, "leads", "L-0003"))
 
 
+def _credited_without_a_note(data: Data) -> None:
+    invoice = doc(data, "invoices", "INV-2026-0001")
+    invoice.update(credited_amount="10.00", credited_by=["CN-2026-0001"])
+
+
 def _not_a_lead_number(data: Data) -> None:
     doc(data, "leads", "L-0003")["number"] = "LEAD-3"
 
@@ -164,6 +169,16 @@ DAMAGE: list[tuple[Callable[[Data], None], list[tuple[str, str, str]]]] = [
     (_foreign_table, [("schema", "_default", "table '_default' is not a salesflow table")]),
     (_twice, [("record", "L-0003", "L-0003 is stored twice")]),
     (_not_a_lead_number, [("numbering", "LEAD-3", "is not a lead number (L-0001)")]),
+    (
+        _credited_without_a_note,
+        [
+            (
+                "payment",
+                "INV-2026-0001",
+                "credited 10.00 (CN-2026-0001) does not match its credit notes (none, 0.00)",
+            )
+        ],
+    ),
 ]
 
 
