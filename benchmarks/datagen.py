@@ -25,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from salesflow.migrations import new_meta
 from salesflow.models import (
     Account,
@@ -793,7 +795,7 @@ def write_activity_file(source: Path, path: Path, per_lead: int, seed: int) -> i
     returns how many activities it holds."""
     tables = orjson.loads(source.read_bytes())
     tables = with_activities(tables, per_lead, seed)
-    _write_atomically(path, layout.join((name, orjson.dumps(t)) for name, t in tables.items()))
+    _write_atomically(path, file_bytes(tables))
     return len(tables["activities"])
 
 
