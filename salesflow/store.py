@@ -20,7 +20,7 @@ import stat
 import sys
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -1095,19 +1095,21 @@ def _model_of_series(series: str) -> type[Record] | None:
     return None
 
 
-def _replace_whole(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
-    def apply(doc: dict[str, Any]) -> None:
+def _replace_whole(new: dict[str, Any]) -> Callable[[MutableMapping[Any, Any]], None]:
+    def apply(doc: MutableMapping[Any, Any]) -> None:
         doc.clear()
         doc.update(new)
 
     return apply
 
 
-def _replace_with(updates: dict[str, dict[str, Any]]) -> Callable[[dict[str, Any]], None]:
+def _replace_with(
+    updates: dict[str, dict[str, Any]],
+) -> Callable[[MutableMapping[Any, Any]], None]:
     """A TinyDB update function replacing each document by its new version, found by key."""
     pending = {_doc_identity(doc): doc for doc in updates.values()}
 
-    def apply(doc: dict[str, Any]) -> None:
+    def apply(doc: MutableMapping[Any, Any]) -> None:
         new = pending[_doc_identity(doc)]
         doc.clear()
         doc.update(new)
@@ -1115,7 +1117,7 @@ def _replace_with(updates: dict[str, dict[str, Any]]) -> Callable[[dict[str, Any
     return apply
 
 
-def _doc_identity(doc: dict[str, Any]) -> str:
+def _doc_identity(doc: Mapping[str, Any]) -> str:
     """A document's business key, upper-cased like the key index (`put` accepts any case)."""
     if "revision" in doc:
         return f"{doc['number']}#{doc['revision']}".upper()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -224,9 +224,9 @@ def list_(
 
     query = common.list_query(listing.LEADS, locals())
     with common.reading() as session:
-        docs = listing.select(session.docs(Lead), query, listing.LEADS)
-        docs = output.page(listing.arrange(docs, query, listing.doc_value))
-        leads = Loaded(docs, lambda doc: session.load(Lead, doc))
+        found = listing.select(session.docs(Lead), query, listing.LEADS)
+        page = output.page(listing.arrange(found, query, listing.doc_value))
+        leads = Loaded(page, lambda doc: session.load(Lead, doc))
     output.emit(
         leads,
         empty="No leads.",
@@ -314,8 +314,11 @@ def qualify(
         )
         new_accounts: dict[str, Account] = {}
         new_contacts: dict[str, Contact] = {}
-        accounts = ChainMap(new_accounts, session.index_by(Account, "name", match_key))
-        contacts = ChainMap(new_contacts, session.index_by(Contact, "email", match_key))
+        # read-only below the new records (ChainMap writes only to its first mapping)
+        stored_accounts = cast(dict[str, Account], session.index_by(Account, "name", match_key))
+        stored_contacts = cast(dict[str, Contact], session.index_by(Contact, "email", match_key))
+        accounts = ChainMap(new_accounts, stored_accounts)
+        contacts = ChainMap(new_contacts, stored_contacts)
         allocate = common.numbers(session)
         today, now = common.today(), common.now()
         carry = carrier(session, now=now)

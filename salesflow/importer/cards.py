@@ -48,7 +48,11 @@ def read_cards(data: bytes, encoding: str | None = None) -> RawTable:
     in their CHARSET (Outlook writes Windows-1252). Raises InvalidValue when the text holds no
     card or a line vobject cannot read.
     """
-    from vobject.base import ParseError, getLogicalLines, parseLine
+    from vobject.base import (  # type: ignore[import-untyped]
+        ParseError,
+        getLogicalLines,
+        parseLine,
+    )
 
     text, encoding_name, guessed = decode_guessing(data, encoding)
     rows: list[RawRow] = []

@@ -157,7 +157,7 @@ def _compile(plan: ColumnPlan, profile: Profile | None) -> _Compiled:
     )
     feeds = Counter(r.field for r in by_field)
     simple = [r for r in by_field if feeds[r.field] == 1 and special(r) is None]
-    skips = []
+    skips: list[tuple[int, frozenset[str], bool]] = []
     if profile is not None:
         for rule in profile.skip:
             wanted = frozenset(v.strip().casefold() for v in rule.equals)

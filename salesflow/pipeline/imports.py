@@ -755,7 +755,7 @@ class _CellLane:
         for row_no, cells in rows:
             vals = list(map(_strip, cells_of(cells)))
             if insert_at is not None:
-                vals.insert(insert_at, fill)
+                vals.insert(insert_at, fill or "")
             elif fill_at is not None and not vals[fill_at]:
                 vals[fill_at] = fill or ""
             if pad:

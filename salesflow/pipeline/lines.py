@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -127,7 +127,7 @@ def line_from_spec(
     spec: LineSpec,
     *,
     line_no: int,
-    products: dict[str, Product],
+    products: Mapping[str, Product],
     default_tax_rate: Decimal,
 ) -> Line:
     """Build a line from a catalog product (price and tax rate may be overridden) or a write-in.

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from salesflow.errors import InvalidValue, Refused
 from salesflow.models import (
@@ -47,8 +48,8 @@ class OpportunityFields:
     contact: str | None = None
 
 
-def _values(fields: OpportunityFields, who: str) -> dict[str, object]:
-    values: dict[str, object] = {}
+def _values(fields: OpportunityFields, who: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
     if fields.name is not None:
         name = clean(fields.name)
         if not name:
@@ -92,7 +93,7 @@ def create_opportunity(
     values = _values(fields, "opportunity")
     opportunity = Opportunity(
         number=number, account=account, currency=currency, created_on=today, **values
-    )  # type: ignore[arg-type]
+    )
     return opportunity, event(
         now,
         number,
