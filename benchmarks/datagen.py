@@ -86,7 +86,7 @@ CONFIG = {
     "company": "Bench Sales BV",
     "address": "Keizersgracht 1, 1015 CJ Amsterdam",
     "email": "sales@bench-sales.example",
-    "vat_number": "NL001234567B01",
+    "vat_number": "NL001234572B01",
     "iban": "NL91ABNA0417164300",
 }
 

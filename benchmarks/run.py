@@ -484,7 +484,7 @@ def document_data(folder: Path) -> Path:
             {
                 "company": "Acme Tools BV",
                 "address": "Keizersgracht 1\n1015 AB Amsterdam",
-                "vat_number": "NL001122334B01",
+                "vat_number": "NL001122344B01",
                 "coc": "12345678",
                 "iban": "NL91ABNA0417164300",
                 "bic": "ABNANL2A",
@@ -502,7 +502,7 @@ def document_data(folder: Path) -> Path:
             postcode="2000",
             city="Antwerpen",
             country="BE",
-            vat_id="BE0123456789",
+            vat_id="BE0123456848",
             created_on=day,
         )
         contact = Contact(

@@ -30,7 +30,7 @@ def deal(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
         "--email",
         "sales@acme.example",
         "--vat-number",
-        "NL001122334B01",
+        "NL001122344B01",
         "--iban",
         "NL91ABNA0417164300",
         "--bic",

@@ -19,7 +19,7 @@ def set_account(cli: Cli, number: str, **fields: Any) -> None:
 
 
 def quote_for(cli: Cli, country: str | None, vat_id: str | None) -> Any:
-    cli.ok("init", "--tax-rate", "21", "--vat-number", "NL001122334B01")
+    cli.ok("init", "--tax-rate", "21", "--vat-number", "NL001122344B01")
     cli.ok("product", "add", "DRILL", "--name", "Drill", "--price", "100")
     lead = cli.number("lead", "add", "--company", "Kunde GmbH")
     opportunity = cli.number("lead", "qualify", lead)
@@ -32,8 +32,8 @@ def quote_for(cli: Cli, country: str | None, vat_id: str | None) -> Any:
 @pytest.mark.parametrize(
     ("country", "vat_id", "treatment", "tax", "shown"),
     [
-        ("NL", "NL009988776B01", None, "42.00", "the lines' rates (domestic)"),
-        ("DE", "DE123456789", "reverse-charge", "0.00", "reverse charge: 0 % (EU business"),
+        ("NL", "NL009988777B01", None, "42.00", "the lines' rates (domestic)"),
+        ("DE", "DE123456796", "reverse-charge", "0.00", "reverse charge: 0 % (EU business"),
         ("BE", None, "eu-without-vat-id", "42.00", "your rates (EU customer without a VAT ID)"),
         ("US", None, "export", "0.00", "0 %: export outside the EU"),
     ],
@@ -49,7 +49,7 @@ def test_quote_create_chooses_the_vat_treatment_and_quote_show_names_it(
 
 
 def test_the_treatment_travels_to_the_order_and_the_invoice(cli: Cli) -> None:
-    quote_for(cli, "DE", "DE123456789")
+    quote_for(cli, "DE", "DE123456796")
     cli.ok("quote", "activate", "QUO-0001")
     cli.ok("quote", "accept", "QUO-0001")
     cli.ok("order", "fulfil", "ORD-0001", "--delivery-date", "2026-11-20")

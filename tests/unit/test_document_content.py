@@ -57,7 +57,7 @@ def customer(**overrides: Any) -> Any:
         "postcode": "10115",
         "city": "Berlin",
         "country": "DE",
-        "vat_id": "DE123456789",
+        "vat_id": "DE123456796",
     }
     fields.update(overrides)
     return make_account(**fields)
@@ -109,10 +109,10 @@ REQUIRED = {
         "Betalingstermijn 30 dagen",
         "Betalingskenmerk INV-2026-0001",
         "Uw referentie PO-7781",
-        "Btw-nummer: NL123456789B01",
+        "Btw-nummer: NL123456794B01",
         "KvK-nummer: 12345678",
         "BIC: ABNANL2A",
-        "Btw-nummer: DE123456789",
+        "Btw-nummer: DE123456796",
         "Duitsland",
         "# Omschrijving Aantal Eenheid Prijs Korting Bedrag BTW",
         "1 Drill 2 day 1.000,00 2.000,00 21%",
@@ -130,9 +130,9 @@ REQUIRED = {
         "Due date 31 Dec 2026",
         "Payment terms 30 days",
         "Your reference PO-7781",
-        "VAT ID: NL123456789B01",
+        "VAT ID: NL123456794B01",
         "Company reg. no.: 12345678",
-        "VAT ID: DE123456789",
+        "VAT ID: DE123456796",
         "Germany",
         "# Description Qty Unit Unit price Discount Amount VAT",
         "1 Drill 2 day 1,000.00 2,000.00 21%",
@@ -149,9 +149,9 @@ REQUIRED = {
         "Fällig am 31.12.2026",
         "Zahlungsziel 30 Tage",
         "Verwendungszweck INV-2026-0001",
-        "USt-IdNr.: NL123456789B01",
+        "USt-IdNr.: NL123456794B01",
         "Handelsregister: 12345678",
-        "USt-IdNr.: DE123456789",
+        "USt-IdNr.: DE123456796",
         "Deutschland",
         "# Beschreibung Menge Einheit Einzelpreis Rabatt Betrag USt.",
         "1 Drill 2 day 1.000,00 2.000,00 21%",
@@ -167,9 +167,9 @@ REQUIRED = {
         "Date de livraison 28/11/2026",
         "Échéance 31/12/2026",
         "Délai de paiement 30 jours",
-        "N° TVA: NL123456789B01",
+        "N° TVA: NL123456794B01",
         "RCS: 12345678",
-        "N° TVA: DE123456789",
+        "N° TVA: DE123456796",
         "Allemagne",
         "# Désignation Qté Unité Prix unitaire Remise Montant TVA",
         "1 Drill 2 day 1 000,00 2 000,00 21%",
@@ -250,7 +250,7 @@ def test_a_reverse_charged_invoice_carries_the_legal_mention_and_vat_at_zero(
     text = pdf_text(render_pdf(view))
 
     assert mention in text
-    assert "DE123456789" in text
+    assert "DE123456796" in text
 
 
 def test_an_export_carries_its_mention() -> None:

@@ -104,7 +104,7 @@ def make_seller(**overrides: Any) -> Seller:
         "address": "Keizersgracht 1\n1015 AB Amsterdam",
         "email": "sales@acme.example",
         "phone": "+31 20 123 4567",
-        "vat_number": "NL123456789B01",
+        "vat_number": "NL123456794B01",
         "iban": "NL91ABNA0417164300",
     }
     fields.update(overrides)
@@ -483,7 +483,7 @@ def test_every_format_shows_the_seller_and_the_customer(fmt: str) -> None:
         "1015 AB Amsterdam",
         "sales@acme.example",
         "+31 20 123 4567",
-        "NL123456789B01",
+        "NL123456794B01",
         "IBAN: NL91ABNA0417164300",
         CUSTOMER,
         "Zoë Øster",

@@ -17,11 +17,11 @@ NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 def test_a_customer_in_the_sellers_own_country_pays_the_sellers_rates() -> None:
-    assert vat_treatment("NL", "NL", "NL001122334B01") is VatTreatment.DOMESTIC
+    assert vat_treatment("NL", "NL", "NL001122344B01") is VatTreatment.DOMESTIC
 
 
 def test_an_eu_business_with_a_vat_id_in_another_member_state_is_reverse_charged() -> None:
-    assert vat_treatment("NL", "DE", "DE123456789") is VatTreatment.REVERSE_CHARGE
+    assert vat_treatment("NL", "DE", "DE123456796") is VatTreatment.REVERSE_CHARGE
 
 
 def test_an_eu_customer_without_a_vat_id_pays_the_sellers_rates() -> None:
@@ -35,13 +35,13 @@ def test_a_customer_outside_the_eu_is_an_export_at_zero() -> None:
 
 
 def test_an_unknown_country_on_either_side_keeps_the_sellers_rates() -> None:
-    assert vat_treatment(None, "DE", "DE123456789") is VatTreatment.DOMESTIC
+    assert vat_treatment(None, "DE", "DE123456796") is VatTreatment.DOMESTIC
     assert vat_treatment("NL", None, None) is VatTreatment.DOMESTIC
     assert vat_treatment("NL", "Germany", None) is VatTreatment.DOMESTIC
 
 
 def test_the_customers_country_falls_back_to_its_vat_id_prefix() -> None:
-    assert vat_treatment("NL", None, "DE123456789") is VatTreatment.REVERSE_CHARGE
+    assert vat_treatment("NL", None, "DE123456796") is VatTreatment.REVERSE_CHARGE
     assert vat_treatment("nl", "", "EL123456789") is VatTreatment.REVERSE_CHARGE
     assert vat_id_country("EL123456789") == "GR"
 
