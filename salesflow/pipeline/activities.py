@@ -19,6 +19,7 @@ from salesflow.models import (
     Activity,
     ActivityKind,
     ActivityStatus,
+    CreditNote,
     Event,
     Invoice,
     Priority,
@@ -41,6 +42,7 @@ NOTES_SHOWN = 3
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)(?:m|min)?)?$")
 _PREFIXES = {m.prefix: m for m in RECORD_TYPES if m is not Activity and m is not Product}
+_YEARLY = (Invoice.prefix, CreditNote.prefix)  # numbered per year: INV-2026-0001
 
 
 def regarding_type(number: str) -> type[Record]:
@@ -51,10 +53,10 @@ def regarding_type(number: str) -> type[Record]:
     prefix = normalize(number).split("-", 1)[0]
     model = _PREFIXES.get(prefix)
     if model is None or "-" not in number:
-        shown = ", ".join(f"{p}-0001" for p in _PREFIXES if p != Invoice.prefix)
+        *others, last = [f"{p}-2026-0001" if p in _YEARLY else f"{p}-0001" for p in _PREFIXES]
         raise InvalidValue(
             f"{number!r} is not the number of a record an activity can regard "
-            f"({shown} or INV-2026-0001)"
+            f"({', '.join(others)} or {last})"
         )
     return model
 

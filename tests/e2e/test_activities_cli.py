@@ -48,7 +48,7 @@ def test_a_note_of_dash_reads_its_text_from_stdin(lead: Cli) -> None:
         (
             ("note", "add", "DAY", "hi"),
             "Error: 'DAY' is not the number of a record an activity can regard (L-0001, ACC-0001, "
-            "CON-0001, OPP-0001, QUO-0001, ORD-0001 or INV-2026-0001)",
+            "CON-0001, OPP-0001, QUO-0001, ORD-0001, INV-2026-0001 or CN-2026-0001)",
         ),
         (
             ("note", "add", "L-0001", "  "),

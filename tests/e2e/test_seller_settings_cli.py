@@ -113,7 +113,8 @@ def test_a_seller_country_must_be_an_iso_code(cli: Cli) -> None:
 
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: seller: country 'Netherlands' is not a two-letter ISO code (NL, DE, ...)\n"
+        "Error: seller: country 'Netherlands' is not an ISO 3166 two-letter code; "
+        "Netherlands is NL\n"
     )
 
 

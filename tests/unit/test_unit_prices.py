@@ -48,7 +48,9 @@ def test_a_typed_unit_price_is_rounded_half_up_to_four_decimals(text: str, expec
 def test_a_unit_price_keeps_the_refusals_of_any_typed_number() -> None:
     with pytest.raises(InvalidValue, match=r"^price '-0.01' is negative; it must be 0 or more$"):
         parse_price("-0.01", "price")
-    with pytest.raises(InvalidValue, match=r"^price '1e12' is too large"):
+    with pytest.raises(InvalidValue, match=r"^price '1000000000000' is too large"):
+        parse_price("1000000000000", "price")
+    with pytest.raises(InvalidValue, match=r"^price '1e12' is not a number$"):
         parse_price("1e12", "price")
 
 
