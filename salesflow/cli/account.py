@@ -133,19 +133,7 @@ def account_add(
     from salesflow.pipeline.customers import add_account
     from salesflow.pipeline.leads import match_key
 
-    fields = dict(
-        name=name,
-        address=address,
-        postcode=postcode,
-        city=city,
-        country=country,
-        email=email,
-        phone=phone,
-        website=website,
-        vat_id=vat_id,
-        coc=coc,
-        language=language,
-    )
+    fields = _fields(locals(), ACCOUNT_FIELDS)
     with common.writing() as session:
         account, created = add_account(
             fields,
@@ -183,19 +171,7 @@ def account_edit(
     from salesflow.pipeline.customers import edit_account
     from salesflow.pipeline.leads import match_key
 
-    fields = dict(
-        name=name,
-        address=address,
-        postcode=postcode,
-        city=city,
-        country=country,
-        email=email,
-        phone=phone,
-        website=website,
-        vat_id=vat_id,
-        coc=coc,
-        language=language,
-    )
+    fields = _fields(locals(), ACCOUNT_FIELDS)
     with common.writing() as session:
         account, edited = edit_account(
             session.get(Account, number),
@@ -211,6 +187,21 @@ def account_edit(
         common.print_fields(
             [("Number", account.number), ("Name", account.name), *_customer_fields(account)]
         )
+
+
+ACCOUNT_FIELDS = (
+    "name", "address", "postcode", "city", "country", "email", "phone", "website", "vat_id",
+    "coc", "language",
+)  # fmt: skip
+CONTACT_FIELDS = (
+    "first_name", "last_name", "job_title", "email", "phone", "mobile", "website", "address",
+    "postcode", "city", "country", "vat_id", "coc", "language",
+)  # fmt: skip
+
+
+def _fields(options: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The record fields among a command's options (its `locals()`), None where not given."""
+    return {name: options[name] for name in names}
 
 
 def _print_created(record: Any, json: bool) -> None:
@@ -357,22 +348,7 @@ def contact_add(
     """
     from salesflow.pipeline.customers import add_contact
 
-    fields = dict(
-        first_name=first_name,
-        last_name=last_name,
-        job_title=job_title,
-        email=email,
-        phone=phone,
-        mobile=mobile,
-        website=website,
-        address=address,
-        postcode=postcode,
-        city=city,
-        country=country,
-        vat_id=vat_id,
-        coc=coc,
-        language=language,
-    )
+    fields: dict[str, Any] = _fields(locals(), CONTACT_FIELDS)
     with common.writing() as session:
         if account:
             fields["account"] = common.account_number(session, account)
@@ -411,22 +387,7 @@ def contact_edit(
     from salesflow.models import Contact
     from salesflow.pipeline.customers import edit_contact
 
-    fields = dict(
-        first_name=first_name,
-        last_name=last_name,
-        job_title=job_title,
-        email=email,
-        phone=phone,
-        mobile=mobile,
-        website=website,
-        address=address,
-        postcode=postcode,
-        city=city,
-        country=country,
-        vat_id=vat_id,
-        coc=coc,
-        language=language,
-    )
+    fields: dict[str, Any] = _fields(locals(), CONTACT_FIELDS)
     with common.writing() as session:
         if account is not None:
             fields["account"] = common.account_number(session, account) if account.strip() else ""
