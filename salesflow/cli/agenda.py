@@ -63,30 +63,47 @@ def agenda(
 def _print(items: list[Any]) -> None:
     """Overdue items first, then a heading per day; each item on two lines: when, what, the
     number and the subject; then the record it is about, the customer, the amount and the
-    command that acts on it. Nothing is cut: long subjects wrap on a terminal."""
+    command that acts on it. Nothing is cut: on a terminal long lines wrap at words, indented
+    under their column; every value is shown as text (`screen.safe`)."""
     import sys
+    import textwrap
     from itertools import groupby
 
+    from salesflow.cli import screen
     from salesflow.pipeline.money import format_money
 
+    columns = screen.console().width if screen.is_terminal() else None
     kind_width = max(len(item.kind) for item in items)
     number_width = max(len(item.number) for item in items)
     lines: list[str] = []
+
+    def add(line: str, indent: int) -> None:
+        if columns is None or len(line) <= columns:
+            lines.append(line)
+            return
+        lines.extend(
+            textwrap.wrap(
+                line,
+                columns,
+                subsequent_indent=" " * indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+
     for day, group in groupby(items, key=lambda item: None if item.overdue else item.date):
         if lines:
             lines.append("")
         lines.append("Overdue" if day is None else f"{day.strftime('%A')} {day.isoformat()}")
         for item in group:
             when = item.date.isoformat() if day is None else _time(item)
-            lines.append(
-                f"  {when:<10}  {item.kind:<{kind_width}}  {item.number:<{number_width}}  "
-                f"{item.subject}".rstrip()
-            )
+            head = f"  {when:<10}  {item.kind:<{kind_width}}  {item.number:<{number_width}}  "
+            add(f"{head}{screen.safe(item.subject)}".rstrip(), len(head))
             about = [item.regarding if item.regarding != item.number else None, item.customer]
             if item.amount is not None:
                 about.append(format_money(item.amount))
-            shown = " · ".join(part for part in about if part)
-            lines.append(f"{'':12}  {shown + ' → ' if shown else '→ '}{item.command}")
+            shown = " · ".join(screen.safe(part) for part in about if part)
+            add(f"{'':12}  {shown + ' → ' if shown else '→ '}{item.command}", 14)
     sys.stdout.write("\n".join(lines) + "\n")
 
 

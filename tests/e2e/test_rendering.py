@@ -23,7 +23,7 @@ from salesflow.cli import screen
 from tests.conftest import Cli
 
 AMOUNT = re.compile(r"(?<![\d,.])-?\d{1,3}(?:,\d{3})*\.\d{2}\b|(?<![\d,.])\d+\.\d{2}\b")
-NUMBER = re.compile(r"\b(?:L|ACC|CON|OPP|QUO|ORD|INV-\d{4})-\d{4}\b")
+NUMBER = re.compile(r"\b(?:L|ACC|CON|OPP|QUO|ORD|ACT|INV-\d{4}|CN-\d{4})-\d{4}\b")
 LONG_NAME = "Alexandrina Vandenberghe-Oosterhuis"
 LONG_COMPANY = "Bäckerei Müller & Söhne Großhandel"
 LONG_EMAIL = "alexandrina.vandenberghe@baeckerei-mueller-grosshandel.example"
@@ -66,6 +66,13 @@ def shop_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         monkeypatch.setenv("SALESFLOW_TODAY", "2026-10-05")
         cli.ok("order", "fulfil", "ORD-0001", "--date", "2026-10-01")
         cli.ok("invoice", "pay", "INV-2026-0001", "--amount", "1000", "--date", "2026-10-05")
+        cli.ok("invoice", "credit", "INV-2026-0001", "--lines", "3", "--reason", "Returned")
+        cli.ok(
+            "task", "add", "OPP-0002", "Send the revised quote with the warehouse options",
+            "--due", "2026-10-20", "--at", "09:30", "--priority", "high",
+        )  # fmt: skip
+        cli.ok("note", "add", "ACC-0001", f"Met at the fair; {WRITE_IN.lower()} wanted by spring")
+        cli.ok("call", "log", "CON-0001", "Intro call", "--outcome", "wants a demo")
         cli.ok("opp", "add-product", "OPP-0002", "KIT", "--quantity", "1")
         cli.ok("quote", "create", "OPP-0002")
         cli.ok("opp", "lose", "OPP-0003", "--reason", "out-sold")
@@ -128,6 +135,12 @@ SCREENS = [
     ("order", "show", "ORD-0001"),
     ("invoice", "list"),
     ("invoice", "show", "INV-2026-0001"),
+    ("invoice", "show", "CN-2026-0001"),
+    ("activity", "list"),
+    ("activity", "show", "ACT-0001"),
+    ("agenda",),
+    ("agenda", "--week"),
+    ("report", "activity"),
     ("report", "pipeline"),
     ("report", "forecast"),
     ("report", "funnel"),

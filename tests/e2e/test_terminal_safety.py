@@ -65,6 +65,7 @@ def hostile(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     cli.ok("quote", "activate", "QUO-0001")
     cli.ok("quote", "accept", "QUO-0001")
     cli.ok("order", "fulfil", "ORD-0001")
+    cli.ok("task", "add", "OPP-0001", HOSTILE, "--due", "2026-01-01", "--text", HOSTILE)
     return cli
 
 
@@ -109,6 +110,9 @@ ALSO_SHOWN = [
     ("report", "pipeline"),
     ("report", "forecast"),
     ("report", "sales"),
+    ("agenda",),
+    ("activity", "list"),
+    ("activity", "show", "ACT-0001"),
 ]
 
 
