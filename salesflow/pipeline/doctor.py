@@ -313,7 +313,8 @@ def _record_totals(record: WithLines) -> Iterable[Problem]:
         yield Problem("total", where, "two lines have the same line number")
     spread = total(line.header_discount for line in record.lines)
     discount: Decimal = getattr(record, "discount", ZERO)
-    if spread != discount:
+    # a credit note has no header discount of its own: its lines keep their invoice's shares
+    if not isinstance(record, CreditNote) and spread != discount:
         yield Problem(
             "total",
             where,

@@ -115,3 +115,24 @@ def test_a_credit_note_is_sent_as_an_eml_draft(billed: Cli) -> None:
     assert message["Subject"] == "Creditnota CN-2026-0001 van Acme Tools BV"
     (attachment,) = message.iter_attachments()  # type: ignore[attr-defined]
     assert PdfReader(io.BytesIO(attachment.get_content())).pages
+
+
+def test_crediting_a_line_of_a_quote_with_a_header_discount_leaves_doctor_content(
+    cli: Cli,
+) -> None:
+    cli.ok("init", "--tax-rate", "21")
+    cli.ok("product", "add", "A", "--name", "Alpha", "--price", "100")
+    opportunity = cli.number("lead", "qualify", cli.number("lead", "add", "--company", "Kunde"))
+    cli.ok("opp", "add-product", opportunity, "A", "--quantity", "2")
+    cli.ok("opp", "add-product", opportunity, "--write-in", "Travel", "--price", "40")
+    cli.ok("quote", "create", opportunity)
+    cli.ok("quote", "discount", "QUO-0001", "--percent", "5")
+    cli.ok("quote", "activate", "QUO-0001")
+    cli.ok("quote", "accept", "QUO-0001")
+    cli.ok("order", "fulfil", "ORD-0001")
+
+    cli.ok("invoice", "credit", "INV-2026-0001", "--lines", "2")
+
+    note = cli.json("invoice", "show", "CN-2026-0001")
+    assert note["lines"][0]["amount"] == "38.00"  # 40 less its 5 % share of the header discount
+    assert cli.ok("doctor").stdout.strip() == "ok"
