@@ -280,6 +280,9 @@ def print_created(number: str) -> None:
 
 SkuArg = Annotated[str | None, typer.Argument(help="Catalog SKU (omit for a write-in).")]
 QuantityOpt = Annotated[str, typer.Option("--quantity", "-q", help="Quantity (> 0; 1.5 is fine).")]
+NewQuantityOpt = Annotated[
+    str | None, typer.Option("--quantity", "-q", help="New quantity (> 0; 1.5 is fine).")
+]
 PriceOpt = Annotated[
     str | None, typer.Option("--price", "-p", help="Unit price; default the catalog price.")
 ]

@@ -396,9 +396,7 @@ def remove_product(
 def edit_line(
     number: Number,
     line_no: common.LineNoArg,
-    quantity: Annotated[
-        str | None, typer.Option("--quantity", "-q", help="Quantity (> 0).")
-    ] = None,
+    quantity: common.NewQuantityOpt = None,
     price: common.PriceOpt = None,
     discount: common.DiscountOpt = None,
     description: common.DescriptionOpt = None,
