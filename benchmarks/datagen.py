@@ -27,7 +27,6 @@ from typing import Any
 
 import orjson
 
-from salesflow.migrations import new_meta
 from salesflow.models import (
     Account,
     Activity,
@@ -71,6 +70,7 @@ from salesflow.pipeline.quotes import (
 )
 from salesflow.pipeline.records import event
 from salesflow.store import file_bytes
+from salesflow.store.migrations import new_meta
 
 GENERATOR_VERSION = 1
 """Bump when the generated data changes meaning (the cache key includes this file's text too)."""

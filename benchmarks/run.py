@@ -321,7 +321,7 @@ def parse_sizes(text: str) -> list[int]:
 def cache_key(seed: int) -> str:
     """Data sets are reused while the generator, the models, the file layout and the schema stay
     the same."""
-    from salesflow.migrations import SCHEMA_VERSION
+    from salesflow.store.migrations import SCHEMA_VERSION
 
     digest = hashlib.sha256()
     for path in (

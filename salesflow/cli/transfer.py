@@ -231,10 +231,11 @@ def import_leads(
 
     Example: salesflow lead import badges.csv --source "Beurs 2026" --map "Badge Company=company"
     """
-    from salesflow import collector, importer
+    from salesflow import importer
     from salesflow.models import Contact, Lead
     from salesflow.pipeline.imports import Known, known_names, name_key, plan_import, summary
     from salesflow.pipeline.numbering import format_number
+    from salesflow.store import collector
 
     data, file_name = _read_input(file)
     chosen = _profile(profile)

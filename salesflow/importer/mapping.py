@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
 
-from salesflow.collector import paused, spare
 from salesflow.importer.headers import (
     FIELD,
     LEAD_FIELDS,
@@ -41,6 +40,7 @@ from salesflow.importer.values import (
     split_full_name,
     take_titles,
 )
+from salesflow.store.collector import paused, spare
 
 MULTI_VALUE = " ::: "
 """How Google Contacts joins several values in one cell."""

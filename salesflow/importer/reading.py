@@ -19,9 +19,9 @@ from itertools import compress, count, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-from salesflow.collector import paused, spare
 from salesflow.errors import InvalidValue, UsageError
 from salesflow.importer.headers import ALIASES, normalise_header
+from salesflow.store.collector import paused, spare
 
 DELIMITERS = (",", ";", "\t", "|")
 """The delimiters sniffed, in order of preference when the evidence is equal."""

@@ -362,7 +362,7 @@ def test_a_lock_timeout_outside_0_to_3600_seconds_is_refused(
 def _failing_open(monkeypatch: pytest.MonkeyPatch, suffix: str, error: OSError) -> None:
     import os
 
-    import salesflow.locking
+    import salesflow.store.locking
 
     real = os.open
 
@@ -371,7 +371,7 @@ def _failing_open(monkeypatch: pytest.MonkeyPatch, suffix: str, error: OSError) 
             raise error
         return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(salesflow.locking.os, "open", fake)
+    monkeypatch.setattr(salesflow.store.locking.os, "open", fake)
 
 
 LOCK_ERRORS = [

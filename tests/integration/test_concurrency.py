@@ -17,7 +17,7 @@ import pytest
 from salesflow.models import Account, Lead, Opportunity
 from salesflow.pipeline.doctor import diagnose
 from salesflow.store import Store
-from salesflow.versions import digest
+from salesflow.store.versions import digest
 from tests.integration.helpers import Salesflow, salesflow_command
 
 WORKERS = 16

@@ -38,7 +38,7 @@ import pytest
 
 from salesflow.pipeline.doctor import diagnose
 from salesflow.store import Store
-from salesflow.versions import digest
+from salesflow.store.versions import digest
 from tests.integration.helpers import Salesflow, app_command, salesflow_command
 
 SMALL_KILLS_AT_CHECKPOINTS = 110

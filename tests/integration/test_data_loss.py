@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from salesflow import layout
+from salesflow.store import layout
 from tests.integration.helpers import Salesflow, one_error_line
 
 HINT = "; restore a backup or run `salesflow undo`"

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from salesflow import layout
-from salesflow.store import Store
+from salesflow.store import Store, layout
 from tests.integration.helpers import Salesflow, one_error_line
 
 HINT = "; restore a backup or run `salesflow undo`"

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from salesflow import migrations
-from salesflow.migrations import SCHEMA_VERSION, STEPS, upgrade, v1_to_v2
 from salesflow.pipeline.doctor import diagnose
-from salesflow.store import Store
+from salesflow.store import Store, migrations
+from salesflow.store.migrations import SCHEMA_VERSION, STEPS, upgrade, v1_to_v2
 from tests.conftest import DATA
 from tests.integration.helpers import Salesflow, one_error_line
 

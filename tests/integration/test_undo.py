@@ -15,7 +15,7 @@ import pytest
 
 from salesflow.files import atomic_write_bytes
 from salesflow.store import Store
-from salesflow.versions import COMMAND, SOON_BYTES, Versions, digest, digest_soon
+from salesflow.store.versions import COMMAND, SOON_BYTES, Versions, digest, digest_soon
 from tests.integration.helpers import Salesflow, one_error_line
 
 WHEN = r"\d{4}-\d\d-\d\d \d\d:\d\d"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from salesflow import collector
+from salesflow.store import collector
 
 
 @pytest.fixture(autouse=True)

@@ -1454,7 +1454,7 @@ ALLOWED_IMPORTS = {
     "unicodedata", "salesflow", "re", "quopri",
     "vobject", "python_calamine",  # parsers of vCards and workbooks, imported on use
 }  # fmt: skip
-ALLOWED_SALESFLOW = {"salesflow.collector", "salesflow.errors", "salesflow.pipeline.money"}
+ALLOWED_SALESFLOW = {"salesflow.store.collector", "salesflow.errors", "salesflow.pipeline.money"}
 
 
 @pytest.mark.parametrize("module", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.name)

@@ -1,15 +1,15 @@
 """The data file: one TinyDB JSON document, read at most once and written at most once per command.
 
 This is the only module that imports tinydb. Its API speaks models and business numbers; TinyDB
-document ids never leave it. The file is written one table per line (`salesflow.layout`): a
+document ids never leave it. The file is written one table per line (`salesflow.store.layout`): a
 command parses only the tables it uses, and writes the others back as they were.
 
 Writes are atomic (temp file in the same directory, fsync, `os.replace`, fsync of the directory) and
 happen only when a command's unit of work finishes without an exception. Writing commands hold an
 exclusive lock on `<data file>.lock` for their whole read-modify-write. Before each replace the
-file as it was is kept in `<data file>.history/` (see `salesflow.versions`), which is what
+file as it was is kept in `<data file>.history/` (see `salesflow.store.versions`), which is what
 `undo` and `redo` restore. Files of an older schema are upgraded in memory when read
-(`salesflow.migrations`) and stored upgraded by the next write.
+(`salesflow.store.migrations`) and stored upgraded by the next write.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from salesflow import collector, layout
 from salesflow.errors import (
     InvalidValue,
     LockTimeout,
@@ -50,12 +49,13 @@ from salesflow.files import (
     same_content,
     sync_directory,
 )
-from salesflow.locking import Busy, Lock, Lost, checked_timeout
-from salesflow.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.models import RECORD_TYPES, Event, Record
 from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.pipeline.settings import DEFAULTS
-from salesflow.versions import (
+from salesflow.store import collector, layout
+from salesflow.store.locking import Busy, Lock, Lost, checked_timeout
+from salesflow.store.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
+from salesflow.store.versions import (
     COMMAND,
     REDO,
     UNDO,
@@ -166,7 +166,7 @@ def _read(path: Path) -> tuple[bytes | None, tuple[int, ...] | None]:
 class AtomicJSONStorage(Storage):
     """A TinyDB storage that parses and dumps with orjson and replaces the file atomically.
 
-    `load` parses only the `_meta` table of a file in salesflow's layout (`salesflow.layout`),
+    `load` parses only the `_meta` table of a file in salesflow's layout (`salesflow.store.layout`),
     keeping the other tables' JSON unparsed until a command asks for them.
     """
 
@@ -1210,7 +1210,7 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold the lock on `<data file>.lock` (see `salesflow.locking`), waiting at most the
+        """Hold the lock on `<data file>.lock` (see `salesflow.store.locking`), waiting at most the
         lock timeout: `$SALESFLOW_LOCK_TIMEOUT` when given, else the file's `lock_timeout`
         setting (read only when someone else holds the lock), else 10 s."""
         try:
