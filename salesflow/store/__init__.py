@@ -53,6 +53,7 @@ from salesflow.models import RECORD_TYPES, Event, Record
 from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.pipeline.settings import DEFAULTS
 from salesflow.store import collector, layout
+from salesflow.store.contract import Listing, Match, Stored
 from salesflow.store.locking import Busy, Lock, Lost, checked_timeout
 from salesflow.store.migrations import SCHEMA_VERSION, new_meta, schema_of, upgrade
 from salesflow.store.versions import (
@@ -803,8 +804,14 @@ class Session:
             raise NotFound(f"{_label(model)} {key} not found")
         return found
 
-    def all(self, model: type[R], where: Callable[[dict[str, Any]], bool] | None = None) -> list[R]:
-        """Every record of a type (pending changes included), optionally filtered on raw docs."""
+    def all(
+        self,
+        model: type[R],
+        where: Match | Callable[[dict[str, Any]], bool] | None = None,
+    ) -> list[R]:
+        """Every record of a type (pending changes included) that `where` wants."""
+        if isinstance(where, Match):
+            where = where.matches
         table = model.table
         pending = self._pending.get(table, {})
         removed = self._removed.get(table, set())
@@ -864,8 +871,62 @@ class Session:
 
         return lookup
 
-    def count(self, model: type[Record]) -> int:
+    def list_records(self, model: type[R], listing: Listing) -> list[R]:
+        """The records a list command shows, filtered on their stored form before any is built
+        (see the contract); this session's changes must be committed first."""
+        from salesflow.pipeline.listing import select
+
+        kept = select(
+            self.docs(model),
+            listing.query,
+            listing.spec,
+            status_of=listing.status_of,
+            extra_text=listing.extra_text,
+            source_of=listing.source_of,
+        )
+        return [self._load(model, doc) for doc in kept]
+
+    def revisions(self, quote: str) -> list[Record]:
+        from salesflow.models import Quote
+
+        return list(self.all(Quote, Match.where(number=quote)))
+
+    def quotes_of(self, opportunity: str) -> list[Record]:
+        from salesflow.models import Quote
+
+        return list(self.all(Quote, Match.where(opportunity=opportunity)))
+
+    def emails_and_names(
+        self,
+    ) -> Iterator[tuple[str, str, str | None, str | None, str | None, str | None]]:
+        """See the contract: contacts first, then leads; a table not parsed yet is read a part
+        at a time and not kept."""
+        from salesflow.models import Contact, Lead
+
+        for kind, model in (("contact", Contact), ("lead", Lead)):
+            for doc in self.scan(model):
+                get = doc.get
+                yield (
+                    kind,
+                    doc["number"],
+                    get("email"),
+                    get("first_name"),
+                    get("last_name"),
+                    get("company"),
+                )
+
+    def stored(self, model: type[Record]) -> Iterator[Stored]:
+        """Every record of a type in its stored form (this session's changes committed)."""
+        return iter(self.docs(model))
+
+    def add_stored(self, model: type[Record], stored: Sequence[Stored]) -> None:
+        """See `add_docs`."""
+        self.add_docs(model, [dict(doc) for doc in stored])
+
+    def count(self, model: type[Record], where: Match | None = None) -> int:
         """How many records of a type there are, this session's changes included."""
+        if where is not None:
+            return len(self.all(model, where))
         index = self._key_index(model.table)
         removed = self._removed.get(model.table, set())
         added = sum(
@@ -1149,6 +1210,10 @@ class Store:
         self.lock_timeout = lock_timeout
         self.versions = Versions(self.path)
         self._lock: Lock | None = None
+
+    def location(self) -> str:
+        """The data file, as `info` and messages name it."""
+        return str(self.path)
 
     @property
     def lock_path(self) -> Path:

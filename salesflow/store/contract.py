@@ -1,0 +1,212 @@
+"""The storage contract: everything a service may ask of the data, whichever backend holds it.
+
+A command opens one unit of work (`Backend.reading()` or `Backend.writing()`), asks it for
+records by business number or by named query, changes them, and leaves the block: a writing unit
+of work commits as a whole or not at all. Services, `demo`, the tests and every backend speak
+only these types; nothing outside `salesflow.store` sees a stored document's dict, a table name
+or a file.
+
+Queries are data, not code: a `Match` names fields and the values they may hold, so the JSON-file
+backend tests it on each stored document and a database backend turns it into a parameterised
+WHERE clause. Two backends implement the contract (the JSON file, PostgreSQL); the contract test
+suite (`tests/contract/`) runs the same tests against each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from salesflow.models import Event, Record
+    from salesflow.pipeline.listing import ListQuery, ListSpec
+
+R = TypeVar("R", bound="Record")
+
+Stored = Mapping[str, Any]
+"""A record's stored form (`Record.stored()`): what both backends keep, field for field."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which records a query wants: every named field holds one of its values.
+
+    Text is compared without regard to case (business numbers are typed in any case); a field
+    absent from a record counts as `default`'s value for that field when one is given there
+    (`status` of an old record without one). `Match()` wants every record.
+    """
+
+    equals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    default: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def where(
+        cls, defaults: Mapping[str, str] | None = None, **fields: str | Iterable[str]
+    ) -> Match:
+        """`Match.where(status=("open", "won"), account="ACC-0001")`."""
+        equals = {
+            name: ((value,) if isinstance(value, str) else tuple(value))
+            for name, value in fields.items()
+        }
+        return cls({k: tuple(v.casefold() for v in vs) for k, vs in equals.items()}, defaults or {})
+
+    def matches(self, stored: Stored) -> bool:
+        """Whether a stored record is wanted (the reference semantics every backend follows)."""
+        for name, values in self.equals.items():
+            value = stored.get(name)
+            if value is None or value == "":
+                value = self.default.get(name, "")
+            if str(value).casefold() not in values:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list command's question: the user's filters and sort (`ListQuery`) on one record type's
+    list (`ListSpec`), with the facts that live on other records (`extra_text`: an
+    opportunity's account name to search; `source_of`: a quote's lead source; `status_of`: an
+    invoice's overdue). The hooks get a record's stored form and are pure."""
+
+    query: ListQuery
+    spec: ListSpec
+    status_of: Callable[[Stored], str] | None = None
+    extra_text: Callable[[Stored], str] | None = None
+    source_of: Callable[[Stored], str | None] | None = None
+
+
+class UnitOfWork(Protocol):
+    """One command's view of the data: records in, records out, keyed by business number.
+
+    Reads see this unit of work's own changes. Writes (`put`, `remove`, `add_*`, counters,
+    settings) are kept until the block that opened the unit of work ends without an error.
+    """
+
+    writable: bool
+    today: Callable[[], date] | None
+    """The shell's today, for numbers typed short (`2` for this year's `INV-2026-0002`)."""
+
+    # -- records by number ---------------------------------------------------------------------
+
+    def full_number(self, model: type[Record], typed: str) -> str:
+        """`typed` with a number typed short written out (`2` -> `L-0002`)."""
+        ...
+
+    def find(self, model: type[R], key: str) -> R | None:
+        """The record with business number (or SKU, or `QUO-0001#2`) `key`, any case; or None."""
+        ...
+
+    def get(self, model: type[R], key: str) -> R:
+        """Like `find`; raises NotFound naming the record type and the number."""
+        ...
+
+    # -- named queries -------------------------------------------------------------------------
+
+    def all(self, model: type[R], where: Match | None = None) -> list[R]:
+        """Every record of a type (in creation order) that `where` wants."""
+        ...
+
+    def count(self, model: type[Record], where: Match | None = None) -> int:
+        """How many records `all(model, where)` would give, without building them."""
+        ...
+
+    def list_records(self, model: type[R], listing: Listing) -> list[R]:
+        """The records a list command shows, filtered (not yet sorted or cut: see
+        `listing.arrange`), in creation order."""
+        ...
+
+    def revisions(self, quote: str) -> list[Record]:
+        """Every revision of quote number `quote` (`QUO-0001`), oldest first."""
+        ...
+
+    def quotes_of(self, opportunity: str) -> list[Record]:
+        """Every quote revision of an opportunity, oldest first."""
+        ...
+
+    def index_by(self, model: type[R], field: str, key: Callable[[Any], str]) -> Mapping[str, R]:
+        """Records by `key(field value)` (the first one wins), built when looked up."""
+        ...
+
+    def group_by(
+        self, model: type[R], field: str, key: Callable[[Any], str]
+    ) -> Callable[[str], list[R]]:
+        """All records by `key(field value)`, grouped once for a batch's many lookups."""
+        ...
+
+    def emails_and_names(
+        self,
+    ) -> Iterator[tuple[str, str, str | None, str | None, str | None, str | None]]:
+        """For an import's duplicate checks, without building records: each lead's and
+        contact's `(kind, number, email, first_name, last_name, company)`, kind `"lead"` or
+        `"contact"`; read once, not kept."""
+        ...
+
+    def stored(self, model: type[Record]) -> Iterator[Stored]:
+        """Every record of a type in its stored form, for the commands that copy records
+        whole (`export`, `db copy`, `doctor`); never for filtering."""
+        ...
+
+    # -- changes -------------------------------------------------------------------------------
+
+    def put(self, *records: Record) -> None:
+        """Insert or replace records, by business key."""
+        ...
+
+    def remove(self, record: Record) -> None:
+        """Delete a record."""
+        ...
+
+    def add_stored(self, model: type[Record], stored: Sequence[Stored]) -> None:
+        """Append new records already in their checked stored form (a bulk import)."""
+        ...
+
+    def add_events(self, events: Iterable[Event]) -> None:
+        """Append to the deals' stories."""
+        ...
+
+    def events(self, numbers: set[str] | None = None) -> list[Event]:
+        """The story events of the records numbered `numbers` (all when None), oldest first."""
+        ...
+
+    def counter(self, series: str) -> int:
+        """The last number handed out in a series (`L`, `INV-2026`), 0 if none."""
+        ...
+
+    def next_numbers(self, series: str, count: int = 1) -> list[int]:
+        """Hand out the next `count` numbers of a series, gapless, unique under concurrency."""
+        ...
+
+    def config(self) -> dict[str, Any]:
+        """The seller's settings."""
+        ...
+
+    def set_config(self, values: dict[str, Any]) -> None:
+        """Store settings (a None value removes one)."""
+        ...
+
+    def savepoint(self) -> Any:
+        """A mark to roll back to (each record of a batch command); opaque to callers."""
+        ...
+
+    def rollback(self, mark: Any) -> None:
+        """Undo every change since `mark`."""
+        ...
+
+
+class Backend(Protocol):
+    """Where the data lives: a JSON file or a PostgreSQL database."""
+
+    def location(self) -> str:
+        """What `info` and error messages name (a path, or a URL without its password)."""
+        ...
+
+    def reading(self) -> AbstractContextManager[UnitOfWork]:
+        """A unit of work that only reads."""
+        ...
+
+    def writing(self) -> AbstractContextManager[UnitOfWork]:
+        """A unit of work whose changes are committed as a whole when the block ends."""
+        ...
