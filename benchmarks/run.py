@@ -688,24 +688,46 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
             targets=[Target("ratio", 1.2, show, "lead show")] if size == 100_000 else [],
         )
         if size == 10_000:
-            # One Tab of `salesflow lead qualify <Tab>`: the shell runs salesflow with these
-            # variables set; it prints the open leads, each with its description.
-            line = [*SALESFLOW, "--db", str(read_copy), "lead", "qualify", ""]
-            add(
-                f"{group}/tab completion",
-                "Tab after lead qualify (open leads, described)",
-                "read",
-                fixed(
-                    ENV,
-                    "_SALESFLOW_COMPLETE=complete_bash",
-                    f"COMP_WORDS={shlex.join(line[len(SALESFLOW) - 1 :])}",
-                    f"COMP_CWORD={len(line) - len(SALESFLOW)}",
-                    *SALESFLOW,
+            # One Tab, as the completion scripts Typer installs run salesflow: bash sends the
+            # words joined by spaces ("${COMP_WORDS[*]}", the empty word being completed
+            # leaves a trailing space) and the word's index; zsh the words up to the cursor;
+            # fish the line up to the cursor, asking for the candidates (get-args).
+            words = ["salesflow", "--db", str(read_copy)]
+            tabs = {
+                "tab completion": (
+                    "Tab after lead qualify (open leads, described; bash)",
+                    {
+                        "_SALESFLOW_COMPLETE": "complete_bash",
+                        "COMP_WORDS": " ".join([*words, "lead", "qualify", ""]),
+                        "COMP_CWORD": str(len(words) + 2),
+                    },
                 ),
-                versus=parse,
-                versus_name="parse",
-                targets=[Target("seconds", 0.150)],
-            )
+                "tab completion, zsh": (
+                    "Tab after lead show L- (every lead, described; zsh)",
+                    {
+                        "_SALESFLOW_COMPLETE": "complete_zsh",
+                        "_TYPER_COMPLETE_ARGS": " ".join([*words, "lead", "show", "L-"]),
+                    },
+                ),
+                "tab completion, fish": (
+                    "Tab after invoice pay (unpaid invoices, described; fish)",
+                    {
+                        "_SALESFLOW_COMPLETE": "complete_fish",
+                        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+                        "_TYPER_COMPLETE_ARGS": " ".join([*words, "invoice", "pay", ""]),
+                    },
+                ),
+            }
+            for key, (name, variables) in tabs.items():
+                add(
+                    f"{group}/{key}",
+                    name,
+                    "read",
+                    fixed(ENV, *(f"{k}={v}" for k, v in variables.items()), *SALESFLOW),
+                    versus=parse,
+                    versus_name="parse",
+                    targets=[Target("seconds", 0.150)],
+                )
         for name, args in writes.items():
             if args is None:
                 continue

@@ -39,11 +39,11 @@ Describe = Callable[[dict[str, Any], dict[str, str]], str]
 
 
 def _joined(*parts: Any) -> str:
-    return ", ".join(str(p) for p in parts if p not in (None, ""))
+    return ", ".join([str(p) for p in parts if p is not None and p != ""])
 
 
 def _person(doc: dict[str, Any]) -> str:
-    return " ".join(str(doc[k]) for k in ("first_name", "last_name") if doc.get(k))
+    return " ".join([str(doc[k]) for k in ("first_name", "last_name") if doc.get(k)])
 
 
 def _account_name(doc: dict[str, Any], names: dict[str, str]) -> str:
@@ -52,10 +52,9 @@ def _account_name(doc: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def _describe_lead(d: dict[str, Any], _: dict[str, str]) -> str:
+    person = _person(d)
     return _joined(
-        _person(d) or d.get("company"),
-        d.get("company") if _person(d) else None,
-        d.get("status") or "open",
+        person or d.get("company"), d.get("company") if person else None, d.get("status") or "open"
     )
 
 
