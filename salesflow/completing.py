@@ -454,9 +454,20 @@ def _data_path(environ: Mapping[str, str], db: str | None) -> Path | None:
         from platformdirs import user_data_dir
 
         return Path(user_data_dir("salesflow", appauthor=False)) / "salesflow.json"
-    if not db or "://" in db or os.path.isdir(db):
+    if not db or _looks_like_url(db) or os.path.isdir(db):
         return None
     return Path(db)
+
+
+def _looks_like_url(value: str) -> bool:
+    """`postgresql://…`, `postgres:…`, any `scheme:` (but a drive letter, `C:`)."""
+    scheme, colon, _ = value.partition(":")
+    return (
+        bool(colon)
+        and len(scheme) > 1
+        and scheme[0].isalpha()
+        and all(c.isascii() and (c.isalnum() or c in "+-.") for c in scheme)
+    )
 
 
 def _read_tables(path: Path, names: Sequence[str]) -> dict[str, dict[str, Any]] | None:

@@ -189,6 +189,7 @@ def test_other_lines_are_left_to_typer(world: Path, words: str) -> None:
             "_TYPER_COMPLETE_ARGS": "salesflow lead show ",
         },
         {"SALESFLOW_DB": "postgresql://sales@localhost/sales"},
+        {"SALESFLOW_DB": "postgres:dbname=sales"},
         {"SALESFLOW_LOCK_TIMEOUT": "5"},
     ],
 )
