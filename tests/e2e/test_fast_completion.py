@@ -153,6 +153,19 @@ def test_salesflow_db_and_a_missing_file_answer_as_typer_does(world: Path, tmp_p
         assert fast(env) == through_typer(env) == Answer("\n" if shell == "bash" else "_files\n", 0)
 
 
+def test_the_default_data_file_is_the_user_data_dirs(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    default = tmp_path / "data" / "salesflow" / "salesflow.json"
+    default.parent.mkdir(parents=True)
+    default.write_bytes(world.read_bytes())
+    env = environment("zsh", "opp show ")
+    found = fast(env)
+    assert found is not None and found == through_typer(env)
+    assert '"OPP-0001":"Analytical opportunity, Analytical, open, propose"' in found.output
+
+
 def test_a_narrow_screen_leaves_long_descriptions_to_typer(world: Path) -> None:
     env = environment("zsh", f"--db {world} lead show L-0004", COLUMNS="30")
     assert fast(env) is None
