@@ -328,15 +328,18 @@ def fast_complete(
             return None
     except Exception:
         return None
-    found = without_typed(
-        candidates(
-            SOURCES[source],
-            tables[SOURCES[source].table].values(),
-            account_names(tables["accounts"].values()),
-            incomplete,
-        ),
-        typed,
-    )
+    try:
+        found = without_typed(
+            candidates(
+                SOURCES[source],
+                tables[SOURCES[source].table].values(),
+                account_names(tables["accounts"].values()),
+                incomplete,
+            ),
+            typed,
+        )
+    except Exception:
+        found = []  # as Typer's callback: a record it cannot read offers nothing
     # Typer keeps what starts with the word as typed; a help text of "" is no help text
     items = [(value, text) for value, text in found if value.startswith(incomplete)]
     if any("\x1b" in value + text for value, text in items):

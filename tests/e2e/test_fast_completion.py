@@ -234,6 +234,21 @@ def test_a_file_the_store_would_check_or_upgrade_is_left_to_typer(world: Path) -
     assert fast(env) is None
 
 
+def test_a_record_the_rule_cannot_read_offers_nothing_on_both_paths(world: Path) -> None:
+    layout_module = completing._store_module("layout")
+    data = json.loads(world.read_bytes())
+    data["quotes"]["1"]["revision"] = "second"
+    data["quotes"]["99"] = data["quotes"]["1"]  # a revision of it: which one is the latest?
+    tables = {name: json.dumps(table).encode() for name, table in data.items()}
+    for name, body in tables.items():
+        if name != "_meta":
+            data["_meta"]["1"]["tables"][name].update(size=len(body), count=len(data[name]))
+    tables["_meta"] = json.dumps(data["_meta"]).encode()
+    world.write_bytes(layout_module.join(tables.items()))
+    env = environment("bash", f"--db {world} quote show ")
+    assert fast(env) == through_typer(env) == Answer("\n", 0)
+
+
 def test_the_table_of_record_arguments_is_the_clis() -> None:
     assert record_arguments() == completing.RECORD_ARGUMENTS
     assert set(COMMANDS) == completing.ROOT_COMMANDS
