@@ -346,3 +346,35 @@ class Versions:
 def _never_landed(entry: Entry, current: str | None) -> bool:
     """An entry whose write did not replace the data file: a writer was killed in between."""
     return current != entry.after and current == entry.before
+
+
+def command_line(argv: Sequence[str]) -> list[str]:
+    """A run's command line as a version records it: without `--db FILE` (the file is implied)."""
+    shown: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif not arg.startswith("--db="):
+            shown.append(arg)
+    return shown
+
+
+@dataclass(frozen=True)
+class History:
+    directory: Path
+    entries: list[Entry]
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What undo or redo did: the entry it went back before (undo) or took back (redo)."""
+
+    entry: Entry
+    changed_outside: bool
+    removed_file: bool
+    also_undone: tuple[Entry, ...] = ()
+    """Earlier commands undone with it, as the versions between them are damaged."""
