@@ -29,13 +29,13 @@ from salesflow.store.versions import (
     COMMAND,
     REDO,
     UNDO,
-    Entry,
-    History,
     Restored,
+    UndoVersions,
+    Version,
     Versions,
     digest,
     digest_soon,
-    plan,
+    undo_state,
 )
 
 HISTORY_KEEP: int = DEFAULTS["history_keep"]
@@ -98,7 +98,7 @@ class Store:
             if keep > 0:
                 digest_soon(backend.raw)  # for the history, made while the command works
             self.versions.tidy(backend.raw, unlanded=False)
-            if keep == 0 or not self.versions.has_entries():
+            if keep == 0 or not self.versions.has_versions():
                 storage.start_checksums()
             yield session
             if session.changed:
@@ -122,16 +122,16 @@ class Store:
         without a history."""
         if raw is None:
             return TRUSTED
-        last = self.versions.last_entry() if keep > 0 else None
+        last = self.versions.last_version() if keep > 0 else None
         if last is None:
             return UNKNOWN
         recorded = all(storage.recorded(n) is not None for n in storage.names() if n != META_TABLE)
         return TRUSTED if recorded and digest(raw) == last.after else CHANGED
 
-    def history(self) -> History:
+    def undo_versions(self) -> UndoVersions:
         """The kept versions and what undo and redo would do now (read-only, no lock)."""
-        entries = self.versions.live_entries(read_bytes(self.path))
-        return History(self.versions.directory, entries, plan(entries))
+        versions = self.versions.live_versions(read_bytes(self.path))
+        return UndoVersions(self.versions.directory, versions, undo_state(versions))
 
     def undo(self) -> Restored:
         """Restore the version before the latest command not undone yet (an undoable write).
@@ -148,12 +148,12 @@ class Store:
         with self._writer.locked():
             current, identity = read_file(self.path)
             self.versions.tidy(current)
-            entries = self.versions.entries()
-            now = plan(entries)
+            versions = self.versions.kept()
+            now = undo_state(versions)
             target = now.undo if kind == UNDO else now.redo
             if target is None:
-                raise Refused(self._nothing_to(kind, entries))
-            first, skipped, kept = target, [], entries
+                raise Refused(self._nothing_to(kind, versions))
+            first, skipped, kept = target, [], versions
             while True:
                 restored = self.versions.before_version(target)
                 try:
@@ -161,8 +161,11 @@ class Store:
                     break
                 except Damaged as damage:
                     # An undo goes one more command back, past the damaged version.
-                    entries = [*entries, replace(target, seq=1 << 62, kind=UNDO, target=target.seq)]
-                    earlier = plan(entries).undo
+                    versions = [
+                        *versions,
+                        replace(target, seq=1 << 62, kind=UNDO, target=target.seq),
+                    ]
+                    earlier = undo_state(versions).undo
                     if kind == REDO or earlier is None:
                         raise StoreError(
                             f"cannot {kind}: the version it would restore "
@@ -184,13 +187,13 @@ class Store:
             also = (*skipped[1:], target) if skipped else ()
             return Restored(first, outside, restored is None, also)
 
-    def _nothing_to(self, kind: str, entries: list[Entry]) -> str:
+    def _nothing_to(self, kind: str, versions: list[Version]) -> str:
         if kind == REDO:
             return (
                 f"nothing to redo in {self.versions.directory}: no undo since the last "
                 "command that changed the data file"
             )
-        if entries:
+        if versions:
             return (
                 f"nothing to undo: the oldest command kept in {self.versions.directory} "
                 "is undone already (history_keep sets how many are kept)"

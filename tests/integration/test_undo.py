@@ -343,7 +343,7 @@ def test_an_entry_whose_write_never_happened_is_ignored_and_then_removed(db: Pat
         previous=current,
         new=b"{}",
     )
-    assert [e.change for e in Store(db).history().entries][-1] == "lead add --company C"
+    assert [e.change for e in Store(db).undo_versions().versions][-1] == "lead add --company C"
     run.ok("undo")
     assert db.read_bytes() == after_b
     newest = json.loads((history_dir(db) / "000004.command.json").read_bytes())
@@ -364,7 +364,7 @@ def test_an_entry_whose_write_never_happened_is_removed_by_the_next_write(db: Pa
     )
     run.ok("lead", "add", "--company", "D")
 
-    entries = Store(db).history().entries
+    entries = Store(db).undo_versions().versions
     assert [e.change for e in entries] == [
         "lead add --company A",
         "lead add --company B",
