@@ -474,14 +474,18 @@ def _search(docs: dict[str, dict[str, Any]], key: str) -> str | None:
     """The id of the document numbered `key` (upper case), found by bisection; None when the
     search misses, and then only an index of every document can tell.
 
-    Documents are kept in ascending id order, and a record gets its number when it is added,
-    so in the files salesflow writes the numbers of a table ascend with its ids (per series:
-    `INV-2025-…` before `INV-2026-…`). A hit is checked against the document itself, so a file
+    The document whose id is the number's digits is tried first. Otherwise: documents are kept
+    in ascending id order, and a record gets its number when it is added, so in the files
+    salesflow writes the numbers of a table ascend with its ids (per series: `INV-2025-…`
+    before `INV-2026-…`). A hit is checked against the document itself, so a file
     where they do not ascend (edited by hand, or merged) costs a miss, never a wrong record.
     """
     wanted = _position(key)
     if wanted is None:
         return None
+    guess = docs.get(str(wanted[1]))  # a table filled from 1 in one series: id and number agree
+    if guess is not None and str(guess.get("number", "")).upper() == key:
+        return str(wanted[1])
     ids = list(docs)
     low, high = 0, len(ids)
     while low < high:
