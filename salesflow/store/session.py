@@ -55,6 +55,8 @@ class Session:
         self._changes = Changes()
         self._meta: dict[str, Any] | None = None
         self._counters_read: dict[str, Any] = {}
+        self._beyond: dict[str, int] | None = None
+        """Once `verify` passed: each series' counter as read, above which no number is stored."""
         self.today: Callable[[], date] | None = None  # the shell's today, for short numbers
 
     # -- raw access -------------------------------------------------------------------------
@@ -82,6 +84,20 @@ class Session:
             if found is not None:
                 return found
         return self._key_index(table).get(key)
+
+    def _handed_out(self, table: str, key: str) -> bool:
+        """Whether `key` is a number this session handed out for `table`, so that no stored
+        record has it: it is above its series' counter as read, and `verify` found no stored
+        number above that counter (known only after `verify`, as the commit has it)."""
+        beyond = self._beyond
+        position = _position(key)
+        if beyond is None or position is None or table not in _NUMBERED_TABLES:
+            return False
+        series, sequence = position
+        prefix = TYPES_BY_TABLE[table].prefix
+        if not (series == prefix or series.startswith(prefix + "-")):
+            return False
+        return sequence > beyond.get(series, sequence)
 
     def _key_index(self, table: str) -> dict[str, str]:
         index = self._index.get(table)
@@ -399,6 +415,7 @@ class Session:
                         "overwrite that record; nothing was written. `salesflow doctor` lists "
                         "the counters behind"
                     )
+        self._beyond = counters
         return highest
 
     def highest_after(self, highest: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
@@ -430,7 +447,9 @@ class Session:
             updates: dict[str, dict[str, Any]] = {}
             inserts: list[dict[str, Any]] = []
             for key, record in self._changes.pending.get(table_name, {}).items():
-                doc_id = self._doc_id(table_name, key)
+                doc_id = (
+                    None if self._handed_out(table_name, key) else self._doc_id(table_name, key)
+                )
                 if doc_id is None or doc_id in removed:
                     inserts.append(record.stored())
                 else:

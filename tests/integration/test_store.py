@@ -580,3 +580,24 @@ def test_a_lead_typed_with_fewer_digits_than_stored_is_not_found_by_its_position
     with store.reading() as session:
         assert session.find(Lead, "L-03") is None
         assert session.find(Lead, "L-0003") is not None
+
+
+def test_adding_and_changing_records_builds_no_index_of_every_record(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salesflow.store import Session
+
+    add_leads(store, 50)
+
+    def refused(self: Session, table: str) -> dict[str, str]:
+        raise AssertionError(f"an index of every document of {table} was built")
+
+    monkeypatch.setattr(Session, "_key_index", refused)
+    add_leads(store, 2)  # new numbers: above the counter as read, so in no stored document
+    with store.writing() as session:
+        session.put(session.get(Lead, "L-0007").model_copy(update={"company": "Changed"}))
+    monkeypatch.undo()
+    with store.reading() as session:
+        assert session.count(Lead) == 52
+        assert session.get(Lead, "L-0007").company == "Changed"
+        assert session.get(Lead, "L-0052").number == "L-0052"
