@@ -54,7 +54,7 @@ def _followed(path: Path) -> Path:
 
 
 class Store:
-    """The data file at `path`; open a read or write session per command."""
+    """The data file at `path` (`contract.Backend`); open a read or write session per command."""
 
     def __init__(
         self, path: Path, *, lock_timeout: float | None = None, argv: Sequence[str] = ()
