@@ -178,7 +178,7 @@ def write_output(path: Path, data: bytes, prefix: str = "") -> None:
 def store() -> Store:
     from salesflow.store import Store
 
-    return Store(data_path(), lock_timeout=lock_timeout())
+    return Store(data_path(), lock_timeout=lock_timeout(), argv=INVOCATION.argv)
 
 
 @contextlib.contextmanager
