@@ -49,7 +49,7 @@ from salesflow.files import (
     same_content,
     sync_directory,
 )
-from salesflow.models import RECORD_TYPES, Event, Record
+from salesflow.models import RECORD_TYPES, Event, Quote, Record
 from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.pipeline.settings import DEFAULTS
 from salesflow.store import collector, layout
@@ -886,14 +886,10 @@ class Session:
         )
         return [self._load(model, doc) for doc in kept]
 
-    def revisions(self, quote: str) -> list[Record]:
-        from salesflow.models import Quote
-
+    def revisions(self, quote: str) -> list[Quote]:
         return list(self.all(Quote, Match.where(number=quote)))
 
-    def quotes_of(self, opportunity: str) -> list[Record]:
-        from salesflow.models import Quote
-
+    def quotes_of(self, opportunity: str) -> list[Quote]:
         return list(self.all(Quote, Match.where(opportunity=opportunity)))
 
     def emails_and_names(
