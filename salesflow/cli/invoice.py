@@ -153,7 +153,9 @@ def list_(
     with common.reading() as session:
         found = invoices.listed(session, query, today=common.today())
         shown = output.page(found.records)
-        customers = {r.key: found.customer(r) for r in shown}
+        # the customer column is a table's only: JSON and CSV do not look accounts up
+        table = output.format == "table"
+        customers = {r.key: found.customer(r) for r in shown} if table else {}
     output.emit(
         shown,
         empty="No invoices.",

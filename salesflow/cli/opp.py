@@ -189,7 +189,9 @@ def list_(
     with common.reading() as session:
         found = opportunities.listed(session, query, stage=stage)
         shown = output.page(found.records)
-        customers = {o.key: found.customer(o) for o in shown}
+        # the customer column is a table's only: JSON and CSV do not look accounts up
+        table = output.format == "table"
+        customers = {r.key: found.customer(r) for r in shown} if table else {}
     output.emit(
         shown,
         empty="No opportunities.",

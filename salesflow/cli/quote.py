@@ -428,7 +428,9 @@ def list_(
     with common.reading() as session:
         found = quotes.listed(session, query, opportunity=opportunity, all_revisions=all_revisions)
         shown = output.page(found.records)
-        customers = {r.key: found.customer(r) for r in shown}
+        # the customer column is a table's only: JSON and CSV do not look accounts up
+        table = output.format == "table"
+        customers = {r.key: found.customer(r) for r in shown} if table else {}
     output.emit(
         shown,
         empty="No quotes.",

@@ -6,7 +6,7 @@ the rules are the pipeline's (`salesflow.pipeline.opportunities`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -103,20 +103,27 @@ class Listed:
     customer: Callable[[Opportunity], str | None]
 
 
-def account_names(uow: UnitOfWork) -> Mapping[str, Account]:
-    """Accounts by upper-cased number, each built when looked up."""
-    return uow.index_by(Account, "number", text_key)
+def names_of(uow: UnitOfWork, model: type[Account] | type[Contact]) -> Callable[[object], str]:
+    """The name of an account or contact by its number (any case; "" for none), each record
+    built once, when first looked up."""
+    records = uow.index_by(model, "number", text_key)
+    names: dict[str, str] = {}
+
+    def name(number: object) -> str:
+        key = text_key(number)
+        if key not in names:
+            found = records.get(key)
+            names[key] = (found.name or "") if found is not None else ""
+        return names[key]
+
+    return name
 
 
 def listed(uow: UnitOfWork, query: ListQuery, *, stage: str | None = None) -> Listed:
     """Opportunities filtered (`--search` also matches the account's name; `--stage`), sorted
     and cut by a list's options. Raises InvalidValue for an unknown stage."""
     wanted_stage = choice(stage, rules.STAGES, "stage") if stage else None
-    accounts = account_names(uow)
-
-    def name_of(account: object) -> str:
-        found = accounts.get(text_key(account))
-        return (found.name or "") if found is not None else ""
+    name_of = names_of(uow, Account)
 
     def extra_text(stored: Stored) -> str:
         return name_of(stored.get("account"))

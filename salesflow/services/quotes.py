@@ -19,7 +19,7 @@ from salesflow.pipeline import quotes as rules
 from salesflow.pipeline.lines import LineEdit, LineSpec
 from salesflow.pipeline.vat import VatTreatment, vat_treatment
 from salesflow.services import activities, allocator, settings
-from salesflow.services.opportunities import text_key
+from salesflow.services.opportunities import names_of, text_key
 from salesflow.store.contract import Listing, Stored
 
 if TYPE_CHECKING:
@@ -226,12 +226,11 @@ def delete(uow: UnitOfWork, number: str, *, now: datetime) -> Deleted:
 
 def customer_names(uow: UnitOfWork) -> Callable[[Record], str]:
     """A record's customer as people know it: its account's name (the number when unnamed)."""
-    accounts = uow.index_by(Account, "number", text_key)
+    name_of = names_of(uow, Account)
 
     def name(record: Record) -> str:
         account = str(getattr(record, "account", None) or "")
-        found = accounts.get(account.upper())
-        return (found.name if found is not None else "") or account
+        return name_of(account) or account
 
     return name
 
@@ -258,23 +257,21 @@ def _source_of(uow: UnitOfWork) -> Callable[[Stored], str | None]:
 
 def _customer_text(uow: UnitOfWork) -> Callable[[Stored], str]:
     """Searchable text of a stored record's account (name) and contact (name, email), folded."""
-    accounts = uow.index_by(Account, "number", text_key)
+    account_name = names_of(uow, Account)
     contacts = uow.index_by(Contact, "number", text_key)
+    people: dict[str, str] = {}
+
+    def person(number: object) -> str:
+        key = text_key(number)
+        if key not in people:
+            found = contacts.get(key)
+            fields = (found.first_name, found.last_name, found.email) if found else ()
+            people[key] = listing.fold(" ".join(str(f or "") for f in fields))
+        return people[key]
 
     def text(stored: Stored) -> str:
-        account = accounts.get(text_key(stored.get("account")))
-        contact = contacts.get(text_key(stored.get("contact")))
-        name = listing.fold(account.name or "") if account is not None else ""
-        person = (
-            listing.fold(
-                " ".join(
-                    str(getattr(contact, f) or "") for f in ("first_name", "last_name", "email")
-                )
-            )
-            if contact is not None
-            else ""
-        )
-        return f"{name} | {person}"
+        name = listing.fold(account_name(stored.get("account")))
+        return f"{name} | {person(stored.get('contact'))}"
 
     return text
 
@@ -323,13 +320,9 @@ def listed(
         found = [q for q in found if q.opportunity.upper() == deal]
     if not all_revisions:
         # the filters look at each revision alone, so dropping the earlier revisions after
-        # them keeps the same records as dropping them before
-        revisions = uow.group_by(Quote, "number", text_key)
-        latest = {
-            number: max(q.revision for q in revisions(number))
-            for number in {q.number.upper() for q in found}
-        }
-        found = [q for q in found if q.revision == latest[q.number.upper()]]
+        # them keeps the same records as dropping them before; revisions are numbered 1, 2, …
+        # without gaps (a new one follows the latest, only the latest is ever deleted)
+        found = [q for q in found if uow.find(Quote, f"{q.number}#{q.revision + 1}") is None]
     found.sort(key=lambda q: (len(q.number), q.number.upper(), q.revision))
     return Listed(listing.arrange(found, query, listing.model_value), customer_names(uow))
 
