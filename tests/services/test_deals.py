@@ -346,3 +346,30 @@ def test_activities_about_a_record_come_in_the_order_they_were_made(store: Store
     with store.reading() as uow:
         about = activities.of(uow, "con-0001", opportunity.number)
     assert [a.number for a in about] == [first.number, second.number]
+
+
+def test_after_deleting_a_draft_revision_the_list_shows_the_one_before(store: Store) -> None:
+    with store.writing() as uow:
+        active_quote(uow, deal(uow).number)
+        quotes.revise(uow, "QUO-0001", today=TODAY, now=NOW)
+        done = quotes.delete(uow, "QUO-0001", now=NOW)
+    assert (done.quote.revision, done.moved) == (2, [])
+    with store.reading() as uow:
+        shown = quotes.listed(uow, listing.list_query(listing.QUOTES)).records
+    assert [(q.number, q.revision, q.status) for q in shown] == [("QUO-0001", 1, "closed")]
+
+
+def test_the_order_list_searches_the_account_name_and_sorts_by_total(store: Store) -> None:
+    with store.writing() as uow:
+        for account, quantity in (("ACC-0001", "1"), ("ACC-0002", "3"), ("ACC-0001", "2")):
+            quote = active_quote(uow, deal(uow, account=account, quantity=quantity).number)
+            quotes.accept(uow, quote.number, today=TODAY, now=NOW)
+    query = listing.list_query(listing.ORDERS, search="TRADING", sort="-total")
+    with store.reading() as uow:
+        found = orders.listed(uow, query)
+        names = {found.customer(o) for o in found.records}
+    assert [(o.number, o.total) for o in found.records] == [
+        ("ORD-0003", Decimal("2420.00")),
+        ("ORD-0001", Decimal("1210.00")),
+    ]
+    assert names == {"Acme Trading"}
