@@ -186,8 +186,9 @@ def list_(
     from salesflow.services import opportunities
 
     query = common.list_query(listing.OPPORTUNITIES, locals())
+    wanted_stage = opportunities.stage_filter(stage)  # a typo is refused before any reading
     with common.reading() as session:
-        found = opportunities.listed(session, query, stage=stage)
+        found = opportunities.listed(session, query, stage=wanted_stage)
         shown = output.page(found.records)
         # the customer column is a table's only: JSON and CSV do not look accounts up
         table = output.format == "table"

@@ -119,10 +119,15 @@ def names_of(uow: UnitOfWork, model: type[Account] | type[Contact]) -> Callable[
     return name
 
 
+def stage_filter(stage: str | None) -> str | None:
+    """The stage a list asks for, checked (any case); InvalidValue names the stages."""
+    return choice(stage, rules.STAGES, "stage") if stage else None
+
+
 def listed(uow: UnitOfWork, query: ListQuery, *, stage: str | None = None) -> Listed:
     """Opportunities filtered (`--search` also matches the account's name; `--stage`), sorted
     and cut by a list's options. Raises InvalidValue for an unknown stage."""
-    wanted_stage = choice(stage, rules.STAGES, "stage") if stage else None
+    wanted_stage = stage_filter(stage)
     name_of = names_of(uow, Account)
 
     def extra_text(stored: Stored) -> str:
