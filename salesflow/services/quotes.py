@@ -335,6 +335,7 @@ class Shown:
 
 def show(uow: UnitOfWork, number: str, revision: int | None = None) -> Shown:
     """A quote's revision (the latest unless `revision`) and the revisions it has."""
-    revisions = revisions_of(uow, number)
-    quote = load(uow, number, revision)
+    wanted = uow.full_number(Quote, number).strip().upper()
+    revisions = revisions_of(uow, wanted)
+    quote = rules.pick_revision(wanted, revisions, revision)  # one look for both
     return Shown(quote, [q.revision for q in revisions])
