@@ -6,7 +6,7 @@ the rules are the pipeline's (`salesflow.pipeline.opportunities`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -105,13 +105,17 @@ class Listed:
 
 def names_of(uow: UnitOfWork, model: type[Account] | type[Contact]) -> Callable[[object], str]:
     """The name of an account or contact by its number (any case; "" for none), each record
-    built once, when first looked up."""
-    records = uow.index_by(model, "number", text_key)
+    built once, when first looked up (and the table read at the first look: a list printed
+    as JSON never asks)."""
+    records: Mapping[str, Account | Contact] | None = None
     names: dict[str, str] = {}
 
     def name(number: object) -> str:
+        nonlocal records
         key = text_key(number)
         if key not in names:
+            if records is None:
+                records = uow.index_by(model, "number", text_key)
             found = records.get(key)
             names[key] = (found.name or "") if found is not None else ""
         return names[key]
