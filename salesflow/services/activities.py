@@ -12,9 +12,11 @@ from salesflow.models import Activity, Quote, Record
 from salesflow.pipeline import activities as rules
 from salesflow.pipeline.numbering import normalize
 from salesflow.services import allocator
+from salesflow.store.contract import Match
 
 if TYPE_CHECKING:
     from salesflow.store import Session
+    from salesflow.store.contract import UnitOfWork
 
 
 def regarded(session: Session, number: str) -> Record:
@@ -32,7 +34,7 @@ def regarded(session: Session, number: str) -> Record:
     return session.get(model, wanted)
 
 
-def _save(session: Session, activities: Iterable[Activity], events: Iterable[Any]) -> None:
+def _save(session: UnitOfWork, activities: Iterable[Activity], events: Iterable[Any]) -> None:
     session.put(*activities)
     session.add_events(events)
 
@@ -178,22 +180,18 @@ def cancel(session: Session, number: str, *, today: date, now: datetime) -> Acti
     return activity
 
 
-def _about(numbers: set[str]) -> Any:
-    def keep(doc: dict[str, Any]) -> bool:
-        return (
-            str(doc.get("regarding", "")).upper() in numbers
-            or str(doc.get("contact", "")).upper() in numbers
-        )
-
-    return keep
-
-
-def of(session: Session, *numbers: str) -> list[Activity]:
-    """The activities regarding (or with) any of `numbers`."""
-    return session.all(Activity, _about({n.upper() for n in numbers}))
+def of(session: UnitOfWork, *numbers: str) -> list[Activity]:
+    """The activities regarding (or with) any of `numbers`, in the order they were made."""
+    wanted = sorted({n.upper() for n in numbers})
+    found = {
+        activity.number: activity
+        for where in (Match.where(regarding=wanted), Match.where(contact=wanted))
+        for activity in session.all(Activity, where)
+    }
+    return sorted(found.values(), key=lambda a: (len(a.number), a.number))
 
 
-def open_regarding(session: Session, *numbers: str) -> dict[str, list[Activity]]:
+def open_regarding(session: UnitOfWork, *numbers: str) -> dict[str, list[Activity]]:
     """The open activities regarding each of `numbers`, the first due first (closing an
     opportunity lists them); read in one pass however many numbers."""
     found = of(session, *numbers)
@@ -218,17 +216,15 @@ class Summary:
         }
 
 
-def summary(session: Session, *numbers: str) -> Summary:
+def summary(session: UnitOfWork, *numbers: str) -> Summary:
     """The next open activity and the last three notes about any of `numbers`."""
     found = of(session, *numbers)
     return Summary(rules.next_open(found), rules.last_notes(found))
 
 
-def move_off(session: Session, source: str, target: str, *, now: datetime) -> list[Activity]:
+def move_off(session: UnitOfWork, source: str, target: str, *, now: datetime) -> list[Activity]:
     """Move the activities about `source`, which is going away, to `target`."""
-    moved, events = rules.move_regarding(
-        session.all(Activity, _about({source.upper()})), source=source, target=target, now=now
-    )
+    moved, events = rules.move_regarding(of(session, source), source=source, target=target, now=now)
     _save(session, moved, events)
     return moved
 

@@ -21,7 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from salesflow.models import Event, Record
+    from salesflow.models import Event, Quote, Record
     from salesflow.pipeline.listing import ListQuery, ListSpec
 
 R = TypeVar("R", bound="Record")
@@ -118,11 +118,11 @@ class UnitOfWork(Protocol):
         `listing.arrange`), in creation order."""
         ...
 
-    def revisions(self, quote: str) -> list[Record]:
+    def revisions(self, quote: str) -> list[Quote]:
         """Every revision of quote number `quote` (`QUO-0001`), oldest first."""
         ...
 
-    def quotes_of(self, opportunity: str) -> list[Record]:
+    def quotes_of(self, opportunity: str) -> list[Quote]:
         """Every quote revision of an opportunity, oldest first."""
         ...
 

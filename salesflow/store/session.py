@@ -18,7 +18,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from salesflow.errors import NotFound, StoreError
-from salesflow.models import META_DOC_ID, META_TABLE, RECORD_TYPES, Event, Record
+from salesflow.models import META_DOC_ID, META_TABLE, RECORD_TYPES, Event, Quote, Record
 from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.store.contract import Listing, Match, Stored
 from salesflow.store.damage import TYPES_BY_TABLE
@@ -252,14 +252,10 @@ class Session:
         )
         return [self._load(model, doc) for doc in kept]
 
-    def revisions(self, quote: str) -> list[Record]:
-        from salesflow.models import Quote
-
+    def revisions(self, quote: str) -> list[Quote]:
         return list(self.all(Quote, Match.where(number=quote)))
 
-    def quotes_of(self, opportunity: str) -> list[Record]:
-        from salesflow.models import Quote
-
+    def quotes_of(self, opportunity: str) -> list[Quote]:
         return list(self.all(Quote, Match.where(opportunity=opportunity)))
 
     def emails_and_names(
