@@ -49,7 +49,7 @@ from salesflow.files import (
     same_content,
     sync_directory,
 )
-from salesflow.models import RECORD_TYPES, Event, Record
+from salesflow.models import TYPES_BY_TABLE, Event, Record, model_of_series
 from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.pipeline.settings import DEFAULTS
 from salesflow.store import collector, layout
@@ -76,7 +76,7 @@ HISTORY_KEEP: int = DEFAULTS["history_keep"]
 
 R = TypeVar("R", bound=Record)
 
-_TYPES_BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
+_TYPES_BY_TABLE = TYPES_BY_TABLE
 _KNOWN_TABLES = {*_TYPES_BY_TABLE, Event.table, META_TABLE}
 
 
@@ -1148,12 +1148,7 @@ class Session:
         self._meta_dirty = False
 
 
-def _model_of_series(series: str) -> type[Record] | None:
-    """The record type numbered in a series (`L`, `INV-2026`); None for other counters."""
-    for model in RECORD_TYPES:
-        if model.prefix and (series == model.prefix or series.startswith(model.prefix + "-")):
-            return model
-    return None
+_model_of_series = model_of_series
 
 
 def _replace_whole(new: dict[str, Any]) -> Callable[[MutableMapping[Any, Any]], None]:
@@ -1185,18 +1180,12 @@ def _doc_identity(doc: Mapping[str, Any]) -> str:
     return str(doc.get("number") or doc.get("sku")).upper()
 
 
-def _raw_key_function(model: type[Record]) -> Callable[[dict[str, Any]], str]:
-    if model.table == "quotes":
-        return lambda doc: f"{doc.get('number', '')}#{doc.get('revision', 1)}"
-    if model.table == "products":
-        return lambda doc: str(doc.get("sku", ""))
-    return lambda doc: str(doc.get("number", ""))
+def _raw_key_function(model: type[Record]) -> Callable[[Mapping[str, Any]], str]:
+    return model.record_type.stored_key
 
 
 def _label(model: type[Record]) -> str:
-    return {"Opportunity": "opportunity", "Product": "product"}.get(
-        model.__name__, model.__name__.lower()
-    )
+    return model.record_type.message_name
 
 
 DEFAULT_LOCK_TIMEOUT = 10.0
