@@ -915,6 +915,27 @@ class Session:
                     get("company"),
                 )
 
+    def values(
+        self, model: type[Record], fields: Sequence[str], where: Match | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """See the contract: the stored documents when this session has not changed the type's
+        records, else the changed records' stored forms."""
+        if self._pending.get(model.table) or self._removed.get(model.table):
+            docs: Iterable[Mapping[str, Any]] = (r.stored() for r in self.all(model, where))
+            where = None
+        else:
+            docs = self.raw(model.table).values()
+        for doc in docs:
+            if where is None or where.matches(doc):
+                yield tuple(doc.get(name) for name in fields)
+
+    def event_count(self) -> int:
+        return len(self.raw(Event.table)) + len(self._new.get(Event.table, []))
+
+    def contents(self) -> Mapping[str, Mapping[str, Stored]]:
+        """See the contract: the file's tables as read (this session's changes not included)."""
+        return {name: self.raw(name) for name in self.table_names()}
+
     def stored(self, model: type[Record]) -> Iterator[Stored]:
         """Every record of a type in its stored form (this session's changes committed)."""
         return iter(self.docs(model))
