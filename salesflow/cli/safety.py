@@ -5,12 +5,18 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from salesflow.cli import common
+
+if TYPE_CHECKING:
+    from typer import _click
+
+    from salesflow.store import Restored
+    from salesflow.store.versions import Entry
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -60,7 +66,7 @@ def redo(json: Json = False) -> None:
     _notes(restored)
 
 
-def _notes(restored: Any) -> None:
+def _notes(restored: Restored) -> None:
     for also in restored.also_undone:
         common.say(
             f"The version before it is damaged (kept in the history for inspection), so "
@@ -78,7 +84,7 @@ def _notes(restored: Any) -> None:
         )
 
 
-def _restored_json(restored: Any, what: str) -> dict[str, Any]:
+def _restored_json(restored: Restored, what: str) -> dict[str, Any]:
     return {
         what: _entry_json(restored.entry),
         "also_undone": [_entry_json(entry) for entry in restored.also_undone],
@@ -87,7 +93,7 @@ def _restored_json(restored: Any, what: str) -> dict[str, Any]:
     }
 
 
-def _entry_json(entry: Any, note: str | None = None) -> dict[str, Any]:
+def _entry_json(entry: Entry, note: str | None = None) -> dict[str, Any]:
     data = {
         "seq": entry.seq,
         "kind": entry.kind,
@@ -148,18 +154,17 @@ def doctor(json: Json = False) -> None:
     Example: salesflow doctor
     """
     from salesflow.errors import SalesflowError
-    from salesflow.pipeline.doctor import diagnose
+    from salesflow.services import datafile
     from salesflow.store import SCHEMA_VERSION
 
     path = common.data_path()
     try:
-        with common.reading() as session:
-            tables = {name: session.raw(name) for name in session.table_names()}
-            schema = session.file_schema
+        with common.reading() as uow:
+            found = datafile.check(uow)
     except SalesflowError:
         _list_duplicates(json)
         raise
-    problems = diagnose(tables)
+    schema, problems = found.schema, found.problems
     if json:
         common.print_json(
             {
@@ -219,7 +224,7 @@ def _list_duplicates(json: bool) -> None:
 class _BackupGroup(TyperGroup):
     """`backup FILE` is `backup create FILE`, as it was before `backup restore` existed."""
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
             args = ["create", *args]
         return super().parse_args(ctx, args)  # type: ignore[no-any-return]
