@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from salesflow.models import (
     Account,
@@ -22,9 +21,7 @@ from salesflow.pipeline.activities import SCHEDULED, regarding_type
 from salesflow.pipeline.settings import Settings
 from salesflow.store.contract import Match, UnitOfWork
 
-Doc = dict[str, Any]
 _SCHEDULED = tuple(kind.value for kind in SCHEDULED)
-_CUSTOMER_FIELDS = ("number", "account", "company", "name", "first_name", "last_name")
 
 
 def thresholds(uow: UnitOfWork) -> rules.Thresholds:
@@ -36,35 +33,50 @@ def thresholds(uow: UnitOfWork) -> rules.Thresholds:
     )
 
 
+_CUSTOMER_FIELDS = ("account", "company", "name", "first_name", "last_name")
+
+
 class _Customers(Mapping[str, str]):
-    """The customer of a record by number (`pipeline.agenda.customer_name`), read from the
-    stored fields of only the tables the agenda's records come from."""
+    """The customer of a record by number (`pipeline.agenda.customer_name`): the agenda's own
+    records are at hand, any other an activity regards is found by number once."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, known: Iterable[Record]) -> None:
         self._uow = uow
-        self._docs: dict[str, dict[str, Doc]] = {}
+        # by number: a quote's revisions share theirs (and their customer)
+        self._records: dict[str, Record | None] = {
+            str(getattr(r, "number", r.key)).upper(): r for r in known
+        }
         self._names: dict[str, str] = {}
+        self._accounts: dict[str, dict[str, object]] | None = None
 
-    def _doc(self, model: type[Record], number: str) -> Doc | None:
-        docs = self._docs.get(model.table)
-        if docs is None:
-            rows = (
-                {
-                    name: value
-                    for name, value in zip(_CUSTOMER_FIELDS, row, strict=True)
-                    if value is not None
-                }
-                for row in self._uow.values(model, _CUSTOMER_FIELDS)
-            )
-            docs = {str(doc.get("number", "")).upper(): doc for doc in rows}
-            self._docs[model.table] = docs
-        return docs.get(number.upper())
+    def _doc(self, model: type[Record], number: str) -> dict[str, object] | None:
+        key = number.upper()
+        if key not in self._records:
+            if model is Quote:
+                revisions = self._uow.revisions(number)
+                self._records[key] = revisions[-1] if revisions else None
+            else:
+                self._records[key] = self._uow.find(model, number)
+        record = self._records[key]
+        if record is None:
+            return None
+        return {name: getattr(record, name, None) for name in _CUSTOMER_FIELDS}
+
+    def _account(self, number: str) -> dict[str, object] | None:
+        """An account's name, from one read of every account's number and name (an agenda
+        names many)."""
+        if self._accounts is None:
+            self._accounts = {
+                str(key).upper(): {"name": name}
+                for key, name in self._uow.values(Account, ("number", "name"))
+            }
+        return self._accounts.get(number.upper())
 
     def __getitem__(self, number: str) -> str:
         if number not in self._names:
             doc = self._doc(regarding_type(number), number) or {}
             account = doc.get("account")
-            found = self._doc(Account, account) if isinstance(account, str) else None
+            found = self._account(account) if isinstance(account, str) else None
             self._names[number] = rules.customer_name(doc, found)
         return self._names[number]
 
@@ -104,7 +116,9 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
     first, last = rules.lead_window(period, limits)
     listed: list[str] = []
     stale = 0
-    for number, created_on in uow.values(Lead, ("number", "created_on"), _OPEN_LEADS):
+    for number, created_on, status in uow.values(Lead, ("number", "created_on", "status")):
+        if status != "open":
+            continue
         day = rules.untouched_day(
             date.fromisoformat(created_on), touches.get(number.upper()), limits
         )
@@ -133,7 +147,7 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
                 status="open", defaults={"status": "open"}, within={"close_date": (None, end)}
             ),
         ),
-        leads=uow.all(Lead, Match.where(number=listed)) if listed else [],
+        leads=[uow.get(Lead, number) for number in listed],
         orders=uow.all(
             Order,
             Match.where(
@@ -146,14 +160,13 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
     items = rules.agenda(
         work,
         period,
-        customers=_Customers(uow),
+        customers=_Customers(
+            uow, (*work.invoices, *work.quotes, *work.opportunities, *work.leads, *work.orders)
+        ),
         touches=touches,
         thresholds=limits,
     )
     return Agenda(items, stale)
-
-
-_OPEN_LEADS = Match.where(status="open")
 
 
 def calendar(uow: UnitOfWork) -> list[Activity]:

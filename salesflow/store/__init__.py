@@ -821,7 +821,7 @@ class Session:
         for doc_id, doc in self.raw(table).items():
             if doc_id in removed:
                 continue
-            key = key_of(doc).upper()
+            key = key_of(doc).upper() if pending else ""
             if key in pending:
                 seen.add(key)
                 candidate = pending[key]
@@ -927,7 +927,7 @@ class Session:
             docs = self.raw(model.table).values()
         for doc in docs:
             if where is None or where.matches(doc):
-                yield tuple(doc.get(name) for name in fields)
+                yield tuple(map(doc.get, fields))
 
     def event_count(self) -> int:
         return len(self.raw(Event.table)) + len(self._new.get(Event.table, []))

@@ -46,12 +46,17 @@ class Match:
     default: Mapping[str, str] = field(default_factory=dict)
     within: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
     alternatives: tuple[Match, ...] = ()
-    _sets: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _checks: tuple[tuple[str, frozenset[str], str], ...] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        # many wanted numbers (an agenda's leads) are looked up, not scanned, per record
-        sets = {name: frozenset(values) for name, values in self.equals.items()}
-        object.__setattr__(self, "_sets", sets)
+        # many wanted numbers (an agenda's leads) are looked up in a set, not scanned
+        checks = tuple(
+            (name, frozenset(values), self.default.get(name, ""))
+            for name, values in self.equals.items()
+        )
+        object.__setattr__(self, "_checks", checks)
 
     @classmethod
     def where(
@@ -84,11 +89,12 @@ class Match:
 
     def matches(self, stored: Stored) -> bool:
         """Whether a stored record is wanted (the reference semantics every backend follows)."""
-        for name, values in self._sets.items():
-            value = stored.get(name)
+        get = stored.get
+        for name, values, default in self._checks:
+            value = get(name)
             if value is None or value == "":
-                value = self.default.get(name, "")
-            if str(value).casefold() not in values:
+                value = default
+            if (value if type(value) is str else str(value)).casefold() not in values:
                 return False
         for name, (low, high) in self.within.items():
             day = stored.get(name)
