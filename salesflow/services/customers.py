@@ -125,7 +125,10 @@ def listed(
 
 def account_names(uow: UnitOfWork) -> Callable[[Record], str]:
     """A record's customer as people know it: its account's name (the number when unnamed)."""
-    names = {account.number.upper(): account.name for account in uow.all(Account)}
+    names = {
+        str(number).upper(): str(name or "")
+        for number, name in uow.values(Account, ("number", "name"))
+    }
 
     def name(record: Record) -> str:
         account = str(getattr(record, "account", None) or "")

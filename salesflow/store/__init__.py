@@ -1202,7 +1202,11 @@ def _doc_identity(doc: Mapping[str, Any]) -> str:
 
 
 def _raw_key_function(model: type[Record]) -> Callable[[Mapping[str, Any]], str]:
-    return model.record_type.stored_key
+    kind = model.record_type
+    if kind.revisions:
+        return kind.stored_key
+    field = kind.key
+    return lambda doc: str(doc.get(field, ""))  # the common case, on every document of a table
 
 
 def _label(model: type[Record]) -> str:
