@@ -26,7 +26,8 @@ from salesflow.models import (
 )
 from salesflow.pipeline.documents import check_sendable, sent_event
 from salesflow.pipeline.settings import Settings
-from salesflow.services import invoices, quotes, settings
+from salesflow.services import invoices, quotes
+from salesflow.services.settings import settings
 from salesflow.store.contract import Match
 
 if TYPE_CHECKING:

@@ -16,7 +16,8 @@ from salesflow.pipeline import listing
 from salesflow.pipeline import opportunities as rules
 from salesflow.pipeline.lines import LineEdit, LineSpec
 from salesflow.pipeline.records import choice, match_name
-from salesflow.services import activities, allocator, settings
+from salesflow.services import activities, allocator
+from salesflow.services.settings import settings
 from salesflow.store.contract import Listing, Match, Stored
 
 if TYPE_CHECKING:

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from salesflow.models import Order, Record
 from salesflow.pipeline import listing
 from salesflow.pipeline import orders as rules
-from salesflow.services import allocator, settings
+from salesflow.services import allocator
 from salesflow.services.quotes import customer_names, deal_listing
+from salesflow.services.settings import settings
 
 if TYPE_CHECKING:
     from salesflow.pipeline.listing import ListQuery

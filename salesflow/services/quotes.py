@@ -18,8 +18,9 @@ from salesflow.pipeline import listing
 from salesflow.pipeline import quotes as rules
 from salesflow.pipeline.lines import LineEdit, LineSpec
 from salesflow.pipeline.vat import VatTreatment, vat_treatment
-from salesflow.services import activities, allocator, settings
+from salesflow.services import activities, allocator
 from salesflow.services.opportunities import names_of, text_key
+from salesflow.services.settings import settings
 from salesflow.store.contract import Listing, Stored
 
 if TYPE_CHECKING:
