@@ -327,7 +327,7 @@ def cache_key(seed: int) -> str:
     for path in (
         Path(datagen.__file__),
         REPO / "salesflow" / "models.py",
-        REPO / "salesflow" / "layout.py",
+        REPO / "salesflow" / "store" / "layout.py",
     ):
         digest.update(path.read_bytes())
     digest.update(f"{SCHEMA_VERSION}".encode())
