@@ -44,6 +44,7 @@ from salesflow.models import (
     Record,
 )
 from salesflow.pipeline import products as catalog
+from salesflow.pipeline.fields import event
 from salesflow.pipeline.imports import lead_document
 from salesflow.pipeline.invoices import pay_invoice
 from salesflow.pipeline.leads import (
@@ -68,7 +69,6 @@ from salesflow.pipeline.quotes import (
     create_quote,
     discount_quote,
 )
-from salesflow.pipeline.records import event
 from salesflow.store import file_bytes
 from salesflow.store.migrations import new_meta
 

@@ -199,7 +199,7 @@ def account_number(session: Session, typed: str) -> str:
     """The number of the account `typed` names: its number (short too, `1`) or its name, a
     unique match ignoring case (see `match_name`)."""
     from salesflow.models import Account
-    from salesflow.pipeline.records import match_name
+    from salesflow.pipeline.fields import match_name
 
     found = session.find(Account, typed)
     if found is not None:

@@ -278,9 +278,9 @@ def pay(
     """
     from salesflow.errors import UsageError
     from salesflow.models import Invoice
+    from salesflow.pipeline.fields import parse_date
     from salesflow.pipeline.invoices import pay_invoice
     from salesflow.pipeline.money import format_money
-    from salesflow.pipeline.records import parse_date
 
     paid_on = parse_date(date, "payment date") if date else common.today()
     wanted = batch.read_numbers(numbers)
@@ -427,9 +427,9 @@ def credit(
     Example: salesflow invoice credit INV-2026-0001 --lines 2 --reason "Returned damaged"
     """
     from salesflow.models import Invoice
+    from salesflow.pipeline.fields import parse_date
     from salesflow.pipeline.invoices import credit_invoice
     from salesflow.pipeline.numbering import credit_note_series
-    from salesflow.pipeline.records import parse_date
 
     day = parse_date(date, "credit note date") if date else common.today()
     with common.writing() as session:

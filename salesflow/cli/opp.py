@@ -190,9 +190,9 @@ def list_(
     """
     from salesflow.models import Account, Opportunity
     from salesflow.pipeline import listing
+    from salesflow.pipeline.fields import choice
     from salesflow.pipeline.money import format_money
     from salesflow.pipeline.opportunities import STAGES
-    from salesflow.pipeline.records import choice
 
     spec = listing.OPPORTUNITIES
     query = common.list_query(spec, locals())

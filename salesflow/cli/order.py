@@ -151,8 +151,8 @@ def fulfil(
     """
     from salesflow.cli.invoice import invoice_json
     from salesflow.models import Order
+    from salesflow.pipeline.fields import parse_date
     from salesflow.pipeline.orders import fulfil_order
-    from salesflow.pipeline.records import parse_date
 
     invoice_date = parse_date(date, "invoice date") if date else common.today()
     delivered = parse_date(delivery_date, "delivery date") if delivery_date else None

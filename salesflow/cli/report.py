@@ -61,7 +61,7 @@ NONE_LABEL = "(none)"
 
 
 def _filters(start: str | None, end: str | None, source: str | None) -> Filters:
-    from salesflow.pipeline.records import clean, parse_date
+    from salesflow.pipeline.fields import clean, parse_date
     from salesflow.pipeline.reports import Filters
 
     return Filters(
@@ -634,7 +634,7 @@ def receivables(
     Example: salesflow report receivables --as-of 2026-12-31 --json | jq .total.days_over_90
     """
     from salesflow.models import Account, Invoice, Opportunity
-    from salesflow.pipeline.records import parse_date
+    from salesflow.pipeline.fields import parse_date
     from salesflow.pipeline.reports import Filters, receivables_report
 
     _check_output(json, csv)

@@ -80,8 +80,8 @@ def _without_old_errors(table: Any, plan: Any) -> tuple[Any, str | None]:
     returns the plan and the column's label (None when the file has no such column)."""
     import dataclasses
 
+    from salesflow.importer.columns import UNRECOGNISED
     from salesflow.importer.headers import SKIP
-    from salesflow.importer.plan import UNRECOGNISED
 
     if not table.header or table.header[-1] != ERROR_COLUMN:
         return plan, None
@@ -99,13 +99,13 @@ def _without_old_errors(table: Any, plan: Any) -> tuple[Any, str | None]:
 def _is_own_export(header: list[str]) -> bool:
     """Whether the file is a `salesflow export leads` CSV (its empty Source cells stay empty)."""
     from salesflow.importer import normalise_header
-    from salesflow.importer.plan import own_export_columns
+    from salesflow.importer.columns import own_export_columns
 
     return bool(own_export_columns([normalise_header(h) for h in header], header))
 
 
 def _no_header_recognised(plan: Any) -> bool:
-    from salesflow.importer.plan import UNRECOGNISED
+    from salesflow.importer.columns import UNRECOGNISED
 
     return all(rule.origin == UNRECOGNISED for rule in plan.columns)
 
@@ -253,7 +253,7 @@ def import_leads(
         raise InvalidValue(
             f"{file_name}: no header row found; name the columns with --map or --profile"
         )
-    plan = importer.plan_mapping(table.header, overrides=overrides, profile=chosen)
+    plan = importer.map_columns(table.header, overrides=overrides, profile=chosen)
     plan, old_errors = _without_old_errors(table, plan)
     if not show_mapping and _no_header_recognised(plan):
         shown = ", ".join(f'"{h}"' for h in table.header[:6])
@@ -443,7 +443,7 @@ def export(
     Example: salesflow export leads --format csv --output leads.csv
     """
     from salesflow.models import RECORD_TYPES
-    from salesflow.pipeline.records import choice
+    from salesflow.pipeline.fields import choice
 
     table = choice(kind, EXPORT_TYPES, "export type")
     fmt = choice(fmt, ("csv", "json", "jsonl"), "export format")

@@ -29,10 +29,10 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Event, Lead, LeadStatus
+from salesflow.pipeline.fields import clean, event
 from salesflow.pipeline.leads import LEAD_FIELDS, lead_values, match_key
 from salesflow.pipeline.listing import FORMULA_STARTS
 from salesflow.pipeline.money import cents, parse_money
-from salesflow.pipeline.records import clean, event
 
 ON_DUPLICATE = ("skip", "update")
 PROGRESS_EVERY = 5000

@@ -18,9 +18,9 @@ from salesflow.models import (
     LeadStatus,
     Opportunity,
 )
+from salesflow.pipeline.fields import check_email, choice, clean, event, parse_date
 from salesflow.pipeline.money import parse_money
 from salesflow.pipeline.numbering import Numbers
-from salesflow.pipeline.records import check_email, choice, clean, event, parse_date
 from salesflow.pipeline.states import guard
 
 TEXT_FIELDS = (

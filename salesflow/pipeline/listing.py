@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from salesflow.errors import InvalidValue
-from salesflow.pipeline.records import choice, parse_date
+from salesflow.pipeline.fields import choice, parse_date
 
 Doc = dict[str, Any]
 

@@ -22,11 +22,12 @@ from salesflow.importer import (
     Profile,
     import_rows,
     is_email,
+    map_columns,
     map_rows,
-    plan_mapping,
     read_table,
 )
 from salesflow.models import Lead, LeadReason, LeadStatus
+from salesflow.pipeline.fields import check_email
 from salesflow.pipeline.imports import (
     _MARKS,
     ImportPlan,
@@ -38,7 +39,6 @@ from salesflow.pipeline.imports import (
     plan_import,
 )
 from salesflow.pipeline.listing import fold
-from salesflow.pipeline.records import check_email
 from tests.conftest import NOW, TODAY
 
 PLAIN_HEADERS = [
@@ -210,7 +210,7 @@ def run(rows: Any, given: dict[str, Any]) -> tuple[ImportPlan, int]:
 def both_ways(data: bytes, given: dict[str, Any]) -> tuple[Any, ImportPlan, ImportPlan, int, int]:
     table = read_table(data, delimiter=",")
     profile = Profile(source=given["profile_source"]) if given["profile_source"] else None
-    plan = plan_mapping(table.header, profile=profile)
+    plan = map_columns(table.header, profile=profile)
     cells = import_rows(table, plan, profile)
     fast, fast_calls = run(cells, given)
     general, general_calls = run(map_rows(table, plan, profile), given)
@@ -323,7 +323,7 @@ def test_plainly_valid_rows_never_take_the_general_way() -> None:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     table = read_table(out.getvalue().encode())
-    cells = import_rows(table, plan_mapping(table.header))
+    cells = import_rows(table, map_columns(table.header))
     assert isinstance(cells, CellTable)
     mapped: list[int] = []
 
@@ -480,7 +480,7 @@ def test_progress_is_heard_every_5000_rows_as_from_the_general_way() -> None:
     lines = ["Last Name,Email"] + [f"Name {n},n{n}@example.com" for n in range(12_000)]
     lines[7_000] += ",an extra value"  # a broken row between the others
     table = read_table("\r\n".join(lines).encode())
-    plan = plan_mapping(table.header)
+    plan = map_columns(table.header)
     heard: dict[str, list[int]] = {"cells": [], "mapped": []}
     for way, rows in (("cells", import_rows(table, plan)), ("mapped", map_rows(table, plan))):
         plan_import(
@@ -509,7 +509,7 @@ def test_cells_the_fast_way_cannot_take_all_go_the_general_way(
     columns: tuple[tuple[str, int], ...],
 ) -> None:
     table = read_table(b"Last Name,Email\r\nJansen,j@x.nl\r\nVries,\r\nJansen,J@X.NL\r\n")
-    plan = plan_mapping(table.header)
+    plan = map_columns(table.header)
     cells = import_rows(table, plan)
     assert isinstance(cells, CellTable)
     given = {"on_duplicate": "skip", "fill_source": True, "source": "Beurs", "emails": {},
@@ -643,7 +643,7 @@ def test_a_stored_lead_left_out_for_its_company_is_found_when_another_name_is_lo
         [NAME_HEADER, ["", "Smit", "Smit BV", "", ""], ["ann", "jansen", "'=acme", "", ""]]
     )
     table = read_table(out.getvalue().encode())
-    cells = import_rows(table, plan_mapping(table.header))
+    cells = import_rows(table, map_columns(table.header))
     assert isinstance(cells, CellTable)
     asked: list[AbstractSet[str] | None] = []
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Lead, LeadReason, LeadStatus
+from salesflow.pipeline.fields import is_email
 from salesflow.pipeline.imports import (
     ImportPlan,
     Known,
@@ -25,7 +26,6 @@ from salesflow.pipeline.imports import (
     summary,
 )
 from salesflow.pipeline.leads import TEXT_FIELDS, lead_values, make_lead
-from salesflow.pipeline.records import is_email
 from tests.conftest import NOW, TODAY
 
 
