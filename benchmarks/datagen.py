@@ -54,10 +54,10 @@ from salesflow.pipeline.leads import (
     edit_lead,
     lead_values,
     make_lead,
-    match_key,
     qualify_lead,
 )
 from salesflow.pipeline.lines import LineSpec
+from salesflow.pipeline.matching import match_key
 from salesflow.pipeline.money import cents
 from salesflow.pipeline.numbering import format_number
 from salesflow.pipeline.opportunities import add_product, lose_opportunity, set_stage

@@ -131,7 +131,7 @@ def account_add(
     """
     from salesflow.models import Account
     from salesflow.pipeline.customers import add_account
-    from salesflow.pipeline.leads import match_key
+    from salesflow.pipeline.matching import match_key
 
     fields = _fields(locals(), ACCOUNT_FIELDS)
     with common.writing() as session:
@@ -169,7 +169,7 @@ def account_edit(
     """
     from salesflow.models import Account
     from salesflow.pipeline.customers import edit_account
-    from salesflow.pipeline.leads import match_key
+    from salesflow.pipeline.matching import match_key
 
     fields = _fields(locals(), ACCOUNT_FIELDS)
     with common.writing() as session:
