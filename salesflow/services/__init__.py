@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from salesflow.pipeline.numbering import Numbers, format_number
 
 if TYPE_CHECKING:
-    from salesflow.store import Session
+    from salesflow.store.contract import UnitOfWork
 
 
-def allocator(session: Session) -> Numbers:
-    """The next number of a series, reserved in the session's counters."""
+def allocator(uow: UnitOfWork) -> Numbers:
+    """The next number of a series, reserved in the unit of work's counters."""
 
     def allocate(series: str) -> str:
-        return format_number(series, session.next_numbers(series)[0])
+        return format_number(series, uow.next_numbers(series)[0])
 
     return allocate

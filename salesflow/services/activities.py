@@ -12,8 +12,10 @@ from salesflow.models import Activity, Quote, Record
 from salesflow.pipeline import activities as rules
 from salesflow.pipeline.numbering import normalize
 from salesflow.services import allocator
+from salesflow.store.contract import Match, UnitOfWork
 
 if TYPE_CHECKING:
+    from salesflow.pipeline.leads import Qualified
     from salesflow.store import Session
 
 
@@ -32,7 +34,7 @@ def regarded(session: Session, number: str) -> Record:
     return session.get(model, wanted)
 
 
-def _save(session: Session, activities: Iterable[Activity], events: Iterable[Any]) -> None:
+def _save(session: UnitOfWork, activities: Iterable[Activity], events: Iterable[Any]) -> None:
     session.put(*activities)
     session.add_events(events)
 
@@ -178,19 +180,18 @@ def cancel(session: Session, number: str, *, today: date, now: datetime) -> Acti
     return activity
 
 
-def _about(numbers: set[str]) -> Any:
-    def keep(doc: dict[str, Any]) -> bool:
-        return (
-            str(doc.get("regarding", "")).upper() in numbers
-            or str(doc.get("contact", "")).upper() in numbers
-        )
+def _about(session: UnitOfWork, numbers: set[str]) -> list[Activity]:
+    """The activities regarding (or with) any of `numbers`, in creation (number) order."""
+    regarding = session.all(Activity, Match.where(regarding=numbers))
+    found = {
+        a.number: a for a in [*regarding, *session.all(Activity, Match.where(contact=numbers))]
+    }
+    return sorted(found.values(), key=lambda a: int(a.number.rpartition("-")[2]))
 
-    return keep
 
-
-def of(session: Session, *numbers: str) -> list[Activity]:
+def of(session: UnitOfWork, *numbers: str) -> list[Activity]:
     """The activities regarding (or with) any of `numbers`."""
-    return session.all(Activity, _about({n.upper() for n in numbers}))
+    return _about(session, {n.upper() for n in numbers})
 
 
 def open_regarding(session: Session, *numbers: str) -> dict[str, list[Activity]]:
@@ -218,7 +219,7 @@ class Summary:
         }
 
 
-def summary(session: Session, *numbers: str) -> Summary:
+def summary(session: UnitOfWork, *numbers: str) -> Summary:
     """The next open activity and the last three notes about any of `numbers`."""
     found = of(session, *numbers)
     return Summary(rules.next_open(found), rules.last_notes(found))
@@ -227,23 +228,24 @@ def summary(session: Session, *numbers: str) -> Summary:
 def move_off(session: Session, source: str, target: str, *, now: datetime) -> list[Activity]:
     """Move the activities about `source`, which is going away, to `target`."""
     moved, events = rules.move_regarding(
-        session.all(Activity, _about({source.upper()})), source=source, target=target, now=now
+        _about(session, {source.upper()}), source=source, target=target, now=now
     )
     _save(session, moved, events)
     return moved
 
 
-def carrier(session: Session, *, now: datetime) -> Callable[[Any], list[Activity]]:
+def carrier(session: UnitOfWork, *, now: datetime) -> Callable[[Qualified], list[Activity]]:
     """What moves the open activities of each lead qualified in this session to its
     opportunity and contact (`pipeline.activities.carry_over`). The open activities are
     gathered once, at the first lead, so a batch of qualifications stays linear."""
     by_lead: dict[str, list[Activity]] | None = None
 
-    def carry(qualified: Any) -> list[Activity]:
+    def carry(qualified: Qualified) -> list[Activity]:
         nonlocal by_lead
         if by_lead is None:
             by_lead = {}
-            for activity in session.all(Activity, lambda d: d.get("status", "open") == "open"):
+            open_ones = Match.where(status="open", defaults={"status": "open"})
+            for activity in session.all(Activity, open_ones):
                 by_lead.setdefault(activity.regarding.upper(), []).append(activity)
         lead = qualified.lead.number
         moved, events = rules.carry_over(

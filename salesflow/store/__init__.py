@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import orjson
 from pydantic import ValidationError
@@ -692,6 +692,28 @@ class _LazyRecords(Mapping[str, R]):
         return len(self._numbers)
 
 
+class _Built(Sequence[R]):
+    """Stored documents built into records one at a time, as they are read (`arranged`)."""
+
+    def __init__(self, docs: Sequence[dict[str, Any]], build: Callable[[dict[str, Any]], R]):
+        self._docs, self._build = docs, build
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[R]: ...
+    def __getitem__(self, index: int | slice) -> R | Sequence[R]:
+        if isinstance(index, slice):
+            return _Built(self._docs[index], self._build)
+        return self._build(self._docs[index])
+
+    def __iter__(self) -> Iterator[R]:
+        return map(self._build, self._docs)
+
+
 @dataclass(frozen=True)
 class Savepoint:
     """Where a session stood: its undo journal's length and the appended documents per table.
@@ -885,6 +907,20 @@ class Session:
             source_of=listing.source_of,
         )
         return [self._load(model, doc) for doc in kept]
+
+    def arranged(self, model: type[R], listing: Listing) -> Sequence[R]:
+        """See the contract: sorted and cut on the stored forms, built as they are read."""
+        from salesflow.pipeline.listing import arrange, doc_value, select
+
+        kept = select(
+            self.docs(model),
+            listing.query,
+            listing.spec,
+            status_of=listing.status_of,
+            extra_text=listing.extra_text,
+            source_of=listing.source_of,
+        )
+        return _Built(arrange(kept, listing.query, doc_value), lambda doc: self._load(model, doc))
 
     def revisions(self, quote: str) -> list[Record]:
         from salesflow.models import Quote
