@@ -40,7 +40,6 @@ from salesflow.importer.values import (
     split_full_name,
     take_titles,
 )
-from salesflow.store.collector import paused, spare
 
 MULTI_VALUE = " ::: "
 """How Google Contacts joins several values in one cell."""
@@ -121,9 +120,7 @@ def map_rows(
             f"the map has {len(column_map.columns)} columns but the table {len(table.header)}"
         )
     compiled = _compile(column_map, profile if profile is not None else column_map.profile)
-    with paused():
-        mapped = _map_all(table.rows, table.multi_values, column_map, compiled)
-        spare(len(mapped))
+    mapped = _map_all(table.rows, table.multi_values, column_map, compiled)
     others = _unread(table, column_map.labels)
     if others:
         mapped.extend(others)
