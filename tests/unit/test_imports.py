@@ -26,6 +26,7 @@ from salesflow.pipeline.imports import (
     summary,
 )
 from salesflow.pipeline.leads import TEXT_FIELDS, lead_values, make_lead
+from salesflow.pipeline.matching import name_key
 from tests.conftest import NOW, TODAY
 
 
@@ -248,9 +249,7 @@ def test_a_row_with_the_email_of_an_earlier_row_is_a_duplicate_of_its_new_lead()
 def test_a_row_with_another_email_is_new_even_with_the_same_name_and_company() -> None:
     plan = run(
         [card(2, first_name="Sanne", last_name="de Vries", company="Acme", email="s@b.example")],
-        names={
-            lead_name_key({"first_name": "Sanne", "last_name": "de Vries", "company": "Acme"}): "L-3"
-        },
+        names={name_key("Sanne", "de Vries", "Acme"): "L-3"},
     )
     assert statuses(plan) == [(2, "imported", "L-0001")]
 
