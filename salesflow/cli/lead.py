@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -325,7 +325,7 @@ def qualify(
     outcome.finish()
 
 
-def _qualified_json(result: Qualified) -> dict[str, Any]:
+def _qualified_json(result: Qualified) -> dict[str, object]:
     return {
         "lead": common.dump(result.lead),
         "account": common.dump(result.account) if result.account else None,
