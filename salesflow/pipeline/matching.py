@@ -56,7 +56,8 @@ def name_key(first: str | None, last: str | None, company: str | None) -> str:
     """
     if not last or last.isspace():
         return ""
-    text = fold(f"{first or ''}|{last}|{company or ''}")
+    text = f"{first or ''}|{last}|{company or ''}"
+    text = text.lower() if text.isascii() else fold(text)  # fold's ASCII case, inline: per row
     # Printable text has no whitespace but the space: with no space doubled or next to a
     # separator or an end, every part is already split and joined.
     if (
@@ -64,8 +65,8 @@ def name_key(first: str | None, last: str | None, company: str | None) -> str:
         and "  " not in text
         and " |" not in text
         and "| " not in text
-        and text[:1] != " "
-        and text[-1:] != " "
+        and text[0] != " "
+        and text[-1] != " "
     ):
         return text
     return "|".join(" ".join(part.split()) for part in text.split("|"))
