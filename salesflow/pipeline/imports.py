@@ -549,9 +549,9 @@ class _CellLane:
 
     Why the cheap answers are the same: the cells are trimmed, so `clean` keeps them as they are;
     with no apostrophe in front, none is a neutralised cell to restore; an email the importer
-    accepts has one @, no whitespace, and a dot inside its domain, so it passes `lead add`'s
-    syntax check too; amounts are read once per distinct text, by the importer and by
-    `parse_money` as the general way does; a trimmed email's `match_key` is its casefold.
+    accepts passed `matching.is_email`, `lead add`'s own check; amounts are read once per
+    distinct text, by the importer and by `parse_money` as the general way does; emails, names
+    and numbers are keyed and formatted by the same functions (`matching`, `numbering`).
     """
 
     def __init__(self, planner: _Planner, table: CellRows) -> None:
