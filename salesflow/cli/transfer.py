@@ -178,17 +178,18 @@ def import_leads(
     from salesflow.pipeline.imports import summary
     from salesflow.services import imports
 
+    data, file_name = _read_input(file)
     request = imports.ImportRequest(
         source=source,
-        overrides=importer.parse_map_options(mappings or []),
         profile=_profile(profile),
+        overrides=importer.parse_map_options(mappings or []),
         encoding=encoding,
         delimiter=delimiter,
         sheet=sheet,
         show_mapping=show_mapping,
     )
-    prepared = imports.prepare(*_read_input(file), request)
-    file_name = prepared.file_name
+    prepared = imports.prepare(data, file_name, request)
+    del data  # read and mapped: its memory is better spent on the documents
     for warning in prepared.warnings:
         common.say(f"Warning: {warning}")
     if show_mapping:

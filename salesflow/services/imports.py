@@ -93,7 +93,6 @@ def prepare(data: bytes, file_name: str, request: ImportRequest) -> Prepared:
             delimiter=request.delimiter or (chosen.delimiter if chosen else None),
             extra_headers=[*request.overrides, *(chosen.columns if chosen else ())],
         )
-        del data  # read: its memory is better spent on the documents
         if not table.header:
             raise InvalidValue(
                 f"{file_name}: no header row found; name the columns with --map or --profile"
