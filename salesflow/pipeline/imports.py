@@ -688,6 +688,7 @@ class _CellLane:
         pad = not all(name in at for name in wanted)
         at_notes = at.get("notes")
         number_at = planner.next_number
+        prefix, number_of, key_of = Lead.prefix, format_number, match_key  # locals: per row
         companies = self.wanted
         unmailed = index.unmailed
         for row_no, cells in rows:
@@ -718,7 +719,7 @@ class _CellLane:
                 continue
             name = None
             if email:
-                key = match_key(email)
+                key = key_of(email)
                 match = emails.get(key)
                 if match is None and unmailed and last:  # the same person, stored without email
                     match = unmailed.get(name_key(first, last, company))
@@ -732,7 +733,7 @@ class _CellLane:
                 key = ""  # no name to look for: nobody's duplicate
                 match = None
             if match is None:
-                number = format_number(Lead.prefix, number_at)
+                number = number_of(prefix, number_at)
                 number_at += 1
                 doc = {"number": number}
                 # vals may be padded; zip(strict=...) would cost a keyword call per row
