@@ -46,6 +46,7 @@ from salesflow.models import (
     Record,
 )
 from salesflow.pipeline import products as catalog
+from salesflow.pipeline.fields import event
 from salesflow.pipeline.imports import lead_document
 from salesflow.pipeline.invoices import pay_invoice
 from salesflow.pipeline.leads import (
@@ -55,10 +56,10 @@ from salesflow.pipeline.leads import (
     edit_lead,
     lead_values,
     make_lead,
-    match_key,
     qualify_lead,
 )
 from salesflow.pipeline.lines import LineSpec
+from salesflow.pipeline.matching import match_key
 from salesflow.pipeline.money import cents
 from salesflow.pipeline.numbering import format_number
 from salesflow.pipeline.opportunities import add_product, lose_opportunity, set_stage
@@ -70,7 +71,6 @@ from salesflow.pipeline.quotes import (
     create_quote,
     discount_quote,
 )
-from salesflow.pipeline.records import event
 from salesflow.store import file_bytes
 from salesflow.store.migrations import new_meta
 

@@ -36,7 +36,7 @@ def agenda(
         return
     from salesflow.errors import UsageError
     from salesflow.pipeline.agenda import Period
-    from salesflow.pipeline.records import parse_date
+    from salesflow.pipeline.fields import parse_date
     from salesflow.services import agenda as service
 
     if day is not None and week:
@@ -129,7 +129,7 @@ def export(
 
     from salesflow.cli.transfer import check_output, write_private
     from salesflow.ics import calendar_bytes
-    from salesflow.pipeline.records import choice
+    from salesflow.pipeline.fields import choice
     from salesflow.services import agenda as service
 
     choice(fmt, ("ics",), "agenda export format")

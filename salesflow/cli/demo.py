@@ -116,7 +116,7 @@ def demo(
 
     Example: salesflow demo
     """
-    from salesflow.pipeline.records import add_days
+    from salesflow.pipeline.fields import add_days
 
     end = common.today()
     # The story runs over the 48 days up to today.

@@ -67,7 +67,7 @@ def write_document(view: DocumentView, fmt: str, output: str | None, force: bool
     """
     from salesflow.documents import FORMATS, render_html, render_markdown, render_pdf
     from salesflow.errors import UsageError
-    from salesflow.pipeline.records import choice
+    from salesflow.pipeline.fields import choice
 
     kind = choice(fmt, FORMATS, "format")
     number = view.record.number

@@ -236,8 +236,8 @@ def pay(
     Example: salesflow invoice pay INV-2026-0001 --amount 500 --date 2026-04-15
     """
     from salesflow.errors import UsageError
+    from salesflow.pipeline.fields import parse_date
     from salesflow.pipeline.money import format_money
-    from salesflow.pipeline.records import parse_date
     from salesflow.services import invoices
 
     paid_on = parse_date(date, "payment date") if date else common.today()
@@ -369,7 +369,7 @@ def credit(
 
     Example: salesflow invoice credit INV-2026-0001 --lines 2 --reason "Returned damaged"
     """
-    from salesflow.pipeline.records import parse_date
+    from salesflow.pipeline.fields import parse_date
     from salesflow.services import invoices
 
     day = parse_date(date, "credit note date") if date else common.today()

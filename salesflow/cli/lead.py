@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesflow.cli import batch, common, transfer
 from salesflow.cli.common import AppTyper
-from salesflow.cli.output import ListOutput, Loaded, list_options
+from salesflow.cli.output import ListOutput, list_options
+
+if TYPE_CHECKING:
+    from salesflow.models import Lead
+    from salesflow.pipeline.leads import Qualified
 
 app = AppTyper(help="Leads: people and companies that might buy.")
 
@@ -60,7 +64,7 @@ def _fields(**values: str | None) -> dict[str, str | None]:
     return values
 
 
-def lead_fields_table(lead: Any) -> list[tuple[str, Any]]:
+def lead_fields_table(lead: Lead) -> list[tuple[str, object]]:
     from salesflow.pipeline.money import format_money
 
     return [
@@ -111,7 +115,7 @@ def add(
     Example: salesflow lead add --first-name Ada --last-name Lovelace --company Analytical
     --email ada@example.com --estimated-value 12000
     """
-    from salesflow.pipeline.leads import make_lead
+    from salesflow.services import leads
 
     fields = _fields(
         first_name=first_name,
@@ -129,11 +133,8 @@ def add(
         estimated_value=estimated_value,
         notes=notes,
     )
-    with common.writing() as session:
-        number = common.numbers(session)("L")
-        lead, created = make_lead(fields, number=number, today=common.today(), now=common.now())
-        session.put(lead)
-        session.add_events([created])
+    with common.writing() as uow:
+        lead = leads.add(uow, fields, today=common.today(), now=common.now())
     if json:
         common.print_json(common.dump(lead))
     else:
@@ -172,8 +173,7 @@ def edit(
 
     Example: salesflow lead edit L-0001 --phone "+31 20 123 4567" --reason contacted
     """
-    from salesflow.models import Lead
-    from salesflow.pipeline.leads import edit_lead
+    from salesflow.services import leads
 
     fields = _fields(
         first_name=first_name,
@@ -191,10 +191,8 @@ def edit(
         estimated_value=estimated_value,
         notes=notes,
     )
-    with common.writing() as session:
-        lead, edited = edit_lead(session.get(Lead, number), fields, now=common.now(), reason=reason)
-        session.put(lead)
-        session.add_events([edited])
+    with common.writing() as uow:
+        lead = leads.edit(uow, number, fields, reason=reason, now=common.now())
     if json:
         common.print_json(common.dump(lead))
     else:
@@ -218,17 +216,15 @@ def list_(
 
     Example: salesflow lead list --status open --search müller --sort -estimated_value --limit 20
     """
-    from salesflow.models import Lead
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
+    from salesflow.services import leads
 
     query = common.list_query(listing.LEADS, locals())
-    with common.reading() as session:
-        found = listing.select(session.docs(Lead), query, listing.LEADS)
-        page = output.page(listing.arrange(found, query, listing.doc_value))
-        leads = Loaded(page, lambda doc: session.load(Lead, doc))
+    with common.reading() as uow:
+        page = output.page(leads.listed(uow, query))
     output.emit(
-        leads,
+        page,
         empty="No leads.",
         columns=["Number", "Name", "Company", "Email", "Status", "Source", "Value"],
         row=lambda lead: [
@@ -251,12 +247,10 @@ def show(number: Number, json: Json = False) -> None:
     Example: salesflow lead show L-0001 --json
     """
     from salesflow.cli.activity import summary_pairs
-    from salesflow.models import Lead
-    from salesflow.services import activities
+    from salesflow.services import leads
 
-    with common.reading() as session:
-        lead = session.get(Lead, number)
-        seen = activities.summary(session, lead.number)
+    with common.reading() as uow:
+        lead, seen = leads.show(uow, number)
     if json:
         common.print_json(common.dump(lead) | seen.as_dict())
     else:
@@ -293,62 +287,27 @@ def qualify(
 
     Example: salesflow lead qualify L-0001 --estimated-revenue 15000 --close-date 2026-12-31
     """
-    from collections import ChainMap
-
-    from salesflow.models import Account, Contact, Lead
-    from salesflow.pipeline.leads import QualifyOptions, match_key, qualify_lead
-    from salesflow.services.activities import carrier
+    from salesflow.services import leads
 
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Qualify", yes)
-    with common.writing() as session:
-        options = QualifyOptions(
-            opportunity_name=opportunity_name,
-            estimated_revenue=estimated_revenue,
-            close_date=close_date,
-            account=session.get(Account, common.account_number(session, account))
-            if account
-            else None,
-            contact=session.get(Contact, contact) if contact else None,
-            currency=common.settings(session).currency,
+    request = leads.QualifyRequest(
+        opportunity_name=opportunity_name,
+        estimated_revenue=estimated_revenue,
+        close_date=close_date,
+        account=account,
+        contact=contact,
+    )
+    with common.writing() as uow:
+        qualify_one = leads.qualifying(
+            uow,
+            request,
+            account_number=common.account_number(uow, account) if account else None,
+            currency=common.settings(uow).currency,
+            today=common.today(),
+            now=common.now(),
         )
-        new_accounts: dict[str, Account] = {}
-        new_contacts: dict[str, Contact] = {}
-        # read-only below the new records (ChainMap writes only to its first mapping)
-        stored_accounts = cast(dict[str, Account], session.index_by(Account, "name", match_key))
-        stored_contacts = cast(dict[str, Contact], session.index_by(Contact, "email", match_key))
-        accounts = ChainMap(new_accounts, stored_accounts)
-        contacts = ChainMap(new_contacts, stored_contacts)
-        allocate = common.numbers(session)
-        today, now = common.today(), common.now()
-        carry = carrier(session, now=now)
-        carried: dict[str, list[Any]] = {}
-
-        def qualify_one(number: str) -> Any:
-            result = qualify_lead(
-                session.get(Lead, number),
-                accounts=accounts,
-                contacts=contacts,
-                numbers=allocate,
-                today=today,
-                now=now,
-                options=options,
-            )
-            session.put(result.lead, result.opportunity)
-            if result.account is not None:
-                session.put(result.account)
-                new_accounts[match_key(result.account.name)] = result.account
-            if result.contact is not None:
-                session.put(result.contact)
-                if result.contact.email:
-                    new_contacts.setdefault(match_key(result.contact.email), result.contact)
-            session.add_events(result.events)
-            carried[result.lead.number] = carry(result)
-            return result
-
-        outcome = batch.apply_each(
-            session, wanted, qualify_one, keep_going=keep_going, noun="leads"
-        )
+        outcome = batch.apply_each(uow, wanted, qualify_one, keep_going=keep_going, noun="leads")
     if json:
         batch.print_results(
             [_qualified_json(r) for r in outcome.results], True, len(wanted) == 1, str
@@ -357,7 +316,7 @@ def qualify(
         batch.print_results(outcome.results, False, False, lambda r: r.opportunity.number)
         for result in outcome.results:
             common.say(_qualified_message(result))
-            moved = carried.get(result.lead.number)
+            moved = qualify_one.carried.get(result.lead.number)
             if moved:
                 common.say(
                     f"Moved open activities {', '.join(a.number for a in moved)} "
@@ -366,7 +325,7 @@ def qualify(
     outcome.finish()
 
 
-def _qualified_json(result: Any) -> dict[str, Any]:
+def _qualified_json(result: Qualified) -> dict[str, object]:
     return {
         "lead": common.dump(result.lead),
         "account": common.dump(result.account) if result.account else None,
@@ -375,7 +334,7 @@ def _qualified_json(result: Any) -> dict[str, Any]:
     }
 
 
-def _qualified_message(result: Any) -> str:
+def _qualified_message(result: Qualified) -> str:
     customers = [r for r in (result.account, result.contact) if r is not None]
     made = [r.number for r in customers if r.number in result.created]
     reused = [r.number for r in customers if r.number not in result.created]
@@ -408,23 +367,17 @@ def disqualify(
     Example: salesflow lead list --source "Beurs 2026" --status open --jsonl | jq -r .number
     | salesflow lead disqualify - --reason no-longer-interested
     """
-    from salesflow.models import Lead
-    from salesflow.pipeline.leads import disqualify_lead
+    from salesflow.services import leads
 
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Disqualify", yes)
-    with common.writing() as session:
+    with common.writing() as uow:
         now = common.now()
 
-        def disqualify_one(number: str) -> Any:
-            lead, changed = disqualify_lead(session.get(Lead, number), reason, now=now)
-            session.put(lead)
-            session.add_events([changed])
-            return lead
+        def disqualify_one(number: str) -> Lead:
+            return leads.disqualify(uow, number, reason, now=now)
 
-        outcome = batch.apply_each(
-            session, wanted, disqualify_one, keep_going=keep_going, noun="leads"
-        )
+        outcome = batch.apply_each(uow, wanted, disqualify_one, keep_going=keep_going, noun="leads")
     _report_status(outcome.results, json, len(wanted) == 1)
     outcome.finish()
 
@@ -435,17 +388,14 @@ def reactivate(number: Number, json: Json = False) -> None:
 
     Example: salesflow lead reactivate L-0002
     """
-    from salesflow.models import Lead
-    from salesflow.pipeline.leads import reactivate_lead
+    from salesflow.services import leads
 
-    with common.writing() as session:
-        lead, changed = reactivate_lead(session.get(Lead, number), now=common.now())
-        session.put(lead)
-        session.add_events([changed])
+    with common.writing() as uow:
+        lead = leads.reactivate(uow, number, now=common.now())
     _report_status([lead], json, True)
 
 
-def _report_status(leads: list[Any], json: bool, single: bool) -> None:
+def _report_status(leads: list[Lead], json: bool, single: bool) -> None:
     batch.print_results(leads, json, single, lambda lead: lead.number)
     if not json:
         for lead in leads:

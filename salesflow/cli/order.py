@@ -153,7 +153,7 @@ def fulfil(
 
     Example: salesflow order fulfil ORD-0001 ORD-0002 --date 2026-03-31
     """
-    from salesflow.pipeline.records import parse_date
+    from salesflow.pipeline.fields import parse_date
     from salesflow.services import orders
 
     invoice_date = parse_date(date, "invoice date") if date else common.today()

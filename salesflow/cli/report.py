@@ -87,7 +87,7 @@ NONE_LABEL = "(none)"
 
 
 def _filters(start: str | None, end: str | None, source: str | None) -> Filters:
-    from salesflow.pipeline.records import clean, parse_date
+    from salesflow.pipeline.fields import clean, parse_date
     from salesflow.pipeline.reports import Filters
 
     return Filters(
@@ -612,7 +612,7 @@ def receivables(
 
     Example: salesflow report receivables --as-of 2026-12-31 --json | jq .total.days_over_90
     """
-    from salesflow.pipeline.records import parse_date
+    from salesflow.pipeline.fields import parse_date
     from salesflow.services import reports
 
     _check_output(json, csv)

@@ -1,6 +1,6 @@
 """Bulk lead import, the pure half: bytes in, mapped rows out.
 
-The shell reads the file and passes its bytes to `read_table`; `plan_mapping` decides once per
+The shell reads the file and passes its bytes to `read_table`; `map_columns` decides once per
 file what each column becomes (`describe_mapping` shows it); `map_rows` turns every row into lead
 fields or an error naming row, column, value and rule. `import_rows` hands a file whose columns
 each feed one lead field to `plan_import` as cells instead (a CellTable), with the rules
@@ -8,19 +8,19 @@ each feed one lead field to `plan_import` as cells instead (a CellTable), with t
 clock, the store or the console.
 """
 
+from salesflow.importer.columns import (
+    ColumnMap,
+    ColumnRule,
+    describe_mapping,
+    map_columns,
+    parse_map_options,
+    source_in_notes,
+    unique_labels,
+)
 from salesflow.importer.formats import read_any
 from salesflow.importer.headers import LEAD_FIELDS, normalise_header
 from salesflow.importer.hints import look_alikes
 from salesflow.importer.mapping import CellTable, MappedRow, import_rows, map_rows
-from salesflow.importer.plan import (
-    ColumnPlan,
-    ColumnRule,
-    describe_mapping,
-    parse_map_options,
-    plan_mapping,
-    source_in_notes,
-    unique_labels,
-)
 from salesflow.importer.profile import TARGETS, Profile, SkipRule, parse_profile
 from salesflow.importer.reading import (
     DELIMITERS,
@@ -46,7 +46,7 @@ __all__ = [
     "LEAD_FIELDS",
     "TARGETS",
     "CellTable",
-    "ColumnPlan",
+    "ColumnMap",
     "ColumnRule",
     "MappedRow",
     "Profile",
@@ -62,6 +62,7 @@ __all__ = [
     "import_rows",
     "is_email",
     "look_alikes",
+    "map_columns",
     "map_rows",
     "neutralise_cell",
     "normalise_delimiter",
@@ -69,7 +70,6 @@ __all__ = [
     "parse_import_amount",
     "parse_map_options",
     "parse_profile",
-    "plan_mapping",
     "read_any",
     "read_table",
     "source_in_notes",

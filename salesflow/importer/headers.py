@@ -6,8 +6,9 @@ so "E-mail Address", "email address" and "E‑MAIL-ADRES" style variants meet.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+
+from salesflow.pipeline.matching import fold
 
 # What a column can become. "field" fills a lead field; "name" is a full name split into first and
 # last name; "middle" is a middle name (a Dutch particle in it belongs to the last name); "particle"
@@ -42,8 +43,7 @@ LEAD_FIELDS: tuple[str, ...] = (
 
 def normalise_header(text: str) -> str:
     """`text` without case, accents, spaces or punctuation: "E-mail Adrés" -> "emailadres"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum())
+    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 @dataclass(frozen=True)

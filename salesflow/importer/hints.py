@@ -1,4 +1,4 @@
-"""Columns the plan keeps in the notes whose values look like a lead field: the user should hear
+"""Columns the map keeps in the notes whose values look like a lead field: the user should hear
 of them, with the `--map` that would take them, before people are imported without a name or an
 email."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from salesflow.importer.columns import UNRECOGNISED, ColumnMap
 from salesflow.importer.headers import FIELD, NAME, NOTE
-from salesflow.importer.plan import UNRECOGNISED, ColumnPlan
 from salesflow.importer.values import clean_email, is_email
 
 SAMPLE_ROWS = 200
@@ -19,15 +19,15 @@ _COMPANY_WORDS = frozenset(
 )
 
 
-def look_alikes(rows: Sequence[tuple[int, list[str]]], plan: ColumnPlan) -> list[str]:
+def look_alikes(rows: Sequence[tuple[int, list[str]]], column_map: ColumnMap) -> list[str]:
     """Warnings for unrecognised columns (kept in the notes) whose values look like email
     addresses, phone numbers or person names, for a field no column feeds."""
-    fed = {r.field for r in plan.columns if r.kind == FIELD}
-    if any(r.kind == NAME for r in plan.columns):
+    fed = {r.field for r in column_map.columns if r.kind == FIELD}
+    if any(r.kind == NAME for r in column_map.columns):
         fed.add("name")
     sample = rows[:SAMPLE_ROWS]
     warnings: list[str] = []
-    for rule in plan.columns:
+    for rule in column_map.columns:
         if rule.kind != NOTE or rule.origin != UNRECOGNISED:
             continue
         values = [v.strip() for _, cells in sample if (v := cells[rule.index]).strip()]

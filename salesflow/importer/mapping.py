@@ -1,4 +1,4 @@
-"""Rows mapped to lead fields with a plan.
+"""Rows mapped to lead fields with a column map.
 
 Nothing in a row is lost: a column that is not a lead field, a second email, the rest of a
 multi-value cell all end up in the lead's notes as "Column: value" lines.
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
 
+from salesflow.importer.columns import ColumnMap, ColumnRule, matching_columns
 from salesflow.importer.headers import (
     FIELD,
     LEAD_FIELDS,
@@ -22,7 +23,6 @@ from salesflow.importer.headers import (
     PARTICLE,
     normalise_header,
 )
-from salesflow.importer.plan import ColumnPlan, ColumnRule, matching_columns
 from salesflow.importer.profile import Profile
 from salesflow.importer.reading import RawRow, RawTable
 from salesflow.importer.values import (
@@ -40,7 +40,6 @@ from salesflow.importer.values import (
     split_full_name,
     take_titles,
 )
-from salesflow.store.collector import paused, spare
 
 MULTI_VALUE = " ::: "
 """How Google Contacts joins several values in one cell."""
@@ -59,7 +58,7 @@ class MappedRow(NamedTuple):
     `error` ("row N: ..." naming the column, the value and the rule), else neither and `skip`
     saying why there is nothing to import.
 
-    `values` are the row's cells as read and `labels` the plan's column names; `original` pairs
+    `values` are the row's cells as read and `labels` the map's column names; `original` pairs
     them for a rejects file.
     """
 
@@ -93,7 +92,7 @@ class _Special(NamedTuple):
 
 
 class _Compiled(NamedTuple):
-    """The plan as flat lists for the row loop, built once per file."""
+    """The column map as flat lists for the row loop, built once per file."""
 
     simple: list[tuple[int, str]]  # the only column of its field, no special treatment
     prefixes: dict[str, tuple[int, str]]  # field -> (index, "Label: ") of a simple column
@@ -105,24 +104,24 @@ class _Compiled(NamedTuple):
     source: str | None
 
 
-def map_rows(table: RawTable, plan: ColumnPlan, profile: Profile | None = None) -> list[MappedRow]:
+def map_rows(
+    table: RawTable, column_map: ColumnMap, profile: Profile | None = None
+) -> list[MappedRow]:
     """The table's rows as lead fields, in row order, with the table's malformed rows as errors.
 
     Rows with nothing but export details (a connection date, a default label), rows a
     profile's skip rule matches and the rows the reader skipped (blank, a report footer) come
-    as skipped rows. `profile` defaults to the plan's. A row is an error when its email fails
+    as skipped rows. `profile` defaults to the column map's. A row is an error when its email fails
     the syntax check, its amount cannot be read or is negative, or it has neither a last name
     nor a company.
     """
-    if len(plan.columns) != len(table.header):
+    if len(column_map.columns) != len(table.header):
         raise ValueError(
-            f"the plan has {len(plan.columns)} columns but the table {len(table.header)}"
+            f"the map has {len(column_map.columns)} columns but the table {len(table.header)}"
         )
-    compiled = _compile(plan, profile if profile is not None else plan.profile)
-    with paused():
-        mapped = _map_all(table.rows, table.multi_values, plan, compiled)
-        spare(len(mapped))
-    others = _unread(table, plan.labels)
+    compiled = _compile(column_map, profile if profile is not None else column_map.profile)
+    mapped = _map_all(table.rows, table.multi_values, column_map, compiled)
+    others = _unread(table, column_map.labels)
     if others:
         mapped.extend(others)
         mapped.sort(key=_ROW_NO)
@@ -141,9 +140,9 @@ def _unread(table: RawTable, labels: tuple[str, ...]) -> list[MappedRow]:
     return rows
 
 
-def _compile(plan: ColumnPlan, profile: Profile | None) -> _Compiled:
+def _compile(column_map: ColumnMap, profile: Profile | None) -> _Compiled:
     date_format = profile.date_format if profile is not None else None
-    header = [r.header for r in plan.columns]
+    header = [r.header for r in column_map.columns]
     normalised = [normalise_header(h) for h in header]
 
     def special(rule: ColumnRule) -> _Special | None:
@@ -152,7 +151,7 @@ def _compile(plan: ColumnPlan, profile: Profile | None) -> _Compiled:
         return _Special(rule.date, date_format if rule.date else None, rule.drop, rule.route)
 
     by_field = sorted(
-        (r for r in plan.columns if r.kind == FIELD),
+        (r for r in column_map.columns if r.kind == FIELD),
         key=lambda r: (_FIELD_ORDER[r.field or ""], r.rank, r.index),
     )
     feeds = Counter(r.field for r in by_field)
@@ -163,7 +162,7 @@ def _compile(plan: ColumnPlan, profile: Profile | None) -> _Compiled:
             wanted = frozenset(v.strip().casefold() for v in rule.equals)
             found = matching_columns(header, normalised, rule.column)
             skips.extend((i, wanted, rule.empty) for i in found)
-    ranked = sorted(plan.columns, key=lambda r: (r.rank, r.index))
+    ranked = sorted(column_map.columns, key=lambda r: (r.rank, r.index))
     return _Compiled(
         simple=[(r.index, r.field or "") for r in simple],
         prefixes={r.field or "": (r.index, f"{r.label}: ") for r in simple},
@@ -174,13 +173,13 @@ def _compile(plan: ColumnPlan, profile: Profile | None) -> _Compiled:
         ],
         lines=[
             (r.index, f"{r.label}: ", r.kind == META, special(r))
-            for r in plan.columns
+            for r in column_map.columns
             if r.kind in (NOTE, META)
         ],
         names=[(r.index, f"{r.label}: ") for r in ranked if r.kind == NAME],
         middles=[
             (r.index, f"{r.label}: ", r.kind == PARTICLE)
-            for r in plan.columns
+            for r in column_map.columns
             if r.kind in (MIDDLE, PARTICLE)
         ],
         skips=skips,
@@ -190,10 +189,10 @@ def _compile(plan: ColumnPlan, profile: Profile | None) -> _Compiled:
 
 @dataclass(frozen=True)
 class CellTable:
-    """A table whose every column the plan uses feeds one lead field as it is, handed over as
+    """A table whose every column the column map uses feeds one lead field as it is, handed over as
     cells: a row's fields are its trimmed cells in `columns` ((lead field, cell index) pairs),
     the empty ones left out. `plan_import` takes it for the rows `map_rows` would give, with the
-    rules `map_rows` applies to them: `email_ok`, `amount_text`, the plan's `source` for rows
+    rules `map_rows` applies to them: `email_ok`, `amount_text`, the column map's `source` for rows
     without one, and `mapped` for any row to be mapped the general way. `broken` are the rows
     the reader could not split or skipped (blank, a report footer), in row order; `neutralised`
     is the table's (see RawTable).
@@ -204,7 +203,7 @@ class CellTable:
     broken: list[MappedRow]
     source: str | None
     neutralised: bool
-    plan: ColumnPlan
+    column_map: ColumnMap
     compiled: _Compiled
 
     email_ok = staticmethod(is_plain_email)
@@ -213,23 +212,23 @@ class CellTable:
 
     def mapped(self, row_no: int, values: list[str]) -> MappedRow:
         """The row as `map_rows` maps it (a skipped row when it has nothing to import)."""
-        return _map_all([(row_no, values)], False, self.plan, self.compiled)[0]
+        return _map_all([(row_no, values)], False, self.column_map, self.compiled)[0]
 
     def __len__(self) -> int:
         return len(self.rows) + len(self.broken)
 
 
 def import_rows(
-    table: RawTable, plan: ColumnPlan, profile: Profile | None = None
+    table: RawTable, column_map: ColumnMap, profile: Profile | None = None
 ) -> CellTable | list[MappedRow]:
-    """The table's rows for `plan_import`: `map_rows`' rows, or, when every column the plan uses
+    """The table's rows for `plan_import`: `map_rows`' rows, or, when every column the map uses
     feeds one lead field as it is (no notes, names, multi-value cells or skip rules), the same
     rows still as cells (a CellTable), which `plan_import` goes through much faster."""
-    if len(plan.columns) != len(table.header):
+    if len(column_map.columns) != len(table.header):
         raise ValueError(
-            f"the plan has {len(plan.columns)} columns but the table {len(table.header)}"
+            f"the map has {len(column_map.columns)} columns but the table {len(table.header)}"
         )
-    compiled = _compile(plan, profile if profile is not None else plan.profile)
+    compiled = _compile(column_map, profile if profile is not None else column_map.profile)
     if (
         _has_more(compiled)
         or compiled.skips
@@ -237,31 +236,31 @@ def import_rows(
         or table.phone_marks
         or not compiled.simple
     ):
-        return map_rows(table, plan, profile)
-    labels = plan.labels
+        return map_rows(table, column_map, profile)
+    labels = column_map.labels
     return CellTable(
         columns=tuple((lead_field, index) for index, lead_field in compiled.simple),
         rows=table.rows,
         broken=_unread(table, labels),
         source=compiled.source,
         neutralised=table.neutralised,
-        plan=plan,
+        column_map=column_map,
         compiled=compiled,
     )
 
 
 def _has_more(compiled: _Compiled) -> bool:
-    """Whether the plan has columns other than one plain column per field."""
+    """Whether the column map has columns other than one plain column per field."""
     return bool(compiled.fields or compiled.lines or compiled.names or compiled.middles)
 
 
 def _map_all(
-    rows: Iterable[tuple[int, list[str]]], multi: bool, plan: ColumnPlan, compiled: _Compiled
+    rows: Iterable[tuple[int, list[str]]], multi: bool, column_map: ColumnMap, compiled: _Compiled
 ) -> list[MappedRow]:
     """The hot loop: one pass per row, string methods only; what only some files need (other
     columns than plain fields, multi-value cells) is behind one test per row. `multi`: whether
     a value may hold several (see RawTable.multi_values)."""
-    labels = plan.labels
+    labels = column_map.labels
     simple, prefixes, skips, source = (
         compiled.simple, compiled.prefixes, compiled.skips, compiled.source
     )  # fmt: skip
@@ -316,7 +315,7 @@ def _map_all(
         if "notes" in fields and "\r" in fields["notes"]:
             fields["notes"] = fields["notes"].replace("\r\n", "\n").replace("\r", "\n")
         if broken or ("last_name" not in fields and "company" not in fields):
-            error = f"row {row_no}: " + "; ".join(_check(values, fields, plan))
+            error = f"row {row_no}: " + "; ".join(_check(values, fields, column_map))
             append(new_row(MappedRow, (row_no, None, error, values, labels, None)))
         else:
             append(new_row(MappedRow, (row_no, fields, None, values, labels, None)))
@@ -512,21 +511,21 @@ def _take_middles(
             fields["first_name"] = f"{first} {value}" if first else value
 
 
-def _check(values: list[str], fields: dict[str, str], plan: ColumnPlan) -> list[str]:
+def _check(values: list[str], fields: dict[str, str], column_map: ColumnMap) -> list[str]:
     """The row's rule breaks, each naming column, value and rule; normalises the amount."""
     errors: list[str] = []
     email = fields.get("email")
     if email is not None and not is_email(email):
-        column = _winner(values, plan, "email", email)
+        column = _winner(values, column_map, "email", email)
         errors.append(f'column "{column}" value "{email}" is not an email address')
     amount = fields.get("estimated_value")
     if amount is not None:
         normal = amount_text(amount)
         if normal is None:
-            column = _winner(values, plan, "estimated_value", amount)
+            column = _winner(values, column_map, "estimated_value", amount)
             errors.append(f'column "{column}" value "{amount}" is not an amount')
         elif normal.startswith("-"):
-            column = _winner(values, plan, "estimated_value", amount)
+            column = _winner(values, column_map, "estimated_value", amount)
             errors.append(
                 f'column "{column}" value "{amount}" is negative; an amount must be 0 or more'
             )
@@ -537,9 +536,9 @@ def _check(values: list[str], fields: dict[str, str], plan: ColumnPlan) -> list[
     return errors
 
 
-def _winner(values: list[str], plan: ColumnPlan, lead_field: str, value: str) -> str:
+def _winner(values: list[str], column_map: ColumnMap, lead_field: str, value: str) -> str:
     """The label of the column whose value `value` is (for error messages only)."""
-    candidates = plan.feeding(lead_field)
+    candidates = column_map.feeding(lead_field)
     for rule in candidates:
         cell = values[rule.index].strip().partition(MULTI_VALUE)[0]
         if cell == value:

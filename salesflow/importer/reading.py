@@ -21,7 +21,6 @@ from typing import NamedTuple
 
 from salesflow.errors import InvalidValue, UsageError
 from salesflow.importer.headers import ALIASES, normalise_header
-from salesflow.store.collector import paused, spare
 
 DELIMITERS = (",", ";", "\t", "|")
 """The delimiters sniffed, in order of preference when the evidence is equal."""
@@ -137,16 +136,14 @@ def read_table(
     phone_marks = any(mark in text for mark in ("tel:", "TEL:", "Tel:")) or (
         ("E+" in text or "e+" in text) and _EXCEL_NUMBER.search(text) is not None
     )
-    with paused():
-        records, broken = _parse_records(lines, sep, len(text))
-        records, broken = _spreadsheet_rows(records, broken)
-        at = find_header(records, known)
-        if at < 0:
-            return RawTable([], [], encoding_name, sep, broken, 1, multi_values, neutralised)
-        header_row_no, raw_header = records[at]
-        header = [h.strip() for h in raw_header]
-        rows, problems, skipped = _data_rows(records, at + 1, len(header))
-        spare(len(rows))
+    records, broken = _parse_records(lines, sep, len(text))
+    records, broken = _spreadsheet_rows(records, broken)
+    at = find_header(records, known)
+    if at < 0:
+        return RawTable([], [], encoding_name, sep, broken, 1, multi_values, neutralised)
+    header_row_no, raw_header = records[at]
+    header = [h.strip() for h in raw_header]
+    rows, problems, skipped = _data_rows(records, at + 1, len(header))
     problems.extend(p for p in broken if p.row_no > header_row_no)  # not the preamble's
     problems.sort()
     return RawTable(

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from salesflow.errors import InvalidValue
+from salesflow.pipeline.matching import is_email
 from salesflow.pipeline.money import D, amount_digits, cents
 
 # Name particles that belong to the last name when they follow a first name: Dutch (de, van 't,
@@ -164,21 +165,6 @@ def _split(joined: str, words: list[str]) -> tuple[str, str]:
         if is_particle(words[i]):
             return " ".join(words[:i]), " ".join(words[i:])
     return " ".join(words[:-1]), words[-1]
-
-
-def is_email(text: str) -> bool:
-    """The simple syntax check of an email address, the same as `lead add`'s: one @, a name
-    before it, a domain with a dot inside it (not at its end, never two in a row), no spaces."""
-    local, at, domain = text.partition("@")
-    dot = domain.rfind(".")
-    return (
-        bool(at and local)
-        and 0 < dot < len(domain) - 1
-        and "@" not in domain
-        and ".." not in domain
-        and " " not in text
-        and text.isprintable()
-    )
 
 
 def parse_import_amount(text: str) -> Decimal:

@@ -26,8 +26,8 @@ from salesflow.models import (
     Product,
     Record,
 )
+from salesflow.pipeline.fields import choice, clean, event, parse_date
 from salesflow.pipeline.numbering import Numbers, normalize
-from salesflow.pipeline.records import choice, clean, event, parse_date
 from salesflow.pipeline.states import guard
 
 KINDS = tuple(kind.value for kind in ActivityKind)

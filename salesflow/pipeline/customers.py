@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Account, Contact, Event
-from salesflow.pipeline.leads import match_key
-from salesflow.pipeline.records import check_email, choice, clean, event
+from salesflow.pipeline.fields import check_email, choice, clean, event
+from salesflow.pipeline.matching import match_key
 
 LANGUAGES = ("nl", "en", "de", "fr")
 """The languages documents are written in."""

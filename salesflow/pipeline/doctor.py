@@ -42,6 +42,7 @@ from salesflow.models import (
 from salesflow.pipeline.activities import regarding_type
 from salesflow.pipeline.invoices import settled_status
 from salesflow.pipeline.money import HUNDRED, LIMIT, ZERO, cents, format_money, total
+from salesflow.pipeline.numbering import format_number
 from salesflow.pipeline.quotes import quote_label
 
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
@@ -390,14 +391,14 @@ def check_numbering(contents: Contents) -> Iterable[Problem]:
             yield Problem(
                 "numbering",
                 series,
-                f"counter is {counter} but {series}-{max(numbers):04d} exists; "
+                f"counter is {counter} but {format_number(series, max(numbers))} exists; "
                 "new records would get numbers already in use",
             )
         kind = model_of_series(series)
         if kind is not None and kind.record_type.yearly:
             missing = sorted(set(range(1, max(counter, max(numbers)) + 1)) - numbers)
             if missing:
-                shown = ", ".join(f"{series}-{n:04d}" for n in missing[:5])
+                shown = ", ".join(format_number(series, n) for n in missing[:5])
                 more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
                 yield Problem(
                     "numbering",

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from salesflow.errors import InvalidValue
 from salesflow.models import CreditNote, Event, Invoice, Quote
+from salesflow.pipeline.fields import check_email, event
 from salesflow.pipeline.quotes import quote_label
-from salesflow.pipeline.records import check_email, event
 from salesflow.pipeline.states import guard
 
 

@@ -14,8 +14,6 @@ are exactly those of any other file.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,10 +27,12 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Event, Lead, LeadStatus
-from salesflow.pipeline.leads import LEAD_FIELDS, lead_values, match_key
+from salesflow.pipeline.fields import clean, event
+from salesflow.pipeline.leads import LEAD_FIELDS, lead_values
 from salesflow.pipeline.listing import FORMULA_STARTS
+from salesflow.pipeline.matching import match_key, name_key
 from salesflow.pipeline.money import cents, parse_money
-from salesflow.pipeline.records import clean, event
+from salesflow.pipeline.numbering import format_number
 
 ON_DUPLICATE = ("skip", "update")
 PROGRESS_EVERY = 5000
@@ -159,16 +159,9 @@ class Known:
     name and company is the same person."""
 
 
-def name_key(values: Mapping[str, Any]) -> str:
-    """First name | last name | company, accents, case and spacing ignored; "" without a last
-    name: a row with no readable name is nobody's duplicate by name.
-
-    Each part keeps its place, so a first name "Jan" is not the last name "Jan".
-    """
-    first, last, company = values.get("first_name"), values.get("last_name"), values.get("company")
-    if not (last and str(last).strip()):
-        return ""
-    return _name_key(f"{first or ''}|{last or ''}|{company or ''}")
+def lead_name_key(values: Mapping[str, Any]) -> str:
+    """`matching.name_key` of a lead's values or stored form."""
+    return name_key(values.get("first_name"), values.get("last_name"), values.get("company"))
 
 
 def known_names(
@@ -184,9 +177,8 @@ def known_names(
             text = company or ""
             if isinstance(text, str) and _plain(text) and text.lower() not in wanted:
                 continue
-        # name_key, inline: it runs for every lead in the file
-        if last and (not isinstance(last, str) or last.strip()):
-            found.setdefault(_name_key(f"{first or ''}|{last}|{company or ''}"), number)
+        if key := name_key(first, last, company):
+            found.setdefault(key, number)
     return found
 
 
@@ -200,60 +192,6 @@ def _plain(text: str) -> bool:
         and text[:1] != " "
         and text[-1:] != " "
     )
-
-
-def _name_key(text: str) -> str:
-    """`name_key` of the joined "first|last|company"."""
-    text = text.lower() if text.isascii() else _fold(text)  # lower: casefold, for ASCII
-    # Printable text has no whitespace but the space: with no space doubled or next to a
-    # separator or an end, every part is already split and joined.
-    if (
-        text.isprintable()
-        and "  " not in text
-        and " |" not in text
-        and "| " not in text
-        and text[:1] != " "
-        and text[-1:] != " "
-    ):
-        return text
-    return "|".join(" ".join(part.split()) for part in text.split("|"))
-
-
-def _cell_name_key(first: str, last: str, company: str) -> str:
-    """`name_key` of trimmed cells, `last` not empty."""
-    text = f"{first}|{last}|{company}"
-    # Trimmed parts, printable ASCII (no whitespace but the space), no space doubled and no
-    # separator inside a part: only the case is left to fold.
-    if text.isascii() and text.isprintable() and "  " not in text and text.count("|") == 2:
-        return text.lower()
-    return _name_key(text)
-
-
-class _Combining(dict[int, int | None]):
-    """A str.translate table that drops combining characters, filled as characters come."""
-
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
-        return kept
-
-
-_WITHOUT_COMBINING = _Combining()
-
-
-_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
-"""The combining diacritical marks (U+034F, the grapheme joiner among them, combines nothing)."""
-
-
-def _fold(text: str) -> str:
-    """`listing.fold` (accents removed, case folded), with a table rather than a test per
-    character. Most accents are diacritical marks once decomposed: when removing those leaves
-    ASCII, no other combining character was there to remove."""
-    spread = unicodedata.normalize("NFKD", text)
-    bare = _MARKS.sub("", spread)
-    if not bare.isascii():
-        bare = spread.translate(_WITHOUT_COMBINING)
-    return bare.casefold()
 
 
 def lead_document(values: Mapping[str, Any], *, number: str, today: date, **links: str) -> dict:
@@ -404,16 +342,16 @@ class _Index:
             found = self.emails.get(email)
             if found is not None:
                 return found, f"same email {values['email']}"
-            key = name_key(values) if self.unmailed else ""
+            key = lead_name_key(values) if self.unmailed else ""
             found = self.unmailed.get(key) if key else None
             return found, f"same name and company; {found} has no email"
-        key = name_key(values)
+        key = lead_name_key(values)
         return (self.names().get(key) if key else None), "same name and company"
 
     def add(self, doc: dict[str, Any], email: str) -> None:
         if email:
             self.emails[email] = doc["number"]
-        elif key := name_key(doc):
+        elif key := lead_name_key(doc):
             self.unmailed.setdefault(key, doc["number"])
         if self.built is None:
             self.pending.append(doc)
@@ -423,13 +361,13 @@ class _Index:
     def mailed(self, number: str, values: Mapping[str, Any], email: str) -> None:
         """Lead `number`, found by name, got the row's email (update mode)."""
         self.emails.setdefault(email, number)
-        if self.unmailed.get(key := name_key(values)) == number:
+        if self.unmailed.get(key := lead_name_key(values)) == number:
             del self.unmailed[key]
 
 
 def _key_into(names: dict[str, str], doc: Mapping[str, Any]) -> None:
     """Key `doc` by name in `names` unless an earlier one has its key (or it has none)."""
-    if key := name_key(doc):
+    if key := lead_name_key(doc):
         names.setdefault(key, doc["number"])
 
 
@@ -561,7 +499,7 @@ class _Planner:
         email = match_key(values.get("email"))
         match, why = self.index.match(values, email)
         if match is None:
-            number = f"L-{self.next_number:04d}"
+            number = format_number(Lead.prefix, self.next_number)
             self.next_number += 1
             doc = lead_document(values, number=number, today=self.today, imported_in=self.batch)
             plan.new_docs.append(doc)
@@ -611,9 +549,9 @@ class _CellLane:
 
     Why the cheap answers are the same: the cells are trimmed, so `clean` keeps them as they are;
     with no apostrophe in front, none is a neutralised cell to restore; an email the importer
-    accepts has one @, no whitespace, and a dot inside its domain, so it passes `lead add`'s
-    syntax check too; amounts are read once per distinct text, by the importer and by
-    `parse_money` as the general way does; a trimmed email's `match_key` is its casefold.
+    accepts passed `matching.is_email`, `lead add`'s own check; amounts are read once per
+    distinct text, by the importer and by `parse_money` as the general way does; emails, names
+    and numbers are keyed and formatted by the same functions (`matching`, `numbering`).
     """
 
     def __init__(self, planner: _Planner, table: CellRows) -> None:
@@ -676,7 +614,7 @@ class _CellLane:
             first, last, company = (_strip(cells[i]) if i is not None else "" for i in name_at)
             if not last:
                 continue  # the general way rejects it, or it has no name to look for
-            key = _cell_name_key(first, last, company)
+            key = name_key(first, last, company)
             if key.count("|") != 2:
                 return None  # a part holds a "|" (or folds to one): parts cannot be told apart
             wanted.add(key.rpartition("|")[2])
@@ -750,6 +688,7 @@ class _CellLane:
         pad = not all(name in at for name in wanted)
         at_notes = at.get("notes")
         number_at = planner.next_number
+        prefix, number_of, key_of = Lead.prefix, format_number, match_key  # locals: per row
         companies = self.wanted
         unmailed = index.unmailed
         for row_no, cells in rows:
@@ -780,22 +719,21 @@ class _CellLane:
                 continue
             name = None
             if email:
-                key = email.casefold()
+                key = key_of(email)
                 match = emails.get(key)
                 if match is None and unmailed and last:  # the same person, stored without email
-                    match = unmailed.get(_cell_name_key(first, last, company))
+                    match = unmailed.get(name_key(first, last, company))
             elif last:
                 key = ""
                 if built is None:
                     built = index.names()
-                name = _cell_name_key(first, last, company)
+                name = name_key(first, last, company)
                 match = built.get(name)
             else:
                 key = ""  # no name to look for: nobody's duplicate
                 match = None
             if match is None:
-                # format_number's "L-0001", without a format to read for 1000 and up
-                number = f"L-{number_at}" if number_at > 999 else f"L-{number_at:04d}"
+                number = number_of(prefix, number_at)
                 number_at += 1
                 doc = {"number": number}
                 # vals may be padded; zip(strict=...) would cost a keyword call per row
@@ -821,7 +759,7 @@ class _CellLane:
                     or not (company.isascii() and company.isprintable())
                     or "  " in company
                 ):
-                    built.setdefault(name or _cell_name_key(first, last, company), number)
+                    built.setdefault(name or name_key(first, last, company), number)
                 else:  # no row without email looks for this company
                     self.skipped = True
                 if new_by_number is not None:

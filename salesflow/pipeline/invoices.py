@@ -23,9 +23,9 @@ from salesflow.models import (
     OrderStatus,
     Payment,
 )
+from salesflow.pipeline.fields import choice, clean, event
 from salesflow.pipeline.lines import make_line
 from salesflow.pipeline.money import ZERO, parse_money, total
-from salesflow.pipeline.records import choice, clean, event
 from salesflow.pipeline.states import guard
 
 STATUS_FILTERS = ("unpaid", "partially-paid", "paid", "overdue", "cancelled")

@@ -18,9 +18,10 @@ from salesflow.models import (
     LeadStatus,
     Opportunity,
 )
+from salesflow.pipeline.fields import check_email, choice, clean, event, parse_date
+from salesflow.pipeline.matching import match_key
 from salesflow.pipeline.money import parse_money
 from salesflow.pipeline.numbering import Numbers
-from salesflow.pipeline.records import check_email, choice, clean, event, parse_date
 from salesflow.pipeline.states import guard
 
 TEXT_FIELDS = (
@@ -143,11 +144,6 @@ class Qualified:
     opportunity: Opportunity
     events: list[Event]
     created: set[str] = field(default_factory=set)
-
-
-def match_key(text: str | None) -> str:
-    """How company names and emails are matched: surrounding space and case ignored."""
-    return (text or "").strip().casefold()
 
 
 def _find(candidates: Mapping[str, R] | Iterable[R], wanted: str | None, field: str) -> R | None:

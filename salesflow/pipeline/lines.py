@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from salesflow.errors import InvalidValue, NotFound, UsageError
 from salesflow.models import Line, Product, WithLines
+from salesflow.pipeline.fields import clean, parse_rate
 from salesflow.pipeline.money import (
     HUNDRED,
     LIMIT,
@@ -20,7 +21,6 @@ from salesflow.pipeline.money import (
     price_text,
     total,
 )
-from salesflow.pipeline.records import clean, parse_rate
 
 
 @dataclass(frozen=True)

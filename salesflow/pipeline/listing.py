@@ -6,7 +6,6 @@ Lists work on the raw stored dicts so that only the records shown are validated 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,15 +13,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from salesflow.errors import InvalidValue
-from salesflow.pipeline.records import choice, parse_date
+from salesflow.pipeline.fields import choice, parse_date
+from salesflow.pipeline.matching import fold
 
 Doc = dict[str, Any]
-
-
-def fold(text: str) -> str:
-    """Text for matching: accents removed, case folded (`Müller` ~ `muller`)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 @dataclass(frozen=True)

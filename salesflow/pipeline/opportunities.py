@@ -20,6 +20,7 @@ from salesflow.models import (
     QuoteStatus,
     Stage,
 )
+from salesflow.pipeline.fields import choice, clean, event, parse_date, parse_percentage
 from salesflow.pipeline.lines import (
     LineEdit,
     LineSpec,
@@ -30,7 +31,6 @@ from salesflow.pipeline.lines import (
     without_line,
 )
 from salesflow.pipeline.money import parse_money
-from salesflow.pipeline.records import choice, clean, event, parse_date, parse_percentage
 from salesflow.pipeline.states import guard
 
 STAGES = tuple(s.value for s in Stage)

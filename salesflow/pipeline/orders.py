@@ -11,8 +11,8 @@ from datetime import date, datetime
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Event, Invoice, Order, OrderStatus
+from salesflow.pipeline.fields import add_days, event
 from salesflow.pipeline.numbering import Numbers, invoice_series
-from salesflow.pipeline.records import add_days, event
 from salesflow.pipeline.states import guard
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Event, Product
+from salesflow.pipeline.fields import clean, event, parse_rate
 from salesflow.pipeline.money import parse_price
-from salesflow.pipeline.records import clean, event, parse_rate
 
 
 def _sku(text: str) -> str:

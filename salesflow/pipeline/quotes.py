@@ -27,6 +27,7 @@ from salesflow.models import (
     QuoteStatus,
     Stage,
 )
+from salesflow.pipeline.fields import add_days, choice, clean, event, parse_date, parse_rate
 from salesflow.pipeline.lines import (
     LineEdit,
     LineSpec,
@@ -40,7 +41,6 @@ from salesflow.pipeline.lines import (
 from salesflow.pipeline.money import CENT, HUNDRED, ZERO, cents, parse_money, total
 from salesflow.pipeline.numbering import Numbers
 from salesflow.pipeline.opportunities import set_stage, win_opportunity
-from salesflow.pipeline.records import add_days, choice, clean, event, parse_date, parse_rate
 from salesflow.pipeline.states import guard
 from salesflow.pipeline.vat import VatTreatment, apply_treatment
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from salesflow.errors import InvalidValue, Refused
+from salesflow.pipeline.fields import check_email, choice, clean, parse_rate
 from salesflow.pipeline.money import D
-from salesflow.pipeline.records import check_email, choice, clean, parse_rate
 
 
 def _text(value: str, key: str) -> str | None:

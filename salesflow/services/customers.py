@@ -9,9 +9,9 @@ from typing import TypeVar
 
 from salesflow.models import Account, Contact, Invoice, Opportunity, Order, Quote, Record
 from salesflow.pipeline import customers as rules
+from salesflow.pipeline.fields import match_name
 from salesflow.pipeline.leads import match_key
 from salesflow.pipeline.listing import ListQuery, ListSpec, arrange, model_value
-from salesflow.pipeline.records import match_name
 from salesflow.services import activities, allocator
 from salesflow.store.contract import Listing, Match, UnitOfWork
 

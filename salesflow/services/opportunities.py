@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from salesflow.models import Account, Contact, Event, Opportunity, Order, Product
 from salesflow.pipeline import listing
 from salesflow.pipeline import opportunities as rules
+from salesflow.pipeline.fields import choice, match_name
 from salesflow.pipeline.lines import LineEdit, LineSpec
-from salesflow.pipeline.records import choice, match_name
 from salesflow.services import activities, allocator
 from salesflow.services.settings import settings
 from salesflow.store.contract import Listing, Match, Stored

@@ -159,6 +159,12 @@ class UnitOfWork(Protocol):
         `listing.arrange`), in creation order."""
         ...
 
+    def arranged(self, model: type[R], listing: Listing) -> Sequence[R]:
+        """`list_records` sorted by the listing's `--sort` and cut to its `--limit`
+        (`listing.arrange`), each record built only when it is read: a list command that shows
+        20 of 100k leads builds 20."""
+        ...
+
     def revisions(self, quote: str) -> list[Quote]:
         """Every revision of quote number `quote` (`QUO-0001`), oldest first."""
         ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import orjson
 from pydantic import ValidationError
@@ -49,6 +49,28 @@ class _LazyRecords(Mapping[str, R]):
 
     def __len__(self) -> int:
         return len(self._numbers)
+
+
+class _Built(Sequence[R]):
+    """Stored documents built into records one at a time, as they are read (`arranged`)."""
+
+    def __init__(self, docs: Sequence[dict[str, Any]], build: Callable[[dict[str, Any]], R]):
+        self._docs, self._build = docs, build
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[R]: ...
+    def __getitem__(self, index: int | slice) -> R | Sequence[R]:
+        if isinstance(index, slice):
+            return _Built(self._docs[index], self._build)
+        return self._build(self._docs[index])
+
+    def __iter__(self) -> Iterator[R]:
+        return map(self._build, self._docs)
 
 
 class Session:
@@ -260,6 +282,20 @@ class Session:
         )
         return [self._load(model, doc) for doc in kept]
 
+    def arranged(self, model: type[R], listing: Listing) -> Sequence[R]:
+        """See the contract: sorted and cut on the stored forms, built as they are read."""
+        from salesflow.pipeline.listing import arrange, doc_value, select
+
+        kept = select(
+            self.docs(model),
+            listing.query,
+            listing.spec,
+            status_of=listing.status_of,
+            extra_text=listing.extra_text,
+            source_of=listing.source_of,
+        )
+        return _Built(arrange(kept, listing.query, doc_value), lambda doc: self._load(model, doc))
+
     def revisions(self, quote: str) -> list[Quote]:
         return list(self.all(Quote, Match.where(number=quote)))
 
@@ -312,8 +348,9 @@ class Session:
         return iter(self.docs(model))
 
     def add_stored(self, model: type[Record], stored: Sequence[Stored]) -> None:
-        """See `add_docs`."""
-        self.add_docs(model, [dict(doc) for doc in stored])
+        """See `add_docs`; documents that are dicts already are added as they are, not copied
+        (a 100k-row import would hold every document twice)."""
+        self.add_docs(model, [doc if type(doc) is dict else dict(doc) for doc in stored])
 
     def count(self, model: type[Record], where: Match | None = None) -> int:
         """How many records of a type there are, this session's changes included."""

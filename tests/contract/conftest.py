@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from salesflow.models import Account, Event, Lead, Opportunity, Product, Quote
+from salesflow.pipeline.fields import event
 from salesflow.pipeline.leads import make_lead
 from salesflow.pipeline.opportunities import OpportunityFields, create_opportunity
 from salesflow.pipeline.quotes import create_quote
-from salesflow.pipeline.records import event
 from salesflow.store.contract import Backend, UnitOfWork
 
 BACKENDS = ("file",)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesflow.models import Lead
-from salesflow.pipeline.records import event
+from salesflow.pipeline.fields import event
 from salesflow.store import Savepoint, Session, Store
 from tests.conftest import NOW, TODAY
 

@@ -19,7 +19,7 @@ from tinydb import TinyDB
 
 from salesflow.errors import LockTimeout, NotFound, StoreError
 from salesflow.models import Lead, Product
-from salesflow.pipeline.records import event
+from salesflow.pipeline.fields import event
 from salesflow.store import SCHEMA_VERSION, Store
 from tests.conftest import NOW, TODAY, Cli
 

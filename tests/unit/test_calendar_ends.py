@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Opportunity, Order, QuoteStatus
+from salesflow.pipeline.fields import add_days
 from salesflow.pipeline.lines import make_line
 from salesflow.pipeline.orders import fulfil_order
 from salesflow.pipeline.quotes import create_quote, revise_quote
-from salesflow.pipeline.records import add_days
 from salesflow.pipeline.reports import Filters
 from salesflow.pipeline.reports.base import month_span, shift_month
 from salesflow.pipeline.reports.opportunities import forecast_report

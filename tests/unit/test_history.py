@@ -16,8 +16,8 @@ from salesflow.models import (
     Quote,
     Record,
 )
+from salesflow.pipeline.fields import event
 from salesflow.pipeline.history import chain_numbers, story
-from salesflow.pipeline.records import event
 from tests.conftest import NOW, TODAY
 
 ADA_DEAL = {"L-0001", "ACC-0001", "CON-0001", "OPP-0001", "QUO-0001", "ORD-0001", "INV-2026-0001"}

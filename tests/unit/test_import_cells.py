@@ -22,23 +22,14 @@ from salesflow.importer import (
     Profile,
     import_rows,
     is_email,
+    map_columns,
     map_rows,
-    plan_mapping,
     read_table,
 )
 from salesflow.models import Lead, LeadReason, LeadStatus
-from salesflow.pipeline.imports import (
-    _MARKS,
-    ImportPlan,
-    Known,
-    _cell_name_key,
-    _fold,
-    known_names,
-    name_key,
-    plan_import,
-)
-from salesflow.pipeline.listing import fold
-from salesflow.pipeline.records import check_email
+from salesflow.pipeline.fields import check_email
+from salesflow.pipeline.imports import ImportPlan, Known, known_names, lead_name_key, plan_import
+from salesflow.pipeline.matching import _MARKS, fold, name_key
 from tests.conftest import NOW, TODAY
 
 PLAIN_HEADERS = [
@@ -210,7 +201,7 @@ def run(rows: Any, given: dict[str, Any]) -> tuple[ImportPlan, int]:
 def both_ways(data: bytes, given: dict[str, Any]) -> tuple[Any, ImportPlan, ImportPlan, int, int]:
     table = read_table(data, delimiter=",")
     profile = Profile(source=given["profile_source"]) if given["profile_source"] else None
-    plan = plan_mapping(table.header, profile=profile)
+    plan = map_columns(table.header, profile=profile)
     cells = import_rows(table, plan, profile)
     fast, fast_calls = run(cells, given)
     general, general_calls = run(map_rows(table, plan, profile), given)
@@ -323,7 +314,7 @@ def test_plainly_valid_rows_never_take_the_general_way() -> None:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     table = read_table(out.getvalue().encode())
-    cells = import_rows(table, plan_mapping(table.header))
+    cells = import_rows(table, map_columns(table.header))
     assert isinstance(cells, CellTable)
     mapped: list[int] = []
 
@@ -357,13 +348,19 @@ def test_plainly_valid_rows_never_take_the_general_way() -> None:
 # --- the shortcuts the fast way relies on --------------------------------------------------------
 
 
+def reference_fold(text: str) -> str:
+    """Folding as first written: decompose, drop every combining character, fold the case."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 def reference_name_key(values: dict[str, Any]) -> str:
     """`name_key` as first written: fold the joined parts, then normalise each part's spaces."""
     first, last, company = values.get("first_name"), values.get("last_name"), values.get("company")
     if not (last and last.strip()):
         return ""  # no name: nobody's duplicate by name
     text = f"{first or ''}|{last or ''}|{company or ''}"
-    text = text.casefold() if text.isascii() else fold(text)
+    text = reference_fold(text)
     return "|".join(" ".join(part.split()) for part in text.split("|"))
 
 
@@ -378,7 +375,7 @@ def test_a_name_key_is_what_folding_and_splitting_give(
 ) -> None:
     values = {"first_name": first, "last_name": last, "company": company}
 
-    assert name_key(values) == reference_name_key(values)
+    assert lead_name_key(values) == reference_name_key(values)
 
 
 @given(first=NAME_TEXT, last=NAME_TEXT, company=NAME_TEXT)
@@ -388,7 +385,7 @@ def test_the_name_key_of_trimmed_cells_is_the_name_key_of_their_values(
     first, last, company = first.strip(), last.strip(), company.strip()
     if last:
         values = {"first_name": first, "last_name": last, "company": company}
-        assert _cell_name_key(first, last, company) == reference_name_key(values)
+        assert name_key(first, last, company) == reference_name_key(values)
 
 
 @given(
@@ -420,7 +417,7 @@ def test_known_names_key_every_named_lead_the_first_one_winning(docs: list[dict[
 
 @given(text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | NAME_TEXT)
 def test_folding_with_a_table_is_folding_character_by_character(text: str) -> None:
-    assert _fold(text) == fold(text)
+    assert fold(text) == reference_fold(text)
 
 
 def test_the_marks_removed_in_one_pass_are_all_combining_characters() -> None:
@@ -434,7 +431,7 @@ def test_the_marks_removed_in_one_pass_are_all_combining_characters() -> None:
         "Jose\u0301 Mu\u0308ller",
         "Stra\u00dfe",
     ]:
-        assert _fold(text) == fold(text)
+        assert fold(text) == reference_fold(text)
 
 
 def test_no_whitespace_is_printable_but_the_space() -> None:
@@ -480,7 +477,7 @@ def test_progress_is_heard_every_5000_rows_as_from_the_general_way() -> None:
     lines = ["Last Name,Email"] + [f"Name {n},n{n}@example.com" for n in range(12_000)]
     lines[7_000] += ",an extra value"  # a broken row between the others
     table = read_table("\r\n".join(lines).encode())
-    plan = plan_mapping(table.header)
+    plan = map_columns(table.header)
     heard: dict[str, list[int]] = {"cells": [], "mapped": []}
     for way, rows in (("cells", import_rows(table, plan)), ("mapped", map_rows(table, plan))):
         plan_import(
@@ -509,7 +506,7 @@ def test_cells_the_fast_way_cannot_take_all_go_the_general_way(
     columns: tuple[tuple[str, int], ...],
 ) -> None:
     table = read_table(b"Last Name,Email\r\nJansen,j@x.nl\r\nVries,\r\nJansen,J@X.NL\r\n")
-    plan = plan_mapping(table.header)
+    plan = map_columns(table.header)
     cells = import_rows(table, plan)
     assert isinstance(cells, CellTable)
     given = {"on_duplicate": "skip", "fill_source": True, "source": "Beurs", "emails": {},
@@ -626,7 +623,7 @@ def test_known_names_for_some_companies_find_what_all_names_find_for_them(
         tuple(data.draw(st.sampled_from(VARIANTS))(part or "").strip() for part in lead)
         for lead in data.draw(st.lists(st.sampled_from(leads), max_size=4))
     ]
-    keys = [_cell_name_key(*row) for row in rows if row[1] or row[2]]
+    keys = [name_key(*row) for row in rows if row[1] or row[2]]
     keys = [key for key in keys if key.count("|") == 2]
     wanted = {key.rpartition("|")[2] for key in keys}
 
@@ -643,7 +640,7 @@ def test_a_stored_lead_left_out_for_its_company_is_found_when_another_name_is_lo
         [NAME_HEADER, ["", "Smit", "Smit BV", "", ""], ["ann", "jansen", "'=acme", "", ""]]
     )
     table = read_table(out.getvalue().encode())
-    cells = import_rows(table, plan_mapping(table.header))
+    cells = import_rows(table, map_columns(table.header))
     assert isinstance(cells, CellTable)
     asked: list[AbstractSet[str] | None] = []
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesflow.importer import plan_mapping
+from salesflow.importer import map_columns
 from salesflow.importer.header_words import TABLES
 from salesflow.importer.headers import ALIASES, FIELD, normalise_header
 from salesflow.importer.reading import decode
@@ -95,7 +95,7 @@ FORMATS: dict[str, dict[str, str]] = {
 @pytest.mark.parametrize("export", sorted(FORMATS))
 def test_each_formats_headers_map_without_a_mapping(export: str) -> None:
     header = list(FORMATS[export])
-    plan = plan_mapping(header)
+    plan = map_columns(header)
     found = {rule.header: rule.field if rule.kind == FIELD else rule.kind for rule in plan.columns}
     assert found == FORMATS[export]
 
@@ -108,9 +108,9 @@ def test_every_header_of_every_table_is_recognised(table: str) -> None:
 
 
 def test_headers_compare_without_case_accents_punctuation_or_brackets() -> None:
-    assert plan_mapping(["TELEFONO (MOVIL)"]).columns[0].field == "mobile"
-    assert plan_mapping(["telephone (bureau)"]).columns[0].field == "phone"
-    assert plan_mapping(["correo  electronico"]).columns[0].field == "email"
+    assert map_columns(["TELEFONO (MOVIL)"]).columns[0].field == "mobile"
+    assert map_columns(["telephone (bureau)"]).columns[0].field == "phone"
+    assert map_columns(["correo  electronico"]).columns[0].field == "email"
 
 
 # --- cleaning ----------------------------------------------------------------------------------

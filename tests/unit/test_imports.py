@@ -15,17 +15,18 @@ from hypothesis import strategies as st
 
 from salesflow.errors import InvalidValue
 from salesflow.models import Lead, LeadReason, LeadStatus
+from salesflow.pipeline.fields import is_email
 from salesflow.pipeline.imports import (
     ImportPlan,
     Known,
     RowOutcome,
     lead_document,
-    name_key,
+    lead_name_key,
     plan_import,
     summary,
 )
 from salesflow.pipeline.leads import TEXT_FIELDS, lead_values, make_lead
-from salesflow.pipeline.records import is_email
+from salesflow.pipeline.matching import name_key
 from tests.conftest import NOW, TODAY
 
 
@@ -248,9 +249,7 @@ def test_a_row_with_the_email_of_an_earlier_row_is_a_duplicate_of_its_new_lead()
 def test_a_row_with_another_email_is_new_even_with_the_same_name_and_company() -> None:
     plan = run(
         [card(2, first_name="Sanne", last_name="de Vries", company="Acme", email="s@b.example")],
-        names={
-            name_key({"first_name": "Sanne", "last_name": "de Vries", "company": "Acme"}): "L-3"
-        },
+        names={name_key("Sanne", "de Vries", "Acme"): "L-3"},
     )
     assert statuses(plan) == [(2, "imported", "L-0001")]
 
@@ -259,7 +258,7 @@ def test_a_row_without_email_matches_first_last_name_and_company_ignoring_accent
     None
 ):
     known = {
-        name_key({"first_name": "Bjørn", "last_name": "Olsen", "company": "Nordlys AS"}): "L-4"
+        lead_name_key({"first_name": "Bjørn", "last_name": "Olsen", "company": "Nordlys AS"}): "L-4"
     }
     plan = run(
         [card(2, first_name="BJØRN", last_name=" olsen", company="Nordlys  AS")], names=known
@@ -270,7 +269,7 @@ def test_a_row_without_email_matches_first_last_name_and_company_ignoring_accent
 
 
 def test_accents_are_ignored_in_names_and_companies() -> None:
-    assert name_key({"first_name": "Zoë", "last_name": "Müller"}) == name_key(
+    assert lead_name_key({"first_name": "Zoë", "last_name": "Müller"}) == lead_name_key(
         {"first_name": "zoe", "last_name": "MULLER"}
     )
 
@@ -303,8 +302,8 @@ def test_a_row_without_email_matches_an_earlier_row_without_email() -> None:
 def test_rows_with_a_company_and_no_name_are_never_duplicates_by_name() -> None:
     plan = run([card(2, company="Onbekend BV"), card(3, company="onbekend bv")])
     assert statuses(plan) == [(2, "imported", "L-0001"), (3, "imported", "L-0002")]
-    assert name_key({"company": "Onbekend BV"}) == ""
-    assert name_key({"first_name": "Jan", "company": "Onbekend BV"}) == ""
+    assert lead_name_key({"company": "Onbekend BV"}) == ""
+    assert lead_name_key({"first_name": "Jan", "company": "Onbekend BV"}) == ""
 
 
 def test_a_first_name_is_not_taken_for_a_last_name() -> None:
@@ -322,7 +321,7 @@ def test_known_names_are_gathered_only_when_a_row_without_email_needs_them() -> 
 
     def names(wanted: AbstractSet[str] | None) -> dict[str, str]:
         calls.append("names")
-        return {name_key({"last_name": "Olsen", "company": "Nordlys AS"}): "L-0009"}
+        return {lead_name_key({"last_name": "Olsen", "company": "Nordlys AS"}): "L-0009"}
 
     with_emails = [card(2, last_name="Olsen", company="Nordlys AS", email="b@n.example")]
     assert statuses(run(with_emails, names=names)) == [(2, "imported", "L-0001")]

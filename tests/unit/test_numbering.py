@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesflow.errors import NotFound, Refused
+from salesflow.pipeline.fields import match_name
 from salesflow.pipeline.numbering import full_number
-from salesflow.pipeline.records import match_name
 
 INVOICES = ["INV-2025-0007", "INV-2026-0001", "INV-2026-0007", "INV-2026-0012"]
 

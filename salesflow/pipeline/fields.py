@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -10,9 +9,8 @@ from typing import Any
 
 from salesflow.errors import InvalidValue, NotFound, Refused
 from salesflow.models import Event
+from salesflow.pipeline.matching import is_email
 from salesflow.pipeline.money import HUNDRED, D
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
 def clean(value: str | None) -> str | None:
@@ -21,10 +19,6 @@ def clean(value: str | None) -> str | None:
         return None
     stripped = value.strip()
     return stripped or None
-
-
-def is_email(value: str) -> bool:
-    return bool(_EMAIL.match(value)) and ".." not in value.split("@", 1)[1]
 
 
 def check_email(value: str | None, who: str) -> str | None:

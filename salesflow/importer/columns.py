@@ -1,4 +1,4 @@
-"""Which column of a file feeds which lead field: the plan, made once per file, and its
+"""Which column of a file feeds which lead field: the column map, made once per file, and its
 description for `lead import --show-mapping`."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class ColumnRule:
 
 
 @dataclass(frozen=True)
-class ColumnPlan:
+class ColumnMap:
     """The rules for every column of one header, and what the user should know about them."""
 
     columns: tuple[ColumnRule, ...]
@@ -70,7 +70,7 @@ class ColumnPlan:
         return sorted(rules, key=lambda r: (r.rank, r.index))
 
 
-# --- the plan ----------------------------------------------------------------------------------
+# --- the column map ------------------------------------------------------------------------------
 
 
 OWN_EXPORT_SIGNATURE = frozenset({"number", "status", "statusreason", "createdon"})
@@ -97,12 +97,12 @@ def own_export_columns(normalised: list[str], header: list[str]) -> dict[str, st
     return {h: "skip" for h, n in zip(header, normalised, strict=True) if n in OWN_BOOKKEEPING}
 
 
-def plan_mapping(
+def map_columns(
     header: list[str],
     *,
     overrides: Mapping[str, str] | None = None,
     profile: Profile | None = None,
-) -> ColumnPlan:
+) -> ColumnMap:
     """Decide, once per file, what each column becomes.
 
     Recognised headers (Outlook in English and Dutch, Google Contacts old and new, LinkedIn,
@@ -147,7 +147,7 @@ def plan_mapping(
             "no column is a last name, a company or a full name, so every row will be rejected; "
             'map one, e.g. --map "Surname=last_name"'
         )
-    return ColumnPlan(rules, profile, tuple(warnings))
+    return ColumnMap(rules, profile, tuple(warnings))
 
 
 def unique_labels(header: list[str]) -> list[str]:
@@ -249,28 +249,28 @@ def _rule(draft: dict[str, Any], normalised: list[str]) -> ColumnRule:
     )
 
 
-def source_in_notes(plan: ColumnPlan) -> ColumnPlan:
-    """The plan with the file's source columns kept in the notes ("Lead Source: Web"), for an
+def source_in_notes(column_map: ColumnMap) -> ColumnMap:
+    """The column map with the file's source columns kept in the notes ("Lead Source: Web"), for an
     import whose `--source` is the source of every lead."""
     columns = tuple(
         dataclasses.replace(rule, kind=NOTE, field=None, rank=1)
         if rule.kind == FIELD and rule.field == "source"
         else rule
-        for rule in plan.columns
+        for rule in column_map.columns
     )
-    return dataclasses.replace(plan, columns=columns)
+    return dataclasses.replace(column_map, columns=columns)
 
 
-# --- describing the plan -----------------------------------------------------------------------
+# --- describing the column map -------------------------------------------------------------------
 
 
-def describe_mapping(plan: ColumnPlan) -> list[tuple[str, str]]:
+def describe_mapping(column_map: ColumnMap) -> list[tuple[str, str]]:
     """(column, what it becomes) for every column, for `lead import --show-mapping`."""
     names = ("first_name", "last_name")
-    has_names = any(r.kind == FIELD and r.field in names for r in plan.columns)
+    has_names = any(r.kind == FIELD and r.field in names for r in column_map.columns)
     described: list[tuple[str, str]] = []
-    for rule in plan.columns:
-        text = _describe(rule, plan, has_names)
+    for rule in column_map.columns:
+        text = _describe(rule, column_map, has_names)
         if rule.date and rule.kind not in (SKIP, FIELD):
             text += " (date)"
         if rule.origin in (FROM_MAP, FROM_PROFILE):
@@ -279,15 +279,15 @@ def describe_mapping(plan: ColumnPlan) -> list[tuple[str, str]]:
     return described
 
 
-def _describe(rule: ColumnRule, plan: ColumnPlan, has_names: bool) -> str:
+def _describe(rule: ColumnRule, column_map: ColumnMap, has_names: bool) -> str:
     if rule.kind == FIELD:
         assert rule.field is not None
         text = rule.field
         if rule.field == "estimated_value":
             text += " (amount)"
         if rule.route is not None:
-            text = f'{text} or mobile ("{plan.columns[rule.route].label}" decides)'
-        rivals = plan.feeding(rule.field)
+            text = f'{text} or mobile ("{column_map.columns[rule.route].label}" decides)'
+        rivals = column_map.feeding(rule.field)
         if len(rivals) > 1:
             place = rivals.index(rule) + 1
             if place == 1:
