@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import Numbers
 from tests.runner import Cli, commands_built_once
 from tests.worlds import Worlds
 
@@ -53,10 +54,4 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> Worlds:
 @pytest.fixture
 def numbers() -> Callable[[str], str]:
     """A pure-test number allocator: L-0001, L-0002, ACC-0001, ..."""
-    counters: dict[str, int] = {}
-
-    def allocate(series: str) -> str:
-        counters[series] = counters.get(series, 0) + 1
-        return f"{series}-{counters[series]:04d}"
-
-    return allocate
+    return Numbers()
