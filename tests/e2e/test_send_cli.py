@@ -232,6 +232,7 @@ def loaded_by(deal: Cli, *args: str) -> str:
     return done.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_the_pdf_logo_qr_and_locale_libraries_load_only_when_a_document_is_made(
     deal: Cli,
 ) -> None:
