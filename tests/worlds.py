@@ -20,9 +20,14 @@ from tests.runner import Cli
 
 
 class Runs(Protocol):
-    """What a world needs: something that runs a salesflow command and asserts it succeeded."""
+    """What a world needs: a runner of salesflow commands on data file `db` that asserts each
+    succeeded (`tests.runner.Cli`, `tests.integration.helpers.Salesflow`)."""
+
+    db: Path
 
     def ok(self, *args: str, input: str | None = None) -> Any: ...
+
+    def number(self, *args: str) -> str: ...
 
 
 World = Callable[[Runs], None]
