@@ -41,6 +41,15 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current directory for the test: an empty folder (the data file is not in it)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
+@pytest.fixture
 def cli(db: Path) -> Cli:
     return Cli(db)
 

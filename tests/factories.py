@@ -85,33 +85,35 @@ def stated_line(
     **overrides: Any,
 ) -> Line:
     """A line whose stored figures the caller states: 2 days x 50.00 at 21 % is 100.00 + 21.00."""
-    fields: dict[str, Any] = {
-        "line_no": line_no,
-        "description": description,
-        "quantity": Decimal(quantity),
-        "unit": "day",
-        "unit_price": Decimal(unit_price),
-        "tax_rate": Decimal(tax_rate),
-        "amount": Decimal(amount),
-        "tax": Decimal(tax),
-    }
-    fields.update(overrides)
-    return Line(**fields)
+    return Line(
+        **{
+            "line_no": line_no,
+            "description": description,
+            "quantity": Decimal(quantity),
+            "unit": "day",
+            "unit_price": Decimal(unit_price),
+            "tax_rate": Decimal(tax_rate),
+            "amount": Decimal(amount),
+            "tax": Decimal(tax),
+            **overrides,
+        }
+    )
 
 
 def make_opportunity(**overrides: Any) -> Opportunity:
     """OPP-0001 "Fleet renewal", open, with 2 x 100.00 at 21 % and 1 x 50.00 at 9 %."""
-    fields: dict[str, Any] = {
-        "number": "OPP-0001",
-        "name": "Fleet renewal",
-        "account": "ACC-0001",
-        "contact": "CON-0001",
-        "currency": "EUR",
-        "lines": [line(1, "2", "100.00"), line(2, "1", "50.00", "9")],
-        "created_on": date(2026, 2, 1),
-    }
-    fields.update(overrides)
-    return Opportunity(**fields)
+    return Opportunity(
+        **{
+            "number": "OPP-0001",
+            "name": "Fleet renewal",
+            "account": "ACC-0001",
+            "contact": "CON-0001",
+            "currency": "EUR",
+            "lines": [line(1, "2", "100.00"), line(2, "1", "50.00", "9")],
+            "created_on": date(2026, 2, 1),
+            **overrides,
+        }
+    )
 
 
 def make_quote(
@@ -129,18 +131,19 @@ def make_quote(
 
 def make_order(**overrides: Any) -> Order:
     """ORD-0001 of QUO-0001 revision 2, active: 3 consulting days of 400.00 at 21 %."""
-    fields: dict[str, Any] = {
-        "number": "ORD-0001",
-        "quote": "QUO-0001",
-        "quote_revision": 2,
-        "opportunity": "OPP-0001",
-        "account": "ACC-0001",
-        "contact": "CON-0001",
-        "lines": [line(1, "3", "400.00", description="Consulting day")],
-        "created_on": date(2026, 2, 20),
-    }
-    fields.update(overrides)
-    return Order(**fields)
+    return Order(
+        **{
+            "number": "ORD-0001",
+            "quote": "QUO-0001",
+            "quote_revision": 2,
+            "opportunity": "OPP-0001",
+            "account": "ACC-0001",
+            "contact": "CON-0001",
+            "lines": [line(1, "3", "400.00", description="Consulting day")],
+            "created_on": date(2026, 2, 20),
+            **overrides,
+        }
+    )
 
 
 def make_invoice(
@@ -162,54 +165,59 @@ def make_invoice(
     return updated(made.invoice, overrides)
 
 
-def make_lead(number: str = "L-0003", **fields: Any) -> Lead:
+def lead(number: str = "L-0003", **fields: Any) -> Lead:
     """An open lead: Ada Lovelace of Analytical Engines, ada@example.com."""
-    values: dict[str, Any] = {
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "company": "Analytical Engines",
-        "email": "ada@example.com",
-        "created_on": ON,
-    }
-    values.update(fields)
-    return Lead(number=number, **values)
+    return Lead(
+        number=number,
+        **{
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "company": "Analytical Engines",
+            "email": "ada@example.com",
+            "created_on": ON,
+            **fields,
+        },
+    )
 
 
 def make_account(**overrides: Any) -> Account:
     """ACC-0001, a customer in Łódź whose name has diacritics."""
-    fields: dict[str, Any] = {
-        "number": "ACC-0001",
-        "name": "Müller & Søn Łódź",
-        "city": "Łódź",
-        "country": "Poland",
-        "created_on": date(2026, 1, 1),
-    }
-    fields.update(overrides)
-    return Account(**fields)
+    return Account(
+        **{
+            "number": "ACC-0001",
+            "name": "Müller & Søn Łódź",
+            "city": "Łódź",
+            "country": "Poland",
+            "created_on": date(2026, 1, 1),
+            **overrides,
+        }
+    )
 
 
 def make_contact(**overrides: Any) -> Contact:
     """CON-0001, Zoë Øster."""
-    fields: dict[str, Any] = {
-        "number": "CON-0001",
-        "first_name": "Zoë",
-        "last_name": "Øster",
-        "email": "zoe@muller.example",
-        "created_on": date(2026, 1, 1),
-    }
-    fields.update(overrides)
-    return Contact(**fields)
+    return Contact(
+        **{
+            "number": "CON-0001",
+            "first_name": "Zoë",
+            "last_name": "Øster",
+            "email": "zoe@muller.example",
+            "created_on": date(2026, 1, 1),
+            **overrides,
+        }
+    )
 
 
 def make_seller(**overrides: Any) -> Seller:
     """Acme Tools BV in Amsterdam, with every detail a document can show."""
-    fields: dict[str, Any] = {
-        "company": "Acme Tools BV",
-        "address": "Keizersgracht 1\n1015 AB Amsterdam",
-        "email": "sales@acme.example",
-        "phone": "+31 20 123 4567",
-        "vat_number": "NL123456794B01",
-        "iban": "NL91ABNA0417164300",
-    }
-    fields.update(overrides)
-    return Seller(**fields)
+    return Seller(
+        **{
+            "company": "Acme Tools BV",
+            "address": "Keizersgracht 1\n1015 AB Amsterdam",
+            "email": "sales@acme.example",
+            "phone": "+31 20 123 4567",
+            "vat_number": "NL123456794B01",
+            "iban": "NL91ABNA0417164300",
+            **overrides,
+        }
+    )

@@ -28,10 +28,8 @@ def billed_world(run: Runs) -> None:
 
 
 @pytest.fixture
-def billed(cli: Cli, worlds: Worlds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
+def billed(cli: Cli, worlds: Worlds, workdir: Path) -> Cli:
+    """`cli` holds the world; the current directory is an empty folder."""
     return worlds.copy(billed_world, cli)
 
 

@@ -53,10 +53,8 @@ def german_deal(run: Runs) -> None:
 
 
 @pytest.fixture
-def deal(cli: Cli, worlds: Worlds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
+def deal(cli: Cli, worlds: Worlds, workdir: Path) -> Cli:
+    """`cli` holds the world; the current directory is an empty folder."""
     return worlds.copy(german_deal, cli)
 
 
