@@ -357,6 +357,7 @@ line_specs = st.lists(
 )
 
 
+@pytest.mark.slow  # a long property run
 @given(
     line_specs,
     st.one_of(

@@ -387,6 +387,7 @@ tiny_or_huge = st.one_of(
 )
 
 
+@pytest.mark.slow  # a long property run
 @given(st.lists(tiny_or_huge, min_size=1, max_size=20), st.data())
 def test_discount_shares_hold_for_lines_of_a_few_cents_next_to_large_ones(
     amounts: list[Decimal], data: st.DataObject
