@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+
+from tests.factories import Numbers
+from tests.runner import Cli, commands_built_once
+from tests.worlds import Worlds
+
+__all__ = ["DATA", "NOW", "TODAY", "Cli"]
 
 TODAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=timezone(timedelta(hours=1)))
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _commands_built_once() -> Iterator[None]:
+    with commands_built_once():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -31,28 +40,13 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "sales.json"
 
 
-class Cli:
-    """Runs salesflow in-process against one data file."""
-
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, input: str | None = None) -> Any:
-        from salesflow.cli import app
-
-        return self.runner.invoke(app, ["--db", str(self.db), *args], input=input)
-
-    def ok(self, *args: str, input: str | None = None) -> Any:
-        result = self(*args, input=input)
-        assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
-        return result
-
-    def json(self, *args: str) -> Any:
-        return json.loads(self.ok(*args, "--json").stdout)
-
-    def number(self, *args: str) -> str:
-        return str(self.ok(*args).stdout.splitlines()[0])
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current directory for the test: an empty folder (the data file is not in it)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
 
 
 @pytest.fixture
@@ -60,13 +54,13 @@ def cli(db: Path) -> Cli:
     return Cli(db)
 
 
+@pytest.fixture(scope="session")
+def worlds(tmp_path_factory: pytest.TempPathFactory) -> Worlds:
+    """Data files built once per session (tests.worlds), copied into a test's data file."""
+    return Worlds(tmp_path_factory.mktemp("worlds"))
+
+
 @pytest.fixture
 def numbers() -> Callable[[str], str]:
     """A pure-test number allocator: L-0001, L-0002, ACC-0001, ..."""
-    counters: dict[str, int] = {}
-
-    def allocate(series: str) -> str:
-        counters[series] = counters.get(series, 0) + 1
-        return f"{series}-{counters[series]:04d}"
-
-    return allocate
+    return Numbers()

@@ -28,6 +28,7 @@ from salesflow.models import (
     Stage,
 )
 from salesflow.pipeline.money import D, cents
+from tests import factories
 
 
 def day(text: str) -> date:
@@ -100,9 +101,12 @@ def make_line(amount: str, tax: str = "0") -> Line:
 
 
 def make_quote(number: str, opportunity: str, created: str = "2026-09-15") -> Quote:
-    return Quote(
+    """A draft quote on no account: one line of 100.00 without tax, valid only on `created`."""
+    return factories.make_quote(
         number=number,
         opportunity=opportunity,
+        account=None,
+        contact=None,
         lines=[make_line("100")],
         valid_until=day(created),
         created_on=day(created),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
+from tests.worlds import Runs, Worlds
 
 
 @pytest.fixture
@@ -117,15 +118,19 @@ def test_a_logged_call_prints_both_numbers_and_the_follow_up_on_stderr(lead: Cli
     )
 
 
-@pytest.fixture
-def busy(lead: Cli) -> Cli:
+def busy_lead(run: Runs) -> None:
     """L-0001 with a note, an overdue task, a call to make and a meeting (today 2026-11-27)."""
-    lead.ok("note", "add", "L-0001", "Call back after the fair")
-    lead.ok("task", "add", "L-0001", "Send brochure", "--due", "2026-11-25", "--priority", "high")
-    lead.ok("call", "log", "L-0001", "Intro", "--next", "Call again", "--due", "2026-12-02")
-    lead.ok("meeting", "add", "L-0001", "Demo", "--on", "2026-12-03", "--at", "14:00",
-            "--duration", "1h")  # fmt: skip
-    return lead
+    run.ok("lead", "add", "--first-name", "Ada", "--last-name", "Lovelace", "--company", "Acme")
+    run.ok("note", "add", "L-0001", "Call back after the fair")
+    run.ok("task", "add", "L-0001", "Send brochure", "--due", "2026-11-25", "--priority", "high")
+    run.ok("call", "log", "L-0001", "Intro", "--next", "Call again", "--due", "2026-12-02")
+    run.ok("meeting", "add", "L-0001", "Demo", "--on", "2026-12-03", "--at", "14:00",
+           "--duration", "1h")  # fmt: skip
+
+
+@pytest.fixture
+def busy(cli: Cli, worlds: Worlds) -> Cli:
+    return worlds.copy(busy_lead, cli)
 
 
 def test_the_list_filters_by_open_overdue_kind_due_date_and_record(busy: Cli) -> None:

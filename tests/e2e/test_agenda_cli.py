@@ -7,23 +7,27 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
+from tests.worlds import Runs, Worlds
+
+
+def agenda_world(run: Runs) -> None:
+    """A deal with an overdue task, a meeting today, a call tomorrow; an invoice overdue; a
+    quote expiring; an old untouched lead."""
+    run.ok("lead", "add", "--company", "Acme", "--first-name", "Ada", "--last-name", "Lovelace")
+    run.ok("lead", "qualify", "L-0001", "--close-date", "2026-12-15")
+    run.ok("product", "add", "DAY", "--name", "Day", "--price", "950")
+    run.ok("opp", "add-product", "OPP-0001", "DAY", "--quantity", "2")
+    run.ok("task", "add", "OPP-0001", "Send the contract", "--due", "2026-11-25")
+    run.ok("meeting", "add", "CON-0001", "Demo", "--on", "2026-11-27", "--at", "14:00",
+           "--duration", "1h")  # fmt: skip
+    run.ok("call", "log", "ACC-0001", "Intro", "--next", "Call back", "--due", "2026-11-28")
+    run.ok("quote", "create", "OPP-0001", "--valid-until", "2026-12-02")
+    run.ok("quote", "activate", "QUO-0001")
 
 
 @pytest.fixture
-def seller(cli: Cli) -> Cli:
-    """A deal with an overdue task, a meeting today, a call tomorrow; an invoice overdue; a
-    quote expiring; an old untouched lead."""
-    cli.ok("lead", "add", "--company", "Acme", "--first-name", "Ada", "--last-name", "Lovelace")
-    cli.ok("lead", "qualify", "L-0001", "--close-date", "2026-12-15")
-    cli.ok("product", "add", "DAY", "--name", "Day", "--price", "950")
-    cli.ok("opp", "add-product", "OPP-0001", "DAY", "--quantity", "2")
-    cli.ok("task", "add", "OPP-0001", "Send the contract", "--due", "2026-11-25")
-    cli.ok("meeting", "add", "CON-0001", "Demo", "--on", "2026-11-27", "--at", "14:00",
-           "--duration", "1h")  # fmt: skip
-    cli.ok("call", "log", "ACC-0001", "Intro", "--next", "Call back", "--due", "2026-11-28")
-    cli.ok("quote", "create", "OPP-0001", "--valid-until", "2026-12-02")
-    cli.ok("quote", "activate", "QUO-0001")
-    return cli
+def seller(cli: Cli, worlds: Worlds) -> Cli:
+    return worlds.copy(agenda_world, cli)
 
 
 def test_the_agenda_lists_overdue_work_first_then_todays(seller: Cli) -> None:

@@ -7,35 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
+from tests.worlds import Worlds, foundation
 
 
 @pytest.fixture
-def pipeline(cli: Cli) -> Cli:
+def pipeline(cli: Cli, worlds: Worlds) -> Cli:
     """L-0001 qualified into OPP-0001 (won), L-0002 disqualified, L-0003 open, OPP-0002 lost."""
-    cli.ok("init", "--tax-rate", "21")
-    cli.ok(
-        "lead",
-        "add",
-        "--first-name",
-        "Ada",
-        "--last-name",
-        "Lovelace",
-        "--company",
-        "AE",
-        "--email",
-        "ada@example.com",
-    )
-    cli.ok("lead", "add", "--company", "Initech")
-    cli.ok("lead", "add", "--company", "Globex")
-    cli.ok("lead", "qualify", "L-0001")
-    cli.ok("lead", "disqualify", "L-0002", "--reason", "no-longer-interested")
-    cli.ok("product", "add", "DAY", "--name", "Consulting day", "--price", "100")
-    cli.ok("opp", "add-product", "OPP-0001", "DAY", "--quantity", "1")
-    cli.ok("opp", "add", "--name", "Lost deal", "--account", "ACC-0001")
-    cli.ok("opp", "lose", "OPP-0002", "--reason", "canceled")
-    cli.ok("opp", "add", "--name", "Open deal", "--account", "ACC-0001")
-    cli.ok("opp", "win", "OPP-0001")
-    return cli
+    return worlds.copy(foundation, cli)
 
 
 REFUSALS: list[tuple[list[str], int, str]] = [

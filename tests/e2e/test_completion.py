@@ -154,6 +154,7 @@ def test_a_record_that_cannot_be_described_still_completes(
     assert complete(common.complete_quotes, "") == [("QUO-0001", "")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("words", "expected"),
     [

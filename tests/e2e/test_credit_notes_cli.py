@@ -10,25 +10,27 @@ import pytest
 from pypdf import PdfReader
 
 from tests.conftest import Cli
+from tests.worlds import Runs, Worlds
+
+
+def billed_world(run: Runs) -> None:
+    """INV-2026-0001 for 2 × Alpha (100, 21 %) and 1 × Beta (50, 9 %): 296.50."""
+    run.ok("init", "--tax-rate", "21", "--company", "Acme Tools BV", "--language", "nl")
+    run.ok("product", "add", "A", "--name", "Alpha", "--price", "100")
+    run.ok("product", "add", "B", "--name", "Beta", "--price", "50", "--tax-rate", "9")
+    opportunity = run.number("lead", "qualify", run.number("lead", "add", "--company", "Kunde"))
+    run.ok("opp", "add-product", opportunity, "A", "--quantity", "2")
+    run.ok("opp", "add-product", opportunity, "B")
+    run.ok("quote", "create", opportunity)
+    run.ok("quote", "activate", "QUO-0001")
+    run.ok("quote", "accept", "QUO-0001")
+    run.ok("order", "fulfil", "ORD-0001")
 
 
 @pytest.fixture
-def billed(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    """INV-2026-0001 for 2 × Alpha (100, 21 %) and 1 × Beta (50, 9 %): 296.50."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    cli.ok("init", "--tax-rate", "21", "--company", "Acme Tools BV", "--language", "nl")
-    cli.ok("product", "add", "A", "--name", "Alpha", "--price", "100")
-    cli.ok("product", "add", "B", "--name", "Beta", "--price", "50", "--tax-rate", "9")
-    opportunity = cli.number("lead", "qualify", cli.number("lead", "add", "--company", "Kunde"))
-    cli.ok("opp", "add-product", opportunity, "A", "--quantity", "2")
-    cli.ok("opp", "add-product", opportunity, "B")
-    cli.ok("quote", "create", opportunity)
-    cli.ok("quote", "activate", "QUO-0001")
-    cli.ok("quote", "accept", "QUO-0001")
-    cli.ok("order", "fulfil", "ORD-0001")
-    return cli
+def billed(cli: Cli, worlds: Worlds, workdir: Path) -> Cli:
+    """`cli` holds the world; the current directory is an empty folder."""
+    return worlds.copy(billed_world, cli)
 
 
 def test_a_credit_note_prints_its_number_and_lowers_the_invoices_balance(billed: Cli) -> None:

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
 from salesflow.cli import app
+from tests.worlds import Runs, Worlds
 
 TODAY = "2026-03-02"
 CUSTOMER = "Müller & Søn Łódź"
@@ -32,13 +33,9 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A paid-in-part invoice for a customer with diacritics; the cwd is an empty folder."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    path = tmp_path / "sales.json"
+def paid_in_part(run: Runs) -> None:
+    """A paid-in-part invoice for a customer with diacritics."""
+    path = run.db
     ok(
         path,
         "init",
@@ -67,6 +64,13 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ok(path, "quote", "accept", "QUO-0001")
     ok(path, "order", "fulfil", "ORD-0001")
     ok(path, "invoice", "pay", "INV-2026-0001", "--amount", "379.20")
+
+
+@pytest.fixture
+def db(tmp_path: Path, worlds: Worlds, workdir: Path) -> Path:
+    """A paid-in-part invoice for a customer with diacritics; the cwd is an empty folder."""
+    path = tmp_path / "sales.json"
+    path.write_bytes(worlds.file(paid_in_part))
     return path
 
 

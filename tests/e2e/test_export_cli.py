@@ -138,6 +138,7 @@ def test_an_empty_file_exports_a_header_row_and_an_empty_list(cli: Cli, kind: st
     assert cli.ok("export", kind, "-f", "jsonl").stdout == ""
 
 
+@pytest.mark.slow
 def test_the_empty_leads_header_is_the_header_of_a_full_export(
     pipeline: Cli, tmp_path: Path
 ) -> None:

@@ -89,6 +89,7 @@ def test_the_root_lists_each_command_with_the_summary_of_its_own_help(width: int
         assert listed.get_short_help_str(width) == loaded.get_short_help_str(width), name  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_the_root_help_imports_no_command_module() -> None:
     """`salesflow --help` and `--version` stay as cheap as `import typer`: no command module,
     no pydantic, no rich."""
@@ -121,6 +122,7 @@ def test_a_mistyped_root_command_is_refused_with_the_close_names() -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_installed_command_flushes_its_output_and_keeps_the_exit_code(tmp_path: Path) -> None:
     """`main` ends the process without freeing every object: what it printed must still arrive,
     and its exit code stay."""

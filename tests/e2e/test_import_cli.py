@@ -541,6 +541,7 @@ def test_a_file_on_stdin_imports_under_the_name_stdin(cli: Cli) -> None:
     assert read_csv(Path("stdin.rejects.csv"))[1][2] == "Onbekend BV"
 
 
+@pytest.mark.slow
 def test_a_real_process_imports_a_sample_piped_on_stdin(tmp_path: Path) -> None:
     shutil.copy(DATA / "outlook-en.csv", tmp_path / "outlook-en.csv")
     env = {

@@ -107,6 +107,7 @@ JSON = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_a_terminal_gets_colour_unless_no_color_is_set(sales: Path) -> None:
     coloured = on_a_terminal(["report", "pipeline"], environment(sales))
@@ -116,12 +117,14 @@ def test_a_terminal_gets_colour_unless_no_color_is_set(sales: Path) -> None:
     assert colours(plain) == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 @pytest.mark.parametrize("args", TABLES, ids=[" ".join(a) for a in TABLES])
 def test_no_color_leaves_no_colour_codes_on_a_terminal(sales: Path, args: list[str]) -> None:
     assert colours(on_a_terminal(args, environment(sales, NO_COLOR="1"))) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", TABLES, ids=[" ".join(a) for a in TABLES])
 def test_a_pipe_gets_no_escape_codes_even_when_colour_is_forced(
     sales: Path, args: list[str]
@@ -131,6 +134,7 @@ def test_a_pipe_gets_no_escape_codes_even_when_colour_is_forced(
     assert ESCAPE not in output
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 @pytest.mark.parametrize("args", JSON, ids=[" ".join(a) for a in JSON])
 def test_json_and_help_on_a_terminal_have_no_escape_codes(sales: Path, args: list[str]) -> None:

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from salesflow.cli import app
+from tests.worlds import Runs, Worlds
 
 TODAY = "2026-03-02"
 runner = CliRunner()
@@ -52,12 +53,18 @@ def deal(db: Path, company: str = "Müller & Søn") -> str:
     return opportunity
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "sales.json"
+def catalog(run: Runs) -> None:
+    """Acme BV at 21 %, paid in 14 days, selling CONSULT (400.00) and LICENCE (250.00, 9 %)."""
+    path = run.db
     ok(path, "init", "--tax-rate", "21", "--payment-terms", "14", "--company", "Acme BV")
     ok(path, "product", "add", "CONSULT", "--name", "Consulting day", "--price", "400")
     ok(path, "product", "add", "LICENCE", "--name", "Licence", "--price", "250", "--tax-rate", "9")
+
+
+@pytest.fixture
+def db(tmp_path: Path, worlds: Worlds) -> Path:
+    path = tmp_path / "sales.json"
+    path.write_bytes(worlds.file(catalog))
     return path
 
 

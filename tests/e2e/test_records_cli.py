@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
+from tests.worlds import Runs, Worlds
 
 
 def refused(cli: Cli, *args: str, message: str, code: int = 1) -> None:
@@ -21,20 +22,23 @@ def refused(cli: Cli, *args: str, message: str, code: int = 1) -> None:
     assert cli.db.read_bytes() == before
 
 
-@pytest.fixture
-def invoiced(cli: Cli) -> Cli:
+def jansen_invoiced(run: Runs) -> None:
     """L-0001 (Jansen Bouw) qualified into OPP-0001, quoted, accepted, invoiced: INV-2026-0001
     of 2,420.00 (2 days of 1,000.00 plus 21 % tax)."""
-    cli.ok("init", "--tax-rate", "21")
-    cli.ok("product", "add", "DAY", "--name", "Consulting day", "--price", "1.000,00")
-    cli.ok("lead", "add", "--last-name", "Jansen", "--company", "Jansen Bouw", "--email", "p@jb.nl")
-    cli.ok("lead", "qualify", "L-0001")
-    cli.ok("opp", "add-product", "OPP-0001", "DAY", "--quantity", "2")
-    cli.ok("quote", "create", "OPP-0001")
-    cli.ok("quote", "activate", "QUO-0001")
-    cli.ok("quote", "accept", "QUO-0001")
-    cli.ok("order", "fulfil", "ORD-0001")
-    return cli
+    run.ok("init", "--tax-rate", "21")
+    run.ok("product", "add", "DAY", "--name", "Consulting day", "--price", "1.000,00")
+    run.ok("lead", "add", "--last-name", "Jansen", "--company", "Jansen Bouw", "--email", "p@jb.nl")
+    run.ok("lead", "qualify", "L-0001")
+    run.ok("opp", "add-product", "OPP-0001", "DAY", "--quantity", "2")
+    run.ok("quote", "create", "OPP-0001")
+    run.ok("quote", "activate", "QUO-0001")
+    run.ok("quote", "accept", "QUO-0001")
+    run.ok("order", "fulfil", "ORD-0001")
+
+
+@pytest.fixture
+def invoiced(cli: Cli, worlds: Worlds) -> Cli:
+    return worlds.copy(jansen_invoiced, cli)
 
 
 # --- amounts that mean what the seller typed ---------------------------------------------------
@@ -195,17 +199,20 @@ def test_the_currency_of_a_file_without_money_can_change(cli: Cli) -> None:
 # --- lines -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def lines(cli: Cli) -> Cli:
+def three_lines(run: Runs) -> None:
     """OPP-0001 with three lines: 2 DAY, a write-in Travel of 120.00 and 1 DAY at 10 %."""
-    cli.ok("init", "--tax-rate", "21")
-    cli.ok("product", "add", "DAY", "--name", "Consulting day", "--price", "1000")
-    cli.ok("lead", "add", "--company", "Jansen Bouw")
-    cli.ok("lead", "qualify", "L-0001")
-    cli.ok("opp", "add-product", "OPP-0001", "DAY", "-q", "2")
-    cli.ok("opp", "add-product", "OPP-0001", "--write-in", "Travel", "-p", "120", "-q", "1")
-    cli.ok("opp", "add-product", "OPP-0001", "DAY", "-q", "1", "--discount", "10%")
-    return cli
+    run.ok("init", "--tax-rate", "21")
+    run.ok("product", "add", "DAY", "--name", "Consulting day", "--price", "1000")
+    run.ok("lead", "add", "--company", "Jansen Bouw")
+    run.ok("lead", "qualify", "L-0001")
+    run.ok("opp", "add-product", "OPP-0001", "DAY", "-q", "2")
+    run.ok("opp", "add-product", "OPP-0001", "--write-in", "Travel", "-p", "120", "-q", "1")
+    run.ok("opp", "add-product", "OPP-0001", "DAY", "-q", "1", "--discount", "10%")
+
+
+@pytest.fixture
+def lines(cli: Cli, worlds: Worlds) -> Cli:
+    return worlds.copy(three_lines, cli)
 
 
 def line_view(record: dict[str, object]) -> list[tuple[object, ...]]:
@@ -472,15 +479,19 @@ def tab(cli: Cli, words: str, columns: int = 80) -> list[str]:
     return [line for line in result.stdout.splitlines() if line]
 
 
-@pytest.fixture
-def batch(invoiced: Cli) -> Cli:
+def jansen_batch(run: Runs) -> None:
     """Besides the invoiced deal: open leads L-0002 Globex and L-0003 Initech, L-0004
     disqualified; OPP-0002 open for Globex; ORD-0002 active and unpaid INV-2026-0001."""
+    jansen_invoiced(run)
     for company in ("Globex", "Initech", "Umbrella"):
-        invoiced.ok("lead", "add", "-c", company)
-    invoiced.ok("lead", "disqualify", "L-0004", "-r", "lost")
-    invoiced.ok("opp", "add", "-n", "Globex deal", "-a", "ACC-0001")
-    return invoiced
+        run.ok("lead", "add", "-c", company)
+    run.ok("lead", "disqualify", "L-0004", "-r", "lost")
+    run.ok("opp", "add", "-n", "Globex deal", "-a", "ACC-0001")
+
+
+@pytest.fixture
+def batch(cli: Cli, worlds: Worlds) -> Cli:
+    return worlds.copy(jansen_batch, cli)
 
 
 def test_tab_after_a_batch_verb_offers_only_the_records_it_applies_to_with_descriptions(

@@ -364,6 +364,7 @@ def test_pager_off_a_terminal_prints_as_usual(many: Cli, monkeypatch: pytest.Mon
 # --- a real pseudo-terminal --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_in_a_real_80_column_terminal_nothing_is_cut_and_a_list_is_limited(
     many: Cli, shop_file: bytes, tmp_path: Path

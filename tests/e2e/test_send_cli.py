@@ -13,15 +13,12 @@ from pypdf import PdfReader
 from salesflow.models import Account, Contact, Product
 from salesflow.store import Store
 from tests.conftest import Cli
+from tests.worlds import Runs, Worlds
 
 
-@pytest.fixture
-def deal(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+def german_deal(run: Runs) -> None:
     """An active quote and an invoice for a German customer whose contact reads German."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    cli.ok(
+    run.ok(
         "init",
         "--tax-rate",
         "21",
@@ -38,22 +35,27 @@ def deal(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
         "--language",
         "nl",
     )
-    cli.ok("product", "add", "DRILL", "--name", "Drill", "--price", "100")
-    lead = cli.number(
+    run.ok("product", "add", "DRILL", "--name", "Drill", "--price", "100")
+    lead = run.number(
         "lead", "add", "--first-name", "Anna", "--last-name", "Schmidt", "--company", "Kunde GmbH"
     )
-    cli.ok("lead", "add", "--company", "Other")
-    opportunity = cli.number("lead", "qualify", lead, "--opportunity-name", "Drills for Berlin")
-    with Store(cli.db).writing() as session:
+    run.ok("lead", "add", "--company", "Other")
+    opportunity = run.number("lead", "qualify", lead, "--opportunity-name", "Drills for Berlin")
+    with Store(run.db).writing() as session:
         account = session.get(Account, "ACC-0001")
         session.put(account.model_copy(update={"address": "Hauptstraße 5", "city": "Berlin"}))
         contact = session.get(Contact, "CON-0001")
         session.put(contact.model_copy(update={"language": "de"}))
         product = session.get(Product, "DRILL")
         session.put(product.model_copy(update={"description": "Cordless, 18 V"}))
-    cli.ok("opp", "add-product", opportunity, "DRILL", "--quantity", "2")
-    cli.ok("quote", "create", opportunity)
-    return cli
+    run.ok("opp", "add-product", opportunity, "DRILL", "--quantity", "2")
+    run.ok("quote", "create", opportunity)
+
+
+@pytest.fixture
+def deal(cli: Cli, worlds: Worlds, workdir: Path) -> Cli:
+    """`cli` holds the world; the current directory is an empty folder."""
+    return worlds.copy(german_deal, cli)
 
 
 def parse(path: Path) -> EmailMessage:
@@ -232,6 +234,7 @@ def loaded_by(deal: Cli, *args: str) -> str:
     return done.stderr.strip().splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_the_pdf_logo_qr_and_locale_libraries_load_only_when_a_document_is_made(
     deal: Cli,
 ) -> None:

@@ -34,6 +34,7 @@ def test_a_scripted_session_from_lead_to_won_opportunity(tmp_path: Path) -> None
     assert oct(db.stat().st_mode & 0o777) == "0o600"
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "salesflow", "--version"], capture_output=True, text=True
@@ -42,6 +43,7 @@ def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     assert result.stdout.startswith("salesflow ")
 
 
+@pytest.mark.slow
 def test_an_error_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     result = run("lead", "qualify", "L-0404", db=tmp_path / "x.json", check=False)
     assert result.returncode == 1
@@ -49,6 +51,7 @@ def test_an_error_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("today", ["tomorrow", "2026-13-01"])
 def test_a_bad_salesflow_today_is_a_usage_error(tmp_path: Path, today: str) -> None:
     env = {**os.environ, "SALESFLOW_DB": str(tmp_path / "x.json"), "SALESFLOW_TODAY": today}

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from salesflow.cli import screen
 from salesflow.cli.screen import safe
 from tests.conftest import Cli
+from tests.worlds import Runs, Worlds
 
 MARKUP = "Evil [/] [link=https://evil.example]click[/link] [bold red]x"
 CLEAR = "\x1b[2J\x1b[H"
@@ -45,28 +46,31 @@ def test_safe_text_never_holds_a_control_or_reordering_character(text: str) -> N
         assert shown == text
 
 
-@pytest.fixture
-def hostile(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
+def hostile_world(run: Runs) -> None:
     """Every kind of record with hostile text: typed as options and imported from a file."""
-    cli.ok("init", "--tax-rate", "21")
-    cli.ok("product", "add", "KIT", "--name", HOSTILE, "--price", "10")
-    cli.ok(
+    run.ok("init", "--tax-rate", "21")
+    run.ok("product", "add", "KIT", "--name", HOSTILE, "--price", "10")
+    run.ok(
         "lead", "add", "--first-name", HOSTILE, "--last-name", HOSTILE, "--company", HOSTILE,
         "--source", HOSTILE, "--email", "evil@example.com", "--notes", HOSTILE,
     )  # fmt: skip
     csv = "Company,Email,Job Title\n" + f'"{HOSTILE}",imported@example.com,"{HOSTILE}"\n'
-    cli.ok("lead", "import", "-", input=csv)
-    cli.ok("lead", "qualify", "L-0001")
-    cli.ok("opp", "add-product", "OPP-0001", "KIT", "--quantity", "2")
-    cli.ok(
+    run.ok("lead", "import", "-", input=csv)
+    run.ok("lead", "qualify", "L-0001")
+    run.ok("opp", "add-product", "OPP-0001", "KIT", "--quantity", "2")
+    run.ok(
         "opp", "add-product", "OPP-0001", "--write-in", HOSTILE, "--price", "5", "--quantity", "1"
     )  # fmt: skip
-    cli.ok("quote", "create", "OPP-0001")
-    cli.ok("quote", "activate", "QUO-0001")
-    cli.ok("quote", "accept", "QUO-0001")
-    cli.ok("order", "fulfil", "ORD-0001")
-    cli.ok("task", "add", "OPP-0001", HOSTILE, "--due", "2026-01-01", "--text", HOSTILE)
-    return cli
+    run.ok("quote", "create", "OPP-0001")
+    run.ok("quote", "activate", "QUO-0001")
+    run.ok("quote", "accept", "QUO-0001")
+    run.ok("order", "fulfil", "ORD-0001")
+    run.ok("task", "add", "OPP-0001", HOSTILE, "--due", "2026-01-01", "--text", HOSTILE)
+
+
+@pytest.fixture
+def hostile(cli: Cli, worlds: Worlds) -> Cli:
+    return worlds.copy(hostile_world, cli)
 
 
 @pytest.fixture

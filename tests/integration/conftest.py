@@ -6,18 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.helpers import build_world
+from tests.worlds import Worlds, every_kind
 
 
 @pytest.fixture(scope="session")
-def world_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """The bytes of `build_world`'s data file, built once per test session."""
-    db = tmp_path_factory.mktemp("world") / "world.json"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SALESFLOW_TODAY", "2026-11-27")
-        patch.delenv("SALESFLOW_LOCK_TIMEOUT", raising=False)
-        build_world(db)
-    return db.read_bytes()
+def world_file(worlds: Worlds) -> bytes:
+    """The bytes of `tests.worlds.every_kind`'s data file, made once per test session."""
+    return worlds.file(every_kind)
 
 
 @pytest.fixture

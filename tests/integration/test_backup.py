@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.integration.helpers import Salesflow, one_error_line, salesflow_command
 
 
@@ -76,6 +78,7 @@ def test_a_file_of_an_older_schema_is_backed_up_as_it_is(db: Path, tmp_path: Pat
     assert (tmp_path / "b.json").read_bytes() == old
 
 
+@pytest.mark.slow
 def test_a_backup_taken_during_a_write_is_the_version_before_it(
     db: Path, world: bytes, tmp_path: Path
 ) -> None:

@@ -1,5 +1,5 @@
 """A catalogue of bad input across the commands, each on a file holding a whole pipeline
-(`helpers.build_world`): the exit code, exactly one `Error:` line that names the bad value or
+(`tests.worlds.every_kind`): the exit code, exactly one `Error:` line that names the bad value or
 record, nothing on stdout, no traceback, and the data file byte-identical with nothing new beside
 it.
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 from benchmarks import datagen
 from salesflow.models import Lead, LeadStatus, Opportunity, Quote, QuoteStatus
@@ -115,6 +116,7 @@ def test_only_keeps_the_matching_measurements_and_what_they_are_compared_with() 
     assert only(benches, ["nothing"]) == []
 
 
+@pytest.mark.slow
 def test_the_cards_floor_writes_one_document_per_row(tmp_path: Path) -> None:
     from benchmarks.run import CARDS_FLOOR
 

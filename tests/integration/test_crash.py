@@ -387,6 +387,7 @@ def plain_command(rng: random.Random, i: int) -> list[str]:
     return ["product", "add", f"SKU{i}", "--name", f"Product {i}", "--price", "9.50"]
 
 
+@pytest.mark.slow
 def test_writers_of_a_symlinked_data_file_killed_inside_their_write_leave_link_and_target(
     tmp_path: Path,
 ) -> None:
@@ -420,6 +421,7 @@ def test_writers_of_a_symlinked_data_file_killed_inside_their_write_leave_link_a
     assert harness.stats["killed before the replace"] >= 1
 
 
+@pytest.mark.slow
 def test_writers_whose_lock_file_is_removed_mid_write_write_whole_files_or_nothing(
     db: Path, tmp_path: Path
 ) -> None:

@@ -275,6 +275,7 @@ def test_a_file_made_by_file_bytes_is_known_to_the_next_write(db: Path, world: b
 # --- 2. the lock file removed under a writer ----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_writer_whose_lock_file_was_removed_writes_nothing(db: Path, world: bytes) -> None:
     """Writer A holds the lock between its temp file and the replace; the lock file is removed,
     writer B gets in and writes. A must not then replace B's file with its own version."""

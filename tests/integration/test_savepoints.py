@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,6 +86,7 @@ def _apply(session: Session, step: tuple[Any, ...], expected: Expected) -> None:
         expected.company = step[1]
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=150, deadline=None)
 @given(st.lists(steps, max_size=40))
 def test_a_rollback_forgets_exactly_what_was_done_since_its_mark(

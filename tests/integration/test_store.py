@@ -343,6 +343,7 @@ def test_a_corrupt_file_is_refused_with_exit_4_and_left_untouched(
 # --- locking ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_lock_held_by_another_process_makes_a_writer_give_up_without_inviting_a_delete(
     db: Path,
 ) -> None:
@@ -364,6 +365,7 @@ def test_a_lock_held_by_another_process_makes_a_writer_give_up_without_inviting_
     assert add_leads(store, 1) == ["L-0002"]  # the lock is free again once the holder is gone
 
 
+@pytest.mark.slow
 def test_reads_take_no_lock(store: Store, db: Path) -> None:
     add_leads(store, 2)
     with lock_held_elsewhere(store.lock_path):
@@ -373,6 +375,7 @@ def test_reads_take_no_lock(store: Store, db: Path) -> None:
         assert time.monotonic() - started < 1
 
 
+@pytest.mark.slow
 def test_the_cli_reads_while_another_process_holds_the_lock_and_writers_exit_4(
     cli: Cli, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -392,6 +395,7 @@ def test_the_cli_reads_while_another_process_holds_the_lock_and_writers_exit_4(
     assert db.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_without_the_env_var_writers_wait_as_long_as_the_files_lock_timeout_setting(
     cli: Cli, db: Path
 ) -> None:
@@ -499,6 +503,7 @@ def test_real_salesflow_commands_in_parallel_each_get_their_own_number(db: Path)
 # --- crashes ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_killed_writer_leaves_the_old_file_and_its_temp_file_is_removed_by_the_next_write(
     db: Path,
 ) -> None:

@@ -270,6 +270,7 @@ def test_undo_list_of_a_file_without_history_says_so(run: Salesflow, db: Path) -
     assert result.stderr == f"No earlier versions kept in {history_dir(db)}.\n"
 
 
+@pytest.mark.slow
 def test_undo_waits_for_the_lock_like_any_writer(
     run: Salesflow, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,39 +14,22 @@ from salesflow.errors import InvalidValue, Refused, UsageError
 from salesflow.models import Invoice, InvoiceStatus, Payment
 from salesflow.pipeline.invoices import cancel_invoice, credit_invoice, pay_invoice
 from salesflow.pipeline.lines import make_line
+from tests import factories
 
 TODAY = date(2026, 12, 1)
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
 def invoice(**overrides: Any) -> Invoice:
-    fields: dict[str, Any] = {
-        "number": "INV-2026-0001",
-        "order": "ORD-0001",
-        "opportunity": "OPP-0001",
-        "account": "ACC-0001",
-        "lines": [
-            make_line(
-                4,
-                description="Alpha",
-                quantity=Decimal(2),
-                unit_price=Decimal(100),
-                tax_rate=Decimal(21),
-            ),
-            make_line(
-                7,
-                description="Beta",
-                quantity=Decimal(1),
-                unit_price=Decimal(50),
-                tax_rate=Decimal(21),
-            ),
-        ],
-        "invoice_date": TODAY,
-        "due_date": date(2026, 12, 31),
-        "payment_terms": 30,
-    }
-    fields.update(overrides)
-    return Invoice(**fields)
+    """INV-2026-0001 of today, on no contact: printed line 1 is 2 x Alpha (100.00), line 2 is
+    1 x Beta (50.00), both at 21 % (their stored numbers are 4 and 7)."""
+    lines = [
+        factories.line(4, "2", "100", description="Alpha"),
+        factories.line(7, "1", "50", description="Beta"),
+    ]
+    return factories.make_invoice(
+        **{"invoice_date": TODAY, "contact": None, "lines": lines, **overrides}
+    )
 
 
 def credit(target: Invoice, **options: Any) -> Any:

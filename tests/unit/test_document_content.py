@@ -26,14 +26,8 @@ from salesflow.documents import (
 from salesflow.documents.facts import document_language
 from salesflow.errors import InvalidValue
 from salesflow.models import InvoiceStatus, Payment, QuoteStatus
-from tests.unit.test_documents import (
-    make_account,
-    make_contact,
-    make_invoice,
-    make_line,
-    make_quote,
-    make_seller,
-)
+from tests.factories import make_account, make_contact, make_seller, stated_line
+from tests.unit.test_documents import make_invoice, make_quote
 
 NOW_TEXT = "Tue, 01 Dec 2026 10:00:00 +0000"
 
@@ -75,8 +69,8 @@ def pdf_text(data: bytes) -> str:
 def invoice(**overrides: Any) -> Any:
     fields: dict[str, Any] = {
         "lines": [
-            make_line(2, "Drill", "2", "1000.00", "21", "2000.00", "420.00", sku="DRILL"),
-            make_line(
+            stated_line(2, "Drill", "2", "1000.00", "21", "2000.00", "420.00", sku="DRILL"),
+            stated_line(
                 3,
                 "Manual",
                 "1",
@@ -242,7 +236,7 @@ def test_a_product_line_shows_the_products_description() -> None:
 def test_a_reverse_charged_invoice_carries_the_legal_mention_and_vat_at_zero(
     lang: str, mention: str
 ) -> None:
-    lines = [make_line(1, "Drill", "2", "1000.00", "0", "2000.00", "0.00")]
+    lines = [stated_line(1, "Drill", "2", "1000.00", "0", "2000.00", "0.00")]
     view = document_view(
         invoice(lines=lines, vat_treatment="reverse-charge"), seller(), customer(), lang=lang
     )

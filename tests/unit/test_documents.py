@@ -26,113 +26,33 @@ from salesflow.documents import (
 )
 from salesflow.errors import InvalidValue
 from salesflow.models import (
-    Account,
-    Contact,
     Invoice,
     InvoiceStatus,
-    Line,
     Payment,
     Quote,
     QuoteStatus,
 )
+from tests import factories
+from tests.factories import make_account, make_contact, make_seller, stated_line
 
 CUSTOMER = "Müller & Søn Łódź"
 A4_POINTS = (595.28, 841.89)
 
 
-# --- factories -------------------------------------------------------------------------------
-
-
-def make_line(
-    line_no: int = 1,
-    description: str = "Consulting day",
-    quantity: str = "2",
-    unit_price: str = "50.00",
-    tax_rate: str = "21",
-    amount: str = "100.00",
-    tax: str = "21.00",
-    **overrides: Any,
-) -> Line:
-    """A line whose stored figures the caller states: 2 x 50.00 at 21 % is 100.00 + 21.00."""
-    fields: dict[str, Any] = {
-        "line_no": line_no,
-        "description": description,
-        "quantity": Decimal(quantity),
-        "unit": "day",
-        "unit_price": Decimal(unit_price),
-        "tax_rate": Decimal(tax_rate),
-        "amount": Decimal(amount),
-        "tax": Decimal(tax),
-    }
-    fields.update(overrides)
-    return Line(**fields)
+# --- factories ---------------------------------------------------------------------------------
 
 
 def make_quote(**overrides: Any) -> Quote:
-    fields: dict[str, Any] = {
-        "number": "QUO-0001",
-        "opportunity": "OPP-0001",
-        "account": "ACC-0001",
-        "contact": "CON-0001",
-        "lines": [make_line()],
-        "valid_until": date(2026, 2, 9),
-        "created_on": date(2026, 1, 10),
-    }
-    fields.update(overrides)
-    return Quote(**fields)
+    """QUO-0001 with one stated line (2 days x 50.00 at 21 %), made on 2026-01-10."""
+    dated = {"valid_until": date(2026, 2, 9), "created_on": date(2026, 1, 10)}
+    return factories.make_quote(**{"lines": [stated_line()], **dated, **overrides})
 
 
 def make_invoice(**overrides: Any) -> Invoice:
-    fields: dict[str, Any] = {
-        "number": "INV-2026-0001",
-        "order": "ORD-0001",
-        "opportunity": "OPP-0001",
-        "account": "ACC-0001",
-        "contact": "CON-0001",
-        "lines": [make_line()],
-        "invoice_date": date(2026, 3, 1),
-        "due_date": date(2026, 3, 31),
-        "payment_terms": 30,
-    }
-    fields.update(overrides)
-    return Invoice(**fields)
-
-
-def make_seller(**overrides: Any) -> Seller:
-    fields: dict[str, Any] = {
-        "company": "Acme Tools BV",
-        "address": "Keizersgracht 1\n1015 AB Amsterdam",
-        "email": "sales@acme.example",
-        "phone": "+31 20 123 4567",
-        "vat_number": "NL123456794B01",
-        "iban": "NL91ABNA0417164300",
-    }
-    fields.update(overrides)
-    return Seller(**fields)
-
-
-def make_account(**overrides: Any) -> Account:
-    fields: dict[str, Any] = {
-        "number": "ACC-0001",
-        "name": CUSTOMER,
-        "city": "Łódź",
-        "country": "Poland",
-        "created_on": date(2026, 1, 1),
-    }
-    fields.update(overrides)
-    return Account(**fields)
-
-
-def make_contact(**overrides: Any) -> Contact:
-    fields: dict[str, Any] = {
-        "number": "CON-0001",
-        "first_name": "Zoë",
-        "last_name": "Øster",
-        "email": "zoe@muller.example",
-        "created_on": date(2026, 1, 1),
-    }
-    fields.update(overrides)
-    return Contact(**fields)
+    """INV-2026-0001 of ORD-0001 with one stated line, dated 2026-03-01, due in 30 days."""
+    return factories.make_invoice(
+        **{"invoice_date": date(2026, 3, 1), "lines": [stated_line()], **overrides}
+    )
 
 
 def view_of(record: Quote | Invoice, **seller: Any) -> DocumentView:
@@ -157,8 +77,8 @@ def unescaped_pipes(row: str) -> int:
 def test_a_pdf_quote_shows_its_number_the_customer_with_diacritics_and_the_total() -> None:
     quote = make_quote(
         lines=[
-            make_line(1, "Consulting day", "2", "50.00", "21", "100.00", "21.00"),
-            make_line(2, "Licence", "1", "1000.00", "21", "1000.00", "210.00"),
+            stated_line(1, "Consulting day", "2", "50.00", "21", "100.00", "21.00"),
+            stated_line(2, "Licence", "1", "1000.00", "21", "1000.00", "210.00"),
         ]
     )
 
@@ -205,7 +125,9 @@ def test_a_pdf_is_a4_and_embeds_dejavu_sans_regular_and_bold() -> None:
 
 
 def test_a_pdf_with_80_lines_runs_over_several_pages_repeating_the_column_headings() -> None:
-    lines = [make_line(n, f"Item {n}", "2", "50.00", "21", "100.00", "21.00") for n in range(1, 81)]
+    lines = [
+        stated_line(n, f"Item {n}", "2", "50.00", "21", "100.00", "21.00") for n in range(1, 81)
+    ]
 
     pages = pdf_pages(render_pdf(view_of(make_quote(lines=lines))))
 
@@ -224,7 +146,7 @@ def test_a_pdf_with_80_lines_runs_over_several_pages_repeating_the_column_headin
 
 def test_a_long_pdf_description_wraps_inside_its_column() -> None:
     words = " ".join(f"word{n:02d}" for n in range(60))
-    quote = make_quote(lines=[make_line(description=words)])
+    quote = make_quote(lines=[stated_line(description=words)])
     fragments: list[tuple[float, str]] = []
 
     def collect(text: str, cm: list[float], tm: list[float], *_: object) -> None:
@@ -267,7 +189,7 @@ def test_html_escapes_a_script_tag_in_the_company_name() -> None:
 
 def test_html_escapes_every_user_text_in_lines_customer_and_contact() -> None:
     attack = '<img src=x onerror="alert(1)">'
-    quote = make_quote(lines=[make_line(description=attack, unit=attack)])
+    quote = make_quote(lines=[stated_line(description=attack, unit=attack)])
     view = document_view(
         quote,
         make_seller(address=attack, email=attack, phone=attack, vat_number=attack, iban=attack),
@@ -308,8 +230,8 @@ def test_html_shows_the_customer_and_the_totals() -> None:
 def test_markdown_escapes_pipes_so_every_table_row_keeps_its_columns() -> None:
     quote = make_quote(
         lines=[
-            make_line(1, "Cable | 2 m", unit="m|2"),
-            make_line(2, "Plain", "1", "10.00", "21", "10.00", "2.10"),
+            stated_line(1, "Cable | 2 m", unit="m|2"),
+            stated_line(2, "Plain", "1", "10.00", "21", "10.00", "2.10"),
         ]
     )
 
@@ -322,7 +244,7 @@ def test_markdown_escapes_pipes_so_every_table_row_keeps_its_columns() -> None:
 
 
 def test_markdown_escapes_emphasis_and_newlines_in_user_text() -> None:
-    quote = make_quote(lines=[make_line(description="*bold*\nsecond line")])
+    quote = make_quote(lines=[stated_line(description="*bold*\nsecond line")])
 
     markdown = render_markdown(view_of(quote, company="Acme_Tools <BV>"))
 
@@ -347,7 +269,7 @@ def test_markdown_of_a_quote_shows_its_dates_but_no_internal_revision_or_status(
 
 def test_markdown_of_an_invoice_shows_terms_amount_paid_and_balance() -> None:
     invoice = make_invoice(
-        lines=[make_line(1, "Licence", "1", "1234.50", "21", "1234.50", "259.25")],
+        lines=[stated_line(1, "Licence", "1", "1234.50", "21", "1234.50", "259.25")],
         payments=[Payment(payment_no=1, amount=Decimal("493.75"), paid_on=date(2026, 3, 5))],
     )
 
@@ -365,9 +287,9 @@ def test_markdown_of_an_invoice_shows_terms_amount_paid_and_balance() -> None:
 def test_tax_is_shown_per_rate_lowest_rate_first() -> None:
     quote = make_quote(
         lines=[
-            make_line(1, "A", "2", "50.00", "21", "100.00", "21.00"),
-            make_line(2, "B", "1", "100.00", "9", "100.00", "9.00"),
-            make_line(3, "C", "1", "200.00", "21", "200.00", "42.00"),
+            stated_line(1, "A", "2", "50.00", "21", "100.00", "21.00"),
+            stated_line(2, "B", "1", "100.00", "9", "100.00", "9.00"),
+            stated_line(3, "C", "1", "200.00", "21", "200.00", "42.00"),
         ]
     )
 
@@ -382,10 +304,10 @@ def test_a_header_discount_appears_between_lines_total_and_subtotal() -> None:
     quote = make_quote(
         discount=Decimal("100.00"),
         lines=[
-            make_line(
+            stated_line(
                 1, "A", "2", "500.00", "21", "933.33", "196.00", header_discount=Decimal("66.67")
             ),
-            make_line(
+            stated_line(
                 2, "B", "1", "500.00", "21", "466.67", "98.00", header_discount=Decimal("33.33")
             ),
         ],
@@ -409,7 +331,7 @@ def test_a_percent_header_discount_names_its_percentage() -> None:
     quote = make_quote(
         discount=Decimal("10.00"),
         discount_percent=Decimal("10"),
-        lines=[make_line(amount="90.00", tax="18.90", header_discount=Decimal("10.00"))],
+        lines=[stated_line(amount="90.00", tax="18.90", header_discount=Decimal("10.00"))],
     )
 
     assert "| Discount (10%) | -10.00 |" in render_markdown(view_of(quote))
@@ -425,7 +347,7 @@ def test_without_a_header_discount_there_is_no_discount_row() -> None:
 def test_a_line_discount_shows_as_a_percentage_or_an_amount() -> None:
     quote = make_quote(
         lines=[
-            make_line(
+            stated_line(
                 1,
                 "A",
                 "1",
@@ -436,7 +358,7 @@ def test_a_line_discount_shows_as_a_percentage_or_an_amount() -> None:
                 discount=Decimal("10.00"),
                 discount_percent=Decimal("10"),
             ),
-            make_line(2, "B", "1", "2000.00", "0", "750.00", "0.00", discount=Decimal("1250.00")),
+            stated_line(2, "B", "1", "2000.00", "0", "750.00", "0.00", discount=Decimal("1250.00")),
         ]
     )
 
@@ -586,7 +508,7 @@ def test_the_documents_modules_import_no_pdf_store_cli_or_clock_at_load_time(
 
 def test_a_2000_character_description_wraps_across_pages_and_keeps_every_word() -> None:
     words = " ".join(f"w{n:03d}" for n in range(400))  # 2,000 characters
-    quote = make_quote(lines=[make_line(description=words), make_line(2, "After")])
+    quote = make_quote(lines=[stated_line(description=words), stated_line(2, "After")])
 
     pages = pdf_pages(render_pdf(view_of(quote)))
 
@@ -597,7 +519,7 @@ def test_a_2000_character_description_wraps_across_pages_and_keeps_every_word() 
 
 
 def test_a_pdf_with_chinese_characters_is_refused_naming_them() -> None:
-    quote = make_quote(lines=[make_line(description="Tea from 東京")])
+    quote = make_quote(lines=[stated_line(description="Tea from 東京")])
 
     with pytest.raises(InvalidValue) as raised:
         render_pdf(view_of(quote))
@@ -621,13 +543,13 @@ def test_a_pdf_with_hebrew_or_arabic_is_refused_rather_than_printed_backwards() 
 
 
 def test_an_emoji_the_font_has_prints_in_the_pdf() -> None:
-    quote = make_quote(lines=[make_line(description="Smile \U0001f600 service")])
+    quote = make_quote(lines=[stated_line(description="Smile \U0001f600 service")])
 
     assert "Smile \U0001f600 service" in "\n".join(pdf_pages(render_pdf(view_of(quote))))
 
 
 def test_text_that_looks_like_the_page_count_alias_is_printed_as_typed() -> None:
-    quote = make_quote(lines=[make_line(description="Item {#} of the catalogue")])
+    quote = make_quote(lines=[stated_line(description="Item {#} of the catalogue")])
 
     pages = pdf_pages(render_pdf(view_of(quote)))
 
@@ -637,7 +559,7 @@ def test_text_that_looks_like_the_page_count_alias_is_printed_as_typed() -> None
 
 def test_line_rows_stop_above_the_footer_on_every_page() -> None:
     lines = [
-        make_line(n, f"Item {n}", "2", "50.00", "21", "100.00", "21.00") for n in range(1, 121)
+        stated_line(n, f"Item {n}", "2", "50.00", "21", "100.00", "21.00") for n in range(1, 121)
     ]
     reader = PdfReader(io.BytesIO(render_pdf(view_of(make_quote(lines=lines)))))
     lowest: list[float] = []

@@ -442,6 +442,7 @@ def test_no_whitespace_is_printable_but_the_space() -> None:
             assert not char.isprintable(), f"U+{code:04X} ({unicodedata.name(char, '?')})"
 
 
+@pytest.mark.slow  # a long property run
 @given(text=st.emails() | st.text(max_size=12) | st.sampled_from(EMAILS))
 def test_an_email_the_importer_accepts_passes_lead_adds_check_as_it_is(text: str) -> None:
     if is_email(text):
@@ -609,6 +610,7 @@ VARIANTS = [str, str.upper, str.lower, fold, lambda text: f" {text}  ".replace("
 """Ways a card may write a name the file already has: the same name key."""
 
 
+@pytest.mark.slow  # a long property run
 @given(
     leads=st.lists(
         st.tuples(st.none() | NAME_TEXT, st.none() | NAME_TEXT, st.none() | NAME_TEXT), min_size=1

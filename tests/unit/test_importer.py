@@ -1369,6 +1369,7 @@ def test_the_sniffer_finds_the_delimiter_csv_writer_used(
     assert [r.values for r in table.rows] == rows
 
 
+@pytest.mark.slow  # a long property run
 @given(rows=rows_of(st.text(CP1252, max_size=10)), delimiter=st.sampled_from(DELIMITERS))
 def test_any_windows_1252_text_reads_back_identically(
     rows: list[list[str]], delimiter: str

@@ -20,21 +20,14 @@ from salesflow.pipeline.leads import (
     qualify_lead,
     reactivate_lead,
 )
+from tests import factories
 from tests.conftest import NOW, TODAY
 
 Numbers = Callable[[str], str]
 
 
 def lead(number: str = "L-0003", **fields: Any) -> Lead:
-    values: dict[str, Any] = {
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "company": "Analytical Engines",
-        "email": "ada@example.com",
-        "created_on": TODAY,
-    }
-    values.update(fields)
-    return Lead(number=number, **values)
+    return factories.lead(number, **{"created_on": TODAY, **fields})
 
 
 def account(number: str = "ACC-0007", name: str = "Analytical Engines", **fields: Any) -> Account:

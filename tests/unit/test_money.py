@@ -224,6 +224,7 @@ def test_line_amounts_always_have_exactly_two_decimal_places(
         assert TWO_PLACES.match(dumped[field]), (field, dumped[field])
 
 
+@pytest.mark.slow  # a long property run
 @given(st.lists(st.tuples(quantities, prices, rates, percents), max_size=8))
 def test_an_opportunitys_subtotal_tax_and_total_add_up_over_its_lines(
     specs: list[tuple[Decimal, Decimal, Decimal, Decimal]],

@@ -457,6 +457,7 @@ def apply(opp: Opportunity, action: str, choice: int) -> tuple[Opportunity, Even
     return reopen_opportunity(opp, now=NOW)
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=150)
 @given(st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 1000)), max_size=30))
 def test_any_walk_keeps_status_and_lines_explained_by_the_events(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -12,10 +11,8 @@ from hypothesis import strategies as st
 
 from salesflow.errors import InvalidValue, Refused
 from salesflow.models import (
-    Invoice,
     InvoiceStatus,
     Opportunity,
-    Order,
     OrderStatus,
     Payment,
     QuoteStatus,
@@ -27,52 +24,12 @@ from salesflow.pipeline.invoices import (
     status_filter,
 )
 from salesflow.pipeline.lines import Discount, make_line
-from salesflow.pipeline.numbering import format_number
 from salesflow.pipeline.orders import cancel_order, fulfil_order
 from salesflow.pipeline.quotes import accept_quote, create_quote, discount_quote
+from tests.factories import Numbers, make_invoice, make_order
 
 TODAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-
-
-class Counters:
-    """The allocator the shell passes in, over counters like the data file's."""
-
-    def __init__(self) -> None:
-        self.last: dict[str, int] = {}
-
-    def __call__(self, series: str) -> str:
-        self.last[series] = self.last.get(series, 0) + 1
-        return format_number(series, self.last[series])
-
-
-def make_order(**overrides: Any) -> Order:
-    fields: dict[str, Any] = {
-        "number": "ORD-0001",
-        "quote": "QUO-0001",
-        "quote_revision": 2,
-        "opportunity": "OPP-0001",
-        "account": "ACC-0001",
-        "contact": "CON-0001",
-        "lines": [
-            make_line(
-                1,
-                description="Consulting day",
-                quantity=Decimal(3),
-                unit_price=Decimal("400.00"),
-                tax_rate=Decimal(21),
-            )
-        ],
-        "created_on": date(2026, 2, 20),
-    }
-    fields.update(overrides)
-    return Order(**fields)
-
-
-def make_invoice(**overrides: Any) -> Invoice:
-    return fulfil_order(
-        make_order(), numbers=Counters(), invoice_date=TODAY, payment_terms=30, now=NOW
-    ).invoice.model_copy(update=overrides)
 
 
 # --- orders ------------------------------------------------------------------------------------
@@ -80,7 +37,7 @@ def make_invoice(**overrides: Any) -> Invoice:
 
 def test_fulfilling_an_order_creates_an_unpaid_invoice_with_the_same_lines() -> None:
     order = make_order(discount=Decimal("10.00"), discount_percent=Decimal("1"))
-    result = fulfil_order(order, numbers=Counters(), invoice_date=TODAY, payment_terms=14, now=NOW)
+    result = fulfil_order(order, numbers=Numbers(), invoice_date=TODAY, payment_terms=14, now=NOW)
     invoice = result.invoice
     assert (invoice.number, invoice.order, invoice.opportunity, invoice.status) == (
         "INV-2026-0001",
@@ -115,7 +72,7 @@ def test_fulfilling_an_order_creates_an_unpaid_invoice_with_the_same_lines() -> 
 def test_an_invoice_number_takes_the_year_of_the_invoice_date() -> None:
     invoice = fulfil_order(
         make_order(created_on=date(2025, 12, 1)),
-        numbers=Counters(),
+        numbers=Numbers(),
         invoice_date=date(2025, 12, 31),
         payment_terms=30,
         now=NOW,
@@ -124,7 +81,7 @@ def test_an_invoice_number_takes_the_year_of_the_invoice_date() -> None:
 
 
 def test_invoice_numbers_are_gapless_per_year_across_cancellations() -> None:
-    counters = Counters()
+    counters = Numbers()
     dates = [date(2025, 12, 30), date(2026, 1, 2), date(2025, 12, 31), date(2026, 1, 5)]
     invoices = [
         fulfil_order(
@@ -159,7 +116,7 @@ def test_fulfilling_an_order_that_is_not_active_is_refused(status: OrderStatus) 
     with pytest.raises(Refused) as caught:
         fulfil_order(
             make_order(status=status),
-            numbers=Counters(),
+            numbers=Numbers(),
             invoice_date=TODAY,
             payment_terms=30,
             now=NOW,
@@ -173,7 +130,7 @@ def test_an_invoice_date_before_the_order_date_is_refused() -> None:
     with pytest.raises(InvalidValue) as caught:
         fulfil_order(
             make_order(),
-            numbers=Counters(),
+            numbers=Numbers(),
             invoice_date=date(2026, 2, 19),
             payment_terms=30,
             now=NOW,
@@ -184,7 +141,7 @@ def test_an_invoice_date_before_the_order_date_is_refused() -> None:
 
 
 def test_a_refused_fulfilment_takes_no_invoice_number() -> None:
-    counters = Counters()
+    counters = Numbers()
     with pytest.raises(Refused):
         fulfil_order(
             make_order(status=OrderStatus.CANCELED),
@@ -309,7 +266,7 @@ def test_cancelling_an_unpaid_invoice_keeps_its_number_and_zeroes_its_balance() 
 
 
 def test_cancelling_an_invoice_makes_its_order_active_again_to_be_billed_anew() -> None:
-    counters = Counters()
+    counters = Numbers()
     first = fulfil_order(
         make_order(), numbers=counters, invoice_date=TODAY, payment_terms=30, now=NOW
     )
@@ -333,7 +290,7 @@ def test_cancelling_an_invoice_makes_its_order_active_again_to_be_billed_anew() 
 
 def test_cancelling_an_old_invoice_leaves_an_order_billed_by_another_alone() -> None:
     first = fulfil_order(
-        make_order(), numbers=Counters(), invoice_date=TODAY, payment_terms=30, now=NOW
+        make_order(), numbers=Numbers(), invoice_date=TODAY, payment_terms=30, now=NOW
     )
     rebilled = first.order.model_copy(update={"invoice": "INV-2026-0007"})
     done = cancel_invoice(first.invoice, order=rebilled, today=TODAY, now=NOW)
@@ -400,6 +357,7 @@ line_specs = st.lists(
 )
 
 
+@pytest.mark.slow  # a long property run
 @given(
     line_specs,
     st.one_of(
@@ -433,7 +391,7 @@ def test_quote_order_and_invoice_totals_are_equal_to_the_cent(
         quote, _ = discount_quote(quote, amount=str(quote.subtotal * value), now=NOW)
     assert quote.subtotal == opportunity.subtotal - quote.discount
     active = quote.model_copy(update={"status": QuoteStatus.ACTIVE})
-    numbers = Counters()
+    numbers = Numbers()
     order = accept_quote(
         active, opportunity=opportunity, quotes=[], numbers=numbers, today=TODAY, now=NOW
     ).order

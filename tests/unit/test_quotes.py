@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from salesflow.errors import InvalidValue, NotFound, Refused, UsageError
 from salesflow.models import (
-    Line,
     Opportunity,
     OpportunityStatus,
     Order,
@@ -24,7 +23,6 @@ from salesflow.models import (
 )
 from salesflow.pipeline.lines import Discount, LineSpec, make_line
 from salesflow.pipeline.money import ZERO, total
-from salesflow.pipeline.numbering import format_number
 from salesflow.pipeline.opportunities import (
     lose_opportunity,
     reopen_opportunity,
@@ -45,63 +43,14 @@ from salesflow.pipeline.quotes import (
     revise_quote,
     spread_discount,
 )
+from tests.factories import Numbers, line, make_opportunity, make_quote
 
 TODAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-# --- factories ---------------------------------------------------------------------------------
-
-
-def line(
-    line_no: int = 1,
-    quantity: str = "1",
-    price: str = "100.00",
-    rate: str = "21",
-    discount: Discount | None = None,
-) -> Line:
-    return make_line(
-        line_no,
-        description=f"Item {line_no}",
-        quantity=Decimal(quantity),
-        unit_price=Decimal(price),
-        tax_rate=Decimal(rate),
-        discount=discount or Discount(),
-    )
-
-
-def make_opportunity(**overrides: Any) -> Opportunity:
-    fields: dict[str, Any] = {
-        "number": "OPP-0001",
-        "name": "Fleet renewal",
-        "account": "ACC-0001",
-        "contact": "CON-0001",
-        "currency": "EUR",
-        "lines": [line(1, "2", "100.00"), line(2, "1", "50.00", "9")],
-        "created_on": date(2026, 2, 1),
-    }
-    fields.update(overrides)
-    return Opportunity(**fields)
-
-
-def make_quote(**overrides: Any) -> Quote:
-    return create_quote(
-        make_opportunity(), number="QUO-0001", today=TODAY, now=NOW
-    ).quote.model_copy(update=overrides)
-
-
 def active_quote(**overrides: Any) -> Quote:
     return make_quote(status=QuoteStatus.ACTIVE, status_reason="open", **overrides)
-
-
-def allocator() -> Any:
-    counters: dict[str, int] = {}
-
-    def allocate(series: str) -> str:
-        counters[series] = counters.get(series, 0) + 1
-        return format_number(series, counters[series])
-
-    return allocate
 
 
 PRODUCTS = {
@@ -438,6 +387,7 @@ tiny_or_huge = st.one_of(
 )
 
 
+@pytest.mark.slow  # a long property run
 @given(st.lists(tiny_or_huge, min_size=1, max_size=20), st.data())
 def test_discount_shares_hold_for_lines_of_a_few_cents_next_to_large_ones(
     amounts: list[Decimal], data: st.DataObject
@@ -670,7 +620,7 @@ def test_accepting_an_active_quote_wins_it_creates_an_order_and_wins_the_opportu
         quote,
         opportunity=opportunity,
         quotes=[quote],
-        numbers=allocator(),
+        numbers=Numbers(),
         today=TODAY,
         now=NOW,
     )
@@ -714,7 +664,7 @@ def test_accepting_a_quote_closes_the_opportunitys_other_live_quotes_as_lost() -
         quote,
         opportunity=make_opportunity(),
         quotes=[quote, *others],
-        numbers=allocator(),
+        numbers=Numbers(),
         today=TODAY,
         now=NOW,
     )
@@ -744,7 +694,7 @@ def test_accepting_a_quote_that_is_not_active_is_refused(
             make_quote(status=status, status_reason=reason),
             opportunity=make_opportunity(),
             quotes=[],
-            numbers=allocator(),
+            numbers=Numbers(),
             today=TODAY,
             now=NOW,
         )
@@ -757,7 +707,7 @@ def test_accepting_a_quote_of_a_lost_opportunity_is_refused() -> None:
             active_quote(),
             opportunity=make_opportunity(status=OpportunityStatus.LOST, status_reason="canceled"),
             quotes=[],
-            numbers=allocator(),
+            numbers=Numbers(),
             today=TODAY,
             now=NOW,
         )
@@ -805,7 +755,7 @@ def _accepted() -> tuple[Opportunity, Order]:
         active_quote(),
         opportunity=make_opportunity(),
         quotes=[],
-        numbers=allocator(),
+        numbers=Numbers(),
         today=TODAY,
         now=NOW,
     )

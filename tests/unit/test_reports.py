@@ -436,6 +436,7 @@ def funnel_worlds(
     return leads, deals, quotes, invoices
 
 
+@pytest.mark.slow  # a long property run
 @settings(max_examples=150, deadline=None)
 @given(funnel_worlds())
 def test_the_funnel_counts_never_increase_down_the_funnel(
