@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from pydantic import ValidationError
@@ -68,13 +68,17 @@ from salesflow.store.versions import (
     plan,
 )
 
-__all__ = ["SCHEMA_VERSION", "Session", "Store", "atomic_write_bytes"]
+if TYPE_CHECKING:
+    from salesflow.store.postgres import PostgresBackend
+
+__all__ = ["SCHEMA_VERSION", "Session", "Store", "atomic_write_bytes", "open_backend"]
 
 META_TABLE = "_meta"
 META_DOC_ID = 1
 HISTORY_KEEP: int = DEFAULTS["history_keep"]
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 
 _TYPES_BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 _KNOWN_TABLES = {*_TYPES_BY_TABLE, Event.table, META_TABLE}
@@ -1013,6 +1017,10 @@ class Session:
         """The last number handed out in a series (0 when none)."""
         return int(self.meta()["counters"].get(series, 0))
 
+    def counters(self) -> dict[str, int]:
+        """Every series' last number handed out (see the contract)."""
+        return {str(series): int(value) for series, value in self.meta()["counters"].items()}
+
     def next_numbers(self, series: str, count: int = 1) -> list[int]:
         """Reserve the next `count` numbers of a series; they are never handed out again."""
         self._require_writable()
@@ -1226,6 +1234,12 @@ class Store:
         session = Session(self.path, storage, writable=False)
         session.raw(META_TABLE)  # parse now, so a corrupt file fails before any output
         yield session
+
+    def run_writing(self, command: Callable[[Session], T]) -> T:
+        """`command` in a writing session (see the contract: the file's lock means it never has
+        to run again)."""
+        with self.writing() as session:
+            return command(session)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Session]:
@@ -1569,3 +1583,18 @@ def _config_of(data: dict[str, dict[str, Any]]) -> dict[str, Any]:
 def _history_keep(config: Mapping[str, Any]) -> int:
     keep = config.get("history_keep", HISTORY_KEEP)
     return keep if type(keep) is int and keep >= 0 else HISTORY_KEEP
+
+
+def open_backend(
+    target: str | Path, *, lock_timeout: float | None = None
+) -> Store | PostgresBackend:
+    """The backend `target` names: a `postgresql://` URL is a team database (psycopg is imported
+    only then), anything else a data file's path."""
+    if isinstance(target, str):
+        from salesflow.store.postgres.urls import is_database_url
+
+        if is_database_url(target):
+            from salesflow.store.postgres import PostgresBackend
+
+            return PostgresBackend(target, lock_timeout=lock_timeout)
+    return Store(Path(target), lock_timeout=lock_timeout)
