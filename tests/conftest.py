@@ -11,9 +11,17 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from tests.pg import mark_postgres_tests, pg_server, pg_url
+
+__all__ = ["pg_server", "pg_url"]  # the PostgreSQL fixtures (tests/pg.py), for every test
+
 TODAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=timezone(timedelta(hours=1)))
 DATA = Path(__file__).parent / "data"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    mark_postgres_tests(items)
 
 
 @pytest.fixture(autouse=True)
