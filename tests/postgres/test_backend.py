@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -114,7 +115,7 @@ def test_records_by_number_in_any_case_and_typed_short(backend: PostgresBackend)
         assert unit.get(Lead, "l-0002").company == "Babbage"
         assert unit.find(Lead, "2") is not None
         assert unit.find(Lead, "L-0009") is None
-        with pytest.raises(NotFound, match="^lead L-0009 not found$"):
+        with pytest.raises(NotFound, match=r"^lead L-0009 not found$"):
             unit.get(Lead, "9")
         assert unit.count(Lead) == 2
 
@@ -258,22 +259,22 @@ def test_numbers_are_unique_and_gapless_under_concurrent_writers(backend: Postgr
     taken: list[int] = []
     failures: list[BaseException] = []
 
+    def command_of(index: int, round_: int) -> Any:
+        def command(unit: Any) -> list[int]:
+            numbers = unit.next_numbers("INV-2026")
+            if (index + round_) % 5 == 0:
+                raise ValueError("a command that fails hands no number out")
+            unit.put(lead(f"L-{index:02}{round_:02}"))
+            return numbers  # type: ignore[no-any-return]
+
+        return command
+
     def writer(index: int) -> None:
         try:
             for round_ in range(15):
-
-                def command(unit: Any) -> list[int]:
-                    numbers = unit.next_numbers("INV-2026")
-                    if (index + round_) % 5 == 0:
-                        raise ValueError("a command that fails hands no number out")
-                    unit.put(lead(f"L-{index:02}{round_:02}"))
-                    return numbers  # type: ignore[no-any-return]
-
-                try:
-                    taken.extend(backend.run_writing(command))
-                except ValueError:
-                    pass
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+                with contextlib.suppress(ValueError):
+                    taken.extend(backend.run_writing(command_of(index, round_)))
+        except BaseException as exc:  # reported by the main thread
             failures.append(exc)
 
     threads = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
