@@ -35,7 +35,7 @@ def undo(
     if list_:
         _list_history(json)
         return
-    restored = common.store().undo()
+    restored = common.backend().undo()
     entry = restored.entry
     if json:
         common.print_json(_restored_json(restored, "undone"))
@@ -52,7 +52,7 @@ def redo(json: Json = False) -> None:
 
     Example: salesflow redo
     """
-    restored = common.store().redo()
+    restored = common.backend().redo()
     if json:
         common.print_json(_restored_json(restored, "redone"))
         return
