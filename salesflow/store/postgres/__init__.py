@@ -37,12 +37,12 @@ from salesflow.store.postgres import schema
 from salesflow.store.postgres.journal import Journal
 from salesflow.store.postgres.schema import COUNTERS, EVENTS, META, SCHEMA_VERSION
 from salesflow.store.postgres.urls import checked, shown
-from salesflow.store.versions import REDO, UNDO
+from salesflow.store.versions import REDO, UNDO, command_line
 
 if TYPE_CHECKING:
     import psycopg
 
-    from salesflow.store import Restored
+    from salesflow.store.versions import Restored
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
@@ -85,9 +85,13 @@ def _dumps(value: Any) -> str:
 class PostgresBackend:
     """The team database at `url` (no password in it); one unit of work per command."""
 
-    def __init__(self, url: str, *, lock_timeout: float | None = None) -> None:
+    def __init__(
+        self, url: str, *, lock_timeout: float | None = None, argv: Sequence[str] = ()
+    ) -> None:
+        """`argv`: the command line of this run, which the journal records (`--db` left out)."""
         self.url = checked(url)
         self.lock_timeout = lock_timeout
+        self.argv = command_line(argv)
 
     def location(self) -> str:
         """The database, as `info`, errors and history events name it: never a password."""
@@ -250,8 +254,8 @@ class PostgresBackend:
         return self._take_back(REDO)
 
     def _take_back(self, kind: str) -> Restored:
-        from salesflow.store import Restored
         from salesflow.store.postgres.journal import take_back
+        from salesflow.store.versions import Restored
 
         entry = self.run_writing(lambda unit: take_back(unit, kind))
         return Restored(entry, changed_outside=False, removed_file=False)

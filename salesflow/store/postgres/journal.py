@@ -26,7 +26,7 @@ import orjson
 from salesflow.errors import Refused
 from salesflow.models import RECORD_TYPES, Record
 from salesflow.store.postgres.schema import COUNTERS, EVENTS, JOURNAL, META
-from salesflow.store.versions import COMMAND, REDO, UNDO, Entry
+from salesflow.store.versions import COMMAND, REDO, UNDO, Version
 
 if TYPE_CHECKING:
     from salesflow.store.postgres import PostgresUnitOfWork
@@ -62,12 +62,10 @@ class Journal:
     def entry(self) -> int:
         """This command's journal row, inserted on its first change."""
         if self.id is None:
-            from salesflow.store import command_line
-
             row = self.unit.conn.execute(
                 f"INSERT INTO {JOURNAL} (kind, argv, at) VALUES (%s, %s::jsonb, %s) "  # type: ignore[arg-type]
                 "RETURNING id",
-                (self.kind, _dumps(command_line()), _now()),
+                (self.kind, _dumps(self.unit.backend.argv), _now()),
             ).fetchone()
             assert row is not None
             self.id = int(row[0])
@@ -166,7 +164,7 @@ class Journal:
             )
 
 
-def take_back(unit: PostgresUnitOfWork, kind: str) -> Entry:
+def take_back(unit: PostgresUnitOfWork, kind: str) -> Version:
     """Undo (`kind` UNDO) the user's latest command, or redo (REDO) their latest undo, in
     `unit`; the journal entry taken back (an undo's entry names the command it undid). Refused
     when there is none, or when a later command changed one of the same records."""
@@ -185,7 +183,7 @@ def take_back(unit: PostgresUnitOfWork, kind: str) -> Entry:
             + (" (`salesflow undo` makes one)" if kind == REDO else "")
         )
     ident, was, argv, at, target, subject, changes, counters, settings, events = row
-    entry = Entry(
+    entry = Version(
         seq=ident, kind=was, argv=list(argv), at=at, before=None, after=None,
         target=target, subject=subject,
     )  # fmt: skip
@@ -238,7 +236,7 @@ def take_back(unit: PostgresUnitOfWork, kind: str) -> Entry:
 
 def _check_unchanged(
     unit: PostgresUnitOfWork,
-    entry: Entry,
+    entry: Version,
     changes: list[list[Any]],
     settings: list[Any] | None,
     kind: str,
