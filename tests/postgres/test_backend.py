@@ -375,3 +375,23 @@ def test_an_unreachable_server_is_exit_4(tmp_path: Any) -> None:
     assert str(failed.value).startswith(
         f"cannot connect to database postgresql:///nothing?host={tmp_path}"
     )
+
+
+def test_values_event_count_and_contents(backend: PostgresBackend) -> None:
+    from salesflow.pipeline.doctor import diagnose
+
+    with backend.writing() as unit:
+        unit.put(lead("L-0001", company="A", city="Delft"), lead("L-0002", company="B"))
+        unit.next_numbers("L", 2)
+        unit.add_events([Event(at=NOW, number="L-0001", kind="created")])
+    with backend.reading() as unit:
+        assert list(unit.values(Lead, ["number", "city"])) == [
+            ("L-0001", "Delft"),
+            ("L-0002", None),
+        ]
+        assert list(unit.values(Lead, ["company"], Match.where(number="l-0002"))) == [("B",)]
+        assert unit.event_count() == 1
+        tables = unit.contents()
+        assert [doc["number"] for doc in tables["leads"].values()] == ["L-0001", "L-0002"]
+        assert tables["_meta"]["1"]["counters"] == {"L": 2}
+        assert diagnose(tables) == []  # type: ignore[arg-type]

@@ -628,6 +628,52 @@ class PostgresUnitOfWork:
         """How many story events there are (for `info`), without reading them."""
         return int(self._rows(f"SELECT count(*) FROM {EVENTS}")[0][0])
 
+    def event_count(self) -> int:
+        """How many story events there are (`info`)."""
+        return self.count_events()
+
+    def values(
+        self, model: type[Record], fields: Sequence[str], where: Match | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Some fields of each record `where` wants, as stored (None for a field a record
+        lacks), in creation order, without building records."""
+        if not fields:
+            return iter([() for _ in range(self.count(model, where))])
+        clause, params = self._where(model, where)
+        picks = ", ".join(["doc->%s"] * len(fields))
+        rows = self._rows(
+            f"SELECT {picks} FROM {model.table}{clause} ORDER BY id", [*fields, *params]
+        )
+        return iter([tuple(row) for row in rows])
+
+    @property
+    def file_schema(self) -> int:
+        """The schema version of the stored records: a database holds them upgraded."""
+        from salesflow.store.migrations import SCHEMA_VERSION as RECORDS_SCHEMA
+
+        return RECORDS_SCHEMA
+
+    def contents(self) -> Mapping[str, Mapping[str, Stored]]:
+        """Every table as stored, keyed by the database's row ids, with `_meta`'s schema,
+        counters and settings: what `doctor` reads."""
+        from salesflow.models import META_DOC_ID, META_TABLE
+
+        tables: dict[str, Mapping[str, Stored]] = {
+            META_TABLE: {
+                META_DOC_ID: {
+                    "schema": self.file_schema,
+                    "counters": self.counters(),
+                    "config": self.config(),
+                }
+            }
+        }
+        for model in RECORD_TYPES:
+            rows = self._rows(f"SELECT id, doc FROM {model.table} ORDER BY id")
+            tables[model.table] = {str(ident): doc for ident, doc in rows}
+        rows = self._rows(f"SELECT id, doc FROM {EVENTS} ORDER BY id")
+        tables[EVENTS] = {str(ident): doc for ident, doc in rows}
+        return tables
+
     def events(self, numbers: set[str] | None = None) -> list[Event]:
         if numbers is None:
             rows = self._rows(f"SELECT doc FROM {EVENTS} ORDER BY id")
