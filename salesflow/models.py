@@ -14,7 +14,9 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field
 
+from salesflow import registry
 from salesflow.pipeline.money import ZERO, cents, price_text, total
+from salesflow.registry import Link, RecordType
 
 
 def _money_str(value: Decimal) -> str:
@@ -42,8 +44,20 @@ class Record(BaseModel):
     model_config = ConfigDict(
         extra="forbid", validate_assignment=False, frozen=False, defer_build=True
     )
+    record_type: ClassVar[RecordType]
+    """The record type's entry in `salesflow.registry`: table, prefix, noun, key, links."""
     table: ClassVar[str]
+    """`record_type.table`: where the file keeps the type's records."""
     prefix: ClassVar[str]
+    """`record_type.prefix`: the number series (`L` for `L-0001`); empty for products."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        kind = cls.__dict__.get("record_type")
+        if kind is not None:
+            cls.table = kind.table
+            cls.prefix = kind.prefix
 
     @property
     def key(self) -> str:
@@ -74,8 +88,7 @@ class LeadReason(StrEnum):
 
 
 class Lead(Record):
-    table: ClassVar[str] = "leads"
-    prefix: ClassVar[str] = "L"
+    record_type: ClassVar[RecordType] = registry.LEADS
 
     number: str
     first_name: str | None = None
@@ -110,8 +123,7 @@ class Lead(Record):
 
 
 class Account(Record):
-    table: ClassVar[str] = "accounts"
-    prefix: ClassVar[str] = "ACC"
+    record_type: ClassVar[RecordType] = registry.ACCOUNTS
 
     number: str
     name: str
@@ -131,8 +143,7 @@ class Account(Record):
 
 
 class Contact(Record):
-    table: ClassVar[str] = "contacts"
-    prefix: ClassVar[str] = "CON"
+    record_type: ClassVar[RecordType] = registry.CONTACTS
 
     number: str
     first_name: str | None = None
@@ -160,8 +171,7 @@ class Contact(Record):
 
 
 class Product(Record):
-    table: ClassVar[str] = "products"
-    prefix: ClassVar[str] = ""
+    record_type: ClassVar[RecordType] = registry.PRODUCTS
 
     sku: str
     name: str
@@ -252,8 +262,7 @@ STAGE_PROBABILITY: dict[Stage, int] = {
 
 
 class Opportunity(WithLines):
-    table: ClassVar[str] = "opportunities"
-    prefix: ClassVar[str] = "OPP"
+    record_type: ClassVar[RecordType] = registry.OPPORTUNITIES
 
     number: str
     name: str
@@ -307,8 +316,7 @@ class QuoteStatus(StrEnum):
 
 
 class Quote(WithLines):
-    table: ClassVar[str] = "quotes"
-    prefix: ClassVar[str] = "QUO"
+    record_type: ClassVar[RecordType] = registry.QUOTES
 
     number: str
     revision: int = 1
@@ -340,8 +348,7 @@ class OrderStatus(StrEnum):
 
 
 class Order(WithLines):
-    table: ClassVar[str] = "orders"
-    prefix: ClassVar[str] = "ORD"
+    record_type: ClassVar[RecordType] = registry.ORDERS
 
     number: str
     quote: str
@@ -377,8 +384,7 @@ class Payment(BaseModel):
 
 
 class Invoice(WithLines):
-    table: ClassVar[str] = "invoices"
-    prefix: ClassVar[str] = "INV"
+    record_type: ClassVar[RecordType] = registry.INVOICES
 
     number: str
     order: str
@@ -427,8 +433,7 @@ class Invoice(WithLines):
 class CreditNote(WithLines):
     """A credit note: lines credited on an invoice, lowering its balance by the note's total."""
 
-    table: ClassVar[str] = "credit_notes"
-    prefix: ClassVar[str] = "CN"
+    record_type: ClassVar[RecordType] = registry.CREDIT_NOTES
 
     number: str
     invoice: str
@@ -468,8 +473,7 @@ class Priority(StrEnum):
 class Activity(Record):
     """A note, call, email, meeting or task about one record (any business number)."""
 
-    table: ClassVar[str] = "activities"
-    prefix: ClassVar[str] = "ACT"
+    record_type: ClassVar[RecordType] = registry.ACTIVITIES
 
     number: str
     kind: ActivityKind
@@ -522,6 +526,25 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Activity,
     CreditNote,
 )
+"""Every record type, in the order of `registry.TYPES` (`info`, `export` and `doctor` list them
+so)."""
+
+TYPES_BY_TABLE: dict[str, type[Record]] = {model.table: model for model in RECORD_TYPES}
+
+
+def linked(model: type[Record]) -> tuple[tuple[Link, type[Record] | None], ...]:
+    """A record type's links, each with the record type it names (None: an import batch)."""
+    return tuple(
+        (link, TYPES_BY_TABLE[link.target] if link.target is not None else None)
+        for link in model.record_type.links
+    )
+
+
+def model_of_series(series: str) -> type[Record] | None:
+    """The record type numbered in a counter's series (`L`, `INV-2026`); None for others."""
+    kind = registry.of_series(series)
+    return TYPES_BY_TABLE[kind.table] if kind is not None else None
+
 
 META_TABLE = "_meta"
 """The table beside the record tables holding the file's schema, number counters and settings,

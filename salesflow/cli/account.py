@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from salesflow.cli import common
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
+
+if TYPE_CHECKING:
+    from salesflow.models import Account, Contact, Record
+    from salesflow.services.customers import Deal
+
+R = TypeVar("R", bound="Record")
 
 account_app = AppTyper(help="Accounts: the companies you sell to.")
 contact_app = AppTyper(help="Contacts: the people at those companies.")
@@ -64,30 +70,14 @@ ContactNumber = Annotated[
 ]
 
 
-def linked_records(session: Any, key: str, number: str) -> dict[str, list[Any]]:
-    """Opportunities, quotes, orders and invoices whose `key` field is `number`."""
-    from salesflow.models import Invoice, Opportunity, Order, Quote
-
-    wanted = number.upper()
-
-    def match(doc: dict[str, Any]) -> bool:
-        return str(doc.get(key) or "").upper() == wanted
-
-    return {
-        "opportunities": session.all(Opportunity, match),
-        "quotes": session.all(Quote, match),
-        "orders": session.all(Order, match),
-        "invoices": session.all(Invoice, match),
-    }
-
-
-def _print_linked(linked: dict[str, list[Any]]) -> None:
+def _print_linked(linked: dict[str, list[Deal]]) -> None:
+    from salesflow.models import Quote
     from salesflow.pipeline.money import format_money
 
     rows = []
     for kind, records in linked.items():
         for record in records:
-            label = record.number + (f" r{record.revision}" if kind == "quotes" else "")
+            label = record.number + (f" r{record.revision}" if isinstance(record, Quote) else "")
             name = getattr(record, "name", "") or ""
             rows.append(
                 [
@@ -102,7 +92,7 @@ def _print_linked(linked: dict[str, list[Any]]) -> None:
         common.print_table(["Type", "Number", "Name", "Status", "Total"], rows, numeric=["Total"])
 
 
-def _json_with_links(record: Any, linked: dict[str, list[Any]]) -> dict[str, Any]:
+def _json_with_links(record: Record, linked: dict[str, list[Deal]]) -> dict[str, Any]:
     data = common.dump(record)
     for kind, records in linked.items():
         data[kind] = [common.dump(r) for r in records]
@@ -129,21 +119,11 @@ def account_add(
     Example: salesflow account add --name "Jansen Bouw" --city Utrecht --country NL
     --vat-id NL004495445B01 --language nl
     """
-    from salesflow.models import Account
-    from salesflow.pipeline.customers import add_account
-    from salesflow.pipeline.leads import match_key
+    from salesflow.services import customers
 
     fields = _fields(locals(), ACCOUNT_FIELDS)
-    with common.writing() as session:
-        account, created = add_account(
-            fields,
-            accounts=session.index_by(Account, "name", match_key),
-            number=common.numbers(session)("ACC"),
-            today=common.today(),
-            now=common.now(),
-        )
-        session.put(account)
-        session.add_events([created])
+    with common.writing() as uow:
+        account = customers.add_account(uow, fields, today=common.today(), now=common.now())
     _print_created(account, json)
 
 
@@ -167,20 +147,11 @@ def account_edit(
 
     Example: salesflow account edit ACC-0001 --email info@jansenbouw.nl --postcode "3511 AB"
     """
-    from salesflow.models import Account
-    from salesflow.pipeline.customers import edit_account
-    from salesflow.pipeline.leads import match_key
+    from salesflow.services import customers
 
     fields = _fields(locals(), ACCOUNT_FIELDS)
-    with common.writing() as session:
-        account, edited = edit_account(
-            session.get(Account, number),
-            fields,
-            accounts=session.index_by(Account, "name", match_key),
-            now=common.now(),
-        )
-        session.put(account)
-        session.add_events([edited])
+    with common.writing() as uow:
+        account = customers.edit_account(uow, number, fields, now=common.now())
     if json:
         common.print_json(common.dump(account))
     else:
@@ -199,19 +170,19 @@ CONTACT_FIELDS = (
 )  # fmt: skip
 
 
-def _fields(options: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+def _fields(options: dict[str, Any], names: tuple[str, ...]) -> dict[str, str | None]:
     """The record fields among a command's options (its `locals()`), None where not given."""
     return {name: options[name] for name in names}
 
 
-def _print_created(record: Any, json: bool) -> None:
+def _print_created(record: Account | Contact, json: bool) -> None:
     if json:
         common.print_json(common.dump(record))
     else:
         common.print_created(record.number)
 
 
-def _customer_fields(record: Any) -> list[tuple[str, Any]]:
+def _customer_fields(record: Account | Contact) -> list[tuple[str, object]]:
     """The details an account and a contact share, in the order of an address label."""
     return [
         ("Email", record.email),
@@ -256,19 +227,18 @@ def account_list(
 
 
 def _listed(
-    model: Any, spec_name: str, options: dict[str, Any]
-) -> tuple[list[Any], Callable[[Any], str]]:
+    model: type[R], spec_name: str, options: dict[str, Any]
+) -> tuple[Sequence[R], Callable[[Record], str]]:
     """Records of `model` filtered, sorted and limited by a list command's options, and the
     name of a record's account."""
-    from salesflow.cli.output import customer_names
     from salesflow.pipeline import listing
+    from salesflow.services import customers
 
     spec = getattr(listing, spec_name)
     query = common.list_query(spec, options)
-    with common.reading() as session:
-        docs = listing.select(session.docs(model), query, spec)
-        docs = options["output"].page(listing.arrange(docs, query, listing.doc_value))
-        return [session.load(model, d) for d in docs], customer_names(session)
+    with common.reading() as uow:
+        records = customers.listed(uow, model, query, spec, options["output"].page)
+        return records, customers.account_names(uow)
 
 
 @account_app.command("show")
@@ -289,21 +259,11 @@ def account_show(
     Example: salesflow account show ACC-0001
     """
     from salesflow.cli.activity import summary_pairs
-    from salesflow.models import Account, Contact
-    from salesflow.services import activities
+    from salesflow.services import customers
 
-    with common.reading() as session:
-        account = session.get(Account, number)
-        linked = linked_records(session, "account", account.number)
-        contacts = session.all(
-            Contact, lambda d: str(d.get("account") or "").upper() == account.number
-        )
-        seen = activities.summary(
-            session,
-            account.number,
-            *(c.number for c in contacts),
-            *(o.number for o in linked["opportunities"]),
-        )
+    with common.reading() as uow:
+        shown = customers.show_account(uow, number)
+    account, contacts, linked, seen = shown.account, shown.contacts, shown.linked, shown.activities
     if json:
         data = _json_with_links(account, linked)
         data["contacts"] = [common.dump(c) for c in contacts]
@@ -346,17 +306,13 @@ def contact_add(
 
     Example: salesflow contact add -f Piet -l Jansen --account ACC-0001 -e piet@jansenbouw.nl
     """
-    from salesflow.pipeline.customers import add_contact
+    from salesflow.services import customers
 
-    fields: dict[str, Any] = _fields(locals(), CONTACT_FIELDS)
-    with common.writing() as session:
-        if account:
-            fields["account"] = common.account_number(session, account)
-        contact, created = add_contact(
-            fields, number=common.numbers(session)("CON"), today=common.today(), now=common.now()
+    fields = _fields(locals(), CONTACT_FIELDS)
+    with common.writing() as uow:
+        contact = customers.add_contact(
+            uow, fields, account=account, today=common.today(), now=common.now()
         )
-        session.put(contact)
-        session.add_events([created])
     _print_created(contact, json)
 
 
@@ -384,23 +340,18 @@ def contact_edit(
 
     Example: salesflow contact edit CON-0001 --email piet@jansenbouw.nl
     """
-    from salesflow.models import Contact
-    from salesflow.pipeline.customers import edit_contact
+    from salesflow.services import customers
 
-    fields: dict[str, Any] = _fields(locals(), CONTACT_FIELDS)
-    with common.writing() as session:
-        if account is not None:
-            fields["account"] = common.account_number(session, account) if account.strip() else ""
-        contact, edited = edit_contact(session.get(Contact, number), fields, now=common.now())
-        session.put(contact)
-        session.add_events([edited])
+    fields = _fields(locals(), CONTACT_FIELDS)
+    with common.writing() as uow:
+        contact = customers.edit_contact(uow, number, fields, account=account, now=common.now())
     if json:
         common.print_json(common.dump(contact))
     else:
         common.print_fields(_contact_fields(contact))
 
 
-def _contact_fields(contact: Any) -> list[tuple[str, Any]]:
+def _contact_fields(contact: Contact) -> list[tuple[str, object]]:
     return [
         ("Number", contact.number),
         ("Name", contact.name),
@@ -457,15 +408,14 @@ def contact_show(
     Example: salesflow contact show CON-0001 --json
     """
     from salesflow.cli.activity import summary_pairs
-    from salesflow.models import Contact
-    from salesflow.services import activities
+    from salesflow.services import customers
 
-    with common.reading() as session:
-        contact = session.get(Contact, number)
-        linked = linked_records(session, "contact", contact.number)
-        seen = activities.summary(session, contact.number)
+    with common.reading() as uow:
+        shown = customers.show_contact(uow, number)
     if json:
-        common.print_json(_json_with_links(contact, linked) | seen.as_dict())
+        common.print_json(
+            _json_with_links(shown.contact, shown.linked) | shown.activities.as_dict()
+        )
         return
-    common.print_fields([*_contact_fields(contact), *summary_pairs(seen)])
-    _print_linked(linked)
+    common.print_fields([*_contact_fields(shown.contact), *summary_pairs(shown.activities)])
+    _print_linked(shown.linked)

@@ -269,16 +269,9 @@ def run_writing(command: Callable[[UnitOfWork], T]) -> T:
 def account_number(session: Session, typed: str) -> str:
     """The number of the account `typed` names: its number (short too, `1`) or its name, a
     unique match ignoring case (see `match_name`)."""
-    from salesflow.models import Account
-    from salesflow.pipeline.records import match_name
+    from salesflow.services.customers import account_number as named
 
-    found = session.find(Account, typed)
-    if found is not None:
-        return found.number
-    if typed.strip().upper().startswith("ACC-"):
-        return session.get(Account, typed).number  # not found: says so by number
-    named = ((str(d.get("number")), str(d.get("name") or "")) for d in session.docs(Account))
-    return match_name("account", typed, named)
+    return named(session, typed)
 
 
 def numbers(session: Session) -> Numbers:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli import batch, common, quote, render
+from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
-from salesflow.cli.output import ListOutput, customer_names, list_options
+from salesflow.cli.document_files import Cc, EmlOutput, Lang, To
+from salesflow.cli.output import ListOutput, list_options
+from salesflow.cli.render import invoice_json
+
+if TYPE_CHECKING:
+    from salesflow.models import CreditNote, Invoice
 
 app = AppTyper(help="Invoices: what customers owe, payments, and overdue balances.")
 
@@ -24,7 +29,7 @@ Number = Annotated[
 ]
 
 
-def _complete_documents(ctx: typer.Context, incomplete: str) -> Any:
+def _complete_documents(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Invoices and credit notes: `show`, `export` and `send` take either."""
     return [
         *common.complete_invoices(ctx, incomplete),
@@ -48,22 +53,13 @@ Until = Annotated[
 ]
 
 
-def invoice_json(invoice: Any) -> dict[str, Any]:
-    """An invoice's JSON with the derived `overdue` (as of today)."""
-    from salesflow.pipeline.invoices import is_overdue
-
-    data = common.dump(invoice)
-    data["overdue"] = is_overdue(invoice, common.today())
-    return data
-
-
-def _status(invoice: Any) -> str:
+def _status(invoice: Invoice) -> str:
     from salesflow.pipeline.invoices import is_overdue
 
     return invoice.status + (" (overdue)" if is_overdue(invoice, common.today()) else "")
 
 
-def show_invoice(invoice: Any, json: bool) -> None:
+def show_invoice(invoice: Invoice, json: bool) -> None:
     from salesflow.pipeline.money import format_money
 
     if json:
@@ -96,7 +92,7 @@ def show_invoice(invoice: Any, json: bool) -> None:
         )
 
 
-def _credited(invoice: Any) -> str | None:
+def _credited(invoice: Invoice) -> str | None:
     from salesflow.pipeline.money import format_money
 
     if not invoice.credit_notes:
@@ -105,7 +101,7 @@ def _credited(invoice: Any) -> str | None:
     return f"{format_money(invoice.credited)} {invoice.currency} ({notes})"
 
 
-def show_credit_note(note: Any, json: bool) -> None:
+def show_credit_note(note: CreditNote, json: bool) -> None:
     if json:
         common.print_json(common.dump(note))
         return
@@ -122,14 +118,6 @@ def show_credit_note(note: Any, json: bool) -> None:
         ]
     )
     render.print_lines(note)
-
-
-def _record(session: Any, number: str) -> Any:
-    """The invoice, or the credit note (`CN-…`), numbered `number`."""
-    from salesflow.models import CreditNote, Invoice
-
-    model = CreditNote if number.strip().upper().startswith("CN-") else Invoice
-    return session.get(model, number)
 
 
 @app.command("list")
@@ -157,26 +145,19 @@ def list_(
 
     Example: salesflow invoice list --status overdue --sort -balance --csv > overdue.csv
     """
-    from salesflow.cli.quote import listed
-    from salesflow.models import Invoice
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
+    from salesflow.services import invoices
 
-    spec = listing.INVOICES
-    query = common.list_query(spec, locals())
+    query = common.list_query(listing.INVOICES, locals())
     with common.reading() as session:
-        invoices = listed(
-            session,
-            Invoice,
-            spec,
-            query,
-            session.docs(Invoice),
-            status_of=_status_of(session, query.status),
-            page=output.page,
-        )
-        customer = customer_names(session)
+        found = invoices.listed(session, query, today=common.today())
+        shown = output.page(found.records)
+        # the customer column is a table's only: JSON and CSV do not look accounts up
+        table = output.format == "table"
+        customers = {r.key: found.customer(r) for r in shown} if table else {}
     output.emit(
-        invoices,
+        shown,
         empty="No invoices.",
         columns=[
             "Number",
@@ -192,7 +173,7 @@ def list_(
         row=lambda i: [
             i.number,
             i.order,
-            customer(i),
+            customers[i.key],
             i.invoice_date,
             i.due_date,
             _status(i),
@@ -205,29 +186,6 @@ def list_(
     )
 
 
-def _status_of(session: Any, wanted: str | None) -> Any:
-    """The status `--status` compares: `overdue` (derived from today) when that is asked for
-    and the invoice is overdue, else the stored one, so an overdue unpaid invoice still lists
-    under `--status unpaid`."""
-    from salesflow.models import Invoice
-    from salesflow.pipeline.invoices import is_overdue
-
-    today = common.today()
-
-    def status_of(doc: dict[str, Any]) -> str:
-        stored = str(doc.get("status") or "unpaid")
-        if (
-            wanted == "overdue"
-            and stored in ("unpaid", "partially-paid")
-            and str(doc.get("due_date") or "") < today.isoformat()
-            and is_overdue(session.load(Invoice, doc), today)
-        ):
-            return "overdue"
-        return stored
-
-    return status_of
-
-
 @app.command("show")
 def show(number: DocumentNumber, json: Json = False) -> None:
     """Show an invoice with its lines, payments, credit notes and balance, or a credit note.
@@ -235,9 +193,10 @@ def show(number: DocumentNumber, json: Json = False) -> None:
     Example: salesflow invoice show INV-2026-0001 --json | jq .balance
     """
     from salesflow.models import CreditNote
+    from salesflow.services import invoices
 
     with common.reading() as session:
-        record = _record(session, number)
+        record = invoices.record(session, number)
     if isinstance(record, CreditNote):
         show_credit_note(record, json)
     else:
@@ -277,10 +236,9 @@ def pay(
     Example: salesflow invoice pay INV-2026-0001 --amount 500 --date 2026-04-15
     """
     from salesflow.errors import UsageError
-    from salesflow.models import Invoice
-    from salesflow.pipeline.invoices import pay_invoice
     from salesflow.pipeline.money import format_money
     from salesflow.pipeline.records import parse_date
+    from salesflow.services import invoices
 
     paid_on = parse_date(date, "payment date") if date else common.today()
     wanted = batch.read_numbers(numbers)
@@ -291,16 +249,7 @@ def pay(
         )
     batch.confirm(len(wanted), "Pay", yes)
     with common.writing() as session:
-        now = common.now()
-
-        def pay_one(number: str) -> Any:
-            invoice, paid = pay_invoice(
-                session.get(Invoice, number), amount=amount, paid_on=paid_on, now=now
-            )
-            session.put(invoice)
-            session.add_events([paid])
-            return invoice
-
+        pay_one = invoices.payer(session, amount=amount, paid_on=paid_on, now=common.now())
         outcome = batch.apply_each(session, wanted, pay_one, keep_going=keep_going, noun="invoices")
     if json:
         batch.print_results([invoice_json(i) for i in outcome.results], True, len(wanted) == 1, str)
@@ -322,19 +271,10 @@ def cancel(number: Number, json: Json = False) -> None:
 
     Example: salesflow invoice cancel INV-2026-0002
     """
-    from salesflow.models import Invoice, Order
-    from salesflow.pipeline.invoices import cancel_invoice
+    from salesflow.services import invoices
 
     with common.writing() as session:
-        invoice = session.get(Invoice, number)
-        done = cancel_invoice(
-            invoice,
-            order=session.find(Order, invoice.order),
-            today=common.today(),
-            now=common.now(),
-        )
-        session.put(*filter(None, (done.invoice, done.order)))
-        session.add_events(done.events)
+        done = invoices.cancel(session, number, today=common.today(), now=common.now())
     if json:
         show_invoice(done.invoice, json)
     else:
@@ -360,7 +300,7 @@ def export(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    lang: quote.Lang = None,
+    lang: Lang = None,
 ) -> None:
     """Write an invoice or a credit note (CN-…) as a PDF, HTML or Markdown document to send.
     Prints the file written.
@@ -369,19 +309,22 @@ def export(
 
     Example: salesflow invoice export INV-2026-0001 --format pdf --lang de
     """
+    from salesflow.cli.document_files import write_document
+    from salesflow.services import documents
+
     with common.reading() as session:
-        view = quote.document(session, _record(session, number), lang, logo=fmt.strip() == "pdf")
-    quote.write_document(view, fmt, output, force)
+        view = documents.invoice_view(session, number, lang, logo=fmt.strip() == "pdf")
+    write_document(view, fmt, output, force)
 
 
 @app.command("send")
 def send(
     number: DocumentNumber,
-    to: quote.To,
-    cc: quote.Cc = None,
-    output: quote.EmlOutput = None,
+    to: To,
+    cc: Cc = None,
+    output: EmlOutput = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    lang: quote.Lang = None,
+    lang: Lang = None,
 ) -> None:
     """Write an invoice or a credit note (CN-…) as an e-mail draft (.eml, the PDF attached)
     for your mail client. Prints the file written; nothing is sent over the network.
@@ -390,14 +333,14 @@ def send(
 
     Example: salesflow invoice send INV-2026-0001 --to finance@example.com --cc anna@example.com
     """
-    from salesflow.pipeline.documents import check_sendable
+    from salesflow.cli.document_files import write_draft
+    from salesflow.services import documents
 
     with common.writing() as session:
-        invoice = _record(session, number)
-        check_sendable(invoice)
-        view = quote.document(session, invoice, lang)
-        path, sent = quote.send_document(view, to, cc or [], output, force)
-        session.add_events([sent])
+        draft = documents.send_invoice(
+            session, number, to=to, cc=cc or [], lang=lang, now=common.now()
+        )
+        path = write_draft(draft, output, force)
     sys.stdout.write(f"{path}\n")
 
 
@@ -426,32 +369,14 @@ def credit(
 
     Example: salesflow invoice credit INV-2026-0001 --lines 2 --reason "Returned damaged"
     """
-    from salesflow.models import Invoice
-    from salesflow.pipeline.invoices import credit_invoice
-    from salesflow.pipeline.numbering import credit_note_series
     from salesflow.pipeline.records import parse_date
+    from salesflow.services import invoices
 
     day = parse_date(date, "credit note date") if date else common.today()
     with common.writing() as session:
-        invoice = session.get(Invoice, number)
-        if day < invoice.invoice_date:
-            from salesflow.errors import InvalidValue
-
-            raise InvalidValue(
-                f"invoice {invoice.number}: credit note date {day.isoformat()} is before the "
-                f"invoice date {invoice.invoice_date.isoformat()}"
-            )
-        done = credit_invoice(
-            invoice,
-            number=common.numbers(session)(credit_note_series(day.year)),
-            amount=amount,
-            lines=lines,
-            reason=reason,
-            today=day,
-            now=common.now(),
+        done = invoices.credit(
+            session, number, amount=amount, lines=lines, reason=reason, day=day, now=common.now()
         )
-        session.put(done.credit_note, done.invoice)
-        session.add_events(done.events)
     if json:
         common.print_json(
             {"credit_note": common.dump(done.credit_note), "invoice": invoice_json(done.invoice)}

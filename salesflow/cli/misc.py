@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated
 
 import typer
 
@@ -19,7 +20,7 @@ def info(json: Json = False) -> None:
 
     Example: salesflow info --json | jq -r .path
     """
-    from salesflow.models import RECORD_TYPES, Event
+    from salesflow.services import datafile
     from salesflow.store import SCHEMA_VERSION
 
     database = common.database()
@@ -29,16 +30,14 @@ def info(json: Json = False) -> None:
         database_info(database, json)
         return
     path = common.data_path()
-    with common.reading() as session:
-        counts = {model.table: session.count(model) for model in RECORD_TYPES}
-        counts["events"] = len(session.raw(Event.table))
-        schema = session.file_schema if path.exists() else SCHEMA_VERSION
-        settings = common.settings(session)
+    with common.reading() as uow:
+        held = datafile.contents(uow)
+    schema, counts = held.schema, held.counts
     data = {
         "path": str(path),
         "exists": path.exists(),
         "schema": schema,
-        "currency": settings.currency,
+        "currency": held.currency,
         "counts": counts,
     }
     if json:
@@ -53,7 +52,7 @@ def info(json: Json = False) -> None:
                 if schema == SCHEMA_VERSION
                 else f"{schema} (the next command that writes upgrades it to {SCHEMA_VERSION})",
             ),
-            ("Currency", settings.currency),
+            ("Currency", held.currency),
             *((table.capitalize(), count) for table, count in counts.items()),
         ]
     )
@@ -123,10 +122,10 @@ def init(
             "iban": iban,
         }
     )
-    with common.writing() as session:
-        _check_currency(session, values)
-        session.set_config(values)
-        settings = session.config()
+    from salesflow.services import settings as service
+
+    with common.writing() as uow:
+        settings = service.configure(uow, values)
     if json:
         common.print_json(settings)
     else:
@@ -135,7 +134,7 @@ def init(
             common.say(f"{name} = {_one_line(value)}")
 
 
-def _one_line(value: Any) -> str:
+def _one_line(value: object) -> str:
     """A setting on one line: a text of several lines shows its first and how many there are."""
     lines = str(value).strip().splitlines() or [""]
     return lines[0] if len(lines) == 1 else f"{lines[0]} … ({len(lines)} lines)"
@@ -184,9 +183,10 @@ def config_get(
     Example: salesflow config get payment_terms
     """
     from salesflow.pipeline.settings import KEYS, config_value
+    from salesflow.services import settings as service
 
-    with common.reading() as session:
-        settings = common.settings(session)
+    with common.reading() as uow:
+        settings = service.settings(uow)
     if key is not None:
         name = key.strip().lower().replace("-", "_")
         if name not in KEYS:
@@ -209,7 +209,7 @@ def config_get(
         )
 
 
-def _setting_text(name: str, value: Any, stored: Any) -> str:
+def _setting_text(name: str, value: object, stored: Mapping[str, object]) -> str:
     from salesflow.pipeline.settings import DEFAULTS
 
     if value is None:
@@ -227,6 +227,7 @@ def config_set(
     Example: salesflow config set tax_rate 21
     """
     from salesflow.pipeline.settings import config_value
+    from salesflow.services import settings as service
 
     name = key.strip().lower().replace("-", "_")
     if name == "logo":
@@ -234,9 +235,8 @@ def config_set(
     elif name == "terms":
         value = _text_or_file(value, name) or ""
     stored = config_value(name, value)
-    with common.writing() as session:
-        _check_currency(session, {name: stored})
-        session.set_config({name: stored})
+    with common.writing() as uow:
+        service.configure(uow, {name: stored})
     common.say(f"{name} = {_one_line(stored)}")
 
 
@@ -249,22 +249,6 @@ def config_show(json: Json = False) -> None:
     config_get(None, json)
 
 
-def _check_currency(session: Any, values: dict[str, Any]) -> None:
-    """A new currency only while no record holds money in the current one."""
-    from salesflow.models import Invoice, Lead, Opportunity, Order, Product, Quote
-    from salesflow.pipeline.settings import check_currency_change
-
-    new = values.get("currency")
-    current = common.settings(session).currency
-    if new is None or new == current:
-        return
-    holding = {
-        model.table: session.count(model) for model in (Product, Opportunity, Quote, Order, Invoice)
-    }
-    holding["leads with a value"] = sum(1 for d in session.docs(Lead) if d.get("estimated_value"))
-    check_currency_change(current, new, holding)
-
-
 def history(
     number: Annotated[str, typer.Argument(help="Any number in the chain: L-, ACC-, OPP-, ...")],
     json: Json = False,
@@ -273,43 +257,11 @@ def history(
 
     Example: salesflow history OPP-0001
     """
-    from salesflow.models import (
-        Account,
-        Activity,
-        Contact,
-        CreditNote,
-        Invoice,
-        Lead,
-        Opportunity,
-        Order,
-        Product,
-        Quote,
-    )
-    from salesflow.pipeline.history import chain_numbers, story
-    from salesflow.services import activities
+    from salesflow.services.story import deal_story
 
-    wanted = number.strip().upper()
-    with common.reading() as session:
-        activity = session.find(Activity, wanted) if wanted.startswith("ACT-") else None
-        if activity is not None:
-            wanted = activity.regarding.upper()
-        product = session.find(Product, wanted)
-        if product is not None:
-            chain = {product.sku.upper()}
-        else:
-            records: list[Any] = session.all(
-                Lead, lambda d: bool(d.get("opportunity")) or d.get("number", "").upper() == wanted
-            )
-            for model in (Account, Contact, Opportunity, Quote, Order, Invoice, CreditNote):
-                records.extend(session.all(model))
-            chain = chain_numbers(wanted, records)
-        if not chain:
-            from salesflow.errors import NotFound
-
-            raise NotFound(f"record {number} not found")
-        # activities about the chain's records tell their part of the story
-        chain |= {a.number.upper() for a in activities.of(session, *chain)}
-        events = story(session.events(chain))
+    with common.reading() as uow:
+        told = deal_story(uow, number)
+    wanted, chain, events = told.number, told.chain, told.events
     if json:
         common.print_json(
             {"number": wanted, "chain": sorted(chain), "events": [common.dump(e) for e in events]}
@@ -331,7 +283,7 @@ def history(
     )
 
 
-def _detail(value: Any) -> str:
+def _detail(value: object) -> str:
     if isinstance(value, list):
         return "/".join(str(v) for v in value)
     return str(value)

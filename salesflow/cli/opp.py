@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
+
+if TYPE_CHECKING:
+    from salesflow.models import Activity, Opportunity
+    from salesflow.pipeline.opportunities import OpportunityFields
+    from salesflow.services.activities import Summary
 
 app = AppTyper(help="Opportunities: deals in progress, with products and revenue.")
 
@@ -33,7 +38,7 @@ Probability = Annotated[
 Contact = Annotated[str | None, typer.Option("--contact", help="Contact number, CON-0001.")]
 
 
-def show_opportunity(opportunity: Any, json: bool, seen: Any = None) -> None:
+def show_opportunity(opportunity: Opportunity, json: bool, seen: Summary | None = None) -> None:
     """An opportunity's fields, lines and totals; `seen` adds its activities' summary."""
     from salesflow.pipeline.money import format_money
 
@@ -82,9 +87,20 @@ def show_opportunity(opportunity: Any, json: bool, seen: Any = None) -> None:
     render.print_lines(opportunity)
 
 
-def _save(session: Any, opportunity: Any, event: Any) -> None:
-    session.put(opportunity)
-    session.add_events([event])
+def _fields(
+    name: str | None,
+    estimated_revenue: str | None,
+    close_date: str | None,
+    probability: str | None,
+) -> OpportunityFields:
+    from salesflow.pipeline.opportunities import OpportunityFields
+
+    return OpportunityFields(
+        name=name,
+        estimated_revenue=estimated_revenue,
+        close_date=close_date,
+        probability=probability,
+    )
 
 
 @app.command("add")
@@ -105,28 +121,18 @@ def add(
 
     Example: salesflow opp add --name "Fleet renewal" --account ACC-0001 --close-date 2026-12-31
     """
-    from salesflow.models import Account
-    from salesflow.models import Contact as ContactModel
-    from salesflow.pipeline.opportunities import OpportunityFields, create_opportunity
+    from salesflow.services import opportunities
 
+    fields = _fields(name, estimated_revenue, close_date, probability)
     with common.writing() as session:
-        customer = session.get(Account, common.account_number(session, account))
-        person = session.get(ContactModel, contact).number if contact else None
-        opportunity, created = create_opportunity(
-            OpportunityFields(
-                name=name,
-                estimated_revenue=estimated_revenue,
-                close_date=close_date,
-                probability=probability,
-                contact=person,
-            ),
-            account=customer.number,
-            number=common.numbers(session)("OPP"),
-            currency=common.settings(session).currency,
+        opportunity = opportunities.add(
+            session,
+            fields,
+            account=account,
+            contact=contact,
             today=common.today(),
             now=common.now(),
         )
-        _save(session, opportunity, created)
     if json:
         show_opportunity(opportunity, json)
     else:
@@ -147,24 +153,11 @@ def edit(
 
     Example: salesflow opp edit OPP-0001 --close-date 2027-01-31 --probability 70
     """
-    from salesflow.models import Contact as ContactModel
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.opportunities import OpportunityFields, edit_opportunity
+    from salesflow.services import opportunities
 
+    fields = _fields(name, estimated_revenue, close_date, probability)
     with common.writing() as session:
-        person = session.get(ContactModel, contact).number if contact else None
-        opportunity, edited = edit_opportunity(
-            session.get(Opportunity, number),
-            OpportunityFields(
-                name=name,
-                estimated_revenue=estimated_revenue,
-                close_date=close_date,
-                probability=probability,
-                contact=person,
-            ),
-            now=common.now(),
-        )
-        _save(session, opportunity, edited)
+        opportunity = opportunities.edit(session, number, fields, contact=contact, now=common.now())
     show_opportunity(opportunity, json)
 
 
@@ -188,32 +181,20 @@ def list_(
 
     Example: salesflow opp list --status open --stage propose --sort -weighted_revenue
     """
-    from salesflow.models import Account, Opportunity
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
-    from salesflow.pipeline.opportunities import STAGES
-    from salesflow.pipeline.records import choice
+    from salesflow.services import opportunities
 
-    spec = listing.OPPORTUNITIES
-    query = common.list_query(spec, locals())
-    wanted_stage = choice(stage, STAGES, "stage") if stage else None
+    query = common.list_query(listing.OPPORTUNITIES, locals())
+    wanted_stage = opportunities.stage_filter(stage)  # a typo is refused before any reading
     with common.reading() as session:
-        names = {d["number"]: d.get("name", "") for d in session.docs(Account)}
-        docs = listing.select(
-            session.docs(Opportunity),
-            query,
-            spec,
-            extra_text=lambda d: names.get(d.get("account") or "", ""),
-        )
-        if wanted_stage:
-            docs = [d for d in docs if d.get("stage", "qualify") == wanted_stage]
-        opportunities = output.page(
-            listing.arrange(
-                [session.load(Opportunity, d) for d in docs], query, listing.model_value
-            )
-        )
+        found = opportunities.listed(session, query, stage=wanted_stage)
+        shown = output.page(found.records)
+        # the customer column is a table's only: JSON and CSV do not look accounts up
+        table = output.format == "table"
+        customers = {r.key: found.customer(r) for r in shown} if table else {}
     output.emit(
-        opportunities,
+        shown,
         empty="No opportunities.",
         columns=[
             "Number",
@@ -229,7 +210,7 @@ def list_(
         row=lambda o: [
             o.number,
             o.name,
-            names.get(o.account or "") or o.account,
+            customers[o.key],
             o.status,
             o.stage,
             f"{o.probability}%",
@@ -247,13 +228,11 @@ def show(number: Number, json: Json = False) -> None:
 
     Example: salesflow opp show OPP-0001 --json | jq .total
     """
-    from salesflow.models import Opportunity
-    from salesflow.services import activities
+    from salesflow.services import opportunities
 
     with common.reading() as session:
-        opportunity = session.get(Opportunity, number)
-        seen = activities.summary(session, opportunity.number)
-    show_opportunity(opportunity, json, seen)
+        shown = opportunities.show(session, number)
+    show_opportunity(shown.opportunity, json, shown.activities)
 
 
 STAGES = common.complete_choices(
@@ -310,19 +289,12 @@ def stage(
 
     Example: salesflow opp stage OPP-0001 OPP-0002 develop
     """
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.opportunities import set_stage
+    from salesflow.services import opportunities
 
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Move", yes)
     with common.writing() as session:
-        now = common.now()
-
-        def move(number: str) -> Any:
-            opportunity, moved = set_stage(session.get(Opportunity, number), stage, now=now)
-            _save(session, opportunity, moved)
-            return opportunity
-
+        move = opportunities.stager(session, stage, now=common.now())
         outcome = batch.apply_each(
             session, wanted, move, keep_going=keep_going, noun="opportunities"
         )
@@ -348,26 +320,19 @@ def add_product(
 
     Example: salesflow opp add-product OPP-0001 CONSULT-DAY --quantity 3 --discount 10%
     """
-    from salesflow.models import Opportunity, Product
     from salesflow.pipeline.lines import LineSpec
-    from salesflow.pipeline.opportunities import add_product as add_line
+    from salesflow.services import opportunities
 
+    line = LineSpec(
+        quantity=quantity,
+        sku=sku,
+        write_in=write_in,
+        price=price,
+        discount=discount,
+        tax_rate=tax_rate,
+    )
     with common.writing() as session:
-        opportunity, added = add_line(
-            session.get(Opportunity, number),
-            LineSpec(
-                quantity=quantity,
-                sku=sku,
-                write_in=write_in,
-                price=price,
-                discount=discount,
-                tax_rate=tax_rate,
-            ),
-            products={p.sku.upper(): p for p in session.all(Product)},
-            default_tax_rate=common.settings(session).tax_rate,
-            now=common.now(),
-        )
-        _save(session, opportunity, added)
+        opportunity = opportunities.add_product(session, number, line, now=common.now())
     show_opportunity(opportunity, json)
 
 
@@ -381,14 +346,10 @@ def remove_product(
 
     Example: salesflow opp remove-product OPP-0001 2
     """
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.opportunities import remove_product as remove_line
+    from salesflow.services import opportunities
 
     with common.writing() as session:
-        opportunity, removed = remove_line(
-            session.get(Opportunity, number), line_no, now=common.now()
-        )
-        _save(session, opportunity, removed)
+        opportunity = opportunities.remove_product(session, number, line_no, now=common.now())
     show_opportunity(opportunity, json)
 
 
@@ -407,8 +368,7 @@ def edit_line(
 
     Example: salesflow opp edit-line OPP-0001 2 --quantity 5 --discount 10%
     """
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.opportunities import edit_line as edit
+    from salesflow.services import opportunities
 
     change = common.line_edit(
         quantity=quantity,
@@ -418,17 +378,8 @@ def edit_line(
         tax_rate=tax_rate,
     )
     with common.writing() as session:
-        opportunity, edited = edit(
-            session.get(Opportunity, number), line_no, change, now=common.now()
-        )
-        _save(session, opportunity, edited)
+        opportunity = opportunities.edit_line(session, number, line_no, change, now=common.now())
     show_opportunity(opportunity, json)
-
-
-def _quotes_of(session: Any, number: str) -> list[Any]:
-    from salesflow.models import Quote
-
-    return session.all(Quote, lambda d: str(d.get("opportunity", "")).upper() == number.upper())
 
 
 @app.command("win")
@@ -444,26 +395,21 @@ def win(
 
     Example: salesflow opp win OPP-0001 --actual-revenue 14250
     """
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.opportunities import win_opportunity
-    from salesflow.services.activities import open_regarding
+    from salesflow.services import opportunities
 
     with common.writing() as session:
-        current = session.get(Opportunity, number)
-        opportunity, won = win_opportunity(
-            current,
+        won = opportunities.win(
+            session,
+            number,
             actual_revenue=actual_revenue,
-            quotes=_quotes_of(session, current.number),
             today=common.today(),
             now=common.now(),
         )
-        _save(session, opportunity, won)
-        opened = open_regarding(session, opportunity.number)[opportunity.number]
     if json:
-        show_opportunity(opportunity, json)
+        show_opportunity(won.opportunity, json)
     else:
-        common.say(f"Opportunity {opportunity.number} is won")
-    _still_open(opened)
+        common.say(f"Opportunity {won.opportunity.number} is won")
+    _still_open(won.still_open)
 
 
 @app.command("lose")
@@ -488,43 +434,28 @@ def lose(
 
     Example: salesflow opp lose OPP-0002 --reason out-sold --competitor "Initech"
     """
-    from salesflow.models import Opportunity, Quote
-    from salesflow.pipeline.opportunities import lose_opportunity
-    from salesflow.services.activities import open_regarding
+    from salesflow.services import opportunities
 
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Lose", yes)
     with common.writing() as session:
-        today, now = common.today(), common.now()
-        quotes_of = session.group_by(Quote, "opportunity", batch.text_key)
-
-        def lose_one(number: str) -> Any:
-            current = session.get(Opportunity, number)
-            opportunity, lost = lose_opportunity(
-                current,
-                reason,
-                competitor=competitor,
-                quotes=quotes_of(current.number.upper()),
-                today=today,
-                now=now,
-            )
-            _save(session, opportunity, lost)
-            return opportunity
-
+        lose_one = opportunities.loser(
+            session, reason, competitor=competitor, today=common.today(), now=common.now()
+        )
         outcome = batch.apply_each(
             session, wanted, lose_one, keep_going=keep_going, noun="opportunities"
         )
-        opened = open_regarding(session, *(o.number for o in outcome.results))
+        closed = opportunities.still_open(session, outcome.results)
     batch.print_results(outcome.results, json, len(wanted) == 1, lambda o: o.number)
     if not json:
         for opportunity in outcome.results:
             common.say(f"Opportunity {opportunity.number} is lost ({opportunity.status_reason})")
-    for opportunity in outcome.results:
-        _still_open(opened[opportunity.number])
+    for lost in closed:
+        _still_open(lost.still_open)
     outcome.finish()
 
 
-def _still_open(activities: list[Any]) -> None:
+def _still_open(activities: list[Activity]) -> None:
     """A closed opportunity's open activities, on stderr: closing asks nothing, but says."""
     from salesflow.pipeline.activities import describe
 
@@ -541,16 +472,10 @@ def reopen(number: Number, json: Json = False) -> None:
 
     Example: salesflow opp reopen OPP-0002
     """
-    from salesflow.models import Opportunity, Order
-    from salesflow.pipeline.opportunities import reopen_opportunity
+    from salesflow.services import opportunities
 
     with common.writing() as session:
-        current = session.get(Opportunity, number)
-        orders = session.all(
-            Order, lambda d: str(d.get("opportunity", "")).upper() == current.number
-        )
-        opportunity, reopened = reopen_opportunity(current, orders=orders, now=common.now())
-        _save(session, opportunity, reopened)
+        opportunity = opportunities.reopen(session, number, now=common.now())
     if json:
         show_opportunity(opportunity, json)
     else:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
-from salesflow.cli.output import ListOutput, customer_names, list_options
+from salesflow.cli.output import ListOutput, list_options
+
+if TYPE_CHECKING:
+    from salesflow.models import Order
 
 app = AppTyper(help="Orders: accepted quotes, to fulfil (invoice) or cancel.")
 
@@ -23,7 +26,7 @@ Number = Annotated[
 ]
 
 
-def show_order(order: Any, json: bool) -> None:
+def show_order(order: Order, json: bool) -> None:
     if json:
         common.print_json(common.dump(order))
         return
@@ -67,18 +70,19 @@ def list_(
 
     Example: salesflow order list --status active --account ACC-0001 --jsonl
     """
-    from salesflow.cli.quote import listed
-    from salesflow.models import Order
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
+    from salesflow.services import orders
 
-    spec = listing.ORDERS
-    query = common.list_query(spec, locals())
+    query = common.list_query(listing.ORDERS, locals())
     with common.reading() as session:
-        orders = listed(session, Order, spec, query, session.docs(Order), page=output.page)
-        customer = customer_names(session)
+        found = orders.listed(session, query)
+        shown = output.page(found.records)
+        # the customer column is a table's only: JSON and CSV do not look accounts up
+        table = output.format == "table"
+        customers = {r.key: found.customer(r) for r in shown} if table else {}
     output.emit(
-        orders,
+        shown,
         empty="No orders.",
         columns=[
             "Number",
@@ -94,7 +98,7 @@ def list_(
             o.number,
             f"{o.quote} r{o.quote_revision}",
             o.opportunity,
-            customer(o),
+            customers[o.key],
             o.status,
             o.created_on,
             o.invoice,
@@ -110,10 +114,10 @@ def show(number: Number, json: Json = False) -> None:
 
     Example: salesflow order show ORD-0001 --json | jq .total
     """
-    from salesflow.models import Order
+    from salesflow.services import orders
 
     with common.reading() as session:
-        order = session.get(Order, number)
+        order = orders.get(session, number)
     show_order(order, json)
 
 
@@ -149,40 +153,24 @@ def fulfil(
 
     Example: salesflow order fulfil ORD-0001 ORD-0002 --date 2026-03-31
     """
-    from salesflow.cli.invoice import invoice_json
-    from salesflow.models import Order
-    from salesflow.pipeline.orders import fulfil_order
     from salesflow.pipeline.records import parse_date
+    from salesflow.services import orders
 
     invoice_date = parse_date(date, "invoice date") if date else common.today()
     delivered = parse_date(delivery_date, "delivery date") if delivery_date else None
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Fulfil", yes)
     with common.writing() as session:
-        allocate = common.numbers(session)
-        payment_terms = common.settings(session).payment_terms
-        now = common.now()
-
-        def fulfil_one(number: str) -> Any:
-            result = fulfil_order(
-                session.get(Order, number),
-                numbers=allocate,
-                invoice_date=invoice_date,
-                payment_terms=payment_terms,
-                now=now,
-                delivery_date=delivered,
-            )
-            session.put(result.order, result.invoice)
-            session.add_events(result.events)
-            return result
-
+        fulfil_one = orders.fulfiller(
+            session, invoice_date=invoice_date, delivery_date=delivered, now=common.now()
+        )
         outcome = batch.apply_each(
             session, wanted, fulfil_one, keep_going=keep_going, noun="orders"
         )
     if json:
         batch.print_results(
             [
-                {"order": common.dump(r.order), "invoice": invoice_json(r.invoice)}
+                {"order": common.dump(r.order), "invoice": render.invoice_json(r.invoice)}
                 for r in outcome.results
             ],
             True,
@@ -205,15 +193,10 @@ def cancel(number: Number, json: Json = False) -> None:
 
     Example: salesflow order cancel ORD-0002
     """
-    from salesflow.models import Order
-    from salesflow.pipeline.orders import cancel_order
+    from salesflow.services import orders
 
     with common.writing() as session:
-        order, canceled = cancel_order(
-            session.get(Order, number), today=common.today(), now=common.now()
-        )
-        session.put(order)
-        session.add_events([canceled])
+        order = orders.cancel(session, number, today=common.today(), now=common.now())
     if json:
         show_order(order, json)
     else:

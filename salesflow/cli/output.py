@@ -12,12 +12,16 @@ import functools
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, overload
 
 import typer
 
 from salesflow.cli import common, screen
 from salesflow.errors import UsageError
+
+if TYPE_CHECKING:
+    from salesflow.models import Record
+    from salesflow.store.contract import UnitOfWork
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -198,16 +202,8 @@ def list_options(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def customer_names(session: Any) -> Callable[[Any], str]:
+def customer_names(uow: UnitOfWork) -> Callable[[Record], str]:
     """A record's customer as people know it: its account's name (the number when unnamed)."""
-    from salesflow.models import Account
+    from salesflow.services.customers import account_names
 
-    names = {
-        str(d.get("number") or "").upper(): str(d.get("name") or "") for d in session.docs(Account)
-    }
-
-    def name(record: Any) -> str:
-        account = str(getattr(record, "account", None) or "")
-        return names.get(account.upper()) or account
-
-    return name
+    return account_names(uow)

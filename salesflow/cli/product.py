@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesflow.cli import common
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
+
+if TYPE_CHECKING:
+    from salesflow.models import Product
 
 app = AppTyper(help="Products: the catalog, keyed by the SKU you choose.")
 
@@ -29,7 +32,7 @@ Unit = Annotated[str | None, typer.Option("--unit", help="Unit: day, piece, lice
 Description = Annotated[str | None, typer.Option("--description", help="Longer text.")]
 
 
-def _show(product: Any, json: bool) -> None:
+def _show(product: Product, json: bool) -> None:
     from salesflow.pipeline.money import format_price
 
     if json:
@@ -45,12 +48,6 @@ def _show(product: Any, json: bool) -> None:
             ("Description", product.description),
         ]
     )
-
-
-def _catalog(session: Any) -> dict[str, Any]:
-    from salesflow.models import Product
-
-    return {p.sku.upper(): p for p in session.all(Product)}
 
 
 @app.command("add")
@@ -71,23 +68,20 @@ def add(
 
     Example: salesflow product add CONSULT-DAY --name "Consulting day" --price 950 --tax-rate 21
     """
-    from salesflow.pipeline.products import add_product
+    from salesflow.services import products
 
-    with common.writing() as session:
-        product, created = add_product(
+    with common.writing() as uow:
+        product = products.add_product(
+            uow,
             sku,
             name=name,
             price=price,
             tax_rate=tax_rate,
             unit=unit,
             description=description,
-            existing=_catalog(session),
-            default_tax_rate=common.settings(session).tax_rate,
             today=common.today(),
             now=common.now(),
         )
-        session.put(product)
-        session.add_events([created])
     if json:
         _show(product, json)
     else:
@@ -108,12 +102,12 @@ def edit(
 
     Example: salesflow product edit CONSULT-DAY --price 990
     """
-    from salesflow.models import Product
-    from salesflow.pipeline.products import edit_product
+    from salesflow.services import products
 
-    with common.writing() as session:
-        product, edited = edit_product(
-            session.get(Product, sku),
+    with common.writing() as uow:
+        product = products.edit_product(
+            uow,
+            sku,
             name=name,
             price=price,
             tax_rate=tax_rate,
@@ -121,8 +115,6 @@ def edit(
             description=description,
             now=common.now(),
         )
-        session.put(product)
-        session.add_events([edited])
     _show(product, json)
 
 
@@ -163,8 +155,8 @@ def show(sku: KnownSku, json: Json = False) -> None:
 
     Example: salesflow product show CONSULT-DAY
     """
-    from salesflow.models import Product
+    from salesflow.services import products
 
-    with common.reading() as session:
-        product = session.get(Product, sku)
+    with common.reading() as uow:
+        product = products.show_product(uow, sku)
     _show(product, json)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesflow.cli import batch, common, render
 from salesflow.cli.common import AppTyper
-from salesflow.cli.output import ListOutput, customer_names, list_options
+from salesflow.cli.document_files import Cc, EmlOutput, Lang, To
+from salesflow.cli.output import ListOutput, list_options
 
 if TYPE_CHECKING:
-    from salesflow.pipeline.listing import ListQuery, ListSpec
+    from salesflow.models import Quote
 
 app = AppTyper(help="Quotes: priced proposals for an opportunity, revised until accepted.")
 
@@ -39,307 +38,6 @@ Output = Annotated[
     ),
 ]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
-Lang = Annotated[
-    str | None,
-    typer.Option(
-        "--lang", help="nl, en, de or fr; default the customer's language, else the settings."
-    ),
-]
-To = Annotated[
-    list[str],
-    typer.Option(
-        "--to", help="Recipient's email (repeat for more).", show_default=False, metavar="EMAIL"
-    ),
-]
-Cc = Annotated[
-    list[str] | None,
-    typer.Option("--cc", help="Copy to this email (repeatable).", metavar="EMAIL"),
-]
-EmlOutput = Annotated[
-    str | None,
-    typer.Option("--output", "-o", help="The .eml file to write (default QUO-0001.eml here)."),
-]
-
-
-# --- shared with `order` and `invoice` ---------------------------------------------------------
-
-
-def revisions_of(session: Any, number: str) -> list[Any]:
-    """Every stored revision of quote `number` (any case), oldest first."""
-    from salesflow.models import Quote
-
-    wanted = session.full_number(Quote, number).strip().upper()
-    found = session.all(Quote, lambda d: str(d.get("number", "")).upper() == wanted)
-    return sorted(found, key=lambda q: q.revision)
-
-
-def load_quote(
-    session: Any,
-    number: str,
-    revision: int | None = None,
-    revisions: Callable[[str], list[Any]] | None = None,
-) -> Any:
-    """Revision `revision` of a quote, else its latest; NotFound names the revisions it has.
-
-    `revisions` (a batch's `session.group_by(Quote, "number", ...)`) finds them without a scan.
-    """
-    from salesflow.models import Quote
-    from salesflow.pipeline.quotes import pick_revision
-
-    wanted = session.full_number(Quote, number).strip().upper()
-    found = (
-        revisions_of(session, wanted)
-        if revisions is None
-        else sorted(revisions(wanted), key=lambda q: q.revision)
-    )
-    return pick_revision(wanted, found, revision)
-
-
-def quotes_of_opportunity(session: Any, opportunity: str) -> list[Any]:
-    from salesflow.models import Quote
-
-    wanted = opportunity.upper()
-    return session.all(Quote, lambda d: str(d.get("opportunity", "")).upper() == wanted)
-
-
-def seller(session: Any, *, logo: bool = True) -> Any:
-    """The seller's details from the settings (`salesflow init --company ...`); the logo file is
-    read when `logo` (a PDF prints it)."""
-    from salesflow.documents import Seller
-    from salesflow.errors import InvalidValue
-
-    settings = common.settings(session)
-    image = None
-    if logo and settings.get("logo"):
-        try:
-            image = Path(settings.get("logo")).read_bytes()
-        except OSError as error:
-            raise InvalidValue(
-                f"logo {settings.get('logo')!r} cannot be read ({error.strerror}); set another "
-                "with `salesflow config set logo FILE`, or clear it with `config set logo ''`"
-            ) from None
-    return Seller(
-        **{
-            key: settings.get(key)
-            for key in (
-                "company",
-                "address",
-                "email",
-                "phone",
-                "vat_number",
-                "iban",
-                "bic",
-                "coc",
-                "website",
-                "footer",
-                "terms",
-            )
-        },
-        logo=image,
-    )
-
-
-def document(session: Any, record: Any, lang: str | None = None, *, logo: bool = True) -> Any:
-    """The document view of a quote or invoice: its seller, customer, the deal's title, the
-    products' descriptions and the language (`lang`, else the customer's, else the settings)."""
-    from salesflow.documents import document_view
-    from salesflow.documents.facts import document_language
-    from salesflow.models import Account, Contact, Opportunity, Product, Quote
-
-    account = session.find(Account, record.account) if record.account else None
-    contact = session.find(Contact, record.contact) if record.contact else None
-    opportunity = session.find(Opportunity, record.opportunity)
-    skus = {line.sku.upper() for line in record.lines if line.sku}
-    descriptions = {
-        p.sku.upper(): p.description
-        for p in session.all(Product, lambda d: str(d.get("sku", "")).upper() in skus)
-        if p.description
-    }
-    latest = None
-    if isinstance(record, Quote):
-        latest = max(q.revision for q in revisions_of(session, record.number))
-    return document_view(
-        record,
-        seller(session, logo=logo),
-        account=account,
-        contact=contact,
-        lang=document_language(lang, account, contact, common.settings(session).get("language")),
-        title=opportunity.name if opportunity else None,
-        descriptions=descriptions,
-        latest_revision=latest,
-    )
-
-
-def output_path(view: Any, output: str | None, force: bool, fmt: str) -> Path:
-    """The file a document goes to: `output`, else its default name here; refused when it is a
-    directory, its directory is missing, or it exists (unless `force`)."""
-    from salesflow.documents import default_filename
-    from salesflow.errors import InvalidValue, Refused
-
-    number = view.record.number
-    path = Path(output) if output else Path(default_filename(view, fmt))
-    if path.is_dir():
-        raise InvalidValue(f"{view.kind} {number}: output {path} is a directory; give a file name")
-    if not path.parent.is_dir():
-        raise InvalidValue(
-            f"{view.kind} {number}: cannot write {path}; directory {path.parent} does not exist"
-        )
-    common.refuse_data_files(path, f"{view.kind} {number}: output")
-    if path.exists() and not force:
-        raise Refused(
-            f"{view.kind} {number}: file {path} already exists; use --force to overwrite it"
-        )
-    return path
-
-
-def write_document(view: Any, fmt: str, output: str | None, force: bool) -> None:
-    """Render `view` as `fmt` into `output` (default name in the current directory, `-` stdout).
-
-    An existing file is kept unless `force`; new files are readable by their owner only.
-    Prints the path written on stdout.
-    """
-    from salesflow.documents import FORMATS, render_html, render_markdown, render_pdf
-    from salesflow.errors import UsageError
-    from salesflow.pipeline.records import choice
-
-    kind = choice(fmt, FORMATS, "format")
-    number = view.record.number
-    if output is not None and output.strip() == "-":
-        if kind == "pdf":
-            raise UsageError(
-                f"{view.kind} {number}: a PDF cannot be written to stdout (--output -); "
-                "give --output FILE, or use --format html or md"
-            )
-        sys.stdout.write(render_markdown(view) if kind == "md" else render_html(view))
-        return
-    path = output_path(view, output, force, kind)
-    if kind == "pdf":
-        data = render_pdf(view)
-    else:
-        data = (render_markdown(view) if kind == "md" else render_html(view)).encode("utf-8")
-    common.write_output(path, data, f"{view.kind} {number}: ")
-    sys.stdout.write(f"{path}\n")
-
-
-def send_document(
-    view: Any, to: list[str], cc: list[str], output: str | None, force: bool
-) -> tuple[Path, Any]:
-    """Write `view` as a PDF attached to an `.eml` draft to `to` (and `cc`); returns the file
-    and the `sent` event to record. Nothing goes over the network."""
-    from salesflow.documents import default_filename, draft_email, render_pdf
-    from salesflow.pipeline.documents import sent_event
-
-    now = common.now()
-    event = sent_event(view.record, to=to, cc=cc, lang=view.lang, now=now)
-    default = Path(default_filename(view, "pdf")).with_suffix(".eml")
-    path = output_path(view, output or str(default), force, "pdf")
-    message = draft_email(
-        view,
-        render_pdf(view),
-        filename=default_filename(view, "pdf"),
-        to=event.details["to"],
-        cc=event.details.get("cc", []),
-        now=now,
-    )
-    from salesflow.store import atomic_write_bytes
-
-    atomic_write_bytes(path, bytes(message))
-    return path, event
-
-
-# --- lists of quotes, orders and invoices -------------------------------------------------------
-
-Doc = dict[str, Any]
-
-
-def sources_by_opportunity(session: Any) -> dict[str, str | None]:
-    """The source behind each opportunity (upper-cased number): its own, else its lead's."""
-    from salesflow.models import Lead, Opportunity
-
-    leads: dict[str, str | None] | None = None
-    found: dict[str, str | None] = {}
-    for doc in session.docs(Opportunity):
-        source = doc.get("source")
-        if not source and doc.get("lead"):
-            if leads is None:
-                leads = {
-                    str(d.get("number", "")).upper(): d.get("source") for d in session.docs(Lead)
-                }
-            source = leads.get(str(doc["lead"]).upper())
-        found[str(doc.get("number", "")).upper()] = source
-    return found
-
-
-def customer_text(session: Any) -> Callable[[Doc], str]:
-    """Searchable text of a record's account (name) and contact (name, email), folded."""
-    from salesflow.models import Account, Contact
-    from salesflow.pipeline.listing import fold
-
-    def key(doc: Doc) -> str:
-        return str(doc.get("number") or "").upper()
-
-    accounts = {key(d): fold(str(d.get("name") or "")) for d in session.docs(Account)}
-    contacts = {
-        key(d): fold(" ".join(str(d.get(f) or "") for f in ("first_name", "last_name", "email")))
-        for d in session.docs(Contact)
-    }
-
-    def text(doc: Doc) -> str:
-        account = accounts.get(str(doc.get("account") or "").upper(), "")
-        return f"{account} | {contacts.get(str(doc.get('contact') or '').upper(), '')}"
-
-    return text
-
-
-def listed(
-    session: Any,
-    model: Any,
-    spec: ListSpec,
-    query: ListQuery,
-    docs: list[Doc],
-    *,
-    status_of: Callable[[Doc], str] | None = None,
-    page: Callable[[list[Any]], Any] = list,
-) -> list[Any]:
-    """Quotes, orders or invoices (`docs`) filtered, sorted and cut by a list's options.
-
-    `--source` is the source of the opportunity (or lead) behind each record; `--search` also
-    matches the account's name and the contact's name and email. Only the records shown are
-    validated, unless the sort field is a computed one (a total). `page` cuts the sorted
-    records to what a terminal shows (`ListOutput.page`).
-    """
-    from salesflow.pipeline import listing
-
-    sources = sources_by_opportunity(session) if query.source else {}
-    docs = listing.select(
-        docs,
-        query,
-        spec,
-        status_of=status_of,
-        extra_text=customer_text(session) if query.search else None,
-        source_of=lambda d: sources.get(str(d.get("opportunity") or "").upper()),
-    )
-    if query.sort in spec.computed:
-        records = [session.load(model, d) for d in docs]
-        return list(page(listing.arrange(records, query, listing.model_value)))
-    shown = page(listing.arrange(docs, query, listing.doc_value))
-    return [session.load(model, d) for d in shown]
-
-
-def _vat_treatment(session: Any, record: Any) -> Any:
-    """The VAT treatment of a sale to `record`'s customer (account, else contact)."""
-    from salesflow.models import Account, Contact
-    from salesflow.pipeline.vat import vat_treatment
-
-    customer = (session.find(Account, record.account) if record.account else None) or (
-        session.find(Contact, record.contact) if record.contact else None
-    )
-    return vat_treatment(
-        common.settings(session).country,
-        customer.country if customer else None,
-        customer.vat_id if customer else None,
-    )
-
 
 VAT_TEXT = {
     "domestic": "the lines' rates (domestic)",
@@ -352,12 +50,12 @@ VAT_TEXT = {
 # --- views -------------------------------------------------------------------------------------
 
 
-def _status(record: Any) -> str:
+def _status(record: Quote) -> str:
     reason = record.status_reason
     return record.status + (f" ({reason})" if reason and reason != record.status else "")
 
 
-def _valid_until_text(quote: Any) -> str:
+def _valid_until_text(quote: Quote) -> str:
     """The valid-until date, marked when a draft or active quote has expired."""
     from salesflow.pipeline.quotes import is_expired
 
@@ -365,7 +63,7 @@ def _valid_until_text(quote: Any) -> str:
     return f"{quote.valid_until} (expired)" if expired else str(quote.valid_until)
 
 
-def show_quote(quote: Any, json: bool, revisions: list[int] | None = None) -> None:
+def show_quote(quote: Quote, json: bool, revisions: list[int] | None = None) -> None:
     if json:
         common.print_json(common.dump(quote))
         return
@@ -391,18 +89,12 @@ def show_quote(quote: Any, json: bool, revisions: list[int] | None = None) -> No
     render.print_lines(quote)
 
 
-def _report(quote: Any, json: bool, message: str) -> None:
+def _report(quote: Quote, json: bool, message: str) -> None:
     if json:
         show_quote(quote, json)
     else:
         common.print_created(quote.number)
         common.say(message)
-
-
-def _line_spec(**values: Any) -> Any:
-    from salesflow.pipeline.lines import LineSpec
-
-    return LineSpec(**values)
 
 
 # --- commands ----------------------------------------------------------------------------------
@@ -425,21 +117,12 @@ def create(
 
     Example: salesflow quote create OPP-0001 --valid-until 2026-12-31
     """
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.quotes import create_quote
+    from salesflow.services import quotes
 
     with common.writing() as session:
-        deal = session.get(Opportunity, opportunity)
-        result = create_quote(
-            deal,
-            number=common.numbers(session)("QUO"),
-            valid_until=valid_until,
-            vat=_vat_treatment(session, deal),
-            today=common.today(),
-            now=common.now(),
+        result = quotes.create(
+            session, opportunity, valid_until=valid_until, today=common.today(), now=common.now()
         )
-        session.put(result.quote, result.opportunity)
-        session.add_events(result.events)
     if json:
         show_quote(result.quote, json)
     else:
@@ -465,26 +148,19 @@ def add_product(
 
     Example: salesflow quote add-product QUO-0001 TRAINING --quantity 2 --discount 10%
     """
-    from salesflow.models import Product
-    from salesflow.pipeline.quotes import add_quote_product
+    from salesflow.pipeline.lines import LineSpec
+    from salesflow.services import quotes
 
+    line = LineSpec(
+        quantity=quantity,
+        sku=sku,
+        write_in=write_in,
+        price=price,
+        discount=discount,
+        tax_rate=tax_rate,
+    )
     with common.writing() as session:
-        quote, added = add_quote_product(
-            load_quote(session, number),
-            _line_spec(
-                quantity=quantity,
-                sku=sku,
-                write_in=write_in,
-                price=price,
-                discount=discount,
-                tax_rate=tax_rate,
-            ),
-            products={p.sku.upper(): p for p in session.all(Product)},
-            default_tax_rate=common.settings(session).tax_rate,
-            now=common.now(),
-        )
-        session.put(quote)
-        session.add_events([added])
+        quote = quotes.add_product(session, number, line, now=common.now())
     show_quote(quote, json)
 
 
@@ -498,14 +174,10 @@ def remove_product(
 
     Example: salesflow quote remove-product QUO-0001 2
     """
-    from salesflow.pipeline.quotes import remove_quote_product
+    from salesflow.services import quotes
 
     with common.writing() as session:
-        quote, removed = remove_quote_product(
-            load_quote(session, number), line_no, now=common.now()
-        )
-        session.put(quote)
-        session.add_events([removed])
+        quote = quotes.remove_product(session, number, line_no, now=common.now())
     show_quote(quote, json)
 
 
@@ -524,7 +196,7 @@ def edit_line(
 
     Example: salesflow quote edit-line QUO-0001 1 --price 950 --description "Senior consulting day"
     """
-    from salesflow.pipeline.quotes import edit_quote_line
+    from salesflow.services import quotes
 
     change = common.line_edit(
         quantity=quantity,
@@ -534,11 +206,7 @@ def edit_line(
         tax_rate=tax_rate,
     )
     with common.writing() as session:
-        quote, edited = edit_quote_line(
-            load_quote(session, number), line_no, change, now=common.now()
-        )
-        session.put(quote)
-        session.add_events([edited])
+        quote = quotes.edit_line(session, number, line_no, change, now=common.now())
     show_quote(quote, json)
 
 
@@ -561,18 +229,17 @@ def edit(
 
     Example: salesflow quote edit QUO-0001 --valid-until 2027-01-31 --customer-reference PO-4471
     """
-    from salesflow.pipeline.quotes import edit_quote
+    from salesflow.services import quotes
 
     with common.writing() as session:
-        quote, edited = edit_quote(
-            load_quote(session, number),
+        quote = quotes.edit(
+            session,
+            number,
             valid_until=valid_until,
             customer_reference=customer_reference,
             today=common.today(),
             now=common.now(),
         )
-        session.put(quote)
-        session.add_events([edited])
     show_quote(quote, json)
 
 
@@ -591,14 +258,10 @@ def discount(
 
     Example: salesflow quote discount QUO-0001 --percent 5
     """
-    from salesflow.pipeline.quotes import discount_quote
+    from salesflow.services import quotes
 
     with common.writing() as session:
-        quote, discounted = discount_quote(
-            load_quote(session, number), percent=percent, amount=amount, now=common.now()
-        )
-        session.put(quote)
-        session.add_events([discounted])
+        quote = quotes.discount(session, number, percent=percent, amount=amount, now=common.now())
     show_quote(quote, json)
 
 
@@ -617,23 +280,13 @@ def activate(
     Example: salesflow quote list --status draft --jsonl | jq -r .number | salesflow quote
     activate -
     """
-    from salesflow.models import Quote
-    from salesflow.pipeline.quotes import activate_quote, quote_label
+    from salesflow.pipeline.quotes import quote_label
+    from salesflow.services import quotes
 
     wanted = batch.read_numbers(numbers)
     batch.confirm(len(wanted), "Activate", yes)
     with common.writing() as session:
-        today, now = common.today(), common.now()
-        revisions = session.group_by(Quote, "number", batch.text_key)
-
-        def activate_one(number: str) -> Any:
-            quote, activated = activate_quote(
-                load_quote(session, number, revisions=revisions), today=today, now=now
-            )
-            session.put(quote)
-            session.add_events([activated])
-            return quote
-
+        activate_one = quotes.activator(session, today=common.today(), now=common.now())
         outcome = batch.apply_each(
             session, wanted, activate_one, keep_going=keep_going, noun="quotes"
         )
@@ -652,21 +305,11 @@ def accept(number: Number, json: Json = False) -> None:
 
     Example: salesflow quote accept QUO-0001
     """
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.quotes import accept_quote, quote_label
+    from salesflow.pipeline.quotes import quote_label
+    from salesflow.services import quotes
 
     with common.writing() as session:
-        quote = load_quote(session, number)
-        result = accept_quote(
-            quote,
-            opportunity=session.get(Opportunity, quote.opportunity),
-            quotes=quotes_of_opportunity(session, quote.opportunity),
-            numbers=common.numbers(session),
-            today=common.today(),
-            now=common.now(),
-        )
-        session.put(result.quote, result.order, result.opportunity, *result.closed)
-        session.add_events(result.events)
+        result = quotes.accept(session, number, today=common.today(), now=common.now())
     if json:
         common.print_json(
             {
@@ -707,14 +350,11 @@ def close(
 
     Example: salesflow quote close QUO-0002 --reason lost
     """
-    from salesflow.pipeline.quotes import close_quote, quote_label
+    from salesflow.pipeline.quotes import quote_label
+    from salesflow.services import quotes
 
     with common.writing() as session:
-        quote, closed = close_quote(
-            load_quote(session, number), reason, today=common.today(), now=common.now()
-        )
-        session.put(quote)
-        session.add_events([closed])
+        quote = quotes.close(session, number, reason, today=common.today(), now=common.now())
     _report(quote, json, f"Quote {quote_label(quote)} is closed ({quote.status_reason})")
 
 
@@ -726,20 +366,12 @@ def revise(number: Number, json: Json = False) -> None:
 
     Example: salesflow quote revise QUO-0001
     """
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.quotes import quote_label, revise_quote
+    from salesflow.pipeline.quotes import quote_label
+    from salesflow.services import quotes
 
     with common.writing() as session:
-        quote = load_quote(session, number)
-        result = revise_quote(
-            quote,
-            opportunity=session.get(Opportunity, quote.opportunity),
-            today=common.today(),
-            now=common.now(),
-        )
-        session.put(result.closed, result.draft)
-        session.add_events(result.events)
-    _report(result.draft, json, f"Quote {quote_label(result.draft)} is a draft")
+        draft = quotes.revise(session, number, today=common.today(), now=common.now())
+    _report(draft, json, f"Quote {quote_label(draft)} is a draft")
 
 
 @app.command("delete")
@@ -748,22 +380,16 @@ def delete(number: Number) -> None:
 
     Example: salesflow quote delete QUO-0003
     """
-    from salesflow.pipeline.quotes import delete_quote, quote_label
-    from salesflow.services.activities import move_off
+    from salesflow.pipeline.quotes import quote_label
+    from salesflow.services import quotes
 
     with common.writing() as session:
-        quote = load_quote(session, number)
-        deleted = delete_quote(quote, now=common.now())
-        session.remove(quote)
-        session.add_events([deleted])
-        moved = (
-            move_off(session, quote.number, quote.opportunity, now=common.now())
-            if quote.revision == 1
-            else []
-        )
+        done = quotes.delete(session, number, now=common.now())
+    quote = done.quote
     common.say(f"Quote {quote_label(quote)} is deleted")
-    if moved:
-        common.say(f"Moved activities {', '.join(a.number for a in moved)} to {quote.opportunity}")
+    if done.moved:
+        moved = ", ".join(a.number for a in done.moved)
+        common.say(f"Moved activities {moved} to {quote.opportunity}")
 
 
 @app.command("list")
@@ -794,34 +420,26 @@ def list_(
 
     Example: salesflow quote list --status active --search müller --sort -total --json
     """
-    from salesflow.models import Opportunity, Quote
     from salesflow.pipeline import listing
     from salesflow.pipeline.money import format_money
+    from salesflow.services import quotes
 
-    spec = listing.QUOTES
-    query = common.list_query(spec, locals())
+    query = common.list_query(listing.QUOTES, locals())
     with common.reading() as session:
-        # a filter naming no opportunity is a typo: say so rather than list nothing
-        deal = session.get(Opportunity, opportunity).number.upper() if opportunity else None
-        docs = [
-            d
-            for d in session.docs(Quote)
-            if deal is None or str(d.get("opportunity", "")).upper() == deal
-        ]
-        if not all_revisions:
-            docs = list(_latest_docs(docs).values())
-        docs.sort(key=_quote_order)
-        quotes = listed(session, Quote, spec, query, docs, page=output.page)
-        customer = customer_names(session)
+        found = quotes.listed(session, query, opportunity=opportunity, all_revisions=all_revisions)
+        shown = output.page(found.records)
+        # the customer column is a table's only: JSON and CSV do not look accounts up
+        table = output.format == "table"
+        customers = {r.key: found.customer(r) for r in shown} if table else {}
     output.emit(
-        quotes,
+        shown,
         empty="No quotes.",
         columns=["Number", "Rev.", "Opportunity", "Customer", "Status", "Valid until", "Total"],
         row=lambda q: [
             q.number,
             q.revision,
             q.opportunity,
-            customer(q),
+            customers[q.key],
             _status(q),
             _valid_until_text(q),
             f"{format_money(q.total)} {q.currency}",
@@ -830,35 +448,17 @@ def list_(
     )
 
 
-def _revision(doc: Doc) -> int:
-    return int(doc.get("revision") or 1)
-
-
-def _latest_docs(docs: list[Doc]) -> dict[str, Doc]:
-    latest: dict[str, Doc] = {}
-    for doc in docs:
-        number = str(doc.get("number", "")).upper()
-        if number not in latest or _revision(doc) > _revision(latest[number]):
-            latest[number] = doc
-    return latest
-
-
-def _quote_order(doc: Doc) -> tuple[int, str, int]:
-    """By number (QUO-9999 before QUO-10000), then revision."""
-    number = str(doc.get("number", "")).upper()
-    return (len(number), number, _revision(doc))
-
-
 @app.command("show")
 def show(number: Number, revision: Revision = None, json: Json = False) -> None:
     """Show a quote (its latest revision unless --revision) with lines and totals.
 
     Example: salesflow quote show QUO-0001 --revision 1 --json | jq .total
     """
+    from salesflow.services import quotes
+
     with common.reading() as session:
-        revisions = revisions_of(session, number)
-        quote = load_quote(session, number, revision)
-    show_quote(quote, json, [q.revision for q in revisions])
+        shown = quotes.show(session, number, revision)
+    show_quote(shown.quote, json, shown.revisions)
 
 
 @app.command("export")
@@ -876,10 +476,11 @@ def export(
 
     Example: salesflow quote export QUO-0001 --format pdf --lang nl --output offerte.pdf
     """
+    from salesflow.cli.document_files import write_document
+    from salesflow.services import documents
+
     with common.reading() as session:
-        view = document(
-            session, load_quote(session, number, revision), lang, logo=fmt.strip() == "pdf"
-        )
+        view = documents.quote_view(session, number, revision, lang, logo=fmt.strip() == "pdf")
     write_document(view, fmt, output, force)
 
 
@@ -900,12 +501,12 @@ def send(
 
     Example: salesflow quote send QUO-0001 --to anna@example.com --lang nl
     """
-    from salesflow.pipeline.documents import check_sendable
+    from salesflow.cli.document_files import write_draft
+    from salesflow.services import documents
 
     with common.writing() as session:
-        quote = load_quote(session, number, revision)
-        check_sendable(quote)
-        view = document(session, quote, lang)
-        path, sent = send_document(view, to, cc or [], output, force)
-        session.add_events([sent])
+        draft = documents.send_quote(
+            session, number, revision=revision, to=to, cc=cc or [], lang=lang, now=common.now()
+        )
+        path = write_draft(draft, output, force)
     sys.stdout.write(f"{path}\n")

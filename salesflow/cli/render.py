@@ -1,10 +1,14 @@
-"""Human views shared by opportunities, quotes, orders and invoices: lines and totals."""
+"""Human views shared by opportunities, quotes, orders and invoices: lines and totals, and an
+invoice's JSON."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesflow.cli import common
+
+if TYPE_CHECKING:
+    from salesflow.models import Invoice
 
 
 def _plain(value: Any) -> str:
@@ -76,3 +80,12 @@ def totals_pairs(record: Any) -> list[tuple[str, Any]]:
         ("Total", f"{format_money(record.total)} {currency}"),
     ]
     return pairs
+
+
+def invoice_json(invoice: Invoice) -> dict[str, Any]:
+    """An invoice's JSON with the derived `overdue` (as of today)."""
+    from salesflow.pipeline.invoices import is_overdue
+
+    data = common.dump(invoice)
+    data["overdue"] = is_overdue(invoice, common.today())
+    return data

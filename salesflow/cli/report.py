@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 import typer
 
@@ -20,9 +20,35 @@ from salesflow.cli import common
 from salesflow.cli.common import AppTyper
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from rich.table import Table
 
-    from salesflow.pipeline.reports import Filters, PipelineReport
+    from salesflow.pipeline.reports import (
+        Filters,
+        ForecastReport,
+        FunnelReport,
+        PipelineReport,
+        ReceivablesReport,
+        SalesReport,
+        WinRateReport,
+        WinRow,
+    )
+    from salesflow.pipeline.reports.activities import ActivityReport
+
+
+class _Report(Protocol):
+    """What every report offers the shell: whether it is empty, and its JSON."""
+
+    @property
+    def empty(self) -> bool: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+Rep = TypeVar("Rep", bound=_Report)
+Rows = tuple[list[str], list[list[object]]]
+"""A report's CSV: the header row and the rows of cells (money as text, None for empty)."""
 
 app = AppTyper(
     help="Reports: pipeline, forecast, funnel, win rate, receivables, sales and activity."
@@ -76,48 +102,19 @@ def _check_output(json: bool, csv: bool) -> None:
     common.output_format(json, False, csv)
 
 
-def _raw_filter(
-    filters: Filters,
-    date_field: str | None,
-    extra: Callable[[dict[str, Any]], bool] | None = None,
-) -> Callable[[dict[str, Any]], bool]:
-    """A cheap pre-filter on stored documents (ISO dates compare as text); the report applies
-    the same filters again on the models, so this only saves loading records."""
-    from salesflow.pipeline.reports import source_key
-
-    low = filters.start.isoformat() if filters.start else None
-    high = filters.end.isoformat() if filters.end else None
-    wanted = source_key(filters.source) if filters.source is not None else None
-
-    def keep(doc: dict[str, Any]) -> bool:
-        if extra is not None and not extra(doc):
-            return False
-        if date_field is not None:
-            day = str(doc.get(date_field, ""))
-            if (low is not None and day < low) or (high is not None and day > high):
-                return False
-        return wanted is None or source_key(doc.get("source")) == wanted
-
-    return keep
-
-
-def _numbered(numbers: set[str], field: str = "number") -> Callable[[dict[str, Any]], bool]:
-    return lambda doc: str(doc.get(field, "")).upper() in numbers
-
-
-def print_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def print_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """CSV on stdout (common.write_csv): a header row, empty cells for missing values."""
     common.write_csv(header, [["" if cell is None else str(cell) for cell in row] for row in rows])
 
 
 def _emit(
-    report: Any,
+    report: Rep,
     *,
     json: bool,
     csv: bool,
     empty: str,
-    csv_rows: Callable[[Any], tuple[Sequence[str], Sequence[Sequence[Any]]]],
-    table: Callable[[Any], None],
+    csv_rows: Callable[[Rep], Rows],
+    table: Callable[[Rep], None],
 ) -> None:
     if report.empty:
         common.say(empty)
@@ -129,7 +126,7 @@ def _emit(
         table(report)
 
 
-def _money(value: Any) -> str:
+def _money(value: Decimal | None) -> str:
     from salesflow.pipeline.money import format_money
 
     return "" if value is None else format_money(value)
@@ -147,7 +144,7 @@ def _gap() -> None:
 # --- pipeline ----------------------------------------------------------------------------------
 
 
-def bar_cells(value: Any, largest: Any, width: int = BAR_WIDTH) -> int:
+def bar_cells(value: Decimal | int, largest: Decimal | int, width: int = BAR_WIDTH) -> int:
     """Cells of a bar for `value` when `largest` fills `width`; a non-zero value shows at least
     one cell."""
     from decimal import ROUND_HALF_UP, Decimal
@@ -214,7 +211,7 @@ def _pipeline_table(report: PipelineReport) -> None:
     )
 
 
-def _pipeline_csv(report: PipelineReport) -> tuple[list[str], list[list[Any]]]:
+def _pipeline_csv(report: PipelineReport) -> Rows:
     header = ["stage", "count", "estimated_revenue", "weighted_revenue"]
     return header, [list(r.as_dict().values()) for r in (*report.stages, report.total)]
 
@@ -234,16 +231,14 @@ def pipeline(
 
     Example: salesflow report pipeline --source "Beurs 2026"
     """
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.reports import pipeline_report
+    from salesflow.services import reports
 
     _check_output(json, csv)
     filters = _filters(start, end, source)
-    is_open = _raw_filter(filters, "created_on", lambda d: d.get("status", "open") == "open")
-    with common.reading() as session:
-        opportunities = session.all(Opportunity, is_open)
+    with common.reading() as uow:
+        report = reports.pipeline(uow, filters)
     _emit(
-        pipeline_report(opportunities, filters=filters),
+        report,
         json=json,
         csv=csv,
         empty="No open opportunities.",
@@ -257,7 +252,7 @@ def pipeline(
 _FORECAST_COLUMNS = ["Period", "Open", "Estimated", "Weighted", "Overdue", "Won", "Won revenue"]
 
 
-def _forecast_table(report: Any) -> None:
+def _forecast_table(report: ForecastReport) -> None:
     rows = [
         [
             r.period,
@@ -280,7 +275,7 @@ def _forecast_table(report: Any) -> None:
         common.say(f"Overdue close dates: {', '.join(report.total.overdue)}")
 
 
-def _forecast_csv(report: Any) -> tuple[list[str], list[list[Any]]]:
+def _forecast_csv(report: ForecastReport) -> Rows:
     header = [
         "period",
         "count",
@@ -325,22 +320,14 @@ def forecast(
 
     Example: salesflow report forecast --months 3 --json | jq .total.weighted_revenue
     """
-    from salesflow.models import Opportunity
-    from salesflow.pipeline.reports import forecast_report
+    from salesflow.services import reports
 
     _check_output(json, csv)
     filters = _filters(start, end, source)
-    from salesflow.pipeline.reports import Filters
-
-    wanted = _raw_filter(
-        Filters(source=filters.source),
-        None,
-        lambda d: d.get("status", "open") in ("open", "won"),
-    )
-    with common.reading() as session:
-        opportunities = session.all(Opportunity, wanted)
+    with common.reading() as uow:
+        report = reports.forecast(uow, filters, months=months, today=common.today())
     _emit(
-        forecast_report(opportunities, today=common.today(), months=months, filters=filters),
+        report,
         json=json,
         csv=csv,
         empty="No open or won opportunities in the forecast.",
@@ -354,7 +341,7 @@ def forecast(
 _SOURCE_COUNTS = ["created", "qualified", "quoted", "won", "invoiced", "paid"]
 
 
-def _funnel_table(report: Any) -> None:
+def _funnel_table(report: FunnelReport) -> None:
     from salesflow.pipeline.reports import percent_text
 
     if report.sources is None:
@@ -422,7 +409,7 @@ def _funnel_table(report: Any) -> None:
         )
 
 
-def _funnel_csv(report: Any) -> tuple[list[str], list[list[Any]]]:
+def _funnel_csv(report: FunnelReport) -> Rows:
     if report.sources is None:
         header = ["step", "count", "from_previous", "overall"]
         return header, [list(s.as_dict().values()) for s in report.total.steps]
@@ -464,19 +451,14 @@ def funnel(
 
     Example: salesflow report funnel --by-source --from 2026-01-01
     """
-    from salesflow.models import Invoice, Lead, Opportunity, Quote
-    from salesflow.pipeline.reports import funnel_report
+    from salesflow.services import reports
 
     _check_output(json, csv)
     filters = _filters(start, end, source)
-    with common.reading() as session:
-        leads = session.all(Lead, _raw_filter(filters, "created_on"))
-        deals = {lead.opportunity.upper() for lead in leads if lead.opportunity}
-        opportunities = session.all(Opportunity, _numbered(deals))
-        quotes = session.all(Quote, _numbered(deals, "opportunity"))
-        invoices = session.all(Invoice, _numbered(deals, "opportunity"))
+    with common.reading() as uow:
+        report = reports.funnel(uow, filters, by_source=by_source)
     _emit(
-        funnel_report(leads, opportunities, quotes, invoices, filters=filters, by_source=by_source),
+        report,
         json=json,
         csv=csv,
         empty="No leads.",
@@ -490,7 +472,7 @@ def funnel(
 _WIN_COLUMNS = ["Won", "Lost", "Win rate", "Won revenue", "Avg deal", "Avg days"]
 
 
-def _win_cells(row: Any) -> list[Any]:
+def _win_cells(row: WinRow) -> list[object]:
     from salesflow.pipeline.reports import percent_text
 
     return [
@@ -503,7 +485,7 @@ def _win_cells(row: Any) -> list[Any]:
     ]
 
 
-def _win_rate_table(report: Any) -> None:
+def _win_rate_table(report: WinRateReport) -> None:
     common.print_table(
         ["Month", *_WIN_COLUMNS],
         [
@@ -525,7 +507,7 @@ def _win_rate_table(report: Any) -> None:
     )
 
 
-def _win_rate_csv(report: Any) -> tuple[list[str], list[list[Any]]]:
+def _win_rate_csv(report: WinRateReport) -> Rows:
     header = [
         "by",
         "key",
@@ -565,17 +547,14 @@ def win_rate(
 
     Example: salesflow report win-rate --csv > win-rate.csv
     """
-    from salesflow.models import Lead, Opportunity
-    from salesflow.pipeline.reports import win_rate_report
+    from salesflow.services import reports
 
     _check_output(json, csv)
     filters = _filters(start, end, source)
-    closed = _raw_filter(filters, "created_on", lambda d: d.get("status") in ("won", "lost"))
-    with common.reading() as session:
-        opportunities = session.all(Opportunity, closed)
-        leads = session.all(Lead, _numbered({o.lead.upper() for o in opportunities if o.lead}))
+    with common.reading() as uow:
+        report = reports.win_rate(uow, filters)
     _emit(
-        win_rate_report(opportunities, leads, filters=filters),
+        report,
         json=json,
         csv=csv,
         empty="No won or lost opportunities.",
@@ -587,7 +566,7 @@ def win_rate(
 # --- receivables -------------------------------------------------------------------------------
 
 
-def _receivables_table(report: Any) -> None:
+def _receivables_table(report: ReceivablesReport) -> None:
     from salesflow.pipeline.reports import BUCKET_LABELS
 
     columns = ["Account", "Name", "Invoices", *BUCKET_LABELS, "Total"]
@@ -604,7 +583,7 @@ def _receivables_table(report: Any) -> None:
     )
 
 
-def _receivables_csv(report: Any) -> tuple[list[str], list[list[Any]]]:
+def _receivables_csv(report: ReceivablesReport) -> Rows:
     from salesflow.pipeline.reports import BUCKETS
 
     header = ["account", "name", "invoices", *BUCKETS, "total"]
@@ -633,36 +612,17 @@ def receivables(
 
     Example: salesflow report receivables --as-of 2026-12-31 --json | jq .total.days_over_90
     """
-    from salesflow.models import Account, Invoice, Opportunity
     from salesflow.pipeline.records import parse_date
-    from salesflow.pipeline.reports import Filters, receivables_report
+    from salesflow.services import reports
 
     _check_output(json, csv)
     filters = _filters(start, end, source)
     today = common.today()
-    day = parse_date(as_of, "--as-of") if as_of is not None else today
-    # On or after today, paid and cancelled invoices owe nothing; earlier, they may have.
-    statuses = ("unpaid", "partially-paid") if day >= today else None
-    invoiced = _raw_filter(
-        Filters(filters.start, filters.end),
-        "invoice_date",
-        lambda d: (
-            (statuses is None or d.get("status", "unpaid") in statuses)
-            and str(d.get("invoice_date", "")) <= day.isoformat()
-        ),
-    )
-    with common.reading() as session:
-        invoices = session.all(Invoice, invoiced)
-        accounts = session.all(
-            Account, _numbered({i.account.upper() for i in invoices if i.account})
-        )
-        opportunities = (
-            session.all(Opportunity, _numbered({i.opportunity.upper() for i in invoices}))
-            if filters.source is not None
-            else []
-        )
+    day = parse_date(as_of, "--as-of") if as_of is not None else None
+    with common.reading() as uow:
+        report = reports.receivables(uow, filters, as_of=day, today=today)
     _emit(
-        receivables_report(invoices, accounts, opportunities, as_of=day, filters=filters),
+        report,
         json=json,
         csv=csv,
         empty="No unpaid invoices.",
@@ -674,7 +634,7 @@ def receivables(
 # --- sales -------------------------------------------------------------------------------------
 
 
-def _sales_table(report: Any) -> None:
+def _sales_table(report: SalesReport) -> None:
     columns = ["Month", "Invoices", "Invoiced", "Paid", "Outstanding"]
     common.print_table(
         columns,
@@ -687,7 +647,7 @@ def _sales_table(report: Any) -> None:
     )
 
 
-def _sales_csv(report: Any) -> tuple[list[str], list[list[Any]]]:
+def _sales_csv(report: SalesReport) -> Rows:
     header = ["month", "invoices", "invoiced", "paid", "outstanding"]
     return header, [list(r.as_dict().values()) for r in (*report.months, report.total)]
 
@@ -709,20 +669,14 @@ def sales(
 
     Example: salesflow report sales --from 2026-01-01 --to 2026-12-31
     """
-    from salesflow.models import Invoice, Opportunity
-    from salesflow.pipeline.reports import sales_report
+    from salesflow.services import reports
 
     _check_output(json, csv)
     filters = _filters(start, end, source)
-    with common.reading() as session:
-        invoices = session.all(Invoice, lambda d: d.get("status") != "cancelled")
-        opportunities = (
-            session.all(Opportunity, _numbered({i.opportunity.upper() for i in invoices}))
-            if filters.source is not None
-            else []
-        )
+    with common.reading() as uow:
+        report = reports.sales(uow, filters, today=common.today())
     _emit(
-        sales_report(invoices, opportunities, today=common.today(), filters=filters),
+        report,
         json=json,
         csv=csv,
         empty="No invoices or payments.",
@@ -734,7 +688,7 @@ def sales(
 # --- activity ----------------------------------------------------------------------------------
 
 
-def _activity_table(report: Any) -> None:
+def _activity_table(report: ActivityReport) -> None:
     from salesflow.pipeline.reports.activities import COUNTED
 
     columns = [
@@ -750,7 +704,7 @@ def _activity_table(report: Any) -> None:
     )
 
 
-def _activity_csv(report: Any) -> tuple[list[str], list[list[Any]]]:
+def _activity_csv(report: ActivityReport) -> Rows:
     rows = [list(r.as_dict().values()) for r in (*report.periods, report.total)]
     return list(report.total.as_dict()), rows
 
@@ -769,15 +723,14 @@ def activity(
 
     Example: salesflow report activity --by week --from 2026-10-01
     """
-    from salesflow.models import Activity
-    from salesflow.pipeline.reports.activities import activity_report
+    from salesflow.services import reports
 
     _check_output(json, csv)
     filters = _filters(start, end, None)
-    with common.reading() as session:
-        activities = session.all(Activity, lambda d: d.get("status") == "done")
+    with common.reading() as uow:
+        report = reports.activity(uow, filters, by=by)
     _emit(
-        activity_report(activities, by=by, filters=filters),
+        report,
         json=json,
         csv=csv,
         empty="No activities done.",

@@ -13,6 +13,8 @@ from typer.core import TyperGroup
 from salesflow.cli import common
 
 if TYPE_CHECKING:
+    from typer import _click
+
     from salesflow.store.versions import Restored, Version
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
@@ -151,7 +153,7 @@ def doctor(json: Json = False) -> None:
     Example: salesflow doctor
     """
     from salesflow.errors import SalesflowError
-    from salesflow.pipeline.doctor import diagnose
+    from salesflow.services import datafile
     from salesflow.store import SCHEMA_VERSION
 
     database = common.database()
@@ -160,13 +162,12 @@ def doctor(json: Json = False) -> None:
         return
     path = common.data_path()
     try:
-        with common.reading() as session:
-            tables = {name: session.raw(name) for name in session.table_names()}
-            schema = session.file_schema
+        with common.reading() as uow:
+            found = datafile.check(uow)
     except SalesflowError:
         _list_duplicates(json)
         raise
-    problems = diagnose(tables)
+    schema, problems = found.schema, found.problems
     if json:
         common.print_json(
             {
@@ -259,7 +260,7 @@ def _list_duplicates(json: bool) -> None:
 class _BackupGroup(TyperGroup):
     """`backup FILE` is `backup create FILE`, as it was before `backup restore` existed."""
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
             args = ["create", *args]
         return super().parse_args(ctx, args)  # type: ignore[no-any-return]

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from salesflow import registry
 from salesflow.cli import common
 from salesflow.errors import InvalidValue
 
@@ -414,18 +415,7 @@ def _progress(total: int) -> Any:
     return advance
 
 
-EXPORT_TYPES = (
-    "leads",
-    "accounts",
-    "contacts",
-    "products",
-    "opportunities",
-    "quotes",
-    "orders",
-    "invoices",
-    "activities",
-    "credit_notes",
-)
+EXPORT_TYPES = tuple(kind.table for kind in registry.TYPES)
 
 
 def export(

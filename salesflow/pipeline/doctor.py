@@ -23,9 +23,7 @@ from salesflow.models import (
     META_DOC_ID,
     META_TABLE,
     RECORD_TYPES,
-    Account,
     Activity,
-    Contact,
     CreditNote,
     Event,
     Invoice,
@@ -35,10 +33,11 @@ from salesflow.models import (
     Line,
     Opportunity,
     Order,
-    Product,
     Quote,
     Record,
     WithLines,
+    linked,
+    model_of_series,
 )
 from salesflow.pipeline.activities import regarding_type
 from salesflow.pipeline.invoices import settled_status
@@ -47,11 +46,11 @@ from salesflow.pipeline.quotes import quote_label
 
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
 _NUMBER = re.compile(r"^(?P<series>.+)-(?P<n>\d+)$")
-_YEARLY: dict[type[Record], str] = {Invoice: "INV", CreditNote: "CN"}
-"""Series numbered per year (`INV-2026-0001`), gapless."""
 _SERIES = {
     model: re.compile(
-        rf"^{_YEARLY[model]}-\d{{4}}$" if model in _YEARLY else f"^{re.escape(model.prefix)}$"
+        rf"^{re.escape(model.prefix)}-\d{{4}}$"
+        if model.record_type.yearly
+        else f"^{re.escape(model.prefix)}$"
     )
     for model in RECORD_TYPES
 }
@@ -122,7 +121,7 @@ def _contents(tables: Tables) -> tuple[Contents, list[Problem]]:
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"]) or "record"
                 problems.append(Problem("record", label, f"invalid ({where}: {first['msg']})"))
-                key = doc.get("sku") if model is Product else doc.get("number")
+                key = doc.get(model.record_type.key)
                 contents.invalid.setdefault(model, set()).add(str(key).upper())
                 continue
             key = record.key.upper()
@@ -150,40 +149,22 @@ def _contents(tables: Tables) -> tuple[Contents, list[Problem]]:
 
 
 def _label(model: type[Record], doc: Mapping[str, Any], doc_id: str) -> str:
-    key = doc.get("sku") if model is Product else doc.get("number")
-    if model is Quote and doc.get("revision", 1) != 1:
+    key = doc.get(model.record_type.key)
+    if model.record_type.revisions and doc.get("revision", 1) != 1:
         key = f"{key} revision {doc.get('revision')}"
     return str(key) if key else f"{model.table} document {doc_id}"
 
 
 # --- references --------------------------------------------------------------------------------
 
-_LINKS: dict[type[Record], tuple[tuple[str, type[Record]], ...]] = {
-    Lead: (("account", Account), ("contact", Contact), ("opportunity", Opportunity)),
-    Account: (("primary_contact", Contact),),
-    Contact: (("account", Account),),
-    Opportunity: (("account", Account), ("contact", Contact), ("lead", Lead)),
-    Quote: (("opportunity", Opportunity), ("account", Account), ("contact", Contact)),
-    Order: (("opportunity", Opportunity), ("account", Account), ("contact", Contact)),
-    Invoice: (
-        ("order", Order),
-        ("opportunity", Opportunity),
-        ("account", Account),
-        ("contact", Contact),
-    ),
-    Activity: (("contact", Contact),),
-    CreditNote: (
-        ("invoice", Invoice),
-        ("opportunity", Opportunity),
-        ("account", Account),
-        ("contact", Contact),
-    ),
+_LINKS = {
+    model: tuple((link.field, target) for link, target in linked(model) if link.checked and target)
+    for model in RECORD_TYPES
 }
-_NOUNS = {Opportunity: "opportunity", Product: "product", CreditNote: "credit note"}
 
 
 def _noun(model: type[Record]) -> str:
-    return _NOUNS.get(model, model.__name__.lower())
+    return model.record_type.noun
 
 
 def check_references(contents: Contents) -> Iterable[Problem]:
@@ -389,8 +370,8 @@ def check_numbering(contents: Contents) -> Iterable[Problem]:
     again), numbers carry their type's prefix, and each year's invoice numbers have no gap."""
     in_use: dict[str, set[int]] = {}
     for model in RECORD_TYPES:
-        if model is Product:
-            continue
+        if not model.prefix:
+            continue  # keyed by a SKU the seller chooses
         for record in contents.of(model).values():
             match = _NUMBER.match(record.number)
             series = match.group("series").upper() if match else ""
@@ -412,8 +393,8 @@ def check_numbering(contents: Contents) -> Iterable[Problem]:
                 f"counter is {counter} but {series}-{max(numbers):04d} exists; "
                 "new records would get numbers already in use",
             )
-        kind = next((m for m, prefix in _YEARLY.items() if series.startswith(f"{prefix}-")), None)
-        if kind is not None:
+        kind = model_of_series(series)
+        if kind is not None and kind.record_type.yearly:
             missing = sorted(set(range(1, max(counter, max(numbers)) + 1)) - numbers)
             if missing:
                 shown = ", ".join(f"{series}-{n:04d}" for n in missing[:5])

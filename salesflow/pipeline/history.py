@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from salesflow.models import Account, Contact, Event, Lead, Record
+from salesflow.models import Account, Contact, Event, Lead, Opportunity, Record
 
 
 def _links(record: Record) -> list[str]:
-    names = (
-        "lead",
-        "account",
-        "contact",
-        "opportunity",
-        "quote",
-        "order",
-        "invoice",
-        "imported_in",
-    )
-    return [value for name in names if isinstance(value := getattr(record, name, None), str)]
+    """The numbers a record names along the links a deal's story follows."""
+    return [
+        value
+        for link in record.record_type.links
+        if link.story and isinstance(value := getattr(record, link.field, None), str)
+    ]
 
 
 def chain_numbers(start: str, records: Iterable[Record]) -> set[str]:
@@ -61,10 +56,10 @@ def chain_numbers(start: str, records: Iterable[Record]) -> set[str]:
 
 
 def _opportunity_of(record: Record) -> str | None:
-    if record.table == "opportunities":
-        return record.number  # type: ignore[attr-defined, no-any-return]
-    if record.table in ("accounts", "contacts", "products"):
-        return None
+    if isinstance(record, Opportunity):
+        return record.number
+    if isinstance(record, (Account, Contact)):
+        return None  # a customer of many deals (an account's own `opportunity` is no field)
     value = getattr(record, "opportunity", None)
     return value if isinstance(value, str) else None
 

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from salesflow.models import Activity, Quote, Record
+from salesflow.models import Activity, Event, Quote, Record
 from salesflow.pipeline import activities as rules
 from salesflow.pipeline.numbering import normalize
 from salesflow.services import allocator
+from salesflow.store.contract import Match, UnitOfWork
 
 if TYPE_CHECKING:
-    from salesflow.store import Session
+    from salesflow.pipeline.leads import Qualified
 
 
-def regarded(session: Session, number: str) -> Record:
+def regarded(uow: UnitOfWork, number: str) -> Record:
     """The record an activity is to regard: any business number but a product's SKU.
 
     Raises InvalidValue for a number of no known type, NotFound for one that names nothing.
@@ -27,29 +28,27 @@ def regarded(session: Session, number: str) -> Record:
     if model is Quote:
         from salesflow.pipeline.quotes import pick_revision
 
-        revisions = session.all(Quote, lambda d: str(d.get("number", "")).upper() == wanted)
+        revisions = uow.all(Quote, Match.where(number=wanted))
         return pick_revision(wanted, revisions, None)
-    return session.get(model, wanted)
+    return uow.get(model, wanted)
 
 
-def _save(session: Session, activities: Iterable[Activity], events: Iterable[Any]) -> None:
-    session.put(*activities)
-    session.add_events(events)
+def _save(uow: UnitOfWork, activities: Iterable[Activity], events: Iterable[Event]) -> None:
+    uow.put(*activities)
+    uow.add_events(events)
 
 
-def add_note(
-    session: Session, regarding: str, text: str, *, today: date, now: datetime
-) -> Activity:
-    record = regarded(session, regarding)
+def add_note(uow: UnitOfWork, regarding: str, text: str, *, today: date, now: datetime) -> Activity:
+    record = regarded(uow, regarding)
     note, created = rules.add_note(
-        record, text, number=allocator(session)(Activity.prefix), today=today, now=now
+        record, text, number=allocator(uow)(Activity.prefix), today=today, now=now
     )
-    _save(session, [note], [created])
+    _save(uow, [note], [created])
     return note
 
 
 def schedule(
-    session: Session,
+    uow: UnitOfWork,
     kind: str,
     regarding: str,
     subject: str,
@@ -60,23 +59,23 @@ def schedule(
     now: datetime,
 ) -> Activity:
     """A task or meeting (or a call to make) about `regarding`."""
-    record = regarded(session, regarding)
+    record = regarded(uow, regarding)
     activity, created = rules.schedule_activity(
         kind,
         record,
         subject,
         when,
-        number=allocator(session)(Activity.prefix),
+        number=allocator(uow)(Activity.prefix),
         text=text,
         today=today,
         now=now,
     )
-    _save(session, [activity], [created])
+    _save(uow, [activity], [created])
     return activity
 
 
 def log_call(
-    session: Session,
+    uow: UnitOfWork,
     regarding: str,
     subject: str,
     *,
@@ -88,7 +87,7 @@ def log_call(
     today: date,
     now: datetime,
 ) -> rules.LoggedCall:
-    record = regarded(session, regarding)
+    record = regarded(uow, regarding)
     logged = rules.log_call(
         record,
         subject,
@@ -97,16 +96,16 @@ def log_call(
         next_subject=next_subject,
         next_due=next_due,
         next_at=next_at,
-        numbers=allocator(session),
+        numbers=allocator(uow),
         today=today,
         now=now,
     )
-    _save(session, logged.activities, logged.events)
+    _save(uow, logged.activities, logged.events)
     return logged
 
 
 def log_email(
-    session: Session,
+    uow: UnitOfWork,
     regarding: str,
     subject: str,
     *,
@@ -115,88 +114,81 @@ def log_email(
     today: date,
     now: datetime,
 ) -> Activity:
-    record = regarded(session, regarding)
+    record = regarded(uow, regarding)
     email, created = rules.log_email(
         record,
         subject,
         text=text,
         direction=direction,
-        number=allocator(session)(Activity.prefix),
+        number=allocator(uow)(Activity.prefix),
         today=today,
         now=now,
     )
-    _save(session, [email], [created])
+    _save(uow, [email], [created])
     return email
 
 
-def get(session: Session, number: str) -> Activity:
-    return session.get(Activity, normalize(number))
+def get(uow: UnitOfWork, number: str) -> Activity:
+    return uow.get(Activity, normalize(number))
 
 
-def listed(session: Session, wanted: rules.ActivityFilter, *, today: date) -> list[Activity]:
+def listed(uow: UnitOfWork, wanted: rules.ActivityFilter, *, today: date) -> list[Activity]:
     """`activity list`: a regarded number must name a record."""
     if wanted.regarding is not None:
-        regarded(session, wanted.regarding)
-        regarding = wanted.regarding
-
-        def about(doc: dict[str, Any]) -> bool:
-            return str(doc.get("regarding", "")).upper() == regarding
-
-        return rules.select_activities(session.all(Activity, about), wanted, today=today)
-    return rules.select_activities(session.all(Activity), wanted, today=today)
+        regarded(uow, wanted.regarding)
+        about = Match.where(regarding=wanted.regarding)
+        return rules.select_activities(uow.all(Activity, about), wanted, today=today)
+    return rules.select_activities(uow.all(Activity), wanted, today=today)
 
 
 def edit(
-    session: Session, number: str, fields: Mapping[str, str | None], *, now: datetime
+    uow: UnitOfWork, number: str, fields: Mapping[str, str | None], *, now: datetime
 ) -> Activity:
-    activity, edited = rules.edit_activity(get(session, number), fields, now=now)
-    _save(session, [activity], [edited])
+    activity, edited = rules.edit_activity(get(uow, number), fields, now=now)
+    _save(uow, [activity], [edited])
     return activity
 
 
 def reschedule(
-    session: Session, number: str, due: str, *, at: str | None, now: datetime
+    uow: UnitOfWork, number: str, due: str, *, at: str | None, now: datetime
 ) -> Activity:
-    activity, moved = rules.reschedule_activity(get(session, number), due, at=at, now=now)
-    _save(session, [activity], [moved])
+    activity, moved = rules.reschedule_activity(get(uow, number), due, at=at, now=now)
+    _save(uow, [activity], [moved])
     return activity
 
 
 def complete(
-    session: Session, number: str, *, outcome: str | None, today: date, now: datetime
+    uow: UnitOfWork, number: str, *, outcome: str | None, today: date, now: datetime
 ) -> Activity:
     activity, done = rules.complete_activity(
-        get(session, number), outcome=outcome, today=today, now=now
+        get(uow, number), outcome=outcome, today=today, now=now
     )
-    _save(session, [activity], [done])
+    _save(uow, [activity], [done])
     return activity
 
 
-def cancel(session: Session, number: str, *, today: date, now: datetime) -> Activity:
-    activity, canceled = rules.cancel_activity(get(session, number), today=today, now=now)
-    _save(session, [activity], [canceled])
+def cancel(uow: UnitOfWork, number: str, *, today: date, now: datetime) -> Activity:
+    activity, canceled = rules.cancel_activity(get(uow, number), today=today, now=now)
+    _save(uow, [activity], [canceled])
     return activity
 
 
-def _about(numbers: set[str]) -> Any:
-    def keep(doc: dict[str, Any]) -> bool:
-        return (
-            str(doc.get("regarding", "")).upper() in numbers
-            or str(doc.get("contact", "")).upper() in numbers
-        )
-
-    return keep
-
-
-def of(session: Session, *numbers: str) -> list[Activity]:
+def of(uow: UnitOfWork, *numbers: str) -> list[Activity]:
     """The activities regarding (or with) any of `numbers`."""
-    return session.all(Activity, _about({n.upper() for n in numbers}))
+    return _about(uow, numbers)
 
 
-def open_regarding(session: Session, *numbers: str) -> dict[str, list[Activity]]:
+def _about(uow: UnitOfWork, numbers: Iterable[str]) -> list[Activity]:
+    wanted = tuple(numbers)
+    return uow.all(
+        Activity, Match.either(Match.where(regarding=wanted), Match.where(contact=wanted))
+    )
+
+
+def open_regarding(uow: UnitOfWork, *numbers: str) -> dict[str, list[Activity]]:
     """The open activities regarding each of `numbers`, the first due first (closing an
     opportunity lists them); read in one pass however many numbers."""
-    found = of(session, *numbers)
+    found = of(uow, *numbers)
     return {number: rules.open_of(found, number) for number in numbers}
 
 
@@ -218,32 +210,35 @@ class Summary:
         }
 
 
-def summary(session: Session, *numbers: str) -> Summary:
+def summary(uow: UnitOfWork, *numbers: str) -> Summary:
     """The next open activity and the last three notes about any of `numbers`."""
-    found = of(session, *numbers)
+    found = of(uow, *numbers)
     return Summary(rules.next_open(found), rules.last_notes(found))
 
 
-def move_off(session: Session, source: str, target: str, *, now: datetime) -> list[Activity]:
+def move_off(uow: UnitOfWork, source: str, target: str, *, now: datetime) -> list[Activity]:
     """Move the activities about `source`, which is going away, to `target`."""
     moved, events = rules.move_regarding(
-        session.all(Activity, _about({source.upper()})), source=source, target=target, now=now
+        _about(uow, [source]), source=source, target=target, now=now
     )
-    _save(session, moved, events)
+    _save(uow, moved, events)
     return moved
 
 
-def carrier(session: Session, *, now: datetime) -> Callable[[Any], list[Activity]]:
-    """What moves the open activities of each lead qualified in this session to its
+_OPEN = Match.where(status="open", defaults={"status": "open"})
+
+
+def carrier(uow: UnitOfWork, *, now: datetime) -> Callable[[Qualified], list[Activity]]:
+    """What moves the open activities of each lead qualified in this uow to its
     opportunity and contact (`pipeline.activities.carry_over`). The open activities are
     gathered once, at the first lead, so a batch of qualifications stays linear."""
     by_lead: dict[str, list[Activity]] | None = None
 
-    def carry(qualified: Any) -> list[Activity]:
+    def carry(qualified: Qualified) -> list[Activity]:
         nonlocal by_lead
         if by_lead is None:
             by_lead = {}
-            for activity in session.all(Activity, lambda d: d.get("status", "open") == "open"):
+            for activity in uow.all(Activity, _OPEN):
                 by_lead.setdefault(activity.regarding.upper(), []).append(activity)
         lead = qualified.lead.number
         moved, events = rules.carry_over(
@@ -253,7 +248,7 @@ def carrier(session: Session, *, now: datetime) -> Callable[[Any], list[Activity
             contact=qualified.contact.number if qualified.contact is not None else None,
             now=now,
         )
-        _save(session, moved, events)
+        _save(uow, moved, events)
         return moved
 
     return carry

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
 
 from salesflow.models import (
     Account,
@@ -20,16 +19,13 @@ from salesflow.models import (
 from salesflow.pipeline import agenda as rules
 from salesflow.pipeline.activities import SCHEDULED, regarding_type
 from salesflow.pipeline.settings import Settings
+from salesflow.store.contract import Match, UnitOfWork
 
-if TYPE_CHECKING:
-    from salesflow.store import Session
-
-Doc = dict[str, Any]
-_SCHEDULED = {kind.value for kind in SCHEDULED}
+_SCHEDULED = tuple(kind.value for kind in SCHEDULED)
 
 
-def thresholds(session: Session) -> rules.Thresholds:
-    settings = Settings(session.config())
+def thresholds(uow: UnitOfWork) -> rules.Thresholds:
+    settings = Settings(uow.config())
     return rules.Thresholds(
         quote_days=int(settings.get("agenda_quote_days")),
         lead_days=int(settings.get("agenda_lead_days")),
@@ -37,27 +33,50 @@ def thresholds(session: Session) -> rules.Thresholds:
     )
 
 
+_CUSTOMER_FIELDS = ("account", "company", "name", "first_name", "last_name")
+
+
 class _Customers(Mapping[str, str]):
-    """The customer of a record by number (`pipeline.agenda.customer_name`), read from the
-    stored documents of only the tables the agenda's records come from."""
+    """The customer of a record by number (`pipeline.agenda.customer_name`): the agenda's own
+    records are at hand, any other an activity regards is found by number once."""
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._docs: dict[str, dict[str, Doc]] = {}
+    def __init__(self, uow: UnitOfWork, known: Iterable[Record]) -> None:
+        self._uow = uow
+        # by number: a quote's revisions share theirs (and their customer)
+        self._records: dict[str, Record | None] = {
+            str(getattr(r, "number", r.key)).upper(): r for r in known
+        }
         self._names: dict[str, str] = {}
+        self._accounts: dict[str, dict[str, object]] | None = None
 
-    def _doc(self, model: type[Record], number: str) -> Doc | None:
-        docs = self._docs.get(model.table)
-        if docs is None:
-            docs = {str(d.get("number", "")).upper(): d for d in self._session.docs(model)}
-            self._docs[model.table] = docs
-        return docs.get(number.upper())
+    def _doc(self, model: type[Record], number: str) -> dict[str, object] | None:
+        key = number.upper()
+        if key not in self._records:
+            if model is Quote:
+                revisions = self._uow.revisions(number)
+                self._records[key] = revisions[-1] if revisions else None
+            else:
+                self._records[key] = self._uow.find(model, number)
+        record = self._records[key]
+        if record is None:
+            return None
+        return {name: getattr(record, name, None) for name in _CUSTOMER_FIELDS}
+
+    def _account(self, number: str) -> dict[str, object] | None:
+        """An account's name, from one read of every account's number and name (an agenda
+        names many)."""
+        if self._accounts is None:
+            self._accounts = {
+                str(key).upper(): {"name": name}
+                for key, name in self._uow.values(Account, ("number", "name"))
+            }
+        return self._accounts.get(number.upper())
 
     def __getitem__(self, number: str) -> str:
         if number not in self._names:
             doc = self._doc(regarding_type(number), number) or {}
             account = doc.get("account")
-            found = self._doc(Account, account) if isinstance(account, str) else None
+            found = self._account(account) if isinstance(account, str) else None
             self._names[number] = rules.customer_name(doc, found)
         return self._names[number]
 
@@ -66,20 +85,6 @@ class _Customers(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._names)
-
-
-def _before(field: str, day: date, extra: Callable[[Doc], bool]) -> Callable[[Doc], bool]:
-    """A cheap pre-filter on stored documents (ISO dates compare as text); the pipeline checks
-    the loaded records again, so this only saves loading records that cannot be due."""
-    last = day.isoformat()
-
-    def keep(doc: Doc) -> bool:
-        if not extra(doc):  # the status, first: it rules out most documents
-            return False
-        value = doc.get(field)
-        return isinstance(value, str) and value <= last
-
-    return keep
 
 
 @dataclass(frozen=True)
@@ -91,84 +96,80 @@ class Agenda:
     stale_leads: int
 
 
-def agenda(session: Session, period: rules.Period) -> Agenda:
+def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
     """What is due in `period`, with the settings' thresholds.
 
-    Written for big files: the stored documents are filtered with the pipeline's own rules
-    before any record is loaded, so only what makes the agenda is validated.
+    Written for big files: the queries name the statuses and the last due day, and the leads
+    and the days they were touched are read as a few stored fields, so only what makes the
+    agenda is built into records (the pipeline checks them again).
     """
-    limits = thresholds(session)
+    limits = thresholds(uow)
     end = period.end
-    # one pass over the activities: the days leads were touched, and the open ones due
     lead_series = Lead.prefix + "-"
-    last_due = end.isoformat()
-    touched: list[tuple[str, str]] = []
-    due_docs: list[Doc] = []
-    for doc in session.docs(Activity):
-        regarding = str(doc.get("regarding", ""))
-        if regarding[:2].upper() == lead_series:
-            touched.append((regarding, str(doc.get("completed_on") or doc.get("created_on", ""))))
-        if (
-            doc.get("status") == "open"
-            and doc.get("kind") in _SCHEDULED
-            and str(doc.get("due") or "~") <= last_due
-        ):
-            due_docs.append(doc)
-    touches = rules.last_touches(touched)
+    touches = rules.last_touches(
+        (str(regarding), str(completed_on or created_on or ""))
+        for regarding, completed_on, created_on in uow.values(
+            Activity, ("regarding", "completed_on", "created_on")
+        )
+        if str(regarding)[: len(lead_series)].upper() == lead_series
+    )
     first, last = rules.lead_window(period, limits)
-    listed: list[Doc] = []
+    listed: list[str] = []
     stale = 0
-    for doc in session.docs(Lead):
-        if doc.get("status") != "open":
+    for number, created_on, status in uow.values(Lead, ("number", "created_on", "status")):
+        if status != "open":
             continue
         day = rules.untouched_day(
-            date.fromisoformat(doc["created_on"]), touches.get(doc["number"].upper()), limits
+            date.fromisoformat(created_on), touches.get(number.upper()), limits
         )
         if first <= day <= last:
-            listed.append(doc)
+            listed.append(number)
         elif day < first:
             stale += 1
-    leads = [session.load(Lead, doc) for doc in listed]
     work = rules.Work(
-        activities=[session.load(Activity, doc) for doc in due_docs],
-        invoices=session.all(
-            Invoice,
-            _before("due_date", end, lambda d: d.get("status") in ("unpaid", "partially-paid")),
+        activities=uow.all(
+            Activity, Match.where(status="open", kind=_SCHEDULED, within={"due": (None, end)})
         ),
-        quotes=session.all(
+        invoices=uow.all(
+            Invoice,
+            Match.where(status=("unpaid", "partially-paid"), within={"due_date": (None, end)}),
+        ),
+        quotes=uow.all(
             Quote,
-            _before(
-                "valid_until",
-                end + timedelta(days=limits.quote_days),
-                lambda d: d.get("status") == "active",  # only a latest revision can be
+            Match.where(
+                status="active",  # only a latest revision can be
+                within={"valid_until": (None, end + timedelta(days=limits.quote_days))},
             ),
         ),
-        opportunities=session.all(
-            Opportunity, _before("close_date", end, lambda d: d.get("status", "open") == "open")
+        opportunities=uow.all(
+            Opportunity,
+            Match.where(
+                status="open", defaults={"status": "open"}, within={"close_date": (None, end)}
+            ),
         ),
-        leads=leads,
-        orders=session.all(
+        leads=[uow.get(Lead, number) for number in listed],
+        orders=uow.all(
             Order,
-            _before(
-                "created_on",
-                end - timedelta(days=limits.order_days),
-                lambda d: d.get("status", "active") == "active",
+            Match.where(
+                status="active",
+                defaults={"status": "active"},
+                within={"created_on": (None, end - timedelta(days=limits.order_days))},
             ),
         ),
     )
     items = rules.agenda(
         work,
         period,
-        customers=_Customers(session),
+        customers=_Customers(
+            uow, (*work.invoices, *work.quotes, *work.opportunities, *work.leads, *work.orders)
+        ),
         touches=touches,
         thresholds=limits,
     )
     return Agenda(items, stale)
 
 
-def calendar(session: Session) -> list[Activity]:
+def calendar(uow: UnitOfWork) -> list[Activity]:
     """The tasks, calls and meetings with a due date, for a calendar: open, done or canceled
     (a calendar that imported them before learns they are done or canceled)."""
-    return session.all(
-        Activity, lambda d: d.get("kind") in _SCHEDULED and isinstance(d.get("due"), str)
-    )
+    return uow.all(Activity, Match.where(kind=_SCHEDULED, within={"due": (date.min, None)}))

@@ -21,7 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from salesflow.models import Event, Record
+    from salesflow.models import Event, Quote, Record
     from salesflow.pipeline.listing import ListQuery, ListSpec
 
 R = TypeVar("R", bound="Record")
@@ -37,32 +37,73 @@ class Match:
 
     Text is compared without regard to case (business numbers are typed in any case); a field
     absent from a record counts as `default`'s value for that field when one is given there
-    (`status` of an old record without one). `Match()` wants every record.
+    (`status` of an old record without one). `within` bounds fields holding ISO dates (compared
+    as text, either end open, both ends included; a record without the field is left out when
+    a bound is given). `alternatives`, when given, must hold for at least one of them (an OR:
+    activities regarding a number or held with it). `Match()` wants every record.
     """
 
     equals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     default: Mapping[str, str] = field(default_factory=dict)
+    within: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    alternatives: tuple[Match, ...] = ()
+    _checks: tuple[tuple[str, frozenset[str], str], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        # many wanted numbers (an agenda's leads) are looked up in a set, not scanned
+        checks = tuple(
+            (name, frozenset(values), self.default.get(name, ""))
+            for name, values in self.equals.items()
+        )
+        object.__setattr__(self, "_checks", checks)
 
     @classmethod
     def where(
-        cls, defaults: Mapping[str, str] | None = None, **fields: str | Iterable[str]
+        cls,
+        defaults: Mapping[str, str] | None = None,
+        within: Mapping[str, tuple[date | None, date | None]] | None = None,
+        **fields: str | Iterable[str],
     ) -> Match:
-        """`Match.where(status=("open", "won"), account="ACC-0001")`."""
+        """`Match.where(status=("open", "won"), account="ACC-0001")`;
+        `within={"created_on": (since, until)}` with dates or None."""
         equals = {
             name: ((value,) if isinstance(value, str) else tuple(value))
             for name, value in fields.items()
         }
-        return cls({k: tuple(v.casefold() for v in vs) for k, vs in equals.items()}, defaults or {})
+        bounds = {
+            name: tuple(day.isoformat() if day is not None else None for day in ends)
+            for name, ends in (within or {}).items()
+            if any(day is not None for day in ends)
+        }
+        return cls(
+            {k: tuple(v.casefold() for v in vs) for k, vs in equals.items()},
+            defaults or {},
+            bounds,  # type: ignore[arg-type]
+        )
+
+    @classmethod
+    def either(cls, *alternatives: Match) -> Match:
+        """Records any of `alternatives` wants."""
+        return cls(alternatives=alternatives)
 
     def matches(self, stored: Stored) -> bool:
         """Whether a stored record is wanted (the reference semantics every backend follows)."""
-        for name, values in self.equals.items():
-            value = stored.get(name)
+        get = stored.get
+        for name, values, default in self._checks:
+            value = get(name)
             if value is None or value == "":
-                value = self.default.get(name, "")
-            if str(value).casefold() not in values:
+                value = default
+            if (value if type(value) is str else str(value)).casefold() not in values:
                 return False
-        return True
+        for name, (low, high) in self.within.items():
+            day = stored.get(name)
+            if not isinstance(day, str) or not day:
+                return False
+            if (low is not None and day < low) or (high is not None and day > high):
+                return False
+        return not self.alternatives or any(m.matches(stored) for m in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -119,11 +160,11 @@ class UnitOfWork(Protocol):
         `listing.arrange`), in creation order."""
         ...
 
-    def revisions(self, quote: str) -> list[Record]:
+    def revisions(self, quote: str) -> list[Quote]:
         """Every revision of quote number `quote` (`QUO-0001`), oldest first."""
         ...
 
-    def quotes_of(self, opportunity: str) -> list[Record]:
+    def quotes_of(self, opportunity: str) -> list[Quote]:
         """Every quote revision of an opportunity, oldest first."""
         ...
 
@@ -145,9 +186,34 @@ class UnitOfWork(Protocol):
         `"contact"`; read once, not kept."""
         ...
 
+    def values(
+        self, model: type[Record], fields: Sequence[str], where: Match | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Some fields of each record `where` wants, as stored (dates and money as text, None
+        for a field a record lacks), in creation order, without building records: what a big
+        file's agenda or a name lookup needs of every lead or activity."""
+        ...
+
+    def event_count(self) -> int:
+        """How many story events there are (`info`)."""
+        ...
+
     def stored(self, model: type[Record]) -> Iterator[Stored]:
         """Every record of a type in its stored form, for the commands that copy records
         whole (`export`, `db copy`, `doctor`); never for filtering."""
+        ...
+
+    # -- the data as a whole (`info`, `doctor`) -------------------------------------------------
+
+    @property
+    def file_schema(self) -> int:
+        """The schema version of the data as stored (reads see it upgraded to the current)."""
+        ...
+
+    def contents(self) -> Mapping[str, Mapping[str, Stored]]:
+        """Every table as stored, salesflow's or not, each keyed by the backend's own record
+        ids, unvalidated and read-only: for `doctor`, which looks for what no command writes
+        (an unknown table, a record that does not validate, a broken reference)."""
         ...
 
     # -- changes -------------------------------------------------------------------------------

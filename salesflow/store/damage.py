@@ -18,11 +18,9 @@ from typing import Any
 import orjson
 
 from salesflow.errors import StoreError
-from salesflow.models import META_DOC_ID, META_TABLE, RECORD_TYPES, Record
+from salesflow.models import META_DOC_ID, META_TABLE, TYPES_BY_TABLE
 from salesflow.store import collector, layout
 from salesflow.store.migrations import SCHEMA_VERSION, schema_of
-
-TYPES_BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 
 
 def table_info(

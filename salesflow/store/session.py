@@ -18,7 +18,15 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from salesflow.errors import NotFound, StoreError
-from salesflow.models import META_DOC_ID, META_TABLE, RECORD_TYPES, Event, Record
+from salesflow.models import (
+    META_DOC_ID,
+    META_TABLE,
+    RECORD_TYPES,
+    Event,
+    Quote,
+    Record,
+    model_of_series,
+)
 from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.store.contract import Listing, Match, Stored
 from salesflow.store.damage import TYPES_BY_TABLE
@@ -187,7 +195,7 @@ class Session:
         for doc_id, doc in self.raw(table).items():
             if doc_id in removed:
                 continue
-            key = key_of(doc).upper()
+            key = key_of(doc).upper() if pending else ""
             if key in pending:
                 seen.add(key)
                 candidate = pending[key]
@@ -252,14 +260,10 @@ class Session:
         )
         return [self._load(model, doc) for doc in kept]
 
-    def revisions(self, quote: str) -> list[Record]:
-        from salesflow.models import Quote
-
+    def revisions(self, quote: str) -> list[Quote]:
         return list(self.all(Quote, Match.where(number=quote)))
 
-    def quotes_of(self, opportunity: str) -> list[Record]:
-        from salesflow.models import Quote
-
+    def quotes_of(self, opportunity: str) -> list[Quote]:
         return list(self.all(Quote, Match.where(opportunity=opportunity)))
 
     def emails_and_names(
@@ -280,6 +284,28 @@ class Session:
                     get("last_name"),
                     get("company"),
                 )
+
+    def values(
+        self, model: type[Record], fields: Sequence[str], where: Match | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """See the contract: the stored documents when this session has not changed the type's
+        records, else the changed records' stored forms."""
+        table = model.table
+        if self._changes.pending.get(table) or self._changes.removed.get(table):
+            docs: Iterable[Mapping[str, Any]] = (r.stored() for r in self.all(model, where))
+            where = None
+        else:
+            docs = self.raw(table).values()
+        for doc in docs:
+            if where is None or where.matches(doc):
+                yield tuple(map(doc.get, fields))
+
+    def event_count(self) -> int:
+        return len(self.raw(Event.table)) + len(self._changes.new.get(Event.table, []))
+
+    def contents(self) -> Mapping[str, Mapping[str, Stored]]:
+        """See the contract: the file's tables as read (this session's changes not included)."""
+        return {name: self.raw(name) for name in self.table_names()}
 
     def stored(self, model: type[Record]) -> Iterator[Stored]:
         """Every record of a type in its stored form (this session's changes committed)."""
@@ -529,12 +555,7 @@ def _search(docs: dict[str, dict[str, Any]], key: str) -> str | None:
     return None
 
 
-def _model_of_series(series: str) -> type[Record] | None:
-    """The record type numbered in a series (`L`, `INV-2026`); None for other counters."""
-    for model in RECORD_TYPES:
-        if model.prefix and (series == model.prefix or series.startswith(model.prefix + "-")):
-            return model
-    return None
+_model_of_series = model_of_series
 
 
 def _replace_whole(new: dict[str, Any]) -> Callable[[MutableMapping[Any, Any]], None]:
@@ -566,15 +587,13 @@ def _doc_identity(doc: Mapping[str, Any]) -> str:
     return str(doc.get("number") or doc.get("sku")).upper()
 
 
-def _raw_key_function(model: type[Record]) -> Callable[[dict[str, Any]], str]:
-    if model.table == "quotes":
-        return lambda doc: f"{doc.get('number', '')}#{doc.get('revision', 1)}"
-    if model.table == "products":
-        return lambda doc: str(doc.get("sku", ""))
-    return lambda doc: str(doc.get("number", ""))
+def _raw_key_function(model: type[Record]) -> Callable[[Mapping[str, Any]], str]:
+    kind = model.record_type
+    if kind.revisions:
+        return kind.stored_key
+    field = kind.key
+    return lambda doc: str(doc.get(field, ""))  # the common case, on every document of a table
 
 
 def _label(model: type[Record]) -> str:
-    return {"Opportunity": "opportunity", "Product": "product"}.get(
-        model.__name__, model.__name__.lower()
-    )
+    return model.record_type.message_name
