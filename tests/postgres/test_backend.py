@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from datetime import date
 from typing import Any
 
 import psycopg
@@ -161,6 +162,10 @@ def test_match_is_case_insensitive_with_defaults(backend: PostgresBackend) -> No
             Match.where(source="fair", defaults={"source": "Fair"}),
             Match.where(source="WEB", company="c"),
             Match.where(number="l-0002"),
+            Match.where(within={"created_on": (date(2026, 11, 27), None)}),
+            Match.where(within={"created_on": (None, date(2026, 11, 26))}),
+            Match.either(Match.where(source="web"), Match.where(status="qualified")),
+            Match.either(Match.where(company="a"), Match()),
             Match(),
         ):
             assert numbers(where) == reference(where), where

@@ -42,6 +42,7 @@ from salesflow.store.versions import REDO, UNDO, command_line
 if TYPE_CHECKING:
     import psycopg
 
+    from salesflow.models import Quote
     from salesflow.store.versions import Restored
 
 R = TypeVar("R", bound=Record)
@@ -454,8 +455,13 @@ class PostgresUnitOfWork:
 
     def _where(self, model: type[Record], where: Match | None) -> tuple[str, list[Any]]:
         """A parameterised WHERE clause with `where`'s semantics (see `Match.matches`)."""
-        if where is None or not where.equals:
+        if where is None:
             return "", []
+        condition, params = self._condition(model, where)
+        return (f" WHERE {condition}", params) if condition else ("", [])
+
+    def _condition(self, model: type[Record], where: Match) -> tuple[str, list[Any]]:
+        """`where` as one SQL condition ("" when it wants every record) and its parameters."""
         columns = schema.record_columns(model)
         clauses: list[str] = []
         params: list[Any] = []
@@ -471,7 +477,23 @@ class PostgresUnitOfWork:
             else:
                 clauses.append("lower(coalesce(nullif(doc->>%s, ''), %s)) = ANY(%s)")
                 params += [name, str(default), list(values)]
-        return " WHERE " + " AND ".join(clauses), params
+        for name, (low, high) in where.within.items():  # ISO dates, compared as text
+            clauses.append("coalesce(doc->>%s, '') <> ''")
+            params.append(name)
+            if low is not None:
+                clauses.append("doc->>%s >= %s")
+                params += [name, low]
+            if high is not None:
+                clauses.append("doc->>%s <= %s")
+                params += [name, high]
+        if where.alternatives:
+            either: list[str] = []
+            for alternative in where.alternatives:
+                condition, more = self._condition(model, alternative)
+                either.append(f"({condition or 'TRUE'})")
+                params += more
+            clauses.append("(" + " OR ".join(either) + ")")
+        return " AND ".join(clauses), params
 
     def all(
         self, model: type[R], where: Match | Callable[[dict[str, Any]], bool] | None = None
@@ -499,15 +521,15 @@ class PostgresUnitOfWork:
         )
         return [self._load(model, dict(doc)) for doc in kept]
 
-    def revisions(self, quote: str) -> list[Record]:
+    def revisions(self, quote: str) -> list[Quote]:
         from salesflow.models import Quote
 
-        return list(self.all(Quote, Match.where(number=quote)))
+        return self.all(Quote, Match.where(number=quote))
 
-    def quotes_of(self, opportunity: str) -> list[Record]:
+    def quotes_of(self, opportunity: str) -> list[Quote]:
         from salesflow.models import Quote
 
-        return list(self.all(Quote, Match.where(opportunity=opportunity)))
+        return self.all(Quote, Match.where(opportunity=opportunity))
 
     def _field_values(self, model: type[Record], field: str) -> list[tuple[str, Any]]:
         return [
