@@ -278,7 +278,7 @@ equal): an older file is upgraded when read, which only the store does."""
 ROOT_COMMANDS = frozenset({
     "info", "init", "history", "demo", "undo", "redo", "doctor", "backup", "export", "lead",
     "account", "contact", "product", "opp", "quote", "order", "invoice", "report", "note", "task",
-    "call", "meeting", "email", "activity", "agenda", "config",
+    "call", "meeting", "email", "activity", "agenda", "config", "db",
 })  # fmt: skip
 """The root's command names (`salesflow.cli.COMMANDS`; a test keeps them equal): `--db` after
 one of them belongs to the root (`salesflow.cli.hoist_db`)."""

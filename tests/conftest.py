@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.factories import Numbers
+from tests.pg import mark_postgres_tests, pg_server, pg_url
 from tests.runner import Cli, commands_built_once
 from tests.worlds import Worlds
 
-__all__ = ["DATA", "NOW", "TODAY", "Cli"]
+# pg_server and pg_url: the PostgreSQL fixtures (tests/pg.py), for every test
+__all__ = ["DATA", "NOW", "TODAY", "Cli", "pg_server", "pg_url"]
 
 TODAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -23,6 +25,10 @@ DATA = Path(__file__).parent / "data"
 def _commands_built_once() -> Iterator[None]:
     with commands_built_once():
         yield
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    mark_postgres_tests(items)
 
 
 @pytest.fixture(autouse=True)

@@ -112,6 +112,9 @@ COMMANDS: dict[str, Entry] = {
     "config": Entry(
         "misc", "config_app", "Read and change the seller's settings kept in the data file."
     ),
+    "db": Entry(
+        "db", "app", "Team database: create or upgrade its schema, copy a data file in or out."
+    ),
 }
 
 

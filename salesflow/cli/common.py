@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from typer.core import TyperGroup
 
-from salesflow.errors import SalesflowError, UsageError
+from salesflow.errors import SalesflowError, StoreError, UsageError
 
 if TYPE_CHECKING:
     from salesflow.pipeline.numbering import Numbers
     from salesflow.pipeline.settings import Settings
     from salesflow.store import Session, Store
+    from salesflow.store.contract import UnitOfWork
+    from salesflow.store.postgres import PostgresBackend
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -94,6 +97,37 @@ class RecordingGroup(TyperGroup):
         return super().main(args, *rest, **options)
 
 
+def data_target() -> str | Path:
+    """Where the data is: `--db`, else `$SALESFLOW_DB`, else the platform's user data dir; a
+    `postgresql://` URL (kept as typed) or a data file's path."""
+    if INVOCATION.db is not None:
+        return _typed_url(INVOCATION.db) or INVOCATION.db
+    env = os.environ.get("SALESFLOW_DB")
+    if env:
+        return env if _is_url(env) else Path(env)
+    return data_path()
+
+
+def _is_url(text: str) -> bool:
+    return text.strip().lower().startswith(("postgresql:", "postgres:"))
+
+
+def _typed_url(path: Path) -> str | None:
+    """The database URL typed as `--db` (the option's Path has merged its slashes), or None
+    when `path` is a file's."""
+    if not _is_url(str(path)):
+        return None
+    argv = INVOCATION.argv
+    typed = [
+        *(argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--db"),
+        *(arg.partition("=")[2] for arg in argv if arg.startswith("--db=")),
+    ]
+    for value in reversed(typed):
+        if _is_url(value) and Path(value) == path:
+            return value
+    return str(path)
+
+
 def data_path() -> Path:
     """`--db`, else `$SALESFLOW_DB`, else the platform's user data dir."""
     if INVOCATION.db is not None:
@@ -149,6 +183,8 @@ def refuse_data_files(path: Path, what: str) -> None:
     refused, with --force or not: that is data lost, not a file replaced."""
     from salesflow.errors import Refused
 
+    if not isinstance(data_target(), Path):
+        return  # the data is in a database: no file of it to overwrite
     data = store()
     target = Path(os.path.realpath(path))
     for kept, name in (
@@ -175,24 +211,59 @@ def write_output(path: Path, data: bytes, prefix: str = "") -> None:
         ) from None
 
 
-def store() -> Store:
+def backend() -> Store | PostgresBackend:
+    """The data file or the team database that `--db` / `$SALESFLOW_DB` names."""
+    from salesflow.store import open_backend
+
+    return open_backend(data_target(), lock_timeout=lock_timeout(), argv=INVOCATION.argv)
+
+
+def database() -> PostgresBackend | None:
+    """The team database `--db` / `$SALESFLOW_DB` names, or None for a data file."""
+    found = backend()
     from salesflow.store import Store
 
-    return Store(data_path(), lock_timeout=lock_timeout(), argv=INVOCATION.argv)
+    return None if isinstance(found, Store) else found
+
+
+def store() -> Store:
+    """The data file, for the commands that work on the file itself (undo --list, backup);
+    StoreError when the data is in a team database."""
+    from salesflow.store import Store
+
+    found = backend()
+    if not isinstance(found, Store):
+        raise StoreError(
+            f"this command works on a data file only, not on database {found.location()}; "
+            "`salesflow db copy` makes a data file of the database"
+        )
+    return found
 
 
 @contextlib.contextmanager
 def reading() -> Iterator[Session]:
-    with store().reading() as session:
+    with backend().reading() as session:
         session.today = today
-        yield session
+        yield session  # type: ignore[misc]  # the database's unit of work speaks the contract
 
 
 @contextlib.contextmanager
 def writing() -> Iterator[Session]:
-    with store().writing() as session:
+    with backend().writing() as session:
         session.today = today
-        yield session
+        yield session  # type: ignore[misc]
+
+
+def run_writing(command: Callable[[UnitOfWork], T]) -> T:
+    """`command(unit_of_work)` in one writing unit of work; on a database it runs again when
+    the database ended the transaction for a concurrent change (see `Backend.run_writing`).
+    `command` changes the data and returns what to show; it prints nothing."""
+
+    def with_today(unit: Any) -> T:
+        unit.today = today
+        return command(unit)
+
+    return backend().run_writing(with_today)
 
 
 def account_number(session: Session, typed: str) -> str:

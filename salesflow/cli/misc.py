@@ -23,6 +23,12 @@ def info(json: Json = False) -> None:
     from salesflow.services import datafile
     from salesflow.store import SCHEMA_VERSION
 
+    database = common.database()
+    if database is not None:
+        from salesflow.cli.db import info as database_info
+
+        database_info(database, json)
+        return
     path = common.data_path()
     with common.reading() as uow:
         held = datafile.contents(uow)

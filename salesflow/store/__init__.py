@@ -20,6 +20,10 @@ The JSON-file backend, by concern:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from salesflow.files import atomic_write_bytes
 from salesflow.models import META_DOC_ID, META_TABLE
 from salesflow.store.backend import Store
@@ -32,6 +36,9 @@ from salesflow.store.tracking import (
     UnitOfWorkStorage,
     file_bytes,
 )
+
+if TYPE_CHECKING:
+    from salesflow.store.postgres import PostgresBackend
 
 __all__ = [
     "CHANGED",
@@ -47,4 +54,21 @@ __all__ = [
     "UnitOfWorkStorage",
     "atomic_write_bytes",
     "file_bytes",
+    "open_backend",
 ]
+
+
+def open_backend(
+    target: str | Path, *, lock_timeout: float | None = None, argv: Sequence[str] = ()
+) -> Store | PostgresBackend:
+    """The backend `target` names: a `postgresql://` URL is a team database (psycopg is imported
+    only then), anything else a data file's path. `argv`: this run's command line, which the
+    undo versions (a file) or the journal (a database) record."""
+    if isinstance(target, str):
+        from salesflow.store.postgres.urls import is_database_url
+
+        if is_database_url(target):
+            from salesflow.store.postgres import PostgresBackend
+
+            return PostgresBackend(target, lock_timeout=lock_timeout, argv=argv)
+    return Store(Path(target), lock_timeout=lock_timeout, argv=argv)

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from salesflow.errors import InvalidValue, NotFound, Refused, SalesflowError, StoreError
 from salesflow.models import META_DOC_ID, META_TABLE
@@ -37,6 +37,8 @@ from salesflow.store.versions import (
     digest_soon,
     undo_state,
 )
+
+T = TypeVar("T")
 
 HISTORY_KEEP: int = DEFAULTS["history_keep"]
 
@@ -81,6 +83,12 @@ class Store:
         session = Session(self.path, storage, writable=False)
         session.raw(META_TABLE)  # parse now, so a corrupt file fails before any output
         yield session
+
+    def run_writing(self, command: Callable[[Session], T]) -> T:
+        """`command` in a writing session (see the contract: the file's lock means it never has
+        to run again)."""
+        with self.writing() as session:
+            return command(session)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Session]:

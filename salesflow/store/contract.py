@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from salesflow.pipeline.listing import ListQuery, ListSpec
 
 R = TypeVar("R", bound="Record")
+T = TypeVar("T")
 
 Stored = Mapping[str, Any]
 """A record's stored form (`Record.stored()`): what both backends keep, field for field."""
@@ -247,6 +248,11 @@ class UnitOfWork(Protocol):
         """The last number handed out in a series (`L`, `INV-2026`), 0 if none."""
         ...
 
+    def counters(self) -> dict[str, int]:
+        """Every series' last number handed out (`{"L": 12, "INV-2026": 3}`), for the commands
+        that copy a seller's data whole (`db copy`)."""
+        ...
+
     def next_numbers(self, series: str, count: int = 1) -> list[int]:
         """Hand out the next `count` numbers of a series, gapless, unique under concurrency."""
         ...
@@ -281,4 +287,12 @@ class Backend(Protocol):
 
     def writing(self) -> AbstractContextManager[UnitOfWork]:
         """A unit of work whose changes are committed as a whole when the block ends."""
+        ...
+
+    def run_writing(self, command: Callable[[Any], T]) -> T:
+        """`command(unit_of_work)` in a writing unit of work, committed when it returns. A
+        database may end a transaction for a deadlock or a serialization failure; this form
+        then runs the whole command again (a bounded number of times), which a `with
+        writing()` block cannot do. `command` must therefore only change the data through the
+        unit of work and print nothing."""
         ...

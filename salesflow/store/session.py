@@ -425,6 +425,10 @@ class Session:
         """The last number handed out in a series (0 when none)."""
         return int(self.meta()["counters"].get(series, 0))
 
+    def counters(self) -> dict[str, int]:
+        """Every series' last number handed out (see the contract)."""
+        return {str(series): int(value) for series, value in self.meta()["counters"].items()}
+
     def next_numbers(self, series: str, count: int = 1) -> list[int]:
         """Reserve the next `count` numbers of a series; they are never handed out again."""
         self._require_writable()

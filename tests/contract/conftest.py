@@ -19,7 +19,7 @@ from salesflow.pipeline.opportunities import OpportunityFields, create_opportuni
 from salesflow.pipeline.quotes import create_quote
 from salesflow.store.contract import Backend, UnitOfWork
 
-BACKENDS = ("file",)
+BACKENDS = ("file", "postgres")
 
 TODAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -31,11 +31,18 @@ def make_backend(kind: str, tmp_path: Path) -> Backend:
         from salesflow.store import Store
 
         return Store(tmp_path / "sales.json")
+    if kind.startswith(("postgresql://", "postgres://")):  # a fresh database's URL
+        from salesflow.store.postgres import PostgresBackend
+
+        return PostgresBackend(kind)
     raise ValueError(f"no contract backend {kind!r}; known: {', '.join(BACKENDS)}")
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    if request.param == "postgres":
+        # a fresh database on the test run's server (tests/pg.py); skipped, saying why, without
+        return make_backend(request.getfixturevalue("pg_url"), tmp_path)
     return make_backend(request.param, tmp_path)
 
 
