@@ -64,8 +64,6 @@ def copy(source: Place, target: Place) -> None:
         raise UsageError("SOURCE and TARGET are the same; give two different places")
     if isinstance(source_backend, Store) and not source_backend.path.exists():
         raise NotFound(f"data file {source_backend.path} does not exist; nothing to copy")
-    if isinstance(target_backend, Store):
-        common.refuse_data_files(target_backend.path, "TARGET")
     copied = copy_data(source_backend, target_backend)
     common.say(
         f"Copied {copied.records:,} records, {copied.events:,} events and {copied.counters} "

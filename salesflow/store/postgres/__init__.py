@@ -271,12 +271,12 @@ class PostgresBackend:
     def _begin(
         self, conn: psycopg.Connection[Any], *, writable: bool
     ) -> tuple[PostgresUnitOfWork, float]:
+        import psycopg
+
         if writable:
             conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
         else:
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        import psycopg
-
         try:
             rows: dict[str, Any] = dict(
                 conn.execute(
@@ -286,13 +286,13 @@ class PostgresBackend:
         except psycopg.errors.UndefinedTable:
             raise _NoSchema from None
         version = rows.get("schema")
+        if isinstance(version, int) and version > SCHEMA_VERSION:
+            raise StoreError(
+                f"database {self.location()} has schema version {version}, newer than this "
+                f"salesflow understands ({SCHEMA_VERSION}); upgrade salesflow"
+            )
         if not isinstance(version, int) or version < SCHEMA_VERSION:
-            if isinstance(version, int) and version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"database {self.location()} has schema version {version}, newer than this "
-                    f"salesflow understands ({SCHEMA_VERSION}); upgrade salesflow"
-                )
-            raise _NoSchema
+            raise _NoSchema  # none yet, or an older one: `init` creates or upgrades it
         config = rows.get("config")
         config = dict(config) if isinstance(config, dict) else {}
         timeout = 0.0

@@ -6,7 +6,7 @@ refused, as it would end up in shell history, history events, errors and `info`.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from salesflow.errors import UsageError
 
@@ -29,11 +29,12 @@ def shown(url: str) -> str:
         users, _, hosts = netloc.rpartition("@")
         netloc = f"{users.partition(':')[0]}@{hosts}"
     query = "&".join(
-        f"{name}={value}"
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if name.lower() != "password"
+        item
+        for item in parts.query.split("&")
+        if item and unquote(item.partition("=")[0]).strip().lower() != "password"
     )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    # Not urlunsplit: it drops the `//` of a URL without a host (`postgresql:///sales`).
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{query}" if query else "")
 
 
 def checked(url: str) -> str:
