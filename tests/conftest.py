@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.pg import mark_postgres_tests, pg_server, pg_url
+from tests.pg import mark_postgres_tests, pg_server, pg_url, summary_lines
 
 __all__ = ["pg_server", "pg_url"]  # the PostgreSQL fixtures (tests/pg.py), for every test
 
@@ -22,6 +22,11 @@ DATA = Path(__file__).parent / "data"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     mark_postgres_tests(items)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for line in summary_lines():
+        terminalreporter.write_line(line, yellow=True, bold=True)
 
 
 @pytest.fixture(autouse=True)

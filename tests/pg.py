@@ -121,6 +121,7 @@ def pg_server() -> Iterator[PgServer]:
     """One PostgreSQL server per test run (skips the test, saying why, when there is none)."""
     server, reason = start_pg_server()
     if server is None:
+        UNAVAILABLE.append(reason)
         pytest.skip(reason)
     try:
         yield server
@@ -139,6 +140,9 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
         pg_server.drop_database(name)
 
 
+UNAVAILABLE: list[str] = []
+"""Why this run has no PostgreSQL server (at most one reason), for the end-of-run summary."""
+
 PG_FIXTURES = frozenset({"pg_server", "pg_url"})
 
 
@@ -147,3 +151,8 @@ def mark_postgres_tests(items: list[pytest.Item]) -> None:
     for item in items:
         if PG_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
+
+
+def summary_lines() -> list[str]:
+    """What the end of a run says when the PostgreSQL tests were skipped for want of a server."""
+    return [f"PostgreSQL tests skipped: {reason}" for reason in UNAVAILABLE]
