@@ -218,6 +218,14 @@ def backend() -> Store | PostgresBackend:
     return open_backend(data_target(), lock_timeout=lock_timeout())
 
 
+def database() -> PostgresBackend | None:
+    """The team database `--db` / `$SALESFLOW_DB` names, or None for a data file."""
+    found = backend()
+    from salesflow.store import Store
+
+    return None if isinstance(found, Store) else found
+
+
 def store() -> Store:
     """The data file, for the commands that work on the file itself (undo, backup, doctor's
     file checks); StoreError when the data is in a team database."""

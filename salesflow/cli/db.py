@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesflow.cli import common
 from salesflow.cli.common import AppTyper
+
+if TYPE_CHECKING:
+    from salesflow.store.postgres import PostgresBackend
 
 app = AppTyper(help="Team database: create or upgrade its schema, copy a data file in or out.")
 
@@ -75,3 +78,34 @@ def _place(text: str) -> str | Path:
     from salesflow.store.postgres.urls import is_database_url
 
     return text if is_database_url(text) else Path(text).expanduser()
+
+
+def info(database: PostgresBackend, json: bool) -> None:
+    """`salesflow info` on a team database: its URL (never a password), schema version, currency
+    and record counts, in the fields the data file's `info` has."""
+    from salesflow.models import RECORD_TYPES
+    from salesflow.pipeline.settings import Settings
+
+    schema = database.schema()
+    with database.reading() as unit:
+        counts = {model.table: unit.count(model) for model in RECORD_TYPES}
+        counts["events"] = unit.count_events()
+        settings = Settings(unit.config())
+    data = {
+        "path": database.location(),
+        "exists": schema > 0,
+        "schema": schema,
+        "currency": settings.currency,
+        "counts": counts,
+    }
+    if json:
+        common.print_json(data)
+        return
+    common.print_fields(
+        [
+            ("Database", database.location()),
+            ("Schema", schema),
+            ("Currency", settings.currency),
+            *((table.capitalize(), count) for table, count in counts.items()),
+        ]
+    )

@@ -22,6 +22,12 @@ def info(json: Json = False) -> None:
     from salesflow.models import RECORD_TYPES, Event
     from salesflow.store import SCHEMA_VERSION
 
+    database = common.database()
+    if database is not None:
+        from salesflow.cli.db import info as database_info
+
+        database_info(database, json)
+        return
     path = common.data_path()
     with common.reading() as session:
         counts = {model.table: session.count(model) for model in RECORD_TYPES}

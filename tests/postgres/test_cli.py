@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,34 @@ def test_an_unreachable_database_is_one_error_line(tmp_path: Path) -> None:
     assert result.exit_code == 4
     assert result.stderr.startswith(f"Error: cannot connect to database {url}: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_info_names_the_database_and_counts_its_records(pg_url: str) -> None:
+    cli = Cli(pg_url)  # type: ignore[arg-type]
+    deal(cli)
+    info = cli.json("info")
+    assert info["path"] == pg_url and info["exists"] is True and info["schema"] == 1
+    assert info["currency"] == "EUR"
+    assert info["counts"]["leads"] == 2 and info["counts"]["quotes"] == 1
+    assert info["counts"]["events"] == len(contents(PostgresBackend(pg_url))["events"])
+    assert cli.ok("info").stdout.startswith(f"Database       {pg_url}\n")
+
+
+def test_doctor_checks_a_database(pg_url: str) -> None:
+    cli = Cli(pg_url)  # type: ignore[arg-type]
+    deal(cli)
+    assert cli.ok("doctor").stdout == "ok\n"
+    with psycopg.connect(pg_url) as conn:  # a counter behind, and a link to nothing
+        conn.execute("UPDATE counters SET value = 0 WHERE series = 'L'")
+        conn.execute("UPDATE opportunities SET doc = jsonb_set(doc, '{account}', '\"ACC-0042\"')")
+    result = cli("doctor", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["path"] == pg_url and report["ok"] is False
+    checks = {(p["check"], p["where"]) for p in report["problems"]}
+    assert any(check == "numbering" for check, _ in checks)
+    assert any("ACC-0042" in p["message"] for p in report["problems"])
+    assert (
+        result.stderr
+        == f"Error: database {pg_url} has {len(checks)} problems; fix them with the commands\n"
+    )

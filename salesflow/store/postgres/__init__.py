@@ -581,6 +581,10 @@ class PostgresUnitOfWork:
                 )
         self.changed = True
 
+    def count_events(self) -> int:
+        """How many story events there are (for `info`), without reading them."""
+        return int(self._rows(f"SELECT count(*) FROM {EVENTS}")[0][0])
+
     def events(self, numbers: set[str] | None = None) -> list[Event]:
         if numbers is None:
             rows = self._rows(f"SELECT doc FROM {EVENTS} ORDER BY id")
@@ -589,7 +593,19 @@ class PostgresUnitOfWork:
             rows = self._rows(
                 f"SELECT doc FROM {EVENTS} WHERE number = ANY(%s) ORDER BY id", (wanted,)
             )
-        return [Event.model_validate(row[0]) for row in rows]
+        return [self._event(row[0]) for row in rows]
+
+    def _event(self, doc: dict[str, Any]) -> Event:
+        try:
+            return Event.model_validate(doc)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise StoreError(
+                f"database {self.backend.location()}: an event of {doc.get('number', '?')} is "
+                f"invalid ({where}: {first['msg']})",
+                exit_code=1,
+            ) from None
 
     # -- counters and settings ------------------------------------------------------------------
 
