@@ -215,6 +215,7 @@ def test_16_writers_of_50_mixed_commands_keep_every_acknowledged_write_and_gaple
     # Enough of each kind ran for the proof to mean something.
     for group, verb in (("lead", "qualify"), ("quote", "accept"), ("order", "fulfil")):
         assert made(group, verb) >= 20, (group, verb)
+    assert cli.ok("doctor").stdout.strip() == "ok"
     print(
         f"\n{len(results)} commands by {WORKERS} writers in {elapsed:.1f} s "
         f"({len(results) / elapsed:.0f}/s); exit codes {dict(codes)}; "

@@ -100,6 +100,7 @@ def test_clients_killed_mid_command_leave_no_partial_command(
     assert sum(r["status"] == "qualified" for r in leads_now.values()) == kept * GROUP_SIZE
     for kind, prefix in (("opp", "OPP"), ("account", "ACC"), ("contact", "CON")):
         assert_numbers_gapless(cli, kind, prefix, kept * GROUP_SIZE)
+    assert cli.ok("doctor").stdout.strip() == "ok"
     assert [done for _, done in outcomes].count(False) >= 3  # kills did land inside transactions
     print(f"\nkills: {outcomes}")
 
@@ -219,6 +220,7 @@ def test_a_server_restart_mid_run_gives_exit_4_and_no_partial_state(
     )
     assert_numbers_gapless(cli, "lead", "L", added)
     assert_numbers_gapless(cli, "opp", "OPP", qualified)
+    assert cli.ok("doctor").stdout.strip() == "ok"
     print(
         f"\n{len(results)} commands, {len(failed)} exit 4 during the restart "
         f"({restart_ended - restart_began:.1f} s): "

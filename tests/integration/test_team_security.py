@@ -115,6 +115,7 @@ def test_hostile_text_is_stored_verbatim_and_changes_nothing_else(
         assert one_error_line(refused.stderr).startswith("Error: ")
         assert snapshot(pg_url) == before
 
+    assert cli.ok("doctor").stdout.strip() == "ok"
     end = snapshot(pg_url)
     assert set(end) == set(start)
     # The records made before are as they were, the rest is what the commands made.
