@@ -73,7 +73,8 @@ class PgServer:
 
     def create_database(self, prefix: str = "sf") -> str:
         """A new empty database; its name. Copied from template0 by copying files (PostgreSQL
-        15+), which takes a tenth of the default WAL-logged copy on a small database."""
+        15+): about a third of the time of the default WAL-logged copy (0.12 s against 0.32 s
+        here)."""
         name = f"{prefix}_{os.getpid()}_{next(self._names)}"
         with self.connect() as conn:
             fast = " STRATEGY = FILE_COPY" if conn.info.server_version >= 150000 else ""
