@@ -28,6 +28,8 @@ from typing import Any
 import orjson
 
 from salesflow.models import (
+    META_DOC_ID,
+    META_TABLE,
     Account,
     Activity,
     ActivityKind,
@@ -617,7 +619,7 @@ class _World:
             }
 
         return {
-            "_meta": {"1": meta},
+            META_TABLE: {META_DOC_ID: meta},
             "products": numbered(list(self.products.values())),
             "leads": numbered(list(self.leads.values())),
             "accounts": numbered(list(self.accounts.values())),
@@ -719,7 +721,7 @@ def write_data_file(path: Path, leads: int, seed: int) -> Generated:
     """Write a data file with `leads` leads (and its opportunities, quotes, ...) to `path`."""
     tables, targets = build_tables(leads, seed)
     _write_atomically(path, file_bytes(tables))
-    counts = {name: len(docs) for name, docs in tables.items() if name != "_meta"}
+    counts = {name: len(docs) for name, docs in tables.items() if name != META_TABLE}
     return Generated(path, counts, targets)
 
 
@@ -781,11 +783,11 @@ def with_activities(
 ) -> dict[str, dict[str, Any]]:
     """The tables with an `activities` table added (and the ACT counter set)."""
     made = activities_for(tables, per_lead, seed)
-    meta = dict(tables["_meta"]["1"])
+    meta = dict(tables[META_TABLE][META_DOC_ID])
     meta["counters"] = {**meta["counters"], Activity.prefix: len(made)}
     return {
         **tables,
-        "_meta": {"1": meta},
+        META_TABLE: {META_DOC_ID: meta},
         "activities": {str(i): a.stored() for i, a in enumerate(made, start=1)},
     }
 

@@ -85,11 +85,16 @@ def project_modules() -> list[str]:
 
 
 def floor_code(step: str) -> str:
-    """The `python -c` program of a floor: imports, + parse, + dump and atomic write."""
+    """The `python -c` program of a floor: imports, + parse (of the whole file, or of some
+    `tables`), + dump and atomic write."""
     code = "import " + ", ".join(project_modules())
     if step in ("parse", "write"):
         code += "\nimport sys, orjson\nfrom pathlib import Path\npath = Path(sys.argv[1])"
         code += "\ndata = orjson.loads(path.read_bytes())"
+    if step == "tables":  # only the tables named after the file, found as the store finds them
+        code += "\nimport sys, orjson\nfrom pathlib import Path\nfrom salesflow.store import layout"
+        code += "\nparts = layout.split(Path(sys.argv[1]).read_bytes()) or {}"
+        code += "\ntables = {n: orjson.loads(parts[n]) for n in sys.argv[2:] if n in parts}"
     if step == "write":
         code += (
             "\nimport os, tempfile"
@@ -652,6 +657,17 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
             prepare=fresh_copy,
         )
 
+        # `lead show` parses `_meta`, the leads and the activities (for the lead's next one and
+        # its notes), and finds the lead without indexing the others.
+        show_tables = f"{group}/parse lead show tables"
+        add(
+            show_tables,
+            "floor: imports + parse of _meta, leads, activities",
+            "floor",
+            fixed(
+                PYTHON, "-c", floor_code("tables"), str(read_copy), "_meta", "leads", "activities"
+            ),
+        )
         reads = {
             "lead show": ["lead", "show", numbers["show"]],
             "lead list --limit 20": ["lead", "list", "--limit", "20"],
@@ -663,15 +679,20 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
             "quote accept": ["quote", "accept", numbers["accept"]] if numbers["accept"] else None,
         }
         for name, args in reads.items():
-            targets = [Target("ratio", 1.2, parse, "parse")] if size == 100_000 else []
+            versus, versus_name = parse, "parse"
+            if name == "lead show":
+                versus, versus_name = show_tables, "parse of its tables"
+            targets = [Target("ratio", 1.2, versus, versus_name)] if size == 100_000 else []
             targets += [Target("seconds", 0.150)] if size == 10_000 else []
+            if name == "lead show" and size == 10_000:
+                targets.append(Target("ratio", 1.25, "start-up/framework", "typer._adapters"))
             add(
                 f"{group}/{name}",
                 name,
                 "read",
                 salesflow_on(read_copy, *args),
-                versus=parse,
-                versus_name="parse",
+                versus=versus,
+                versus_name=versus_name,
                 targets=targets,
             )
         # A list on a terminal shows a screenful (and counts the rest): no slower than showing
@@ -688,24 +709,46 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
             targets=[Target("ratio", 1.2, show, "lead show")] if size == 100_000 else [],
         )
         if size == 10_000:
-            # One Tab of `salesflow lead qualify <Tab>`: the shell runs salesflow with these
-            # variables set; it prints the open leads, each with its description.
-            line = [*SALESFLOW, "--db", str(read_copy), "lead", "qualify", ""]
-            add(
-                f"{group}/tab completion",
-                "Tab after lead qualify (open leads, described)",
-                "read",
-                fixed(
-                    ENV,
-                    "_SALESFLOW_COMPLETE=complete_bash",
-                    f"COMP_WORDS={shlex.join(line[len(SALESFLOW) - 1 :])}",
-                    f"COMP_CWORD={len(line) - len(SALESFLOW)}",
-                    *SALESFLOW,
+            # One Tab, as the completion scripts Typer installs run salesflow: bash sends the
+            # words joined by spaces ("${COMP_WORDS[*]}", the empty word being completed
+            # leaves a trailing space) and the word's index; zsh the words up to the cursor;
+            # fish the line up to the cursor, asking for the candidates (get-args).
+            words = ["salesflow", "--db", str(read_copy)]
+            tabs = {
+                "tab completion": (
+                    "Tab after lead qualify (open leads, described; bash)",
+                    {
+                        "_SALESFLOW_COMPLETE": "complete_bash",
+                        "COMP_WORDS": " ".join([*words, "lead", "qualify", ""]),
+                        "COMP_CWORD": str(len(words) + 2),
+                    },
                 ),
-                versus=parse,
-                versus_name="parse",
-                targets=[Target("seconds", 0.150)],
-            )
+                "tab completion, zsh": (
+                    "Tab after lead show L- (every lead, described; zsh)",
+                    {
+                        "_SALESFLOW_COMPLETE": "complete_zsh",
+                        "_TYPER_COMPLETE_ARGS": " ".join([*words, "lead", "show", "L-"]),
+                    },
+                ),
+                "tab completion, fish": (
+                    "Tab after invoice pay (unpaid invoices, described; fish)",
+                    {
+                        "_SALESFLOW_COMPLETE": "complete_fish",
+                        "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+                        "_TYPER_COMPLETE_ARGS": " ".join([*words, "invoice", "pay", ""]),
+                    },
+                ),
+            }
+            for key, (name, variables) in tabs.items():
+                add(
+                    f"{group}/{key}",
+                    name,
+                    "read",
+                    fixed(ENV, *(f"{k}={v}" for k, v in variables.items()), *SALESFLOW),
+                    versus=parse,
+                    versus_name="parse",
+                    targets=[Target("seconds", 0.150)],
+                )
         for name, args in writes.items():
             if args is None:
                 continue
@@ -1184,10 +1227,11 @@ def only(benches: list[Bench], texts: Sequence[str]) -> list[Bench]:
     wanted = {b.key for b in benches if any(text in b.key for text in texts)}
     todo = list(wanted)
     while todo:
-        versus = by_key[todo.pop()].versus
-        if versus is not None and versus not in wanted and versus in by_key:
-            wanted.add(versus)
-            todo.append(versus)
+        bench = by_key[todo.pop()]
+        for versus in (bench.versus, *(target.versus for target in bench.targets)):
+            if versus is not None and versus not in wanted and versus in by_key:
+                wanted.add(versus)
+                todo.append(versus)
     return [b for b in benches if b.key in wanted]
 
 

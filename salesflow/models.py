@@ -522,3 +522,9 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Activity,
     CreditNote,
 )
+
+META_TABLE = "_meta"
+"""The table beside the record tables holding the file's schema, number counters and settings,
+in its one document `META_DOC_ID`."""
+META_DOC_ID = "1"
+"""The id of `_meta`'s one document, as stored (TinyDB's int id is `int(META_DOC_ID)`)."""

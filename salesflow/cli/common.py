@@ -215,7 +215,7 @@ def backend() -> Store | PostgresBackend:
     """The data file or the team database that `--db` / `$SALESFLOW_DB` names."""
     from salesflow.store import open_backend
 
-    return open_backend(data_target(), lock_timeout=lock_timeout())
+    return open_backend(data_target(), lock_timeout=lock_timeout(), argv=INVOCATION.argv)
 
 
 def database() -> PostgresBackend | None:
@@ -227,8 +227,8 @@ def database() -> PostgresBackend | None:
 
 
 def store() -> Store:
-    """The data file, for the commands that work on the file itself (undo, backup, doctor's
-    file checks); StoreError when the data is in a team database."""
+    """The data file, for the commands that work on the file itself (undo --list, backup);
+    StoreError when the data is in a team database."""
     from salesflow.store import Store
 
     found = backend()
@@ -455,40 +455,34 @@ def write_csv(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
 
 
 # --- shell completion of record numbers -------------------------------------------------------
+# What each list offers, and how, is `salesflow.completing`'s (the fast path uses the same rule).
 
 Completions = list[tuple[str, str]]
-Describe = Callable[[dict[str, Any], dict[str, str]], str]
 
 
-def completer(
-    table: str,
-    describe: Describe,
-    key: str = "number",
-    statuses: tuple[str, ...] = (),
-) -> Callable[..., Completions]:
-    """A Typer `autocompletion=` callback: the stored keys of `table` that start with what was
-    typed (any case), each with a short help text from `describe(doc, account names)`.
-    `statuses` keeps only records in one of them (the first is the default status), for verbs
-    that apply to those only; numbers already on the line are not offered again.
+def completer(record_list: str) -> Callable[..., Completions]:
+    """A Typer `autocompletion=` callback offering a record list of `salesflow.completing.SOURCES`
+    (e.g. "open leads"): the stored keys that start with what was typed (any case), each with a
+    short description; numbers already on the line are not offered again.
 
     It reads the raw documents (nothing is validated) of `--db` or the default data file. It
     never raises: a shell's completion must not print a traceback, so any error offers nothing.
+    The callback's `record_list` names its list for `salesflow.completing.RECORD_ARGUMENTS`.
     """
+    from salesflow.completing import SOURCES, without_typed
+
+    source = SOURCES[record_list]
 
     def complete(ctx: typer.Context, incomplete: str) -> Completions:
         try:
-            found = _completions(
-                _completion_store(ctx), table, key, describe, incomplete or "", statuses
-            )
+            found = _completions(_completion_store(ctx), record_list, incomplete or "")
             typed = ctx.params.get("numbers") if ctx is not None else None
-            if typed:
-                given = {str(n).upper() for n in typed}
-                found = [item for item in found if item[0].upper() not in given]
-            return found
+            return without_typed(found, typed)
         except Exception:
             return []
 
-    complete.__name__ = f"complete_{table}"
+    complete.__name__ = f"complete_{source.table}"
+    complete.record_list = record_list  # type: ignore[attr-defined]
     return complete
 
 
@@ -504,128 +498,32 @@ def _completion_store(ctx: typer.Context | None) -> Store:
     return store()
 
 
-def _completions(
-    data: Store,
-    table: str,
-    key: str,
-    describe: Describe,
-    incomplete: str,
-    statuses: tuple[str, ...] = (),
-) -> Completions:
-    typed = incomplete.strip().upper()
+def _completions(data: Store, record_list: str, incomplete: str) -> Completions:
+    from salesflow.completing import SOURCES, account_names, candidates
+
+    source = SOURCES[record_list]
     with data.reading() as session:
-        latest: dict[str, dict[str, Any]] = {}
-        for doc in session.raw(table).values():
-            value = str(doc.get(key) or "")
-            upper = value.upper()
-            if not value or not upper.startswith(typed):
-                continue
-            if statuses and (doc.get("status") or statuses[0]) not in statuses:
-                continue
-            seen = latest.get(upper)
-            # A quote's revisions share a number: describe the latest one.
-            if seen is None or int(doc.get("revision") or 1) >= int(seen.get("revision") or 1):
-                latest[upper] = doc
-        names = {
-            str(d.get("number") or "").upper(): str(d.get("name") or "")
-            for d in session.raw("accounts").values()
-        }
-    found: Completions = []
-    for doc in latest.values():
-        value = str(doc[key])
-        # Numbers are accepted in any case; the shell only keeps completions that start with
-        # what was typed, so `l-` completes to `l-0001`.
-        shown = value if value.startswith(incomplete) else value.lower()
-        try:
-            text = describe(doc, names)
-        except Exception:
-            text = ""
-        found.append((shown, text))
-    return found
+        docs = session.raw(source.table).values()
+        names = account_names(session.raw("accounts").values())
+        return candidates(source, docs, names, incomplete)
 
 
-def _joined(*parts: Any) -> str:
-    return ", ".join(str(p) for p in parts if p not in (None, ""))
-
-
-def _person(doc: dict[str, Any]) -> str:
-    return " ".join(str(doc[k]) for k in ("first_name", "last_name") if doc.get(k))
-
-
-def _account_name(doc: dict[str, Any], names: dict[str, str]) -> str:
-    account = str(doc.get("account") or "")
-    return names.get(account.upper()) or account
-
-
-def _describe_lead(d: dict[str, Any], _: dict[str, str]) -> str:
-    return _joined(
-        _person(d) or d.get("company"),
-        d.get("company") if _person(d) else None,
-        d.get("status") or "open",
-    )
-
-
-def _describe_opportunity(d: dict[str, Any], names: dict[str, str]) -> str:
-    return _joined(
-        d.get("name"),
-        _account_name(d, names),
-        d.get("status") or "open",
-        (d.get("stage") or "qualify") if (d.get("status") or "open") == "open" else None,
-    )
-
-
-complete_leads = completer("leads", _describe_lead)
-complete_opportunities = completer("opportunities", _describe_opportunity)
-complete_accounts = completer("accounts", lambda d, _: _joined(d.get("name"), d.get("city")))
-complete_contacts = completer(
-    "contacts", lambda d, names: _joined(_person(d), d.get("email"), _account_name(d, names))
-)
-complete_products = completer(
-    "products", lambda d, _: _joined(d.get("name"), d.get("price")), key="sku"
-)
-complete_quotes = completer(
-    "quotes",
-    lambda d, names: _joined(
-        d.get("status") or "draft",
-        _account_name(d, names),
-        d.get("opportunity"),
-        f"revision {d['revision']}" if int(d.get("revision") or 1) > 1 else None,
-    ),
-)
-
-
-def _describe_order(d: dict[str, Any], names: dict[str, str]) -> str:
-    return _joined(d.get("status") or "active", _account_name(d, names), d.get("quote"))
-
-
-def _describe_invoice(d: dict[str, Any], names: dict[str, str]) -> str:
-    return _joined(
-        d.get("status") or "unpaid",
-        _account_name(d, names),
-        f"due {d['due_date']}" if d.get("due_date") else None,
-    )
-
-
-complete_orders = completer("orders", _describe_order)
-complete_invoices = completer("invoices", _describe_invoice)
+complete_leads = completer("leads")
+complete_opportunities = completer("opportunities")
+complete_accounts = completer("accounts")
+complete_contacts = completer("contacts")
+complete_products = completer("products")
+complete_quotes = completer("quotes")
+complete_orders = completer("orders")
+complete_invoices = completer("invoices")
 
 # batch verbs offer only the records they apply to
-complete_open_leads = completer("leads", _describe_lead, statuses=("open",))
-complete_open_opportunities = completer("opportunities", _describe_opportunity, statuses=("open",))
-complete_active_orders = completer("orders", _describe_order, statuses=("active",))
-complete_unpaid_invoices = completer(
-    "invoices", _describe_invoice, statuses=("unpaid", "partially-paid")
-)
-complete_activities = completer(
-    "activities",
-    lambda d, _: _joined(
-        d.get("kind"), d.get("subject"), d.get("regarding"), d.get("status") or "open"
-    ),
-)
-complete_credit_notes = completer(
-    "credit_notes",
-    lambda d, names: _joined(_account_name(d, names), d.get("invoice"), d.get("reason")),
-)
+complete_open_leads = completer("open leads")
+complete_open_opportunities = completer("open opportunities")
+complete_active_orders = completer("active orders")
+complete_unpaid_invoices = completer("unpaid invoices")
+complete_activities = completer("activities")
+complete_credit_notes = completer("credit notes")
 
 
 def complete_choices(choices: Sequence[tuple[str, str]]) -> Callable[..., Completions]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from salesflow.cli import common
+
+if TYPE_CHECKING:
+    from salesflow.store.versions import Restored, Version
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -33,15 +36,15 @@ def undo(
     Example: salesflow undo --list
     """
     if list_:
-        _list_history(json)
+        _list_versions(json)
         return
-    restored = common.store().undo()
-    entry = restored.entry
+    restored = common.backend().undo()
+    version = restored.version
     if json:
         common.print_json(_restored_json(restored, "undone"))
         return
     common.say(
-        f"Undid `{entry.change}` (#{entry.seq}, {_when(entry.at)}); "
+        f"Undid `{version.change}` (#{version.seq}, {_when(version.at)}); "
         "`salesflow redo` takes this undo back"
     )
     _notes(restored)
@@ -52,15 +55,15 @@ def redo(json: Json = False) -> None:
 
     Example: salesflow redo
     """
-    restored = common.store().redo()
+    restored = common.backend().redo()
     if json:
         common.print_json(_restored_json(restored, "redone"))
         return
-    common.say(f"Redid `{restored.entry.change}`; `salesflow undo` undoes it again")
+    common.say(f"Redid `{restored.version.change}`; `salesflow undo` undoes it again")
     _notes(restored)
 
 
-def _notes(restored: Any) -> None:
+def _notes(restored: Restored) -> None:
     for also in restored.also_undone:
         common.say(
             f"The version before it is damaged (kept in the history for inspection), so "
@@ -78,23 +81,23 @@ def _notes(restored: Any) -> None:
         )
 
 
-def _restored_json(restored: Any, what: str) -> dict[str, Any]:
+def _restored_json(restored: Restored, what: str) -> dict[str, Any]:
     return {
-        what: _entry_json(restored.entry),
-        "also_undone": [_entry_json(entry) for entry in restored.also_undone],
+        what: _version_json(restored.version),
+        "also_undone": [_version_json(version) for version in restored.also_undone],
         "data_file_removed": restored.removed_file,
         "changed_outside": restored.changed_outside,
     }
 
 
-def _entry_json(entry: Any, note: str | None = None) -> dict[str, Any]:
+def _version_json(version: Version, note: str | None = None) -> dict[str, Any]:
     data = {
-        "seq": entry.seq,
-        "kind": entry.kind,
-        "at": entry.at,
-        "command": entry.argv,
-        "change": entry.change,
-        "migrated_from": entry.migrated_from,
+        "seq": version.seq,
+        "kind": version.kind,
+        "at": version.at,
+        "command": version.argv,
+        "change": version.change,
+        "migrated_from": version.migrated_from,
     }
     if note is not None:
         data["note"] = note
@@ -105,37 +108,37 @@ def _when(at: str) -> str:
     return at[:16].replace("T", " ")
 
 
-def _list_history(json: bool) -> None:
-    history = common.store().history()
-    plan = history.plan
+def _list_versions(json: bool) -> None:
+    kept = common.store().undo_versions()
+    state = kept.state
     rows = []
-    for entry in reversed(history.entries):
+    for version in reversed(kept.versions):
         notes = []
-        if plan.undo is not None and entry.seq == plan.undo.seq:
+        if state.undo is not None and version.seq == state.undo.seq:
             notes.append("next undo")
-        if plan.redo is not None and entry.seq == plan.redo.seq:
+        if state.redo is not None and version.seq == state.redo.seq:
             notes.append("next redo")
-        if entry.seq in plan.undone:
+        if version.seq in state.undone:
             notes.append("undone")
-        if entry.migrated_from is not None:
-            notes.append(f"upgraded the file from schema {entry.migrated_from}")
-        rows.append((entry, "; ".join(notes)))
+        if version.migrated_from is not None:
+            notes.append(f"upgraded the file from schema {version.migrated_from}")
+        rows.append((version, "; ".join(notes)))
     if json:
         common.print_json(
             {
-                "directory": str(history.directory),
-                "next_undo": plan.undo.seq if plan.undo else None,
-                "next_redo": plan.redo.seq if plan.redo else None,
-                "entries": [_entry_json(entry, note) for entry, note in rows],
+                "directory": str(kept.directory),
+                "next_undo": state.undo.seq if state.undo else None,
+                "next_redo": state.redo.seq if state.redo else None,
+                "entries": [_version_json(version, note) for version, note in rows],
             }
         )
         return
     if not rows:
-        common.say(f"No earlier versions kept in {history.directory}.")
+        common.say(f"No earlier versions kept in {kept.directory}.")
         return
     common.print_table(
         ["#", "When", "Change", "Note"],
-        [[entry.seq, _when(entry.at), entry.description, note] for entry, note in rows],
+        [[version.seq, _when(version.at), version.description, note] for version, note in rows],
         numeric=["#"],
     )
 

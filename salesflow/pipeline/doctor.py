@@ -20,6 +20,8 @@ from pydantic import ValidationError
 
 from salesflow.errors import InvalidValue
 from salesflow.models import (
+    META_DOC_ID,
+    META_TABLE,
     RECORD_TYPES,
     Account,
     Activity,
@@ -44,7 +46,6 @@ from salesflow.pipeline.money import HUNDRED, LIMIT, ZERO, cents, format_money, 
 from salesflow.pipeline.quotes import quote_label
 
 Tables = Mapping[str, Mapping[str, Mapping[str, Any]]]
-META_TABLE = "_meta"
 _NUMBER = re.compile(r"^(?P<series>.+)-(?P<n>\d+)$")
 _YEARLY: dict[type[Record], str] = {Invoice: "INV", CreditNote: "CN"}
 """Series numbered per year (`INV-2026-0001`), gapless."""
@@ -105,7 +106,7 @@ def _contents(tables: Tables) -> tuple[Contents, list[Problem]]:
     for name in tables:
         if name not in known:
             problems.append(Problem("schema", name, f"table {name!r} is not a salesflow table"))
-    meta = tables.get(META_TABLE, {}).get("1")
+    meta = tables.get(META_TABLE, {}).get(META_DOC_ID)
     if meta is None and any(tables.get(m.table) for m in RECORD_TYPES):
         problems.append(
             Problem("schema", META_TABLE, "the _meta table is missing: counters and settings lost")

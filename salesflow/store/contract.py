@@ -190,7 +190,7 @@ class UnitOfWork(Protocol):
         ...
 
     def set_config(self, values: dict[str, Any]) -> None:
-        """Store settings (a None value removes one)."""
+        """Store settings: each one named in `values` takes its value there (None included)."""
         ...
 
     def savepoint(self) -> Any:

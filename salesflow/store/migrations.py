@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from salesflow.models import META_DOC_ID, META_TABLE
+
 Data = dict[str, dict[str, Any]]
 
 SCHEMA_VERSION = 2
-META_TABLE = "_meta"
-META_DOC_ID = "1"
 SCHEMA_1_CURRENCY = "EUR"
 """The currency a schema-1 file without a currency setting was kept in."""
 

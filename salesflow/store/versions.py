@@ -3,7 +3,7 @@
 Before a write replaces the data file, the file as it was is kept as `NNNNNN.before.json`: a
 hard link to the old file, which the atomic replace leaves untouched (a copy where hard links
 cannot be made), and `NNNNNN.command.json` says which command replaced it, when, and the
-SHA-256 of the file before and after. The last `history_keep` entries are kept (default 20).
+SHA-256 of the file before and after. The last `history_keep` versions are kept (default 20).
 The store calls the writing half of this module only while it holds the data file's lock.
 
 Undo and redo are writes too, recorded like any command, so an undo never loses a version:
@@ -110,7 +110,7 @@ class _Hashing:
 
 
 @dataclass(frozen=True)
-class Entry:
+class Version:
     """One write: the data file before it, and what made it."""
 
     seq: int
@@ -140,42 +140,42 @@ class Entry:
         return asdict(self)
 
 
-_FIELDS = tuple(Entry.__dataclass_fields__)
+_FIELDS = tuple(Version.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
-class Plan:
-    """What `undo` and `redo` would do now, derived from the entries kept."""
+class UndoState:
+    """What `undo` and `redo` would do now, derived from the versions kept."""
 
-    undo: Entry | None
-    redo: Entry | None
+    undo: Version | None
+    redo: Version | None
     undone: frozenset[int] = field(default_factory=frozenset)
 
 
-def plan(entries: Sequence[Entry]) -> Plan:
-    """Replay the entries (oldest first): commands and redos stack up, an undo pops the stack down
-    to its target (one entry, or more when it went back past a damaged version) and can itself
+def undo_state(versions: Sequence[Version]) -> UndoState:
+    """Replay the versions (oldest first): commands and redos stack up, an undo pops the stack down
+    to its target (one version, or more when it went back past a damaged version) and can itself
     be redone until the next command. Entries older than the ones kept are gone, so an undo of
-    such an entry pops nothing here."""
-    applied: list[Entry] = []
-    undos: list[tuple[Entry, list[Entry]]] = []
+    such an version pops nothing here."""
+    applied: list[Version] = []
+    undos: list[tuple[Version, list[Version]]] = []
     undone: set[int] = set()
-    for entry in entries:
-        if entry.kind == UNDO:
-            popped: list[Entry] = []
-            if any(done.seq == entry.target for done in applied):
-                while applied and (not popped or popped[-1].seq != entry.target):
+    for version in versions:
+        if version.kind == UNDO:
+            popped: list[Version] = []
+            if any(done.seq == version.target for done in applied):
+                while applied and (not popped or popped[-1].seq != version.target):
                     popped.append(applied.pop())
             undone.update(done.seq for done in popped)
-            undos.append((entry, popped))
-        elif entry.kind == REDO:
-            if undos and undos[-1][0].seq == entry.target:
+            undos.append((version, popped))
+        elif version.kind == REDO:
+            if undos and undos[-1][0].seq == version.target:
                 undone.difference_update(done.seq for done in undos.pop()[1])
-            applied.append(entry)
+            applied.append(version)
         else:
-            applied.append(entry)
+            applied.append(version)
             undos.clear()
-    return Plan(
+    return UndoState(
         applied[-1] if applied else None, undos[-1][0] if undos else None, frozenset(undone)
     )
 
@@ -190,9 +190,9 @@ class Versions:
     def _before(self, seq: int) -> Path:
         return self.directory / f"{seq:06d}.before.json"
 
-    def before_path(self, entry: Entry) -> Path:
-        """Where the version before `entry` is kept."""
-        return self._before(entry.seq)
+    def before_path(self, version: Version) -> Path:
+        """Where the version before `version` is kept."""
+        return self._before(version.seq)
 
     def _command(self, seq: int) -> Path:
         return self.directory / f"{seq:06d}.command.json"
@@ -206,54 +206,54 @@ class Versions:
                     found.setdefault(int(match.group(1)), set()).add(match.group(2))
         return found
 
-    def _load(self, seq: int) -> Entry | None:
+    def _load(self, seq: int) -> Version | None:
         try:
             raw = orjson.loads(self._command(seq).read_bytes())
-            # Fields a later version may add are ignored rather than voiding the entry.
-            entry = Entry(**{name: raw[name] for name in _FIELDS if name in raw})
+            # Fields a later version may add are ignored rather than voiding the version.
+            version = Version(**{name: raw[name] for name in _FIELDS if name in raw})
         except (OSError, orjson.JSONDecodeError, TypeError, AttributeError):
             return None
-        return entry if entry.seq == seq else None
+        return version if version.seq == seq else None
 
-    def entries(self) -> list[Entry]:
-        """The complete entries, oldest first (a version that is missing makes an entry void)."""
+    def kept(self) -> list[Version]:
+        """The complete versions, oldest first (a version that is missing makes an version void)."""
         result = []
         for seq, kinds in sorted(self._names().items()):
-            entry = self._load(seq) if "command" in kinds else None
-            if entry is not None and (entry.before is None or "before" in kinds):
-                result.append(entry)
+            version = self._load(seq) if "command" in kinds else None
+            if version is not None and (version.before is None or "before" in kinds):
+                result.append(version)
         return result
 
-    def has_entries(self) -> bool:
+    def has_versions(self) -> bool:
         return bool(self._names())
 
-    def last_entry(self) -> Entry | None:
-        """The newest complete entry (reading only the newest command files)."""
+    def last_version(self) -> Version | None:
+        """The newest complete version (reading only the newest command files)."""
         names = self._names()
         for seq in sorted(names, reverse=True):
-            entry = self._load(seq) if "command" in names[seq] else None
-            if entry is not None and (entry.before is None or "before" in names[seq]):
-                return entry
+            version = self._load(seq) if "command" in names[seq] else None
+            if version is not None and (version.before is None or "before" in names[seq]):
+                return version
         return None
 
-    def live_entries(self, current: bytes | None) -> list[Entry]:
-        """The entries, without the newest one if its write never happened (see `tidy`)."""
-        entries = self.entries()
-        if entries and _never_landed(entries[-1], digest(current)):
-            entries.pop()
-        return entries
+    def live_versions(self, current: bytes | None) -> list[Version]:
+        """The versions, without the newest one if its write never happened (see `tidy`)."""
+        versions = self.kept()
+        if versions and _never_landed(versions[-1], digest(current)):
+            versions.pop()
+        return versions
 
-    def before_version(self, entry: Entry) -> bytes | None:
-        """The data file as it was before `entry` (None: there was none)."""
-        if entry.before is None:
+    def before_version(self, version: Version) -> bytes | None:
+        """The data file as it was before `version` (None: there was none)."""
+        if version.before is None:
             return None
-        return self._before(entry.seq).read_bytes()
+        return self._before(version.seq).read_bytes()
 
     # -- writing (under the data file's lock) ---------------------------------------------------
 
     def tidy(self, current: bytes | None, *, unlanded: bool = True) -> None:
-        """Remove what a killed writer left: temp files, halves of entries, and (unless
-        `unlanded` is false: see `forget_unlanded`) the newest entry when its write never
+        """Remove what a killed writer left: temp files, halves of versions, and (unless
+        `unlanded` is false: see `forget_unlanded`) the newest version when its write never
         happened (the data file is still the version before it)."""
         if not self.directory.is_dir():
             return
@@ -261,22 +261,22 @@ class Versions:
             if name.startswith("."):
                 with contextlib.suppress(OSError):
                     (self.directory / name).unlink()
-        entries = self.entries()
-        complete = {entry.seq for entry in entries}
+        versions = self.kept()
+        complete = {version.seq for version in versions}
         for seq in self._names():
             if seq not in complete:
                 self._remove(seq)
         if unlanded:
-            self.forget_unlanded(current, entries)
+            self.forget_unlanded(current, versions)
 
-    def forget_unlanded(self, current: bytes | None, entries: list[Entry] | None = None) -> None:
-        """Remove the newest entry if its write never happened. It needs the digest of the data
+    def forget_unlanded(self, current: bytes | None, versions: list[Version] | None = None) -> None:
+        """Remove the newest version if its write never happened. It needs the digest of the data
         file, which a write leaves to its commit, so that it is made while the command works;
-        until then `live_entries` leaves such an entry out."""
-        if entries is None:
-            entries = self.entries() if self.directory.is_dir() else []
-        if entries and _never_landed(entries[-1], digest(current)):
-            self._remove(entries[-1].seq)
+        until then `live_entries` leaves such an version out."""
+        if versions is None:
+            versions = self.kept() if self.directory.is_dir() else []
+        if versions and _never_landed(versions[-1], digest(current)):
+            self._remove(versions[-1].seq)
 
     def record(
         self,
@@ -289,13 +289,13 @@ class Versions:
         target: int | None = None,
         subject: str | None = None,
         migrated_from: int | None = None,
-    ) -> Entry:
+    ) -> Version:
         """Keep the data file as it is now (`previous`, None when there is none) and the command
         about to replace it with `new`. Call before the replace."""
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(self.directory, 0o700)
         seq = max(self._names(), default=0) + 1
-        entry = Entry(
+        version = Version(
             seq=seq,
             kind=kind,
             argv=list(argv),
@@ -309,9 +309,9 @@ class Versions:
         if previous is not None:
             self._keep(self._before(seq), previous)
             checkpoint("version-kept")
-        atomic_write_bytes(self._command(seq), orjson.dumps(entry.to_json()))
+        atomic_write_bytes(self._command(seq), orjson.dumps(version.to_json()))
         checkpoint("entry-written")
-        return entry
+        return version
 
     def _keep(self, target: Path, previous: bytes) -> None:
         """A hard link to the data file (it is `previous`: the lock is held), else a copy."""
@@ -325,9 +325,9 @@ class Versions:
 
     def prune(self, keep: int) -> None:
         """Keep the newest `keep` commands and the undos and redos since the oldest of them
-        (at most 4 × `keep` entries, should undo and redo alternate for long)."""
+        (at most 4 × `keep` versions, should undo and redo alternate for long)."""
         seqs = sorted(self._names())
-        commands = [entry.seq for entry in self.entries() if entry.kind == COMMAND]
+        commands = [version.seq for version in self.kept() if version.kind == COMMAND]
         first = commands[-keep] if keep and len(commands) >= keep else 0
         if keep and len(seqs) > 4 * keep:
             first = max(first, seqs[-4 * keep])
@@ -343,6 +343,40 @@ class Versions:
                 path.unlink()
 
 
-def _never_landed(entry: Entry, current: str | None) -> bool:
-    """An entry whose write did not replace the data file: a writer was killed in between."""
-    return current != entry.after and current == entry.before
+def _never_landed(version: Version, current: str | None) -> bool:
+    """An version whose write did not replace the data file: a writer was killed in between."""
+    return current != version.after and current == version.before
+
+
+def command_line(argv: Sequence[str]) -> list[str]:
+    """A run's command line as a version records it: without `--db FILE` (the file is implied)."""
+    shown: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif not arg.startswith("--db="):
+            shown.append(arg)
+    return shown
+
+
+@dataclass(frozen=True)
+class UndoVersions:
+    """The versions kept in `directory` (oldest first), and what undo and redo would do now."""
+
+    directory: Path
+    versions: list[Version]
+    state: UndoState
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What undo or redo did: the version it went back before (undo) or took back (redo)."""
+
+    version: Version
+    changed_outside: bool
+    removed_file: bool
+    also_undone: tuple[Version, ...] = ()
+    """Earlier commands undone with it, as the versions between them are damaged."""

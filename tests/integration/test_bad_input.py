@@ -441,7 +441,7 @@ def test_a_data_file_of_another_user_exits_4_however_it_is_given(
 
     from typer.testing import CliRunner
 
-    import salesflow.store
+    import salesflow.store.tracking
     from salesflow.cli import app
 
     real = builtins.open
@@ -451,7 +451,7 @@ def test_a_data_file_of_another_user_exits_4_however_it_is_given(
             raise PermissionError(errno.EACCES, "Permission denied", str(db))
         return real(path, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(salesflow.store, "open", unreadable, raising=False)
+    monkeypatch.setattr(salesflow.store.tracking, "open", unreadable, raising=False)
     monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
     monkeypatch.setenv("SALESFLOW_DB", str(db))
     before = ["--db", str(db)] if given == "--db" else []

@@ -151,7 +151,7 @@ def test_16_writers_of_50_mixed_commands_leave_exactly_the_successful_writes(
     ]
     assert diagnose(tables) == []
     # the history kept the last 20 commands and still describes the file
-    history = Store(db).history().entries
+    history = Store(db).undo_versions().versions
     assert len(history) == 20
     assert history[-1].after == digest(db.read_bytes())
     assert outcomes[0] > WORKERS * COMMANDS // 4
@@ -195,5 +195,5 @@ def test_real_salesflow_processes_writing_at_once_all_land(db: Path) -> None:
             "9",
         ]
         assert session.counter("L") == 5
-    changes = sorted(e.change for e in Store(db).history().entries[-8:])
+    changes = sorted(e.change for e in Store(db).undo_versions().versions[-8:])
     assert changes == sorted(" ".join(args) for args in commands)

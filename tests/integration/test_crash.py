@@ -232,7 +232,7 @@ class Harness:
             tables = {name: session.raw(name) for name in session.table_names()}
         if self.deep_checks:
             assert diagnose(tables) == []
-        entries = store.history().entries
+        entries = store.undo_versions().versions
         if entries:
             assert entries[-1].after == digest(content), "the history lost track of the file"
 
@@ -241,7 +241,7 @@ class Harness:
         assert Salesflow(self.db)("lead", "add", "--company", "After the crashes").exit_code == 0
         assert temp_files(self.db) == set()
         store = Store(self.db)
-        for entry in store.history().entries:
+        for entry in store.undo_versions().versions:
             kept = store.versions.before_version(entry)
             assert digest(kept) == entry.before, f"version {entry.seq} is torn"
 

@@ -542,3 +542,62 @@ def test_a_stray_temp_file_is_removed_even_by_a_writer_that_changes_nothing(
     with store.writing() as session:
         session.all(Lead)
     assert files_in(db.parent) == {"sales.json", "sales.json.lock", "sales.json.history"}
+
+
+def test_finding_a_record_by_number_reads_a_few_records_not_an_index_of_all(store: Store) -> None:
+    add_leads(store, 300)
+    with store.reading() as session:
+        assert session.get(Lead, "L-0123").number == "L-0123"
+        assert session.get(Lead, "l-0300").number == "L-0300"
+        assert session.find(Lead, "L-0001") is not None
+        assert session._index == {}  # the fallback of `find`, built only when bisection misses
+
+
+def test_records_are_found_by_number_when_their_ids_do_not_follow_their_numbers(
+    store: Store, db: Path
+) -> None:
+    add_leads(store, 40)
+    data = json.loads(db.read_bytes())
+    leads = data["leads"]
+    numbers = [doc["number"] for doc in leads.values()]
+    numbers.reverse()  # as a hand edit might leave them: L-0040 stored first
+    data["leads"] = {
+        doc_id: {**doc, "number": number}
+        for (doc_id, doc), number in zip(leads.items(), numbers, strict=True)
+    }
+    db.write_text(json.dumps(data))
+    with store.reading() as session:
+        for number in ("L-0001", "L-0017", "L-0040"):
+            assert session.get(Lead, number).number == number
+        assert session.find(Lead, "L-0041") is None
+        assert session.count(Lead) == 40
+
+
+def test_a_lead_typed_with_fewer_digits_than_stored_is_not_found_by_its_position(
+    store: Store,
+) -> None:
+    add_leads(store, 5)
+    with store.reading() as session:
+        assert session.find(Lead, "L-03") is None
+        assert session.find(Lead, "L-0003") is not None
+
+
+def test_adding_and_changing_records_builds_no_index_of_every_record(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salesflow.store import Session
+
+    add_leads(store, 50)
+
+    def refused(self: Session, table: str) -> dict[str, str]:
+        raise AssertionError(f"an index of every document of {table} was built")
+
+    monkeypatch.setattr(Session, "_key_index", refused)
+    add_leads(store, 2)  # new numbers: above the counter as read, so in no stored document
+    with store.writing() as session:
+        session.put(session.get(Lead, "L-0007").model_copy(update={"company": "Changed"}))
+    monkeypatch.undo()
+    with store.reading() as session:
+        assert session.count(Lead) == 52
+        assert session.get(Lead, "L-0007").company == "Changed"
+        assert session.get(Lead, "L-0052").number == "L-0052"

@@ -343,7 +343,7 @@ def test_an_entry_whose_write_never_happened_is_ignored_and_then_removed(db: Pat
         previous=current,
         new=b"{}",
     )
-    assert [e.change for e in Store(db).history().entries][-1] == "lead add --company C"
+    assert [e.change for e in Store(db).undo_versions().versions][-1] == "lead add --company C"
     run.ok("undo")
     assert db.read_bytes() == after_b
     newest = json.loads((history_dir(db) / "000004.command.json").read_bytes())
@@ -364,7 +364,7 @@ def test_an_entry_whose_write_never_happened_is_removed_by_the_next_write(db: Pa
     )
     run.ok("lead", "add", "--company", "D")
 
-    entries = Store(db).history().entries
+    entries = Store(db).undo_versions().versions
     assert [e.change for e in entries] == [
         "lead add --company A",
         "lead add --company B",
@@ -442,3 +442,29 @@ def test_a_version_that_cannot_be_kept_stops_the_write_before_the_replace(db: Pa
     )
     assert db.read_bytes() == before
     assert [p.name for p in db.parent.iterdir() if p.name.startswith(f".{db.name}.tmp")] == []
+
+
+def test_a_version_records_the_command_line_the_store_was_given_without_the_data_file(
+    db: Path,
+) -> None:
+    store = Store(db, argv=["--db", str(db), "lead", "add", f"--db={db}", "--company", "A"])
+    with store.writing() as session:
+        session.next_numbers("L")
+    with Store(db, argv=["undo"]).writing() as session:
+        session.next_numbers("L")
+    versions = Store(db).undo_versions().versions
+    assert [v.argv for v in versions] == [["lead", "add", "--company", "A"], ["undo"]]
+    assert [v.change for v in versions] == ["lead add --company A", "undo"]
+
+
+def test_a_store_given_no_command_line_records_an_empty_one(db: Path) -> None:
+    with Store(db).writing() as session:
+        session.next_numbers("L")
+    assert [v.argv for v in Store(db).undo_versions().versions] == [[]]
+
+
+def test_the_cli_gives_the_store_its_command_line(db: Path) -> None:
+    Salesflow(db).ok("lead", "add", "--company", "A")
+    assert [v.argv for v in Store(db).undo_versions().versions] == [
+        ["lead", "add", "--company", "A"]
+    ]

@@ -87,9 +87,9 @@ def test_a_url_with_a_password_is_refused(url: str, monkeypatch: pytest.MonkeyPa
 def test_db_init_creates_then_leaves_the_schema(pg_url: str) -> None:
     cli = Cli(pg_url)  # type: ignore[arg-type]
     first = cli.ok("db", "init")
-    assert first.stderr == f"Database {pg_url} is ready (schema 1)\n"
+    assert first.stderr == f"Database {pg_url} is ready (schema 2)\n"
     again = cli.ok("db", "init")
-    assert again.stderr == f"Database {pg_url} is up to date (schema 1)\n"
+    assert again.stderr == f"Database {pg_url} is up to date (schema 2)\n"
 
 
 def test_db_init_wants_a_database(db: Path) -> None:
@@ -154,7 +154,7 @@ def test_a_writer_past_the_lock_timeout_exits_4(
 
 
 def test_a_file_only_command_says_so_on_a_database(pg_url: str) -> None:
-    result = Cli(pg_url)("undo")  # type: ignore[arg-type]
+    result = Cli(pg_url)("undo", "--list")  # type: ignore[arg-type]
     assert result.exit_code == 4
     assert result.stderr.startswith(
         f"Error: this command works on a data file only, not on database {pg_url}"
@@ -173,7 +173,7 @@ def test_info_names_the_database_and_counts_its_records(pg_url: str) -> None:
     cli = Cli(pg_url)  # type: ignore[arg-type]
     deal(cli)
     info = cli.json("info")
-    assert info["path"] == pg_url and info["exists"] is True and info["schema"] == 1
+    assert info["path"] == pg_url and info["exists"] is True and info["schema"] == 2
     assert info["currency"] == "EUR"
     assert info["counts"]["leads"] == 2 and info["counts"]["quotes"] == 1
     assert info["counts"]["events"] == len(contents(PostgresBackend(pg_url))["events"])

@@ -34,11 +34,15 @@ from salesflow.store.contract import Listing, Match, Stored
 from salesflow.store.locking import checked_timeout
 from salesflow.store.migrations import new_meta
 from salesflow.store.postgres import schema
+from salesflow.store.postgres.journal import Journal
 from salesflow.store.postgres.schema import COUNTERS, EVENTS, META, SCHEMA_VERSION
 from salesflow.store.postgres.urls import checked, shown
+from salesflow.store.versions import REDO, UNDO, command_line
 
 if TYPE_CHECKING:
     import psycopg
+
+    from salesflow.store.versions import Restored
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
@@ -81,9 +85,13 @@ def _dumps(value: Any) -> str:
 class PostgresBackend:
     """The team database at `url` (no password in it); one unit of work per command."""
 
-    def __init__(self, url: str, *, lock_timeout: float | None = None) -> None:
+    def __init__(
+        self, url: str, *, lock_timeout: float | None = None, argv: Sequence[str] = ()
+    ) -> None:
+        """`argv`: the command line of this run, which the journal records (`--db` left out)."""
         self.url = checked(url)
         self.lock_timeout = lock_timeout
+        self.argv = command_line(argv)
 
     def location(self) -> str:
         """The database, as `info`, errors and history events name it: never a password."""
@@ -237,6 +245,21 @@ class PostgresBackend:
                 time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
         raise AssertionError("unreachable")
 
+    def undo(self) -> Restored:
+        """Take back the database user's own latest command (see `journal`)."""
+        return self._take_back(UNDO)
+
+    def redo(self) -> Restored:
+        """Take back the database user's latest undo, unless they ran a command since."""
+        return self._take_back(REDO)
+
+    def _take_back(self, kind: str) -> Restored:
+        from salesflow.store.postgres.journal import take_back
+        from salesflow.store.versions import Restored
+
+        entry = self.run_writing(lambda unit: take_back(unit, kind))
+        return Restored(entry, changed_outside=False, removed_file=False)
+
     @contextlib.contextmanager
     def _unit(self, *, writable: bool) -> Iterator[PostgresUnitOfWork]:
         import psycopg
@@ -258,6 +281,8 @@ class PostgresBackend:
             except BaseException:
                 _quietly_rollback(conn)
                 raise
+            if writable:
+                unit.journal.finish()
             try:
                 conn.execute("COMMIT")
             except psycopg.Error as exc:
@@ -356,6 +381,8 @@ class PostgresUnitOfWork:
         self.today: Callable[[], date] | None = None
         self._config = config
         self._savepoints = 0
+        # the journal of this command (see `journal.py`): filled as it changes things
+        self.journal = Journal(self)
         self.changed = False
 
     def __getattr__(self, name: str) -> Any:
@@ -412,6 +439,8 @@ class PostgresUnitOfWork:
         key = self.full_number(model, key)
         lock = " FOR UPDATE" if self.writable else ""
         rows = self._rows(f"SELECT doc FROM {model.table} WHERE key = %s{lock}", (key.upper(),))
+        if self.writable:
+            self.journal.seen(model.table, key.upper(), rows[0][0] if rows else None)
         return self._load(model, rows[0][0]) if rows else None
 
     def get(self, model: type[R], key: str) -> R:
@@ -531,23 +560,29 @@ class PostgresUnitOfWork:
     def put(self, *records: Record) -> None:
         self._require_writable()
         for record in records:
-            model = type(record)
-            columns = ["key", *schema.record_columns(model), "doc"]
-            updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:])
-            marks = ", ".join(["%s"] * (len(columns) - 1) + ["%s::jsonb"])
-            self.conn.execute(
-                f"INSERT INTO {model.table} ({', '.join(columns)}) VALUES ({marks}) "  # type: ignore[arg-type]
-                f"ON CONFLICT (key) DO UPDATE SET {updates}",
-                self._record_row(model, record.stored()),
-            )
+            self.put_stored(type(record), record.stored())
         self.changed = self.changed or bool(records)
+
+    def put_stored(self, model: type[Record], stored: Mapping[str, Any]) -> None:
+        """Insert or replace one record given in its stored form (`put`, `undo`)."""
+        self.journal.touch(model.table, _key_of(model, stored))
+        columns = ["key", *schema.record_columns(model), "doc"]
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:])
+        marks = ", ".join(["%s"] * (len(columns) - 1) + ["%s::jsonb"])
+        self.conn.execute(
+            f"INSERT INTO {model.table} ({', '.join(columns)}) VALUES ({marks}) "  # type: ignore[arg-type]
+            f"ON CONFLICT (key) DO UPDATE SET {updates}",
+            self._record_row(model, stored),
+        )
 
     def remove(self, record: Record) -> None:
         self._require_writable()
-        self.conn.execute(
-            f"DELETE FROM {record.table} WHERE key = %s",  # type: ignore[arg-type]
-            (record.key.upper(),),
-        )
+        self.remove_key(record.table, record.key.upper())
+
+    def remove_key(self, table: str, key: str) -> None:
+        """Delete the record of table `table` with business key `key` (upper case)."""
+        self.journal.touch(table, key)
+        self.conn.execute(f"DELETE FROM {table} WHERE key = %s", (key,))  # type: ignore[arg-type]
         self.changed = True
 
     def add_stored(self, model: type[Record], stored: Sequence[Stored]) -> None:
@@ -556,27 +591,35 @@ class PostgresUnitOfWork:
         if not stored:
             return
         columns = ", ".join(["key", *schema.record_columns(model), "doc"])
+        rows = [self._record_row(model, doc) for doc in stored]
+        for row in rows:  # before the COPY: the journal's row is inserted on the first
+            self.journal.touch(model.table, row[0], new=True)
         with (
             self.conn.cursor() as cursor,
             cursor.copy(f"COPY {model.table} ({columns}) FROM STDIN") as copy,  # type: ignore[arg-type]
         ):
-            for doc in stored:
-                copy.write_row(self._record_row(model, doc))
+            for row in rows:
+                copy.write_row(row)
         self.changed = True
 
     def add_events(self, events: Iterable[Event]) -> None:
         self._require_writable()
-        rows = [(event.number.upper(), _dumps(event.stored())) for event in events]
-        if not rows:
+        self.add_stored_events([event.stored() for event in events])
+
+    def add_stored_events(self, docs: Sequence[Mapping[str, Any]]) -> None:
+        """Append events in their stored form, each naming this command's journal row."""
+        if not docs:
             return
+        entry = self.journal.entry()
+        rows = [(str(doc.get("number", "")).upper(), _dumps(doc), entry) for doc in docs]
         with self.conn.cursor() as cursor:
             if len(rows) > 50:
-                with cursor.copy(f"COPY {EVENTS} (number, doc) FROM STDIN") as copy:  # type: ignore[arg-type]
+                with cursor.copy(f"COPY {EVENTS} (number, doc, journal) FROM STDIN") as copy:  # type: ignore[arg-type]
                     for row in rows:
                         copy.write_row(row)
             else:
                 cursor.executemany(
-                    f"INSERT INTO {EVENTS} (number, doc) VALUES (%s, %s::jsonb)",  # type: ignore[arg-type]
+                    f"INSERT INTO {EVENTS} (number, doc, journal) VALUES (%s, %s::jsonb, %s)",  # type: ignore[arg-type]
                     rows,
                 )
         self.changed = True
@@ -627,6 +670,7 @@ class PostgresUnitOfWork:
             (series, count),
         )
         last = int(rows[0][0])
+        self.journal.counter(series, last - count)
         self.changed = True
         return list(range(last - count + 1, last + 1))
 
@@ -637,6 +681,7 @@ class PostgresUnitOfWork:
         self._require_writable()
         rows = self._rows(f"SELECT value FROM {META} WHERE key = 'config' FOR UPDATE")
         current = dict(rows[0][0]) if rows and isinstance(rows[0][0], dict) else {}
+        self.journal.settings(current)
         current.update(values)
         self.conn.execute(
             f"INSERT INTO {META} (key, value) VALUES ('config', %s::jsonb) "
@@ -646,13 +691,14 @@ class PostgresUnitOfWork:
         self._config = current
         self.changed = True
 
-    def savepoint(self) -> tuple[str, dict[str, Any]]:
+    def savepoint(self) -> tuple[str, dict[str, Any], Any]:
         self._savepoints += 1
         name = f"salesflow_{self._savepoints}"
         self.conn.execute(f"SAVEPOINT {name}")  # type: ignore[arg-type]
-        return name, dict(self._config)
+        return name, dict(self._config), self.journal.mark()
 
     def rollback(self, mark: Any) -> None:
-        name, config = mark
+        name, config, journal = mark
         self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")  # type: ignore[arg-type]
         self._config = config
+        self.journal.rollback(journal)

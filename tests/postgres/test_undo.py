@@ -1,0 +1,133 @@
+"""undo and redo on a team database, from the journal."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from salesflow.errors import Refused
+from salesflow.models import Event, Lead
+from salesflow.store.postgres import PostgresBackend
+from salesflow.store.postgres.schema import SCHEMA_VERSION, STEPS
+from tests.conftest import NOW, Cli
+
+
+@pytest.fixture
+def cli(pg_url: str) -> Cli:
+    return Cli(pg_url)  # type: ignore[arg-type]
+
+
+def leads(cli: Cli) -> list[tuple[str, str]]:
+    return [(r["number"], r["company"]) for r in cli.json("lead", "list")]
+
+
+def test_undo_takes_back_the_latest_command_and_redo_brings_it_back(cli: Cli) -> None:
+    cli.ok("lead", "add", "--company", "Analytical")
+    cli.ok("lead", "edit", "L-0001", "--company", "Analytical Engines")
+    undone = cli.ok("undo")
+    assert undone.stderr.startswith("Undid `lead edit L-0001 --company 'Analytical Engines'` (#2, ")
+    assert leads(cli) == [("L-0001", "Analytical")]
+    cli.ok("undo")
+    assert leads(cli) == []
+    assert cli.json("info")["counts"]["events"] == 0  # the command's events go with it
+    assert cli.ok("lead", "add", "--company", "Babbage").stdout == "L-0001\n"  # rewound
+    cli.ok("undo")
+    redone = cli.ok("redo")
+    assert redone.stderr == "Redid `lead add --company Babbage`; `salesflow undo` undoes it again\n"
+    assert leads(cli) == [("L-0001", "Babbage")]
+    assert cli.json("info")["counts"]["events"] == 1
+
+
+def test_undo_refuses_naming_the_record_a_later_command_changed(pg_url: str, cli: Cli) -> None:
+    cli.ok("lead", "add", "--company", "Analytical")
+    cli.ok("lead", "edit", "L-0001", "--city", "London")
+    with psycopg.connect(pg_url) as conn:  # someone else's command, as another database user
+        conn.execute("UPDATE journal SET who = 'bob' WHERE id = 2")
+    result = cli("undo")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot undo `lead add --company Analytical`: lead L-0001 was changed by a later "
+        "command since; undo that one first, or change L-0001 back by hand\n"
+    )
+    assert cli.json("lead", "show", "L-0001")["city"] == "London"
+
+
+def test_an_import_is_undone_as_a_whole(pg_url: str, cli: Cli) -> None:
+    cli.ok("lead", "add", "--company", "Before")
+    backend = PostgresBackend(pg_url)
+    with backend.writing() as unit:  # what `lead import` does: numbers, a bulk COPY, events
+        numbers = unit.next_numbers("L", 120)
+        unit.add_stored(
+            Lead,
+            [
+                {"number": f"L-{n:04}", "company": f"C{n}", "created_on": "2026-11-27"}
+                for n in numbers
+            ],
+        )
+        unit.add_events(Event(at=NOW, number=f"L-{n:04}", kind="created") for n in numbers)
+    assert len(leads(cli)) == 121
+    cli.ok("undo")
+    assert leads(cli) == [("L-0001", "Before")]
+    assert cli.json("info")["counts"]["events"] == 1
+    cli.ok("redo")
+    assert len(leads(cli)) == 121
+    assert cli.json("info")["counts"]["events"] == 121
+    assert cli.ok("lead", "add", "--company", "After").stdout == "L-0122\n"
+
+
+def test_an_invoice_number_is_rewound_only_when_no_later_one_exists(pg_url: str) -> None:
+    backend = PostgresBackend(pg_url)
+    with backend.writing() as unit:
+        unit.next_numbers("INV-2026")
+        unit.put(Lead(number="L-0001", created_on="2026-11-27"))  # type: ignore[arg-type]
+    with psycopg.connect(pg_url) as conn:  # a later invoice number, by someone else
+        conn.execute("UPDATE counters SET value = 2 WHERE series = 'INV-2026'")
+    backend.undo()
+    with backend.reading() as unit:
+        assert unit.counter("INV-2026") == 2  # INV-2026-0002 exists: not rewound
+        assert unit.count(Lead) == 0
+
+
+def test_nothing_to_undo_or_redo(cli: Cli, pg_url: str) -> None:
+    result = cli("undo")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: nothing to undo: database {pg_url} holds no command of yours to undo\n"
+    )
+    cli.ok("lead", "add", "--company", "A")
+    cli.ok("undo")
+    cli.ok("lead", "add", "--company", "B")
+    result = cli("redo")
+    assert result.exit_code == 1
+    assert "you ran a command on database" in result.stderr
+    with pytest.raises(Refused):
+        PostgresBackend(pg_url).redo()
+
+
+def test_a_batch_rollback_leaves_its_records_out_of_the_journal(pg_url: str) -> None:
+    backend = PostgresBackend(pg_url)
+    with backend.writing() as unit:
+        unit.put(Lead(number="L-0001", created_on="2026-11-27"))  # type: ignore[arg-type]
+        mark = unit.savepoint()
+        unit.put(Lead(number="L-0002", created_on="2026-11-27"))  # type: ignore[arg-type]
+        unit.rollback(mark)
+    with psycopg.connect(pg_url) as conn:
+        (changes,) = conn.execute("SELECT changes FROM journal").fetchone()  # type: ignore[misc]
+    assert [change[1] for change in changes] == ["L-0001"]
+
+
+def test_db_init_upgrades_a_schema_1_database(pg_url: str) -> None:
+    with psycopg.connect(pg_url) as conn:
+        for statement in STEPS[1]:
+            conn.execute(statement)  # type: ignore[arg-type]
+        conn.execute("INSERT INTO meta VALUES ('schema', '1'), ('config', '{}')")
+        conn.execute(
+            "INSERT INTO leads (key, doc) VALUES ('L-0001', %s::jsonb)",
+            ('{"number": "L-0001", "created_on": "2026-11-27"}',),
+        )
+    result = Cli(pg_url)("db", "init")  # type: ignore[arg-type]
+    assert result.stderr == f"Database {pg_url} upgraded from schema 1 to {SCHEMA_VERSION}\n"
+    cli = Cli(pg_url)  # type: ignore[arg-type]
+    cli.ok("lead", "edit", "L-0001", "--company", "Kept")
+    cli.ok("undo")
+    assert cli.json("lead", "show", "L-0001").get("company") is None
