@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:
 
 import orjson  # noqa: E402
 
-from benchmarks import datagen  # noqa: E402
+from benchmarks import datagen, team  # noqa: E402
 
 CARD_ROWS = 100_000
 VCARDS = 10_000
@@ -891,6 +891,76 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
     return benches
 
 
+TEAM_WRITERS = 16
+
+
+def plan_team(sets: Sequence[DataSet], runs: int, urls: dict[str, str]) -> list[Bench]:
+    """Team-mode rows: `lead show` and `lead add` on a database of each size (the issue's goal,
+    set at 1M leads, applied to the largest size measured: <=1.3x the 1k figure), and 16 `lead
+    add` processes at once against 16 one after the other (>=2x the commands per second).
+    `urls` maps a size label to its database, filled in once the server runs."""
+    benches: list[Bench] = []
+
+    def on(label: str, *args: str) -> Callable[[Path], list[str]]:
+        return lambda _rundir: [*SALESFLOW, "--db", urls[label], *args]
+
+    largest = max((d.size for d in sets), default=0)
+    for data in sets:
+        group, label = f"team {data.label}", data.label
+        reads = {"lead show": ["lead", "show", data.manifest["targets"]["show"]]}
+        for name, args in (*reads.items(), ("lead add", ADD_LEAD)):
+            small = f"team 1k/{name}"
+            goal = data.size == largest and data.size > 1_000 and any(d.size == 1_000 for d in sets)
+            benches.append(
+                Bench(
+                    f"{group}/{name}",
+                    group,
+                    name,
+                    "write" if name == "lead add" else "read",
+                    on(label, *args),
+                    runs=runs,
+                    versus=small if goal else None,
+                    versus_name="1k" if goal else None,
+                    targets=[Target("ratio", 1.3, small, "1k")] if goal else [],
+                )
+            )
+    if sets:
+        label = sets[0].label
+        group = f"team writers ({label} leads)"
+        one = f"team writers/{TEAM_WRITERS} one after the other"
+        for mode, key, name in (
+            ("one", one, f"{TEAM_WRITERS} lead add processes, one after the other"),
+            (
+                "all",
+                f"team writers/{TEAM_WRITERS} at once",
+                f"{TEAM_WRITERS} lead add processes at once",
+            ),
+        ):
+            benches.append(
+                Bench(
+                    key,
+                    group,
+                    name,
+                    "write",
+                    lambda _rundir, mode=mode, label=label: [
+                        PYTHON,
+                        "-c",
+                        team.WRITERS,
+                        mode,
+                        str(TEAM_WRITERS),
+                        urls[label],
+                        *SALESFLOW,
+                    ],
+                    runs=runs,
+                    versus=one if mode == "all" else None,
+                    versus_name="one writer" if mode == "all" else None,
+                    # twice the commands per second: half the time for the same commands
+                    targets=[Target("ratio", 0.5, one, "one writer")] if mode == "all" else [],
+                )
+            )
+    return benches
+
+
 def measure(
     benches: Sequence[Bench], workdir: Path, env: dict[str, str], *, shorten: bool = False
 ) -> None:
@@ -1179,6 +1249,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="where generated data sets are kept (default: <tmp>/salesflow-bench)",
     )
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data sets")
+    parser.add_argument(
+        "--no-team",
+        action="store_true",
+        help="leave out team mode (a throwaway PostgreSQL server, when its binaries are installed)",
+    )
     parser.add_argument("--list", action="store_true", help="list the measurements and exit")
     parser.add_argument(
         "--only",
@@ -1205,8 +1280,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     cards = card_file(args.seed, cache, big.path, args.regenerate) if big else None
 
     workdir = Path(tempfile.mkdtemp(prefix="salesflow-bench-run-"))
+    server: Any = None
+    team_note = ""
     try:
         benches = plan(sets, cards, runs, workdir)
+        urls: dict[str, str] = {}
+        if not args.no_team:
+            benches += plan_team(sets, runs, urls)
         if args.only:
             benches = only(benches, args.only)
             if not benches:
@@ -1215,6 +1295,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join(b.key for b in benches))
             return 0
         compile_project()
+        if any(b.group.startswith("team ") for b in benches):
+            say("starting a throwaway PostgreSQL server and loading the data sets ...")
+            server, team_note = team.start_server()
+            if server is None:
+                benches = [b for b in benches if not b.group.startswith("team ")]
+                team_note = f"team mode left out: {team_note}"
+            else:
+                for data in sets:
+                    urls[data.label] = team.load_database(server, data.label, data.path, SALESFLOW)
         if args.profile:
             chosen = next((b for b in benches if b.key == args.profile), None)
             if chosen is None:
@@ -1231,6 +1320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         took = time.perf_counter() - started
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        if server is not None:
+            team.stop_server(server)
 
     rows = rows_of(benches)
     load_after = os.getloadavg()
@@ -1253,6 +1344,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     total = sum(len(r["targets"]) for r in rows)
     print()
     print(f"Targets met: {met} of {total}; rows failing: {len(failing)}.")
+    if team_note:
+        print(team_note)
     for row in rows:
         if row["error"]:
             print(f"ERROR {row['key']}: {row['error']}")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.factories import Numbers
-from tests.pg import mark_postgres_tests, pg_server, pg_url
+from tests.pg import mark_postgres_tests, pg_server, pg_url, summary_lines
 from tests.runner import Cli, commands_built_once
 from tests.worlds import Worlds
 
@@ -29,6 +30,11 @@ def _commands_built_once() -> Iterator[None]:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     mark_postgres_tests(items)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for line in summary_lines():
+        terminalreporter.write_line(line, yellow=True, bold=True)
 
 
 @pytest.fixture(autouse=True)

@@ -73,7 +73,8 @@ class PgServer:
 
     def create_database(self, prefix: str = "sf") -> str:
         """A new empty database; its name. Copied from template0 by copying files (PostgreSQL
-        15+), which takes a tenth of the default WAL-logged copy on a small database."""
+        15+): about a third of the time of the default WAL-logged copy (0.12 s against 0.32 s
+        here)."""
         name = f"{prefix}_{os.getpid()}_{next(self._names)}"
         with self.connect() as conn:
             fast = " STRATEGY = FILE_COPY" if conn.info.server_version >= 150000 else ""
@@ -121,6 +122,7 @@ def pg_server() -> Iterator[PgServer]:
     """One PostgreSQL server per test run (skips the test, saying why, when there is none)."""
     server, reason = start_pg_server()
     if server is None:
+        UNAVAILABLE.append(reason)
         pytest.skip(reason)
     try:
         yield server
@@ -139,6 +141,9 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
         pg_server.drop_database(name)
 
 
+UNAVAILABLE: list[str] = []
+"""Why this run has no PostgreSQL server (at most one reason), for the end-of-run summary."""
+
 PG_FIXTURES = frozenset({"pg_server", "pg_url"})
 
 
@@ -147,3 +152,8 @@ def mark_postgres_tests(items: list[pytest.Item]) -> None:
     for item in items:
         if PG_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
+
+
+def summary_lines() -> list[str]:
+    """What the end of a run says when the PostgreSQL tests were skipped for want of a server."""
+    return [f"PostgreSQL tests skipped: {reason}" for reason in UNAVAILABLE]

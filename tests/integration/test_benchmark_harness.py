@@ -132,3 +132,47 @@ def test_the_cards_floor_writes_one_document_per_row(tmp_path: Path) -> None:
             "2": {"First Name": "Alan", "Last Name": "Turing", "Email": ""},
         }
     }
+
+
+def test_team_rows_compare_the_largest_database_with_1k_and_parallel_with_serial_writers(
+    tmp_path: Path,
+) -> None:
+    from benchmarks.run import DataSet, plan_team
+
+    sets = [
+        DataSet(size, tmp_path / f"{size}.json", {"targets": {"show": "L-0001"}})
+        for size in (1_000, 10_000, 100_000)
+    ]
+    urls = {d.label: f"postgresql:///bench_{d.label}" for d in sets}
+    benches = {b.key: b for b in plan_team(sets, 3, urls)}
+
+    assert list(benches) == [
+        "team 1k/lead show",
+        "team 1k/lead add",
+        "team 10k/lead show",
+        "team 10k/lead add",
+        "team 100k/lead show",
+        "team 100k/lead add",
+        "team writers/16 one after the other",
+        "team writers/16 at once",
+    ]
+    assert [t.text for t in benches["team 100k/lead show"].targets] == ["<=1.3x 1k"]
+    assert benches["team 10k/lead add"].targets == []
+    assert [t.text for t in benches["team writers/16 at once"].targets] == ["<=0.5x one writer"]
+    show = benches["team 100k/lead show"].argv(tmp_path)
+    assert show[-5:] == ["--db", "postgresql:///bench_100k", "lead", "show", "L-0001"]
+
+
+def test_the_writers_driver_runs_its_commands_and_fails_when_one_fails(tmp_path: Path) -> None:
+    from benchmarks.team import WRITERS
+
+    log = tmp_path / "ran"
+    fake = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('x'); import sys; sys.exit(0)"]
+    for mode in ("one", "all"):
+        done = subprocess.run([sys.executable, "-c", WRITERS, mode, "4", "URL", *fake], check=False)
+        assert done.returncode == 0
+    assert log.read_text() == "x" * 8
+    failing = [sys.executable, "-c", "import sys; sys.exit(4)"]
+    for mode in ("one", "all"):
+        done = subprocess.run([sys.executable, "-c", WRITERS, mode, "2", "URL", *failing])
+        assert done.returncode == 4
