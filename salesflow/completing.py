@@ -271,7 +271,7 @@ RECORD_ARGUMENTS: dict[str, tuple[tuple[str, int, str | None], ...]] = {
 rest) and the record list it completes (None: not a record list, Typer answers). Derived from the
 Typer app by `salesflow.cli.completion.record_arguments`; a test keeps the two equal."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The data file schema this reads as stored (`salesflow.store.migrations`; a test keeps them
 equal): an older file is upgraded when read, which only the store does."""
 

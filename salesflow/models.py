@@ -372,7 +372,7 @@ class InvoiceStatus(StrEnum):
     UNPAID = "unpaid"
     PARTIALLY_PAID = "partially-paid"
     PAID = "paid"
-    CANCELLED = "cancelled"
+    CANCELED = "canceled"
 
 
 class Payment(BaseModel):
@@ -402,7 +402,7 @@ class Invoice(WithLines):
     customer_reference: str | None = None
     vat_treatment: str | None = None
     payments: list[Payment] = Field(default_factory=list)
-    cancelled_on: date | None = None
+    canceled_on: date | None = None
     # Stored only once credited, so an invoice without credit notes keeps its stored form.
     credited_by: list[str] | None = None
     credited_amount: Money | None = None
@@ -425,7 +425,7 @@ class Invoice(WithLines):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def balance(self) -> Money:
-        if self.status is InvoiceStatus.CANCELLED:
+        if self.status is InvoiceStatus.CANCELED:
             return ZERO
         return cents(self.total - self.amount_paid - self.credited)
 

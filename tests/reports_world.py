@@ -123,7 +123,7 @@ def make_invoice(
     invoice_date: str,
     due_date: str,
     payments: Sequence[tuple[str, str]] = (),
-    cancelled_on: str | None = None,
+    canceled_on: str | None = None,
 ) -> Invoice:
     """An invoice whose status follows from its payments (or cancellation)."""
     invoice = Invoice(
@@ -139,10 +139,10 @@ def make_invoice(
             Payment(payment_no=i, amount=cents(value), paid_on=day(paid))
             for i, (value, paid) in enumerate(payments, start=1)
         ],
-        cancelled_on=day(cancelled_on) if cancelled_on else None,
+        canceled_on=day(canceled_on) if canceled_on else None,
     )
-    if cancelled_on:
-        status = InvoiceStatus.CANCELLED
+    if canceled_on:
+        status = InvoiceStatus.CANCELED
     elif invoice.amount_paid >= invoice.total:
         status = InvoiceStatus.PAID
     elif invoice.amount_paid > 0:
@@ -364,7 +364,7 @@ def world() -> World:
             tax="315",
             invoice_date="2026-10-02",
             due_date="2026-11-01",
-            cancelled_on="2026-10-04",
+            canceled_on="2026-10-04",
         ),
     ]
     accounts = [

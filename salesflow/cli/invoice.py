@@ -76,7 +76,7 @@ def show_invoice(invoice: Invoice, json: bool) -> None:
             ("Invoice date", invoice.invoice_date),
             ("Due date", invoice.due_date),
             ("Payment terms", f"{invoice.payment_terms} days"),
-            ("Cancelled", invoice.cancelled_on),
+            ("Canceled", invoice.canceled_on),
             *render.totals_pairs(invoice),
             ("Amount paid", f"{format_money(invoice.amount_paid)} {invoice.currency}"),
             ("Credited", _credited(invoice)),
@@ -125,7 +125,7 @@ def show_credit_note(note: CreditNote, json: bool) -> None:
 def list_(
     status: Annotated[
         str | None,
-        typer.Option("--status", help="unpaid, partially-paid, paid, overdue or cancelled."),
+        typer.Option("--status", help="unpaid, partially-paid, paid, overdue or canceled."),
     ] = None,
     source: common.SourceOpt = None,
     account: common.AccountOpt = None,
@@ -279,7 +279,7 @@ def cancel(number: Number, json: Json = False) -> None:
         show_invoice(done.invoice, json)
     else:
         common.print_created(done.invoice.number)
-        common.say(f"Invoice {done.invoice.number} is cancelled")
+        common.say(f"Invoice {done.invoice.number} is canceled")
         if done.order is not None:
             common.say(
                 f"Order {done.order.number} is active again: `salesflow order fulfil "

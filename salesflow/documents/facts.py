@@ -395,7 +395,7 @@ def _mark(view: DocumentView, fmt: Formats) -> str | None:
             latest = view.latest_revision or record.revision + 1
             return fmt("superseded", revision=latest)
         return fmt("closed")
-    if isinstance(record, Invoice) and record.status is InvoiceStatus.CANCELLED:
+    if isinstance(record, Invoice) and record.status is InvoiceStatus.CANCELED:
         return fmt("cancelled")
     return None
 
@@ -409,7 +409,7 @@ def _vat_note(record: Document, fmt: Formats) -> str | None:
 
 
 def _payment_note(invoice: Invoice, seller: Seller, fmt: Formats) -> str:
-    if invoice.status is InvoiceStatus.CANCELLED:
+    if invoice.status is InvoiceStatus.CANCELED:
         return fmt("cancelled_note")
     if invoice.balance <= ZERO:
         return fmt("paid_note")
@@ -431,7 +431,7 @@ def _qr_payload(invoice: Invoice, seller: Seller) -> str | None:
         invoice.currency != "EUR"
         or iban is None
         or company is None
-        or invoice.status is InvoiceStatus.CANCELLED
+        or invoice.status is InvoiceStatus.CANCELED
         or invoice.balance <= ZERO
     ):
         return None

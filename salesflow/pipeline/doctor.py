@@ -350,7 +350,7 @@ def check_payments(contents: Contents) -> Iterable[Problem]:
                 f" and credited {invoice.credited} are" if invoice.credited else " is"
             )
             yield Problem("payment", invoice.number, f"{settled} more than the total {owed}")
-        elif invoice.status is InvoiceStatus.CANCELLED and invoice.payments:
+        elif invoice.status is InvoiceStatus.CANCELED and invoice.payments:
             yield Problem("payment", invoice.number, f"cancelled, but {paid} was paid")
         elif invoice.status != expected:
             yield Problem(

@@ -30,8 +30,11 @@ def check_email(value: str | None, who: str) -> str | None:
 
 
 def choice(value: str, allowed: tuple[str, ...] | list[str], what: str) -> str:
-    """`value` if it is one of `allowed` (any case), else an InvalidValue listing them."""
+    """`value` if it is one of `allowed` (any case; `cancelled` is taken for `canceled`, the one
+    spelling salesflow stores), else an InvalidValue listing them."""
     normalized = value.strip().lower()
+    if normalized == "cancelled" and "canceled" in allowed:
+        normalized = "canceled"
     if normalized not in allowed:
         raise InvalidValue(f"{what} {value!r} is not one of: {', '.join(allowed)}")
     return normalized

@@ -28,7 +28,7 @@ from salesflow.pipeline.lines import make_line
 from salesflow.pipeline.money import ZERO, parse_money, total
 from salesflow.pipeline.states import guard
 
-STATUS_FILTERS = ("unpaid", "partially-paid", "paid", "overdue", "cancelled")
+STATUS_FILTERS = ("unpaid", "partially-paid", "paid", "overdue", "canceled")
 
 
 def is_overdue(invoice: Invoice, today: date) -> bool:
@@ -57,8 +57,8 @@ def status_filter(status: str | None, today: date) -> Callable[[Invoice], bool]:
 def settled_status(invoice: Invoice) -> InvoiceStatus:
     """The status an invoice's payments and credit notes give it: paid once nothing is left,
     partially-paid after a payment, else unpaid (a cancelled invoice stays cancelled)."""
-    if invoice.status is InvoiceStatus.CANCELLED:
-        return InvoiceStatus.CANCELLED
+    if invoice.status is InvoiceStatus.CANCELED:
+        return InvoiceStatus.CANCELED
     if invoice.balance == ZERO and (invoice.payments or invoice.credited):
         return InvoiceStatus.PAID
     return InvoiceStatus.PARTIALLY_PAID if invoice.payments else InvoiceStatus.UNPAID
@@ -127,12 +127,10 @@ def cancel_invoice(
     if invoice.credit_notes:
         raise Refused(
             f"invoice {invoice.number} has credit note {', '.join(invoice.credit_notes)}; an "
-            "invoice with credit notes cannot be cancelled: credit the rest with `invoice credit`"
+            "invoice with credit notes cannot be canceled: credit the rest with `invoice credit`"
         )
-    cancelled = invoice.model_copy(
-        update={"status": InvoiceStatus.CANCELLED, "cancelled_on": today}
-    )
-    events = [event(now, invoice.number, "cancelled", invoice.status, cancelled.status)]
+    cancelled = invoice.model_copy(update={"status": InvoiceStatus.CANCELED, "canceled_on": today})
+    events = [event(now, invoice.number, "canceled", invoice.status, cancelled.status)]
     reopened = None
     if order is not None and order.invoice == invoice.number:
         guard("order", order.number, order.status, "rebill")
@@ -146,7 +144,7 @@ def cancel_invoice(
                 "reopened",
                 order.status,
                 reopened.status,
-                cancelled_invoice=invoice.number,
+                canceled_invoice=invoice.number,
             )
         )
     return Cancelled(cancelled, reopened, events)

@@ -301,7 +301,7 @@ ORDERS = ListSpec(
 )
 INVOICES = ListSpec(
     # `overdue` is derived from today (the shell passes `status_of`); the rest are stored.
-    statuses=("unpaid", "partially-paid", "paid", "overdue", "cancelled"),
+    statuses=("unpaid", "partially-paid", "paid", "overdue", "canceled"),
     default_status="unpaid",
     created_field="invoice_date",
     sort_fields=(

@@ -55,7 +55,7 @@ MACHINES: dict[str, dict[str, Transition]] = {
     },
     "invoice": {
         "pay": Transition(("unpaid", "partially-paid"), None, "paid"),
-        "cancel": Transition(("unpaid",), "cancelled", "cancelled"),
+        "cancel": Transition(("unpaid",), "canceled", "canceled"),
         "send": Transition(("unpaid", "partially-paid", "paid"), None, "sent"),
         "credit": Transition(("unpaid", "partially-paid"), None, "credited"),
     },

@@ -112,7 +112,7 @@ def receivables(
 def sales(uow: UnitOfWork, filters: Filters, *, today: date) -> SalesReport:
     """`report sales`: invoiced, paid and outstanding per month (cancelled invoices left out;
     the range applies to invoice and payment dates, so every other invoice is read)."""
-    live = tuple(status for status in InvoiceStatus if status is not InvoiceStatus.CANCELLED)
+    live = tuple(status for status in InvoiceStatus if status is not InvoiceStatus.CANCELED)
     invoices = uow.all(Invoice, Match.where(status=live, defaults=_INVOICE_STATUS))
     return sales_report(invoices, _sources(uow, filters, invoices), today=today, filters=filters)
 

@@ -13,6 +13,10 @@ History:
 2. The file states its currency: `_meta.config.currency` is always set. Schema 1 left it out
    unless `salesflow init --currency` was run, and then meant EUR; product prices and lead values
    carry no currency of their own, so their meaning hung on a default in the program.
+3. One spelling of canceled in stored data. Schema 2 wrote `canceled` for orders, activities and
+   the reasons of leads, opportunities and quotes, but `cancelled` for invoices (their status,
+   `cancelled_on`, the `cancelled` event, and the `cancelled_invoice` an order's `reopened` event
+   names). Schema 3 writes `canceled` everywhere; the CLI still takes `cancelled` when typed.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from salesflow.models import META_DOC_ID, META_TABLE
 
 Data = dict[str, dict[str, Any]]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA_1_CURRENCY = "EUR"
 """The currency a schema-1 file without a currency setting was kept in."""
 
@@ -55,8 +59,46 @@ def v1_to_v2(data: Data) -> Data:
     return {**data, META_TABLE: {**data.get(META_TABLE, {}), META_DOC_ID: meta}}
 
 
+_OLD, _NEW = "cancelled", "canceled"
+_RENAMED_KEYS = {"cancelled_on": "canceled_on", "cancelled_invoice": "canceled_invoice"}
+
+
+def _respelled(doc: Any, fields: tuple[str, ...]) -> Any:
+    """`doc` with `cancelled` as the value of any of `fields` and in the renamed keys (and in
+    an event's details) spelled `canceled`; the same object when nothing needs it."""
+    if not isinstance(doc, dict):
+        return doc
+    changed: dict[str, Any] = {key: _NEW for key in fields if doc.get(key) == _OLD}
+    renamed = {new: doc[old] for old, new in _RENAMED_KEYS.items() if old in doc}
+    details = doc.get("details")
+    if isinstance(details, dict) and any(old in details for old in _RENAMED_KEYS):
+        changed["details"] = {_RENAMED_KEYS.get(k, k): v for k, v in details.items()}
+    if not changed and not renamed:
+        return doc
+    kept = {k: v for k, v in doc.items() if k not in _RENAMED_KEYS}
+    return {**kept, **changed, **renamed}
+
+
+def v2_to_v3(data: Data) -> Data:
+    """Spell canceled one way: invoices' status and date, invoice events, reopened orders'
+    events."""
+    out = dict(data)
+    for table, fields in (
+        ("invoices", ("status",)),
+        ("events", ("kind", "from_state", "to_state")),
+    ):
+        docs = data.get(table)
+        if isinstance(docs, dict):
+            out[table] = {doc_id: _respelled(doc, fields) for doc_id, doc in docs.items()}
+    meta = dict(data.get(META_TABLE, {}).get(META_DOC_ID) or {})
+    meta["schema"] = 3
+    out[META_TABLE] = {**data.get(META_TABLE, {}), META_DOC_ID: meta}
+    return out
+
+
 STEPS: dict[int, Callable[[Data], Data]] = {
     1: v1_to_v2,
+    2: v2_to_v3,
 }
 
 

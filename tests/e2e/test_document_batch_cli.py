@@ -240,7 +240,7 @@ def test_invoice_pay_is_all_or_nothing(invoiced: Cli, db: Path) -> None:
         invoiced, db, "invoice", "pay", "INV-2026-0001", "INV-2026-0003", "INV-2026-0009"
     )
     assert errors == [
-        "Error: invoice INV-2026-0003 is cancelled; only unpaid or partially-paid invoices can "
+        "Error: invoice INV-2026-0003 is canceled; only unpaid or partially-paid invoices can "
         "be paid",
         "Error: invoice INV-2026-0009 not found",
         "Error: 2 of 3 invoices refused; nothing was changed (--keep-going applies the others)",
@@ -254,13 +254,13 @@ def test_invoice_pay_keep_going_pays_the_others(invoiced: Cli) -> None:
     assert statuses(invoiced, "invoice") == {
         "INV-2026-0001": "unpaid",
         "INV-2026-0002": "paid",
-        "INV-2026-0003": "cancelled",
+        "INV-2026-0003": "canceled",
     }
 
 
 def test_a_single_refused_number_reports_only_its_own_error(invoiced: Cli, db: Path) -> None:
     assert refused_unchanged(invoiced, db, "invoice", "pay", "INV-2026-0003") == [
-        "Error: invoice INV-2026-0003 is cancelled; only unpaid or partially-paid invoices can "
+        "Error: invoice INV-2026-0003 is canceled; only unpaid or partially-paid invoices can "
         "be paid"
     ]
 

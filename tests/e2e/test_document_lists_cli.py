@@ -246,7 +246,7 @@ def test_an_empty_result_says_so_on_stderr_and_exits_0(world: Cli, kind: str, em
         (
             ("invoice", "list", "--status", "late"),
             1,
-            "status 'late' is not one of: unpaid, partially-paid, paid, overdue, cancelled",
+            "status 'late' is not one of: unpaid, partially-paid, paid, overdue, canceled",
         ),
         (
             ("order", "list", "--sort", "colour"),

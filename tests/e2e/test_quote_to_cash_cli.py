@@ -369,7 +369,7 @@ def _invoice(db: Path, date: str | None = None, today: str = TODAY) -> str:
     return ok(db, "order", "fulfil", order, *(["--date", date] if date else []), today=today)
 
 
-def test_invoice_numbers_are_gapless_per_year_and_a_cancelled_one_keeps_its_number(
+def test_invoice_numbers_are_gapless_per_year_and_a_canceled_one_keeps_its_number(
     db: Path,
 ) -> None:
     first = _invoice(db, "2025-12-30", today="2025-12-01")
@@ -384,22 +384,22 @@ def test_invoice_numbers_are_gapless_per_year_and_a_cancelled_one_keeps_its_numb
         "INV-2026-0002\n",
     ]
     cancelled = data(db, "invoice", "show", "INV-2026-0001")
-    assert (cancelled["status"], cancelled["balance"]) == ("cancelled", "0.00")
+    assert (cancelled["status"], cancelled["balance"]) == ("canceled", "0.00")
     statuses = [(i["number"], i["status"]) for i in data(db, "invoice", "list")]
     assert statuses == [
         ("INV-2025-0001", "unpaid"),
-        ("INV-2026-0001", "cancelled"),
+        ("INV-2026-0001", "canceled"),
         ("INV-2025-0002", "unpaid"),
         ("INV-2026-0002", "unpaid"),
     ]
 
 
-def test_a_cancelled_invoice_puts_its_order_back_to_be_billed_again(db: Path) -> None:
+def test_a_canceled_invoice_puts_its_order_back_to_be_billed_again(db: Path) -> None:
     assert _invoice(db) == "INV-2026-0001\n"
     cancelled = run(db, "invoice", "cancel", "INV-2026-0001")
     assert cancelled.exit_code == 0
     assert cancelled.stderr == (
-        "Invoice INV-2026-0001 is cancelled\n"
+        "Invoice INV-2026-0001 is canceled\n"
         "Order ORD-0001 is active again: `salesflow order fulfil ORD-0001` bills it anew, "
         "`order cancel` ends it\n"
     )
@@ -412,7 +412,7 @@ def test_a_cancelled_invoice_puts_its_order_back_to_be_billed_again(db: Path) ->
     assert [(e["number"], e["kind"]) for e in story["events"]][-6:] == [
         ("ORD-0001", "fulfilled"),
         ("INV-2026-0001", "created"),
-        ("INV-2026-0001", "cancelled"),
+        ("INV-2026-0001", "canceled"),
         ("ORD-0001", "reopened"),
         ("ORD-0001", "fulfilled"),
         ("INV-2026-0002", "created"),
@@ -562,10 +562,10 @@ BAD_INPUT: list[tuple[str, list[tuple[str, ...]], tuple[str, ...], str]] = [
         "order ORD-0001 is fulfilled; only active orders can be canceled",
     ),
     (
-        "paying a cancelled invoice",
+        "paying a canceled invoice",
         [*INVOICED, ("invoice", "cancel", "INV-2026-0001")],
         ("invoice", "pay", "INV-2026-0001"),
-        "invoice INV-2026-0001 is cancelled; only unpaid or partially-paid invoices can be paid",
+        "invoice INV-2026-0001 is canceled; only unpaid or partially-paid invoices can be paid",
     ),
     (
         "paying a paid invoice",
@@ -596,7 +596,7 @@ BAD_INPUT: list[tuple[str, list[tuple[str, ...]], tuple[str, ...], str]] = [
         [*INVOICED, ("invoice", "pay", "INV-2026-0001", "--amount", "97.25")],
         ("invoice", "cancel", "INV-2026-0001"),
         "invoice INV-2026-0001 is partially-paid (paid 97.25); only unpaid invoices can be "
-        "cancelled",
+        "canceled",
     ),
     (
         "an unknown revision",

@@ -60,7 +60,7 @@ WRITING = [
 
 def corruptions(world: bytes) -> list[tuple[str, bytes, str]]:
     """(name, file content, what the error says after the file name)."""
-    newer = b'{"_meta": {"1": {"schema": 3, "counters": {}, "config": {}}}}'
+    newer = b'{"_meta": {"1": {"schema": 4, "counters": {}, "config": {}}}}'
     return [
         ("empty", b"", " is empty" + HINT),
         ("blank", b"\n \n", " is empty" + HINT),
@@ -88,7 +88,7 @@ def corruptions(world: bytes) -> list[tuple[str, bytes, str]]:
         (
             "a newer schema",
             newer,
-            " has schema version 3, newer than this salesflow understands (2); "
+            " has schema version 4, newer than this salesflow understands (3); "
             "upgrade salesflow, or restore a backup",
         ),
     ]

@@ -340,7 +340,7 @@ def large_file(db: Path, leads: int = 20_000) -> None:
         }
         for n in range(1, leads + 1)
     }
-    meta = {"schema": 2, "counters": {"L": leads}, "config": {"currency": "EUR"}}
+    meta = {"schema": 3, "counters": {"L": leads}, "config": {"currency": "EUR"}}
     db.write_bytes(json.dumps({"_meta": {"1": meta}, "leads": docs}).encode())
     Salesflow(db).ok("lead", "add", "--company", "First write")
 

@@ -27,7 +27,7 @@ def test_a_file_made_by_the_commands_is_ok(db: Path, world: bytes) -> None:
     result = Salesflow(db).ok("doctor")
     assert (result.stdout, result.stderr) == ("ok\n", "")
     report = json.loads(Salesflow(db).ok("doctor", "--json").stdout)
-    assert report == {"path": str(db), "schema": 2, "ok": True, "problems": []}
+    assert report == {"path": str(db), "schema": 3, "ok": True, "problems": []}
 
 
 def test_a_missing_file_is_ok(db: Path) -> None:

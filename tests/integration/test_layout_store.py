@@ -101,7 +101,7 @@ def test_documents_out_of_id_order_are_put_back_in_order_so_new_ones_follow_the_
     db.write_text(
         json.dumps(
             {
-                "_meta": {"1": {"schema": 2, "counters": {"L": 9}, "config": {}}},
+                "_meta": {"1": {"schema": 3, "counters": {"L": 9}, "config": {}}},
                 "leads": {
                     "9": {"number": "L-0009", "company": "Nine", "created_on": "2026-01-01"},
                     "2": {"number": "L-0002", "company": "Two", "created_on": "2026-01-01"},

@@ -35,7 +35,7 @@ def stored(db: Path) -> dict[str, Any]:
 
 
 def test_every_schema_before_the_current_one_has_a_step_to_the_next() -> None:
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
     assert sorted(STEPS) == list(range(1, SCHEMA_VERSION))
 
 
@@ -72,7 +72,7 @@ def test_a_file_from_before_schema_versions_is_schema_1() -> None:
     data: dict[str, Any] = {"leads": {}}
     assert migrations.schema_of(data) == 1
     assert upgrade(data)["_meta"]["1"] == {
-        "schema": 2,
+        "schema": SCHEMA_VERSION,
         "counters": {},
         "config": {"currency": "EUR"},
     }
@@ -109,7 +109,7 @@ def test_the_first_write_upgrades_the_file_and_keeps_the_old_one_in_the_history(
     assert run.number("lead", "add", "--company", "After the upgrade") == "L-0004"
     after = stored(old_file)
     old = json.loads(before)
-    assert after["_meta"]["1"]["schema"] == 2
+    assert after["_meta"]["1"]["schema"] == SCHEMA_VERSION
     assert after["_meta"]["1"]["config"] == {**old["_meta"]["1"]["config"], "currency": "EUR"}
     for table in ("products", "accounts", "contacts", "opportunities", "quotes", "orders"):
         assert after[table] == old[table]
@@ -134,16 +134,16 @@ def test_info_shows_the_schema_of_the_file_as_stored(old_file: Path) -> None:
     run = Salesflow(old_file)
     assert json.loads(run.ok("info", "--json").stdout)["schema"] == 1
     assert (
-        "\nSchema         1 (the next command that writes upgrades it to 2)\n"
+        "\nSchema         1 (the next command that writes upgrades it to 3)\n"
         in run.ok("info").stdout
     )
     run.ok("lead", "add", "--company", "After the upgrade")
-    assert json.loads(run.ok("info", "--json").stdout)["schema"] == 2
+    assert json.loads(run.ok("info", "--json").stdout)["schema"] == SCHEMA_VERSION
 
 
 def test_doctor_mentions_a_file_waiting_for_its_upgrade(old_file: Path) -> None:
     result = Salesflow(old_file).ok("doctor")
-    assert result.stderr == "Schema 1; the next command that writes upgrades it to 2\n"
+    assert result.stderr == "Schema 1; the next command that writes upgrades it to 3\n"
 
 
 @pytest.mark.parametrize(("schema", "shown"), [(0, "0"), ('"two"', "'two'"), ("null", "None")])
@@ -155,3 +155,94 @@ def test_a_schema_that_is_not_a_version_is_refused(db: Path, schema: str, shown:
         f"Error: data file {db}: _meta schema {shown} is not a schema version; "
         "restore a backup or run `salesflow undo`"
     )
+
+
+# --- schema 3: one spelling of canceled ---------------------------------------------------------
+
+SCHEMA_2 = DATA / "schema-2.json"
+
+
+@pytest.fixture
+def schema_2_file(db: Path) -> Path:
+    shutil.copyfile(SCHEMA_2, db)
+    return db
+
+
+def _spellings(data: dict[str, Any]) -> set[str]:
+    return {word for word in ("cancelled", "canceled") if word in json.dumps(data)}
+
+
+def test_the_schema_2_fixture_has_a_cancelled_invoice() -> None:
+    data = stored(SCHEMA_2)
+    assert data["_meta"]["1"]["schema"] == 2
+    assert _spellings(data) == {"cancelled"}
+    assert data["invoices"]["2"]["status"] == "cancelled"
+
+
+def test_schema_3_spells_canceled_one_way_and_changes_nothing_else() -> None:
+    data = stored(SCHEMA_2)
+    upgraded = migrations.v2_to_v3(data)
+    assert upgraded["_meta"]["1"] == {**data["_meta"]["1"], "schema": 3}
+    assert _spellings(upgraded) == {"canceled"}
+    invoice = upgraded["invoices"]["2"]
+    assert (invoice["status"], invoice["canceled_on"]) == ("canceled", "2026-11-21")
+    assert "cancelled_on" not in invoice
+    events = [
+        e for e in upgraded["events"].values() if e["number"] in ("INV-2026-0002", "ORD-0002")
+    ]
+    assert [(e["number"], e["kind"], e.get("from_state"), e.get("to_state")) for e in events] == [
+        ("ORD-0002", "created", None, "active"),
+        ("ORD-0002", "fulfilled", "active", "fulfilled"),
+        ("INV-2026-0002", "created", None, "unpaid"),
+        ("INV-2026-0002", "canceled", "unpaid", "canceled"),
+        ("ORD-0002", "reopened", "fulfilled", "active"),
+    ]
+    reopened = [e for e in events if e["kind"] == "reopened"]
+    assert [e["details"] for e in reopened] == [{"canceled_invoice": "INV-2026-0002"}]
+    # every other record is the same object: nothing else was rewritten
+    for table in ("leads", "accounts", "contacts", "products", "opportunities", "quotes", "orders"):
+        assert upgraded[table] == data[table]
+    assert upgraded["invoices"]["1"] is data["invoices"]["1"]
+
+
+def test_the_step_is_pure_and_leaves_a_schema_3_file_alone() -> None:
+    data = stored(SCHEMA_2)
+    before = copy.deepcopy(data)
+    once = migrations.v2_to_v3(data)
+    assert data == before
+    assert migrations.v2_to_v3(once) == once
+
+
+def test_the_first_write_stores_schema_3_and_undo_brings_schema_2_back(
+    schema_2_file: Path,
+) -> None:
+    before = schema_2_file.read_bytes()
+    run = Salesflow(schema_2_file)
+    invoices = json.loads(run.ok("invoice", "list", "--json", "--status", "cancelled").stdout)
+    assert [(i["number"], i["status"], i["canceled_on"]) for i in invoices] == [
+        ("INV-2026-0002", "canceled", "2026-11-21")
+    ]
+    assert schema_2_file.read_bytes() == before  # reading upgrades in memory only
+    assert run.number("lead", "add", "--company", "After the upgrade") == "L-0004"
+    after = stored(schema_2_file)
+    assert after["_meta"]["1"]["schema"] == 3
+    assert _spellings(after) == {"canceled"}
+    assert run.ok("doctor").stdout == "ok\n"
+    listed = json.loads(run.ok("undo", "--list", "--json").stdout)["entries"]
+    assert [(e["migrated_from"], e["note"]) for e in listed] == [
+        (2, "next undo; upgraded the file from schema 2")
+    ]
+    run.ok("undo")
+    assert schema_2_file.read_bytes() == before
+
+
+def test_an_upgraded_canceled_invoice_keeps_its_rules(schema_2_file: Path) -> None:
+    run = Salesflow(schema_2_file)
+    result = run("invoice", "pay", "INV-2026-0002")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: invoice INV-2026-0002 is canceled; only unpaid or partially-paid invoices can be "
+        "paid\n",
+    )
+    run.ok("order", "fulfil", "ORD-0002")
+    assert json.loads(run.ok("order", "show", "ORD-0002", "--json").stdout)["status"] == "fulfilled"

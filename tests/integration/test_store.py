@@ -304,7 +304,7 @@ CORRUPT: list[tuple[str, bytes, str]] = [
     ("a non-ASCII digit id", '{"leads": {"\u0661": {}}}'.encode(), ": table 'leads' has a non"),
     (
         "a damaged table line",
-        b'{\n"_meta":{"1":{"schema":2,"counters":{},"config":{}}},\n"leads":{"1":{"a":}}\n}\n',
+        b'{\n"_meta":{"1":{"schema":3,"counters":{},"config":{}}},\n"leads":{"1":{"a":}}\n}\n',
         "is not valid JSON (table 'leads': ",
     ),
     (
@@ -314,8 +314,8 @@ CORRUPT: list[tuple[str, bytes, str]] = [
     ),
     (
         "a newer schema",
-        b'{"_meta": {"1": {"schema": 3, "counters": {}, "config": {}}}}',
-        " has schema version 3, newer than this salesflow understands (2); upgrade salesflow, "
+        b'{"_meta": {"1": {"schema": 4, "counters": {}, "config": {}}}}',
+        " has schema version 4, newer than this salesflow understands (3); upgrade salesflow, "
         "or restore a backup",
     ),
 ]

@@ -230,7 +230,7 @@ def test_cancelling_an_invoice_makes_its_order_active_again(store: Store) -> Non
         done = invoices.cancel(uow, "INV-2026-0001", today=TODAY, now=NOW)
     assert done.order is not None and done.order.status == "active"
     with store.reading() as uow:
-        assert uow.get(Invoice, "INV-2026-0001").status == "cancelled"
+        assert uow.get(Invoice, "INV-2026-0001").status == "canceled"
 
 
 def test_a_won_opportunity_with_a_live_order_cannot_be_reopened(store: Store) -> None:

@@ -366,7 +366,7 @@ def test_doctor_reports_an_activity_that_regards_a_missing_record() -> None:
     about_nothing = about_quote.model_copy(update={"number": "ACT-0002", "regarding": "L-0009"})
     not_a_number = about_quote.model_copy(update={"number": "ACT-0003", "regarding": "DAY"})
     tables = {
-        "_meta": {"1": {"schema": 2, "counters": {"QUO": 1, "OPP": 1, "ACT": 3}, "config": {}}},
+        "_meta": {"1": {"schema": 3, "counters": {"QUO": 1, "OPP": 1, "ACT": 3}, "config": {}}},
         "opportunities": {"1": Opportunity(number="OPP-0001", name="x", created_on=TODAY).stored()},
         "quotes": {"1": quote.stored()},
         "activities": {

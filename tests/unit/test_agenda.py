@@ -157,7 +157,7 @@ def test_paid_and_not_yet_due_invoices_stay_off_the_agenda() -> None:
         invoices=[
             invoice("INV-2026-0001", TODAY - timedelta(days=1)),
             invoice("INV-2026-0002", TODAY),
-            invoice("INV-2026-0003", TODAY - timedelta(days=5), status="cancelled"),
+            invoice("INV-2026-0003", TODAY - timedelta(days=5), status="canceled"),
         ]
     )
     assert numbers(work, Period.day(TODAY)) == ["INV-2026-0001"]

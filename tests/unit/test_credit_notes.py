@@ -86,13 +86,13 @@ def test_a_partly_paid_invoice_can_be_credited_up_to_its_balance() -> None:
     ("status", "message"),
     [
         (
-            InvoiceStatus.CANCELLED,
-            "invoice INV-2026-0001 is cancelled; only unpaid or "
+            InvoiceStatus.CANCELED,
+            "invoice INV-2026-0001 is canceled; only unpaid or "
             "partially-paid invoices can be credited",
         ),
     ],
 )
-def test_a_cancelled_invoice_cannot_be_credited(status: InvoiceStatus, message: str) -> None:
+def test_a_canceled_invoice_cannot_be_credited(status: InvoiceStatus, message: str) -> None:
     with pytest.raises(Refused) as raised:
         credit(invoice(status=status))
 
@@ -167,8 +167,7 @@ def test_an_invoice_with_payments_cannot_be_cancelled() -> None:
         cancel_invoice(paid, today=TODAY, now=NOW)
 
     assert str(raised.value) == (
-        "invoice INV-2026-0001 is partially-paid (paid 10.00); only unpaid invoices can be "
-        "cancelled"
+        "invoice INV-2026-0001 is partially-paid (paid 10.00); only unpaid invoices can be canceled"
     )
 
 
@@ -180,7 +179,7 @@ def test_an_invoice_with_a_credit_note_cannot_be_cancelled() -> None:
 
     assert str(raised.value) == (
         "invoice INV-2026-0001 has credit note CN-2026-0001; an invoice with credit notes "
-        "cannot be cancelled: credit the rest with `invoice credit`"
+        "cannot be canceled: credit the rest with `invoice credit`"
     )
 
 

@@ -306,7 +306,7 @@ def test_an_invoice_in_euros_with_a_seller_iban_carries_the_epc_qr_code() -> Non
     "changes",
     [
         {"currency": "CHF"},
-        {"status": InvoiceStatus.CANCELLED},
+        {"status": InvoiceStatus.CANCELED},
         {"payments": [Payment(payment_no=1, amount=Decimal("2910.50"), paid_on=date(2026, 12, 2))]},
     ],
     ids=["other currency", "cancelled", "paid"],

@@ -368,8 +368,8 @@ def test_a_line_discount_shows_as_a_percentage_or_an_amount() -> None:
     assert "| 2 | B | 1 | day | 2,000.00 | 1,250.00 | 750.00 | 0% |" in markdown
 
 
-def test_a_cancelled_invoice_says_nothing_is_due() -> None:
-    invoice = make_invoice(status=InvoiceStatus.CANCELLED, cancelled_on=date(2026, 3, 2))
+def test_a_canceled_invoice_says_nothing_is_due() -> None:
+    invoice = make_invoice(status=InvoiceStatus.CANCELED, canceled_on=date(2026, 3, 2))
 
     markdown = render_markdown(view_of(invoice))
 

@@ -238,8 +238,8 @@ def test_a_payment_amount_that_is_not_a_number_is_refused() -> None:
     assert str(caught.value) == "invoice INV-2026-0001: payment amount 'lots' is not a number"
 
 
-@pytest.mark.parametrize("status", [InvoiceStatus.PAID, InvoiceStatus.CANCELLED])
-def test_paying_a_paid_or_cancelled_invoice_is_refused(status: InvoiceStatus) -> None:
+@pytest.mark.parametrize("status", [InvoiceStatus.PAID, InvoiceStatus.CANCELED])
+def test_paying_a_paid_or_canceled_invoice_is_refused(status: InvoiceStatus) -> None:
     with pytest.raises(Refused) as caught:
         pay_invoice(make_invoice(status=status), amount="1", paid_on=TODAY, now=NOW)
     assert str(caught.value) == (
@@ -252,16 +252,16 @@ def test_cancelling_an_unpaid_invoice_keeps_its_number_and_zeroes_its_balance() 
     done = cancel_invoice(make_invoice(), today=TODAY, now=NOW)
     invoice, (cancelled,) = done.invoice, done.events
     assert done.order is None
-    assert (invoice.number, invoice.status, invoice.cancelled_on) == (
+    assert (invoice.number, invoice.status, invoice.canceled_on) == (
         "INV-2026-0001",
-        InvoiceStatus.CANCELLED,
+        InvoiceStatus.CANCELED,
         TODAY,
     )
     assert invoice.balance == Decimal("0.00")
     assert (cancelled.kind, cancelled.from_state, cancelled.to_state) == (
-        "cancelled",
+        "canceled",
         "unpaid",
-        "cancelled",
+        "canceled",
     )
 
 
@@ -278,8 +278,8 @@ def test_cancelling_an_invoice_makes_its_order_active_again_to_be_billed_anew() 
         None,
     )
     assert [(e.number, e.kind, e.from_state, e.to_state, e.details) for e in done.events] == [
-        ("INV-2026-0001", "cancelled", "unpaid", "cancelled", {}),
-        ("ORD-0001", "reopened", "fulfilled", "active", {"cancelled_invoice": "INV-2026-0001"}),
+        ("INV-2026-0001", "canceled", "unpaid", "canceled", {}),
+        ("ORD-0001", "reopened", "fulfilled", "active", {"canceled_invoice": "INV-2026-0001"}),
     ]
     again = fulfil_order(
         done.order, numbers=counters, invoice_date=TODAY, payment_terms=30, now=NOW
@@ -304,7 +304,7 @@ def test_cancelling_an_invoice_with_payments_is_refused() -> None:
         cancel_invoice(partly, today=TODAY, now=NOW)
     assert str(caught.value) == (
         "invoice INV-2026-0001 is partially-paid (paid 100.00); only unpaid invoices can be "
-        "cancelled"
+        "canceled"
     )
 
 
@@ -319,7 +319,7 @@ def test_an_invoice_is_overdue_after_its_due_date_while_it_has_a_balance() -> No
     assert is_overdue(partly, date(2026, 4, 2))
 
 
-def test_paid_and_cancelled_invoices_are_never_overdue() -> None:
+def test_paid_and_canceled_invoices_are_never_overdue() -> None:
     paid, _ = pay_invoice(make_invoice(), paid_on=TODAY, now=NOW)
     cancelled = cancel_invoice(make_invoice(), today=TODAY, now=NOW).invoice
     assert not is_overdue(paid, date(2027, 1, 1))
@@ -339,7 +339,7 @@ def test_an_unknown_status_filter_is_refused() -> None:
     with pytest.raises(InvalidValue) as caught:
         status_filter("late", TODAY)
     assert str(caught.value) == (
-        "status 'late' is not one of: unpaid, partially-paid, paid, overdue, cancelled"
+        "status 'late' is not one of: unpaid, partially-paid, paid, overdue, canceled"
     )
 
 

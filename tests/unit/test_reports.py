@@ -356,7 +356,7 @@ def test_a_deal_won_without_a_quote_still_counts_as_quoted() -> None:
     assert [s.count for s in report.total.steps] == [1, 1, 1, 1, 0, 0]
 
 
-def test_a_cancelled_invoice_is_not_invoiced_and_paid_needs_every_invoice_paid() -> None:
+def test_a_canceled_invoice_is_not_invoiced_and_paid_needs_every_invoice_paid() -> None:
     leads = [
         make_lead("L-0001", "2026-11-01", status="qualified", opportunity="OPP-0001"),
         make_lead("L-0002", "2026-11-01", status="qualified", opportunity="OPP-0002"),
@@ -367,7 +367,7 @@ def test_a_cancelled_invoice_is_not_invoiced_and_paid_needs_every_invoice_paid()
     ]
     dates = {"invoice_date": "2026-11-02", "due_date": "2026-12-02", "account": None}
     invoices = [
-        make_invoice("INV-2026-0001", "OPP-0001", amount="5", cancelled_on="2026-11-03", **dates),
+        make_invoice("INV-2026-0001", "OPP-0001", amount="5", canceled_on="2026-11-03", **dates),
         make_invoice(
             "INV-2026-0002", "OPP-0002", amount="5", payments=[("5", "2026-11-04")], **dates
         ),
@@ -430,7 +430,7 @@ def funnel_worlds(
                     invoice_date="2026-11-12",
                     due_date="2026-12-12",
                     payments=paid,
-                    cancelled_on="2026-11-13" if not paid and draw(st.booleans()) else None,
+                    canceled_on="2026-11-13" if not paid and draw(st.booleans()) else None,
                 )
             )
     return leads, deals, quotes, invoices

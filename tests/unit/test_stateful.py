@@ -484,7 +484,7 @@ class Seller(RuleBasedStateMachine):
             (
                 i
                 for i in self.all(Invoice)
-                if i.opportunity == number and i.status is not InvoiceStatus.CANCELLED
+                if i.opportunity == number and i.status is not InvoiceStatus.CANCELED
             ),
             None,
         )
@@ -615,7 +615,7 @@ class Seller(RuleBasedStateMachine):
             )
         for invoice in self.all(Invoice):
             order = self.records[Order][invoice.order.upper()]
-            if invoice.status is not InvoiceStatus.CANCELLED:
+            if invoice.status is not InvoiceStatus.CANCELED:
                 assert order.status is OrderStatus.FULFILLED and order.invoice == invoice.number
             assert (invoice.lines, invoice.total, invoice.subtotal, invoice.tax) == (
                 order.lines,
@@ -688,7 +688,7 @@ class Seller(RuleBasedStateMachine):
             live = [
                 i.number
                 for i in self.all(Invoice)
-                if i.order == order.number and i.status is not InvoiceStatus.CANCELLED
+                if i.order == order.number and i.status is not InvoiceStatus.CANCELED
             ]
             if order.status is OrderStatus.FULFILLED:
                 assert live == [order.invoice]
@@ -698,7 +698,7 @@ class Seller(RuleBasedStateMachine):
     @invariant()
     def paid_plus_balance_is_the_total(self) -> None:
         for invoice in self.all(Invoice):
-            if invoice.status is InvoiceStatus.CANCELLED:
+            if invoice.status is InvoiceStatus.CANCELED:
                 assert invoice.payments == [] and invoice.balance == ZERO
                 continue
             assert invoice.amount_paid + invoice.balance == invoice.total
@@ -731,7 +731,7 @@ class Seller(RuleBasedStateMachine):
             model.table: {str(i): r.stored() for i, r in enumerate(self.all(model), 1)}
             for model in RECORD_TYPES
         }
-        tables["_meta"] = {"1": {"schema": 2, "counters": self.counters, "config": {}}}
+        tables["_meta"] = {"1": {"schema": 3, "counters": self.counters, "config": {}}}
         assert diagnose(tables) == []
 
 

@@ -117,4 +117,4 @@ def test_the_lead_machine_is_the_one_dynamics_has() -> None:
 def test_paying_and_crediting_are_the_invoice_moves_whose_target_depends_on_the_amount() -> None:
     # `send` keeps the status; `pay` and `credit` settle the invoice only for its whole balance.
     targets = {action: t.target for action, t in MACHINES["invoice"].items()}
-    assert targets == {"pay": None, "cancel": "cancelled", "send": None, "credit": None}
+    assert targets == {"pay": None, "cancel": "canceled", "send": None, "credit": None}

@@ -129,7 +129,7 @@ def balance_as_of(invoice: Invoice, day: date) -> Decimal:
 
 
 def is_live(invoice: Invoice) -> bool:
-    return invoice.status is not InvoiceStatus.CANCELLED
+    return invoice.status is not InvoiceStatus.CANCELED
 
 
 def sources_of(opportunities: Iterable[Opportunity]) -> dict[str, str | None]:

@@ -144,8 +144,8 @@ def receivables_report(
     for invoice in invoices:
         if invoice.invoice_date > as_of or not filters.covers(invoice.invoice_date):
             continue
-        if invoice.status is InvoiceStatus.CANCELLED and (
-            invoice.cancelled_on is None or invoice.cancelled_on <= as_of
+        if invoice.status is InvoiceStatus.CANCELED and (
+            invoice.canceled_on is None or invoice.canceled_on <= as_of
         ):
             continue
         if not filters.has_source(sources.get(invoice.opportunity.upper())):
