@@ -164,7 +164,7 @@ def lock_timeout() -> float | None:
     """`$SALESFLOW_LOCK_TIMEOUT`; None lets the store use the file's `lock_timeout` setting."""
     env = os.environ.get("SALESFLOW_LOCK_TIMEOUT")
     if env:
-        from salesflow.store.locking import checked_timeout
+        from salesflow.store import checked_timeout
 
         try:
             seconds = checked_timeout(float(env))

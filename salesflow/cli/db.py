@@ -57,8 +57,7 @@ def copy(source: Place, target: Place) -> None:
     Example: salesflow db copy ~/salesflow.json postgresql:///sales
     """
     from salesflow.errors import NotFound, UsageError
-    from salesflow.store import Store, open_backend
-    from salesflow.store.copying import copy_data
+    from salesflow.store import Store, copy_data, open_backend
 
     timeout = common.lock_timeout()
     source_backend = open_backend(_place(source), lock_timeout=timeout)
@@ -75,7 +74,7 @@ def copy(source: Place, target: Place) -> None:
 
 
 def _place(text: str) -> str | Path:
-    from salesflow.store.postgres.urls import is_database_url
+    from salesflow.store import is_database_url
 
     return text if is_database_url(text) else Path(text).expanduser()
 

@@ -15,7 +15,7 @@ from salesflow.cli import common
 if TYPE_CHECKING:
     from typer import _click
 
-    from salesflow.store.versions import Restored, Version
+    from salesflow.store import Restored, Version
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -200,8 +200,7 @@ def _doctor_database(database: Any, json: bool) -> None:
     numbering (the file's own damage checks have no counterpart there)."""
     from salesflow.errors import SalesflowError
     from salesflow.pipeline.doctor import diagnose
-    from salesflow.store import SCHEMA_VERSION
-    from salesflow.store.copying import tables_of
+    from salesflow.store import SCHEMA_VERSION, tables_of
 
     with database.reading() as unit:
         problems = diagnose(tables_of(unit))

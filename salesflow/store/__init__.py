@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING
 from salesflow.files import atomic_write_bytes
 from salesflow.models import META_DOC_ID, META_TABLE
 from salesflow.store.backend import Store
+from salesflow.store.copying import copy_data, tables_of
 from salesflow.store.damage import CHANGED, TRUSTED, UNKNOWN
+from salesflow.store.locking import checked_timeout
 from salesflow.store.migrations import SCHEMA_VERSION
 from salesflow.store.session import Session
 from salesflow.store.tracking import (
@@ -36,6 +38,7 @@ from salesflow.store.tracking import (
     UnitOfWorkStorage,
     file_bytes,
 )
+from salesflow.store.versions import Restored, UndoVersions, Version
 
 if TYPE_CHECKING:
     from salesflow.store.postgres import PostgresBackend
@@ -48,14 +51,28 @@ __all__ = [
     "TRUSTED",
     "UNKNOWN",
     "AtomicJSONStorage",
+    "Restored",
     "Savepoint",
     "Session",
     "Store",
+    "UndoVersions",
     "UnitOfWorkStorage",
+    "Version",
     "atomic_write_bytes",
+    "checked_timeout",
+    "copy_data",
     "file_bytes",
+    "is_database_url",
     "open_backend",
+    "tables_of",
 ]
+
+
+def is_database_url(text: str) -> bool:
+    """Whether `text` names a team database (`postgresql://...`) rather than a data file."""
+    from salesflow.store.postgres.urls import is_database_url as names_database
+
+    return names_database(text)
 
 
 def open_backend(
