@@ -32,7 +32,7 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 Completions = list[tuple[str, str]]
-Describe = Callable[[dict[str, Any], dict[str, str]], str]
+Describe = Callable[[Mapping[str, Any], dict[str, str]], str]
 
 
 # --- what each record list offers --------------------------------------------------------------
@@ -42,23 +42,23 @@ def _joined(*parts: Any) -> str:
     return ", ".join([str(p) for p in parts if p is not None and p != ""])
 
 
-def _person(doc: dict[str, Any]) -> str:
+def _person(doc: Mapping[str, Any]) -> str:
     return " ".join([str(doc[k]) for k in ("first_name", "last_name") if doc.get(k)])
 
 
-def _account_name(doc: dict[str, Any], names: dict[str, str]) -> str:
+def _account_name(doc: Mapping[str, Any], names: dict[str, str]) -> str:
     account = str(doc.get("account") or "")
     return names.get(account.upper()) or account
 
 
-def _describe_lead(d: dict[str, Any], _: dict[str, str]) -> str:
+def _describe_lead(d: Mapping[str, Any], _: dict[str, str]) -> str:
     person = _person(d)
     return _joined(
         person or d.get("company"), d.get("company") if person else None, d.get("status") or "open"
     )
 
 
-def _describe_opportunity(d: dict[str, Any], names: dict[str, str]) -> str:
+def _describe_opportunity(d: Mapping[str, Any], names: dict[str, str]) -> str:
     return _joined(
         d.get("name"),
         _account_name(d, names),
@@ -67,19 +67,19 @@ def _describe_opportunity(d: dict[str, Any], names: dict[str, str]) -> str:
     )
 
 
-def _describe_account(d: dict[str, Any], _: dict[str, str]) -> str:
+def _describe_account(d: Mapping[str, Any], _: dict[str, str]) -> str:
     return _joined(d.get("name"), d.get("city"))
 
 
-def _describe_contact(d: dict[str, Any], names: dict[str, str]) -> str:
+def _describe_contact(d: Mapping[str, Any], names: dict[str, str]) -> str:
     return _joined(_person(d), d.get("email"), _account_name(d, names))
 
 
-def _describe_product(d: dict[str, Any], _: dict[str, str]) -> str:
+def _describe_product(d: Mapping[str, Any], _: dict[str, str]) -> str:
     return _joined(d.get("name"), d.get("price"))
 
 
-def _describe_quote(d: dict[str, Any], names: dict[str, str]) -> str:
+def _describe_quote(d: Mapping[str, Any], names: dict[str, str]) -> str:
     return _joined(
         d.get("status") or "draft",
         _account_name(d, names),
@@ -88,11 +88,11 @@ def _describe_quote(d: dict[str, Any], names: dict[str, str]) -> str:
     )
 
 
-def _describe_order(d: dict[str, Any], names: dict[str, str]) -> str:
+def _describe_order(d: Mapping[str, Any], names: dict[str, str]) -> str:
     return _joined(d.get("status") or "active", _account_name(d, names), d.get("quote"))
 
 
-def _describe_invoice(d: dict[str, Any], names: dict[str, str]) -> str:
+def _describe_invoice(d: Mapping[str, Any], names: dict[str, str]) -> str:
     return _joined(
         d.get("status") or "unpaid",
         _account_name(d, names),
@@ -100,11 +100,11 @@ def _describe_invoice(d: dict[str, Any], names: dict[str, str]) -> str:
     )
 
 
-def _describe_activity(d: dict[str, Any], _: dict[str, str]) -> str:
+def _describe_activity(d: Mapping[str, Any], _: dict[str, str]) -> str:
     return _joined(d.get("kind"), d.get("subject"), d.get("regarding"), d.get("status") or "open")
 
 
-def _describe_credit_note(d: dict[str, Any], names: dict[str, str]) -> str:
+def _describe_credit_note(d: Mapping[str, Any], names: dict[str, str]) -> str:
     return _joined(_account_name(d, names), d.get("invoice"), d.get("reason"))
 
 
@@ -137,13 +137,13 @@ SOURCES: dict[str, Source] = {
 }
 
 
-def account_names(accounts: Iterable[dict[str, Any]]) -> dict[str, str]:
+def account_names(accounts: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """Account names by upper-case number, for the descriptions."""
     return {str(d.get("number") or "").upper(): str(d.get("name") or "") for d in accounts}
 
 
 def candidates(
-    source: Source, docs: Iterable[dict[str, Any]], names: dict[str, str], incomplete: str
+    source: Source, docs: Iterable[Mapping[str, Any]], names: dict[str, str], incomplete: str
 ) -> Completions:
     """The (value, description) pairs `source` offers for `incomplete` among the stored `docs`
     (in stored order): keys starting with what was typed, in any case. A quote's revisions share
@@ -151,7 +151,7 @@ def candidates(
     only candidates that start with what was typed, so `l-` completes to `l-0001`."""
     typed = incomplete.strip().upper()
     key, statuses = source.key, source.statuses
-    latest: dict[str, dict[str, Any]] = {}
+    latest: dict[str, Mapping[str, Any]] = {}
     for doc in docs:
         value = str(doc.get(key) or "")
         upper = value.upper()

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from salesflow.pipeline.numbering import Numbers
     from salesflow.pipeline.settings import Settings
     from salesflow.store import Session, Store
-    from salesflow.store.contract import UnitOfWork
+    from salesflow.store.contract import Backend, UnitOfWork
     from salesflow.store.postgres import PostgresBackend
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -479,25 +479,24 @@ def completer(record_list: str) -> Callable[..., Completions]:
     return complete
 
 
-def _completion_store(ctx: typer.Context | None) -> Store:
+def _completion_store(ctx: typer.Context | None) -> Backend:
     """`--db` as typed on the line being completed (the app callback has not run), else the
-    default data file."""
-    from salesflow.store import Store
+    default data file or $SALESFLOW_DB (a team database too)."""
+    from salesflow.store import open_backend
 
     root = ctx.find_root() if ctx is not None else None
     db = root.params.get("db") if root is not None else None
-    if db:
-        return Store(Path(db), lock_timeout=lock_timeout())
-    return store()
+    return open_backend(db if db else data_target(), lock_timeout=lock_timeout())
 
 
-def _completions(data: Store, record_list: str, incomplete: str) -> Completions:
+def _completions(data: Backend, record_list: str, incomplete: str) -> Completions:
     from salesflow.completing import SOURCES, account_names, candidates
+    from salesflow.models import TYPES_BY_TABLE, Account
 
     source = SOURCES[record_list]
-    with data.reading() as session:
-        docs = session.raw(source.table).values()
-        names = account_names(session.raw("accounts").values())
+    with data.reading() as unit:
+        docs = unit.stored(TYPES_BY_TABLE[source.table])
+        names = account_names(unit.stored(Account))
         return candidates(source, docs, names, incomplete)
 
 

@@ -206,7 +206,8 @@ class UnitOfWork(Protocol):
 
     def stored(self, model: type[Record]) -> Iterator[Stored]:
         """Every record of a type in its stored form, for the commands that copy records
-        whole (`export`, `db copy`, `doctor`); never for filtering."""
+        whole (`export`, `db copy`, `doctor`) and for Tab completion's candidates; a command that
+        wants some records asks a named query instead."""
         ...
 
     # -- the data as a whole (`info`, `doctor`) -------------------------------------------------
