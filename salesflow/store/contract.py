@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 if TYPE_CHECKING:
     from salesflow.models import Event, Quote, Record
@@ -118,6 +118,29 @@ class Listing:
     status_of: Callable[[Stored], str] | None = None
     extra_text: Callable[[Stored], str] | None = None
     source_of: Callable[[Stored], str | None] | None = None
+
+
+class BuiltOnRead(Sequence[R]):
+    """Stored forms built into records one at a time, as they are read: what `arranged` returns
+    (a list that shows 20 of 100k leads builds 20)."""
+
+    def __init__(self, docs: Sequence[Stored], build: Callable[[Stored], R]):
+        self._docs, self._build = docs, build
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[R]: ...
+    def __getitem__(self, index: int | slice) -> R | Sequence[R]:
+        if isinstance(index, slice):
+            return BuiltOnRead(self._docs[index], self._build)
+        return self._build(self._docs[index])
+
+    def __iter__(self) -> Iterator[R]:
+        return map(self._build, self._docs)
 
 
 class UnitOfWork(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 import orjson
 from pydantic import ValidationError
@@ -28,7 +28,7 @@ from salesflow.models import (
     model_of_series,
 )
 from salesflow.pipeline.numbering import format_number, full_number
-from salesflow.store.contract import Listing, Match, Stored
+from salesflow.store.contract import BuiltOnRead, Listing, Match, Stored
 from salesflow.store.damage import TYPES_BY_TABLE
 from salesflow.store.migrations import SCHEMA_VERSION, new_meta
 from salesflow.store.tracking import Changes, Savepoint, UnitOfWorkStorage
@@ -49,28 +49,6 @@ class _LazyRecords(Mapping[str, R]):
 
     def __len__(self) -> int:
         return len(self._numbers)
-
-
-class _Built(Sequence[R]):
-    """Stored documents built into records one at a time, as they are read (`arranged`)."""
-
-    def __init__(self, docs: Sequence[dict[str, Any]], build: Callable[[dict[str, Any]], R]):
-        self._docs, self._build = docs, build
-
-    def __len__(self) -> int:
-        return len(self._docs)
-
-    @overload
-    def __getitem__(self, index: int) -> R: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[R]: ...
-    def __getitem__(self, index: int | slice) -> R | Sequence[R]:
-        if isinstance(index, slice):
-            return _Built(self._docs[index], self._build)
-        return self._build(self._docs[index])
-
-    def __iter__(self) -> Iterator[R]:
-        return map(self._build, self._docs)
 
 
 class Session:
@@ -294,7 +272,10 @@ class Session:
             extra_text=listing.extra_text,
             source_of=listing.source_of,
         )
-        return _Built(arrange(kept, listing.query, doc_value), lambda doc: self._load(model, doc))
+        return BuiltOnRead(
+            arrange(kept, listing.query, doc_value),
+            lambda doc: self._load(model, doc),  # type: ignore[arg-type]
+        )
 
     def revisions(self, quote: str) -> list[Quote]:
         return list(self.all(Quote, Match.where(number=quote)))

@@ -127,9 +127,6 @@ def test_hostile_text_is_stored_verbatim_and_changes_nothing_else(
     assert len(end["accounts"]) == len(start["accounts"]) + 1
 
 
-@pytest.mark.xfail(
-    strict=True, reason="`lead import` does not run on a team database yet (it scans the file)"
-)
 def test_hostile_import_columns_are_stored_verbatim(pg_url: str, tmp_path: Path) -> None:
     cli = Cli(pg_url)  # type: ignore[arg-type]
     cli.ok("db", "init")

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from salesflow.errors import LockTimeout, NotFound, StoreError
 from salesflow.models import RECORD_TYPES, Event, Record
 from salesflow.pipeline.numbering import full_number
-from salesflow.store.contract import Listing, Match, Stored
+from salesflow.store.contract import Backend, BuiltOnRead, Listing, Match, Stored, UnitOfWork
 from salesflow.store.locking import checked_timeout
 from salesflow.store.migrations import new_meta
 from salesflow.store.postgres import schema
@@ -386,16 +386,6 @@ class PostgresUnitOfWork:
         self.journal = Journal(self)
         self.changed = False
 
-    def __getattr__(self, name: str) -> Any:
-        """The data file's own session methods (`raw`, `docs`, `scan`...) are not part of the
-        contract: a command still using one cannot run on a team database yet."""
-        if name.startswith("__"):
-            raise AttributeError(name)
-        raise StoreError(
-            f"this command does not run on a team database yet (it reads the data file "
-            f"directly: {name}); use a data file for it"
-        )
-
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(sql, params).fetchall()  # type: ignore[arg-type]
 
@@ -520,6 +510,23 @@ class PostgresUnitOfWork:
             source_of=listing.source_of,
         )
         return [self._load(model, dict(doc)) for doc in kept]
+
+    def arranged(self, model: type[R], listing: Listing) -> Sequence[R]:
+        """See the contract: filtered and sorted on the stored forms, cut to the listing's
+        limit, and only the records kept are built."""
+        from salesflow.pipeline.listing import arrange, doc_value, select
+
+        kept = select(
+            self.docs(model),
+            listing.query,
+            listing.spec,
+            status_of=listing.status_of,
+            extra_text=listing.extra_text,
+            source_of=listing.source_of,
+        )
+        return BuiltOnRead(
+            arrange(kept, listing.query, doc_value), lambda doc: self._load(model, dict(doc))
+        )
 
     def revisions(self, quote: str) -> list[Quote]:
         from salesflow.models import Quote
@@ -770,3 +777,9 @@ class PostgresUnitOfWork:
         self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")  # type: ignore[arg-type]
         self._config = config
         self.journal.rollback(journal)
+
+
+if TYPE_CHECKING:
+    # mypy holds both to the storage contract
+    _backend: type[Backend] = PostgresBackend
+    _unit: type[UnitOfWork] = PostgresUnitOfWork
