@@ -275,7 +275,7 @@ def test_info_reports_path_schema_and_counts(cli: Cli, db: Path) -> None:
     add_ada(cli)
     data = cli.json("info")
     assert data["path"] == str(db)
-    assert data["schema"] == 2
+    assert data["schema"] == 3
     assert data["counts"]["leads"] == 1
 
 

@@ -198,7 +198,7 @@ def test_a_newer_schema_is_refused_with_exit_4(cli: Cli, db: Path) -> None:
     assert result.exit_code == 4
     assert result.stderr == (
         f"Error: data file {db} has schema version 99, newer than this salesflow understands "
-        "(2); upgrade salesflow, or restore a backup\n"
+        "(3); upgrade salesflow, or restore a backup\n"
     )
 
 
