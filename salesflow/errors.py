@@ -36,5 +36,10 @@ class StoreError(SalesflowError):
     exit_code = 4
 
 
+class ConcurrentChange(StoreError):
+    """The database ended a command's transaction for a deadlock or a serialization failure:
+    nothing of the command was kept, so running it again is safe (the CLI does, a few times)."""
+
+
 class LockTimeout(StoreError):
     """Another process held the data file's lock past the timeout."""

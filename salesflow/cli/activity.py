@@ -116,7 +116,7 @@ def note_add(
     """
     from salesflow.services import activities
 
-    body = sys.stdin.read() if text == "-" else text
+    body = common.stdin_text() if text == "-" else text
     with common.writing() as session:
         note = activities.add_note(session, regarding, body, today=common.today(), now=common.now())
     _created(note, json)
@@ -260,7 +260,7 @@ def email_log(
             session,
             regarding,
             subject,
-            text=sys.stdin.read() if text == "-" else text,
+            text=common.stdin_text() if text == "-" else text,
             direction=direction,
             today=common.today(),
             now=common.now(),
@@ -353,7 +353,7 @@ def edit(
 
     fields = {
         "subject": subject,
-        "text": sys.stdin.read() if text == "-" else text,
+        "text": common.stdin_text() if text == "-" else text,
         "priority": priority,
         "outcome": outcome,
         "duration": duration,

@@ -46,7 +46,10 @@ def read_numbers(arguments: Sequence[str]) -> list[str]:
     numbers: list[str] = []
     for argument in arguments:
         if argument == "-":
-            numbers.extend(line.strip() for line in sys.stdin if line.strip())
+            from salesflow.cli.common import stdin_text
+
+            lines = stdin_text().splitlines()
+            numbers.extend(line.strip() for line in lines if line.strip())
         else:
             numbers.append(argument.strip())
     unique: dict[str, str] = {}

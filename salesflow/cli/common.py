@@ -36,13 +36,50 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+RETRIES = 5
+"""How many times a command runs when the team database ends its transaction for a concurrent
+change (a deadlock or a serialization failure: nothing of it was kept)."""
+
+
+def stdin_bytes() -> bytes:
+    """Standard input, read once per run (see `Invocation.stdin`)."""
+    if INVOCATION.stdin is None:
+        INVOCATION.stdin = sys.stdin.buffer.read()
+    return INVOCATION.stdin
+
+
+def stdin_text() -> str:
+    """Standard input as text, in the terminal's encoding (as `sys.stdin` reads it)."""
+    encoding = getattr(sys.stdin, "encoding", None) or "utf-8"
+    text = stdin_bytes().decode(encoding, errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as sys.stdin
+
+
+def _run_again_on_concurrent_change(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`func`, run again (after a short random pause) when the database ended its transaction
+    for a concurrent change; commands print only after their unit of work committed."""
+    import random
+    import time
+
+    from salesflow.errors import ConcurrentChange
+
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return func(*args, **kwargs)
+        except ConcurrentChange:
+            if attempt == RETRIES:
+                raise
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+    raise AssertionError("unreachable")
+
+
 def reporting_errors(func: F) -> F:
     """The one place where salesflow's refusals become `Error: ...` and an exit code."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            return _run_again_on_concurrent_change(func, *args, **kwargs)
         except SalesflowError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except BrokenPipeError:
@@ -83,6 +120,9 @@ class Invocation:
 
     db: Path | None = None
     argv: list[str] = field(default_factory=list)
+    stdin: bytes | None = None
+    """Standard input as read by this run's command: kept, so that a command run again after a
+    concurrent change on the database reads the same input."""
 
 
 INVOCATION = Invocation()
@@ -94,6 +134,7 @@ class RecordingGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
         INVOCATION.argv = list(args) if args is not None else sys.argv[1:]
+        INVOCATION.stdin = None
         return super().main(args, *rest, **options)
 
 

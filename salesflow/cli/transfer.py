@@ -24,7 +24,7 @@ PROGRESS_ABOVE = 20_000
 def _read_input(file: str) -> tuple[bytes, str]:
     """The bytes to import and the name to report them by (`-` is stdin)."""
     if file == "-":
-        return sys.stdin.buffer.read(), "stdin"
+        return common.stdin_bytes(), "stdin"
     path = Path(file)
     try:
         return path.read_bytes(), path.name

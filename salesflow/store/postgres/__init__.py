@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import orjson
 from pydantic import ValidationError
 
-from salesflow.errors import LockTimeout, NotFound, StoreError
+from salesflow.errors import ConcurrentChange, LockTimeout, NotFound, StoreError
 from salesflow.models import RECORD_TYPES, Event, Record
 from salesflow.pipeline.numbering import full_number
 from salesflow.store.contract import Backend, BuiltOnRead, Listing, Match, Stored, UnitOfWork
@@ -53,11 +53,6 @@ RETRIES = 5
 """How many times `run_writing` runs a command that met a deadlock or a serialization failure."""
 
 _TYPES_BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
-
-
-class ConcurrentChange(StoreError):
-    """The database ended the transaction for a deadlock or a serialization failure: running the
-    command again is safe (nothing of it was kept)."""
 
 
 class _NoSchema(Exception):
