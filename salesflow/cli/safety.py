@@ -157,21 +157,20 @@ def doctor(json: Json = False) -> None:
     from salesflow.store import SCHEMA_VERSION
 
     database = common.database()
-    if database is not None:
-        _doctor_database(database, json)
-        return
-    path = common.data_path()
+    place = database.location() if database else str(common.data_path())
+    where = f"database {place}" if database else f"data file {place}"
     try:
-        with common.reading() as uow:
+        with database.reading() if database else common.reading() as uow:
             found = datafile.check(uow)
     except SalesflowError:
-        _list_duplicates(json)
+        if database is None:
+            _list_duplicates(json)
         raise
     schema, problems = found.schema, found.problems
     if json:
         common.print_json(
             {
-                "path": str(path),
+                "path": place,
                 "schema": schema,
                 "ok": not problems,
                 "problems": [
@@ -189,42 +188,12 @@ def doctor(json: Json = False) -> None:
         common.say(f"Schema {schema}; the next command that writes upgrades it to {SCHEMA_VERSION}")
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        raise SalesflowError(
-            f"data file {path} has {count}; fix them with the commands, or go back to a "
-            "version without them (`salesflow undo --list`, a backup)"
+        back = (
+            ""
+            if database
+            else (", or go back to a version without them (`salesflow undo --list`, a backup)")
         )
-
-
-def _doctor_database(database: Any, json: bool) -> None:
-    """doctor on a team database: the same checks of records, references, totals, payments and
-    numbering (the file's own damage checks have no counterpart there)."""
-    from salesflow.errors import SalesflowError
-    from salesflow.pipeline.doctor import diagnose
-    from salesflow.store import SCHEMA_VERSION, tables_of
-
-    with database.reading() as unit:
-        problems = diagnose(tables_of(unit))
-    where = database.location()
-    if json:
-        common.print_json(
-            {
-                "path": where,
-                "schema": SCHEMA_VERSION,
-                "ok": not problems,
-                "problems": [
-                    {"check": p.check, "where": p.where, "message": p.message} for p in problems
-                ],
-            }
-        )
-    elif problems:
-        common.print_table(
-            ["Check", "Where", "Problem"], [[p.check, p.where, p.message] for p in problems]
-        )
-    else:
-        sys.stdout.write("ok\n")
-    if problems:
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        raise SalesflowError(f"database {where} has {count}; fix them with the commands")
+        raise SalesflowError(f"{where} has {count}; fix them with the commands{back}")
 
 
 def _list_duplicates(json: bool) -> None:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from salesflow.files import atomic_write_bytes
 from salesflow.models import META_DOC_ID, META_TABLE
 from salesflow.store.backend import Store
-from salesflow.store.copying import copy_data, tables_of
+from salesflow.store.copying import copy_data
 from salesflow.store.damage import CHANGED, TRUSTED, UNKNOWN
 from salesflow.store.locking import checked_timeout
 from salesflow.store.migrations import SCHEMA_VERSION
@@ -64,7 +64,6 @@ __all__ = [
     "file_bytes",
     "is_database_url",
     "open_backend",
-    "tables_of",
 ]
 
 

@@ -143,6 +143,24 @@ class BuiltOnRead(Sequence[R]):
         return map(self._build, self._docs)
 
 
+class LoadedOnLookup(Mapping[str, R]):
+    """Records by a key, each built when looked up (what `index_by` returns): a batch that looks
+    up a few of 100k accounts by name builds a few."""
+
+    def __init__(self, numbers: dict[str, str], load: Callable[[str], R]) -> None:
+        self._numbers = numbers
+        self._load = load
+
+    def __getitem__(self, key: str) -> R:
+        return self._load(self._numbers[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+
 class UnitOfWork(Protocol):
     """One command's view of the data: records in, records out, keyed by business number.
 

@@ -10,7 +10,6 @@ commits all of it or nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from salesflow.errors import Refused
 from salesflow.models import RECORD_TYPES
@@ -52,28 +51,3 @@ def copy_data(source: Backend, target: Backend) -> Copied:
             write.next_numbers(series, value)
         write.set_config(read.config())
     return Copied(records, len(events), len(counters))
-
-
-def tables_of(unit: UnitOfWork) -> dict[str, dict[str, Any]]:
-    """Everything a unit of work holds as the data file's tables (`{table: {id: stored}}`, with
-    `_meta`'s counters and settings): what `doctor`'s checks read, whichever backend holds it."""
-    from salesflow.models import Event
-    from salesflow.store.migrations import META_DOC_ID, META_TABLE, SCHEMA_VERSION
-
-    tables: dict[str, dict[str, Any]] = {
-        META_TABLE: {
-            META_DOC_ID: {
-                "schema": SCHEMA_VERSION,
-                "counters": unit.counters(),
-                "config": unit.config(),
-            }
-        }
-    }
-    for model in RECORD_TYPES:
-        tables[model.table] = {
-            str(index): dict(doc) for index, doc in enumerate(unit.stored(model), start=1)
-        }
-    tables[Event.table] = {
-        str(index): event.stored() for index, event in enumerate(unit.events(), start=1)
-    }
-    return tables

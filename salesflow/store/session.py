@@ -28,27 +28,12 @@ from salesflow.models import (
     model_of_series,
 )
 from salesflow.pipeline.numbering import format_number, full_number
-from salesflow.store.contract import BuiltOnRead, Listing, Match, Stored
+from salesflow.store.contract import BuiltOnRead, Listing, LoadedOnLookup, Match, Stored
 from salesflow.store.damage import TYPES_BY_TABLE
 from salesflow.store.migrations import SCHEMA_VERSION, new_meta
 from salesflow.store.tracking import Changes, Savepoint, UnitOfWorkStorage
 
 R = TypeVar("R", bound=Record)
-
-
-class _LazyRecords(Mapping[str, R]):
-    def __init__(self, numbers: dict[str, str], load: Callable[[str], R]) -> None:
-        self._numbers = numbers
-        self._load = load
-
-    def __getitem__(self, key: str) -> R:
-        return self._load(self._numbers[key])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._numbers)
-
-    def __len__(self) -> int:
-        return len(self._numbers)
 
 
 class Session:
@@ -220,7 +205,7 @@ class Session:
         for record in self._changes.pending.get(model.table, {}).values():
             if k := key(getattr(record, field, None)):
                 numbers.setdefault(k, record.key)
-        return _LazyRecords(numbers, lambda number: self.get(model, number))
+        return LoadedOnLookup(numbers, lambda number: self.get(model, number))
 
     def group_by(
         self, model: type[R], field: str, key: Callable[[Any], str]

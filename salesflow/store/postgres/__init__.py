@@ -30,7 +30,15 @@ from pydantic import ValidationError
 from salesflow.errors import ConcurrentChange, LockTimeout, NotFound, StoreError
 from salesflow.models import RECORD_TYPES, Event, Record
 from salesflow.pipeline.numbering import full_number
-from salesflow.store.contract import Backend, BuiltOnRead, Listing, Match, Stored, UnitOfWork
+from salesflow.store.contract import (
+    Backend,
+    BuiltOnRead,
+    Listing,
+    LoadedOnLookup,
+    Match,
+    Stored,
+    UnitOfWork,
+)
 from salesflow.store.locking import checked_timeout
 from salesflow.store.migrations import new_meta
 from salesflow.store.postgres import schema
@@ -343,21 +351,6 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-class _LazyRecords(Mapping[str, R]):
-    def __init__(self, numbers: dict[str, str], load: Callable[[str], R]) -> None:
-        self._numbers = numbers
-        self._load = load
-
-    def __getitem__(self, key: str) -> R:
-        return self._load(self._numbers[key])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._numbers)
-
-    def __len__(self) -> int:
-        return len(self._numbers)
-
-
 class PostgresUnitOfWork:
     """One command's transaction: the storage contract (`salesflow.store.contract.UnitOfWork`)
     as SQL. Changes go to the database at once, inside the transaction, so reads see them;
@@ -544,7 +537,7 @@ class PostgresUnitOfWork:
         for record_key, value in self._field_values(model, field):
             if k := key(value):
                 numbers.setdefault(k, record_key)
-        return _LazyRecords(numbers, lambda number: self.get(model, number))
+        return LoadedOnLookup(numbers, lambda number: self.get(model, number))
 
     def group_by(
         self, model: type[R], field: str, key: Callable[[Any], str]
