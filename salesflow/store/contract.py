@@ -119,6 +119,20 @@ class Listing:
     extra_text: Callable[[Stored], str] | None = None
     source_of: Callable[[Stored], str | None] | None = None
 
+    def kept(self, stored: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The stored records the filters keep, in the order given (for backends: the
+        reference semantics of a listing)."""
+        from salesflow.pipeline.listing import select
+
+        return select(
+            stored,
+            self.query,
+            self.spec,
+            status_of=self.status_of,
+            extra_text=self.extra_text,
+            source_of=self.source_of,
+        )
+
 
 class BuiltOnRead(Sequence[R]):
     """Stored forms built into records one at a time, as they are read: what `arranged` returns
@@ -141,6 +155,26 @@ class BuiltOnRead(Sequence[R]):
 
     def __iter__(self) -> Iterator[R]:
         return map(self._build, self._docs)
+
+
+def build(model: type[R], stored: Stored, place: str) -> R:
+    """A stored record as its validated model; a record that does not validate is an error
+    naming the data (`place`: "data file PATH", "database URL"), the record and the field."""
+    from pydantic import ValidationError
+
+    from salesflow.errors import StoreError
+
+    try:
+        return model.model_validate(stored)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        ident = stored.get("number") or stored.get("sku") or "?"
+        raise StoreError(
+            f"{place}: {model.__name__.lower()} {ident} is invalid ({where}: {first['msg']}); "
+            "fix the record or run `salesflow undo`",
+            exit_code=1,
+        ) from None
 
 
 class LoadedOnLookup(Mapping[str, R]):

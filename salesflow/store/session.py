@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from pydantic import ValidationError
 from tinydb import TinyDB
 from tinydb.table import Document
 
@@ -28,7 +27,7 @@ from salesflow.models import (
     model_of_series,
 )
 from salesflow.pipeline.numbering import format_number, full_number
-from salesflow.store.contract import BuiltOnRead, Listing, LoadedOnLookup, Match, Stored
+from salesflow.store.contract import BuiltOnRead, Listing, LoadedOnLookup, Match, Stored, build
 from salesflow.store.damage import TYPES_BY_TABLE
 from salesflow.store.migrations import SCHEMA_VERSION, new_meta
 from salesflow.store.tracking import Changes, Savepoint, UnitOfWorkStorage
@@ -122,19 +121,7 @@ class Session:
             raise RuntimeError(f"unsaved changes to {model.table}: use all() instead of docs()")
 
     def _load(self, model: type[R], doc: dict[str, Any]) -> R:
-        try:
-            return model.model_validate(doc)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            ident = doc.get("number") or doc.get("sku") or "?"
-            raise StoreError(
-                f"data file {self.path}: {model.__name__.lower()} {ident} is invalid "
-                f"({where}: {first['msg']}); fix the record or run `salesflow undo`",
-                exit_code=1,
-            ) from None
-
-    # -- records --------------------------------------------------------------------------------
+        return build(model, doc, f"data file {self.path}")
 
     def full_number(self, model: type[Record], typed: str) -> str:
         """`typed` with a number typed short (`2` for `L-0002`) written out; see
@@ -233,30 +220,14 @@ class Session:
     def list_records(self, model: type[R], listing: Listing) -> list[R]:
         """The records a list command shows, filtered on their stored form before any is built
         (see the contract); this session's changes must be committed first."""
-        from salesflow.pipeline.listing import select
-
-        kept = select(
-            self.docs(model),
-            listing.query,
-            listing.spec,
-            status_of=listing.status_of,
-            extra_text=listing.extra_text,
-            source_of=listing.source_of,
-        )
+        kept = listing.kept(self.docs(model))
         return [self._load(model, doc) for doc in kept]
 
     def arranged(self, model: type[R], listing: Listing) -> Sequence[R]:
         """See the contract: sorted and cut on the stored forms, built as they are read."""
-        from salesflow.pipeline.listing import arrange, doc_value, select
+        from salesflow.pipeline.listing import arrange, doc_value
 
-        kept = select(
-            self.docs(model),
-            listing.query,
-            listing.spec,
-            status_of=listing.status_of,
-            extra_text=listing.extra_text,
-            source_of=listing.source_of,
-        )
+        kept = listing.kept(self.docs(model))
         return BuiltOnRead(
             arrange(kept, listing.query, doc_value),
             lambda doc: self._load(model, doc),  # type: ignore[arg-type]

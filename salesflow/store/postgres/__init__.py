@@ -38,6 +38,7 @@ from salesflow.store.contract import (
     Match,
     Stored,
     UnitOfWork,
+    build,
 )
 from salesflow.store.locking import checked_timeout
 from salesflow.store.migrations import new_meta
@@ -382,17 +383,7 @@ class PostgresUnitOfWork:
             raise RuntimeError("this command opened the database read-only")
 
     def _load(self, model: type[R], doc: dict[str, Any]) -> R:
-        try:
-            return model.model_validate(doc)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            ident = doc.get("number") or doc.get("sku") or "?"
-            raise StoreError(
-                f"database {self.backend.location()}: {model.__name__.lower()} {ident} is "
-                f"invalid ({where}: {first['msg']}); fix the record or run `salesflow undo`",
-                exit_code=1,
-            ) from None
+        return build(model, doc, f"database {self.backend.location()}")
 
     def load(self, model: type[R], doc: dict[str, Any]) -> R:
         """A stored document as a validated model (as the file session's `load`)."""
@@ -487,31 +478,15 @@ class PostgresUnitOfWork:
         return int(self._rows(f"SELECT count(*) FROM {model.table}{clause}", params)[0][0])
 
     def list_records(self, model: type[R], listing: Listing) -> list[R]:
-        from salesflow.pipeline.listing import select
-
-        kept = select(
-            self.docs(model),
-            listing.query,
-            listing.spec,
-            status_of=listing.status_of,
-            extra_text=listing.extra_text,
-            source_of=listing.source_of,
-        )
+        kept = listing.kept(self.docs(model))
         return [self._load(model, dict(doc)) for doc in kept]
 
     def arranged(self, model: type[R], listing: Listing) -> Sequence[R]:
         """See the contract: filtered and sorted on the stored forms, cut to the listing's
         limit, and only the records kept are built."""
-        from salesflow.pipeline.listing import arrange, doc_value, select
+        from salesflow.pipeline.listing import arrange, doc_value
 
-        kept = select(
-            self.docs(model),
-            listing.query,
-            listing.spec,
-            status_of=listing.status_of,
-            extra_text=listing.extra_text,
-            source_of=listing.source_of,
-        )
+        kept = listing.kept(self.docs(model))
         return BuiltOnRead(
             arrange(kept, listing.query, doc_value), lambda doc: self._load(model, dict(doc))
         )
