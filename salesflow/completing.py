@@ -16,6 +16,11 @@ the ones Typer's completion callbacks use (`salesflow.cli.common.completer`): on
 ways in. Tests hold `RECORD_ARGUMENTS` to the CLI's declarations and the fast path's output to
 Typer's, byte for byte.
 
+What a data file offers is kept between Tabs in the user's cache folder, one small file per
+data file and record list, marked with the data file's identity (device, inode, size,
+modification time): salesflow replaces the file on every write, so the first Tab after a change
+reads the file again and the next ones read the cache.
+
 This module imports only the standard library, orjson and platformdirs.
 """
 
@@ -174,6 +179,17 @@ def candidates(
     return found
 
 
+def narrowed(offered: Completions, incomplete: str) -> Completions:
+    """`candidates(..., incomplete)` from what `candidates(..., "")` offered: the keys that
+    start with what was typed, in any case, shown as typed (`l-` completes to `l-0001`)."""
+    typed = incomplete.strip().upper()
+    return [
+        (value if value.startswith(incomplete) else value.lower(), text)
+        for value, text in offered
+        if value.upper().startswith(typed)
+    ]
+
+
 def without_typed(found: Completions, typed: Sequence[str] | None) -> Completions:
     """`found` without the numbers already on the line (a batch verb's earlier arguments)."""
     if not typed:
@@ -323,23 +339,12 @@ def fast_complete(
         path = _data_path(environ, db)
         if path is None:
             return None
-        tables = _read_tables(path, (SOURCES[source].table, "accounts"))
-        if tables is None:
+        offered = _offered(path, source)
+        if offered is None:
             return None
     except Exception:
         return None
-    try:
-        found = without_typed(
-            candidates(
-                SOURCES[source],
-                tables[SOURCES[source].table].values(),
-                account_names(tables["accounts"].values()),
-                incomplete,
-            ),
-            typed,
-        )
-    except Exception:
-        found = []  # as Typer's callback: a record it cannot read offers nothing
+    found = without_typed(narrowed(offered, incomplete), typed)
     # Typer keeps what starts with the word as typed; a help text of "" is no help text
     items = [(value, text) for value, text in found if value.startswith(incomplete)]
     if any("\x1b" in value + text for value, text in items):
@@ -367,6 +372,104 @@ def fast_complete(
     if not items:
         return Answer("\n", 0)
     return Answer("\n".join(f"{v}\t{t}" if t else v for v, t in items) + "\n", 0)
+
+
+# --- the candidates of a data file, kept between Tabs -----------------------------------------
+
+CACHE_FORMAT = 1
+"""Bumped when what a cache file holds changes."""
+
+
+def _offered(path: Path, source: str) -> Completions | None:
+    """Everything `source` offers in the data file at `path` (`candidates(..., "")`), from the
+    cache when it was made from this very file, else read from the file and kept for the next
+    Tab; None when the fast path cannot read the file (Typer answers instead)."""
+    identity = _identity(path)
+    cache = _cache_file(path, source) if identity is not None else None
+    if cache is not None and identity is not None:
+        kept = _read_cache(cache, identity)
+        if kept is not None:
+            return kept
+    tables = _read_tables(path, (SOURCES[source].table, "accounts"))
+    if tables is None:
+        return None
+    try:
+        offered = candidates(
+            SOURCES[source],
+            tables[SOURCES[source].table].values(),
+            account_names(tables["accounts"].values()),
+            "",
+        )
+    except Exception:
+        return []  # as Typer's callback: a record it cannot read offers nothing (not kept)
+    if cache is not None and identity is not None and _identity(path) == identity:
+        _write_cache(cache, identity, offered)
+    return offered
+
+
+def _identity(path: Path) -> list[int] | None:
+    """What tells this version of the data file from any other: salesflow replaces the file on
+    every write (a new inode), and a hand edit changes its size or modification time."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return [status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, SCHEMA_VERSION]
+
+
+def _cache_file(path: Path, source: str) -> Path | None:
+    """The cache of `source`'s candidates for the data file at `path`, in the user's cache
+    folder (one file per data file and record list)."""
+    import hashlib
+
+    from platformdirs import user_cache_dir
+
+    try:
+        resolved = str(path.resolve())
+    except OSError:
+        return None
+    digest = hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    name = f"{digest}-{source.replace(' ', '-')}.json"
+    return Path(user_cache_dir("salesflow", appauthor=False)) / "completion" / name
+
+
+def _read_cache(cache: Path, identity: list[int]) -> Completions | None:
+    import orjson
+
+    try:
+        kept = orjson.loads(cache.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not (
+        isinstance(kept, dict)
+        and kept.get("format") == CACHE_FORMAT
+        and kept.get("data_file") == identity
+        and isinstance(kept.get("offered"), list)
+    ):
+        return None
+    offered = kept["offered"]
+    if not all(
+        isinstance(item, list) and len(item) == 2 and all(type(v) is str for v in item)
+        for item in offered
+    ):
+        return None
+    return [(value, text) for value, text in offered]
+
+
+def _write_cache(cache: Path, identity: list[int], offered: Completions) -> None:
+    """Kept for the next Tab when the folder can be written; a Tab never fails for it."""
+    import orjson
+
+    data = orjson.dumps({"format": CACHE_FORMAT, "data_file": identity, "offered": offered})
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, cache)
+    except OSError:
+        return
 
 
 def _split(words: str) -> list[str]:

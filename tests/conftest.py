@@ -42,6 +42,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test touches the user's data file or depends on the clock."""
     monkeypatch.setenv("SALESFLOW_DB", str(tmp_path / "default.json"))
     monkeypatch.setenv("SALESFLOW_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # Tab completion keeps one
     monkeypatch.delenv("SALESFLOW_LOCK_TIMEOUT", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")

@@ -125,6 +125,45 @@ def test_the_fast_path_prints_what_typer_prints(
         assert "[" in described or ":" in described
     else:
         assert found == expected
+        assert fast(env) == expected  # the second Tab, from the kept candidates
+
+
+def test_a_second_tab_reads_the_kept_candidates_not_the_file(
+    world: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = environment("bash", f"--db {world} lead show ")
+    first = fast(env)
+    assert first is not None and "L-0001" in first.output
+
+    def unread(*_: object) -> None:
+        raise AssertionError("the data file was read again")
+
+    monkeypatch.setattr(completing, "_read_tables", unread)
+    assert fast(env) == first
+    kept = list((Path(os.environ["XDG_CACHE_HOME"]) / "salesflow" / "completion").iterdir())
+    assert [path.name.endswith("-leads.json") for path in kept] == [True]
+    assert oct(kept[0].stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_write_is_offered_by_the_next_tab(world: Path) -> None:
+    env = environment("bash", f"--db {world} lead show L-000")
+    before = fast(env)
+    assert before is not None and "L-0007" not in before.output
+    Cli(world).ok("lead", "add", "-c", "Added after the first Tab")
+    after = fast(env)
+    assert after is not None and "L-0007  (Added after the first Tab, open)" in after.output
+    assert after == through_typer(env)
+
+
+def test_a_damaged_cache_file_is_ignored_and_made_again(world: Path) -> None:
+    env = environment("bash", f"--db {world} lead show ")
+    first = fast(env)
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "salesflow" / "completion"
+    (cache,) = folder.iterdir()
+    for damage in (b"{not json", b'{"format": 1, "data_file": [], "offered": []}', b"[]"):
+        cache.write_bytes(damage)
+        assert fast(env) == first
+    assert cache.read_bytes().startswith(b'{"format":1')
 
 
 @pytest.mark.parametrize(
