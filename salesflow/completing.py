@@ -183,6 +183,8 @@ def narrowed(offered: Completions, incomplete: str) -> Completions:
     """`candidates(..., incomplete)` from what `candidates(..., "")` offered: the keys that
     start with what was typed, in any case, shown as typed (`l-` completes to `l-0001`)."""
     typed = incomplete.strip().upper()
+    if not incomplete:
+        return list(offered)  # every key starts with nothing, and is shown as stored
     return [
         (value if value.startswith(incomplete) else value.lower(), text)
         for value, text in offered
@@ -447,13 +449,13 @@ def _read_cache(cache: Path, identity: list[int]) -> Completions | None:
         and isinstance(kept.get("offered"), list)
     ):
         return None
-    offered = kept["offered"]
-    if not all(
-        isinstance(item, list) and len(item) == 2 and all(type(v) is str for v in item)
-        for item in offered
-    ):
+    try:
+        offered = [(value, text) for value, text in kept["offered"]]
+    except (TypeError, ValueError):
+        return None  # an item that is not a pair
+    if not all(type(value) is str and type(text) is str for value, text in offered):
         return None
-    return [(value, text) for value, text in offered]
+    return offered
 
 
 def _write_cache(cache: Path, identity: list[int], offered: Completions) -> None:
