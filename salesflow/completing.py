@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shlex
 import sys
 import unicodedata
@@ -227,8 +228,13 @@ def bash_columns(environ: Mapping[str, str]) -> int:
         return 80
 
 
+_ZSH_SPECIAL = re.compile("[\"'$`:]")
+
+
 def _zsh_escape(text: str) -> str:
     # as Typer's zsh completion escapes values and descriptions
+    if _ZSH_SPECIAL.search(text) is None:
+        return text  # most numbers and names: nothing to escape
     return (
         text.replace('"', '""')
         .replace("'", "''")
@@ -367,8 +373,8 @@ def fast_complete(
         if not items:
             return Answer("_files\n", 0)
         lines = "\n".join(
-            f'"{_zsh_escape(v)}":"{_zsh_escape(t)}"' if t else f'"{_zsh_escape(v)}"'
-            for v, t in items
+            f'"{_zsh_escape(v)}":"{t}"' if t else f'"{_zsh_escape(v)}"'
+            for (v, _), t in zip(items, rendered, strict=True)
         )
         return Answer(f"_arguments '*: :(({lines}))'\n", 0)
     if not items:

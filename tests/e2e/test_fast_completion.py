@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from salesflow import completing
 from salesflow.cli import COMMANDS, app, common
@@ -306,3 +308,15 @@ def test_the_console_script_answers_fast_and_falls_through(world: Path) -> None:
         env = {**os.environ, **environment("bash", f"--db {world} {words}")}
         result = subprocess.run([program], capture_output=True, text=True, env=env, timeout=60)
         assert (result.returncode, result.stdout, result.stderr) == (0, expected, "")
+
+
+@given(st.text(alphabet=st.sampled_from("ab \"'$`:\\é"), max_size=12))
+def test_the_zsh_escape_is_typers_chain_of_replaces(text: str) -> None:
+    chained = (
+        text.replace('"', '""')
+        .replace("'", "''")
+        .replace("$", "\\$")
+        .replace("`", "\\`")
+        .replace(":", r"\\:")
+    )
+    assert completing._zsh_escape(text) == chained
