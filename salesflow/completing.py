@@ -442,11 +442,11 @@ def _cache_file(path: Path, source: str) -> Path | None:
 
 
 def _read_cache(cache: Path, identity: list[int]) -> Completions | None:
-    import orjson
+    import json  # the standard library's: importing orjson alone takes longer than this read
 
     try:
-        kept = orjson.loads(cache.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        kept = json.loads(cache.read_bytes())
+    except (OSError, ValueError):
         return None
     if not (
         isinstance(kept, dict)
@@ -476,8 +476,19 @@ def _write_cache(cache: Path, identity: list[int], offered: Completions) -> None
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
         os.replace(temporary, cache)
+        _prune(cache.parent)
     except OSError:
         return
+
+
+KEPT_CACHES = 32
+"""Cache files kept at most (the least recently written go): data files come and go."""
+
+
+def _prune(folder: Path) -> None:
+    caches = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
+    for stale in caches[:-KEPT_CACHES]:
+        stale.unlink(missing_ok=True)
 
 
 def _split(words: str) -> list[str]:

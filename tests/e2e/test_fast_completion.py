@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -320,3 +321,17 @@ def test_the_zsh_escape_is_typers_chain_of_replaces(text: str) -> None:
         .replace(":", r"\\:")
     )
     assert completing._zsh_escape(text) == chained
+
+
+def test_only_the_latest_cache_files_are_kept(world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(completing, "KEPT_CACHES", 2)
+    for number, words in enumerate(("lead show ", "opp show ", "account show ")):
+        assert fast(environment("bash", f"--db {world} {words}")) is not None
+        time.sleep(0.02)  # the next cache file is written later than this one
+        kept = sorted(p.name.split("-", 1)[1] for p in _cache_folder().iterdir())
+        assert len(kept) == min(number + 1, 2)
+    assert kept == ["accounts.json", "opportunities.json"]
+
+
+def _cache_folder() -> Path:
+    return Path(os.environ["XDG_CACHE_HOME"]) / "salesflow" / "completion"
