@@ -749,6 +749,29 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
                     versus_name="parse",
                     targets=[Target("seconds", 0.150)],
                 )
+
+            # The rows above are the Tabs a seller presses between two commands: the candidates
+            # come from the cache the first Tab made. The first Tab after a write reads the data
+            # file (a fresh copy here: a new inode, as every write makes).
+            def first_tab(rundir: Path) -> list[str]:
+                line = ["salesflow", "--db", str(rundir / DB_NAME), "lead", "qualify", ""]
+                return [
+                    ENV,
+                    "_SALESFLOW_COMPLETE=complete_bash",
+                    f"COMP_WORDS={' '.join(line)}",
+                    f"COMP_CWORD={len(line) - 1}",
+                    *SALESFLOW,
+                ]
+
+            add(
+                f"{group}/tab completion, after a write",
+                "the first Tab after a write (bash; reads the data file)",
+                "read",
+                first_tab,
+                prepare=fresh_copy,
+                versus=parse,
+                versus_name="parse",
+            )
         for name, args in writes.items():
             if args is None:
                 continue
