@@ -135,6 +135,7 @@ def test_the_demo_refuses_a_data_file_that_exists(tmp_path: Path) -> None:
     assert existing.read_bytes() == b"{}"
 
 
+@pytest.mark.slow
 def test_the_demo_never_touches_the_users_data_file(tmp_path: Path) -> None:
     users = tmp_path / "users.json"
     global_option = tmp_path / "global.json"
@@ -156,6 +157,7 @@ def test_the_demo_never_touches_the_users_data_file(tmp_path: Path) -> None:
     assert re.search(r"^Balance +0\.00 EUR \(paid\)$", result.stdout, re.MULTILINE)
 
 
+@pytest.mark.slow
 def test_the_demo_lists_the_commands_it_runs(tmp_path: Path) -> None:
     result = run("demo", "--db", str(tmp_path / "demo.json"))
     assert result.exit_code == 0, result.stderr

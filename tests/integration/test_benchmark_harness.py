@@ -163,6 +163,7 @@ def test_team_rows_compare_the_largest_database_with_1k_and_parallel_with_serial
     assert show[-5:] == ["--db", "postgresql:///bench_100k", "lead", "show", "L-0001"]
 
 
+@pytest.mark.slow
 def test_the_writers_driver_runs_its_commands_and_fails_when_one_fails(tmp_path: Path) -> None:
     from benchmarks.team import WRITERS
 

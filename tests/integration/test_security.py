@@ -147,6 +147,7 @@ def _sources() -> list[Path]:
     return sorted(Path(salesflow.__file__).parent.rglob("*.py"))
 
 
+@pytest.mark.slow
 def test_no_user_text_is_ever_passed_to_a_shell_or_eval() -> None:
     found = []
     for path in _sources():

@@ -71,6 +71,7 @@ def snapshot(url: str) -> dict[str, Any]:
         }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_hostile_text_is_stored_verbatim_and_changes_nothing_else(
     pg_url: str, tmp_path: Path, payload: str

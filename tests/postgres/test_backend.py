@@ -258,6 +258,7 @@ def test_a_read_only_unit_refuses_changes(backend: PostgresBackend) -> None:
 # -- counters under concurrency ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_numbers_are_unique_and_gapless_under_concurrent_writers(backend: PostgresBackend) -> None:
     backend.init()
     backend.lock_timeout = 30
@@ -293,6 +294,7 @@ def test_numbers_are_unique_and_gapless_under_concurrent_writers(backend: Postgr
         assert unit.counter("INV-2026") == len(taken) == unit.count(Lead)
 
 
+@pytest.mark.slow
 def test_a_deadlock_runs_the_command_again(backend: PostgresBackend) -> None:
     backend.init()
     backend.lock_timeout = 30

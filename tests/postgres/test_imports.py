@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = """
 import sys
 from salesflow.cli import app
@@ -24,6 +26,7 @@ def loads_psycopg(*args: str) -> bool:
     return done.stderr.strip().splitlines()[-1] == "True"
 
 
+@pytest.mark.slow
 def test_a_data_file_command_does_not_import_psycopg(tmp_path: Path) -> None:
     db = str(tmp_path / "sales.json")
     assert not loads_psycopg("--db", db, "lead", "add", "--company", "Analytical")

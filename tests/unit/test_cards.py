@@ -50,6 +50,7 @@ PIECES = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=40))
 def test_content_lines_are_unfolded_and_numbered_as_vobject_does(pieces: list[str]) -> None:
@@ -57,6 +58,7 @@ def test_content_lines_are_unfolded_and_numbered_as_vobject_does(pieces: list[st
     assert list(logical_lines(text)) == _vobject_lines(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=25))
 def test_a_content_line_is_split_as_vobject_splits_it(pieces: list[str]) -> None:

@@ -29,6 +29,8 @@ from salesflow.models import InvoiceStatus, Payment, QuoteStatus
 from tests.factories import make_account, make_contact, make_seller, stated_line
 from tests.unit.test_documents import make_invoice, make_quote
 
+pytestmark = pytest.mark.slow  # each renders and reads back a PDF (0.3 s); CI runs them all
+
 NOW_TEXT = "Tue, 01 Dec 2026 10:00:00 +0000"
 
 

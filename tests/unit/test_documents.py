@@ -110,6 +110,7 @@ def test_a_pdf_invoice_shows_its_dates_terms_amount_paid_and_balance() -> None:
     )
 
 
+@pytest.mark.slow  # renders a multi-page PDF and reads it back
 def test_a_pdf_is_a4_and_embeds_dejavu_sans_regular_and_bold() -> None:
     reader = PdfReader(io.BytesIO(render_pdf(view_of(make_quote()))))
     page = reader.pages[0]
@@ -124,6 +125,7 @@ def test_a_pdf_is_a4_and_embeds_dejavu_sans_regular_and_bold() -> None:
     assert embedded == {"DejaVuSansBook", "DejaVuSansBold"}
 
 
+@pytest.mark.slow  # renders a multi-page PDF and reads it back
 def test_a_pdf_with_80_lines_runs_over_several_pages_repeating_the_column_headings() -> None:
     lines = [
         stated_line(n, f"Item {n}", "2", "50.00", "21", "100.00", "21.00") for n in range(1, 81)
@@ -144,6 +146,7 @@ def test_a_pdf_with_80_lines_runs_over_several_pages_repeating_the_column_headin
     assert all(f"page {n} of {len(pages)}" in p for n, p in enumerate(pages, start=1))
 
 
+@pytest.mark.slow  # renders a multi-page PDF and reads it back
 def test_a_long_pdf_description_wraps_inside_its_column() -> None:
     words = " ".join(f"word{n:02d}" for n in range(60))
     quote = make_quote(lines=[stated_line(description=words)])
@@ -161,6 +164,7 @@ def test_a_long_pdf_description_wraps_inside_its_column() -> None:
     assert " ".join(text for _, text in fragments) == words
 
 
+@pytest.mark.slow  # renders a multi-page PDF and reads it back
 def test_a_pdf_is_dated_by_its_document_not_by_the_clock() -> None:
     reader = PdfReader(io.BytesIO(render_pdf(view_of(make_invoice()))))
 
@@ -506,6 +510,7 @@ def test_the_documents_modules_import_no_pdf_store_cli_or_clock_at_load_time(
 # --- text a PDF cannot lose --------------------------------------------------------------------
 
 
+@pytest.mark.slow  # renders a multi-page PDF and reads it back
 def test_a_2000_character_description_wraps_across_pages_and_keeps_every_word() -> None:
     words = " ".join(f"w{n:03d}" for n in range(400))  # 2,000 characters
     quote = make_quote(lines=[stated_line(description=words), stated_line(2, "After")])
@@ -542,6 +547,7 @@ def test_a_pdf_with_hebrew_or_arabic_is_refused_rather_than_printed_backwards() 
     )
 
 
+@pytest.mark.slow  # renders a multi-page PDF and reads it back
 def test_an_emoji_the_font_has_prints_in_the_pdf() -> None:
     quote = make_quote(lines=[stated_line(description="Smile \U0001f600 service")])
 
@@ -557,6 +563,7 @@ def test_text_that_looks_like_the_page_count_alias_is_printed_as_typed() -> None
     assert "page 1 of 1" in pages[0]
 
 
+@pytest.mark.slow  # renders a multi-page PDF and reads it back
 def test_line_rows_stop_above_the_footer_on_every_page() -> None:
     lines = [
         stated_line(n, f"Item {n}", "2", "50.00", "21", "100.00", "21.00") for n in range(1, 121)

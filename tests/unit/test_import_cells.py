@@ -241,6 +241,7 @@ def test_a_file_of_plain_columns_imports_the_same_as_cells_as_mapped_rows(
     assert fast_calls <= 2
 
 
+@pytest.mark.slow
 @settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow])
 @given(file=files(GENERAL_HEADERS), given=options())
 def test_a_file_with_other_columns_is_mapped_as_before(
@@ -388,6 +389,7 @@ def test_the_name_key_of_trimmed_cells_is_the_name_key_of_their_values(
         assert name_key(first, last, company) == reference_name_key(values)
 
 
+@pytest.mark.slow
 @given(
     docs=st.lists(
         st.fixed_dictionaries(
