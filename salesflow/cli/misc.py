@@ -129,7 +129,9 @@ def init(
     if json:
         common.print_json(settings)
     else:
-        common.say(f"Data file {common.data_path()} is ready")
+        database = common.database()
+        data = f"Database {database.location()}" if database else f"Data file {common.data_path()}"
+        common.say(f"{data} is ready")
         for name, value in values.items():
             common.say(f"{name} = {_one_line(value)}")
 

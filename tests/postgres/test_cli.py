@@ -198,3 +198,11 @@ def test_doctor_checks_a_database(pg_url: str) -> None:
         result.stderr
         == f"Error: database {pg_url} has {len(checks)} problems; fix them with the commands\n"
     )
+
+
+def test_init_on_a_database_names_the_database(pg_url: str) -> None:
+    result = Cli(pg_url)("init", "--currency", "EUR")  # type: ignore[arg-type]
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"Database {pg_url} is ready\ncurrency = EUR\n",
+    )
