@@ -309,6 +309,8 @@ def copy_to(source: Path, name: str = DB_NAME) -> Callable[[Path], None]:
 
 
 def size_label(size: int) -> str:
+    if size % 1_000_000 == 0:
+        return f"{size // 1_000_000}M"
     return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
 
@@ -915,25 +917,74 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
 
 
 TEAM_WRITERS = 16
+TEAM_MILLION = 1_000_000
 
 
-def plan_team(sets: Sequence[DataSet], runs: int, urls: dict[str, str]) -> list[Bench]:
+@dataclass
+class TeamSet:
+    """A team database: `source`'s data copied in by `salesflow db copy`, grown to `size` leads
+    by SQL (`team.grow_database`) when larger than the file."""
+
+    size: int
+    source: DataSet
+
+    @property
+    def label(self) -> str:
+        return size_label(self.size)
+
+
+def team_sets(sets: Sequence[DataSet], million: bool) -> list[TeamSet]:
+    """One database per data set, and one of a million leads grown from the 100k set (the size
+    the issue sets its goal at) unless left out."""
+    chosen = [TeamSet(d.size, d) for d in sets]
+    big = next((d for d in sets if d.size == 100_000), None)
+    if million and big is not None:
+        chosen.append(TeamSet(TEAM_MILLION, big))
+    return chosen
+
+
+@dataclass
+class Databases:
+    """The run's server and its databases, known once the server runs (the plan is made
+    before)."""
+
+    server: Any = None
+    urls: dict[str, str] = field(default_factory=dict)
+
+    def load(self, chosen: Sequence[TeamSet]) -> None:
+        for data in chosen:
+            url = team.load_database(self.server, data.label, data.source.path, SALESFLOW)
+            if data.size > data.source.size:
+                say(f"growing the {data.source.label} database to {data.size:,} leads ...")
+                team.grow_database(url, data.size)
+            self.urls[data.label] = url
+
+    def empty(self, name: str) -> str:
+        return team.empty_database(self.server, name, SALESFLOW)
+
+
+def plan_team(
+    chosen: Sequence[TeamSet], cards: Path | None, runs: int, databases: Databases
+) -> list[Bench]:
     """Team-mode rows: `lead show` and `lead add` on a database of each size (the issue's goal,
-    set at 1M leads, applied to the largest size measured: <=1.3x the 1k figure), and 16 `lead
-    add` processes at once against 16 one after the other (>=2x the commands per second).
-    `urls` maps a size label to its database, filled in once the server runs."""
+    set at 1M leads, applied to the largest size measured: <=1.3x the 1k figure); the 100k
+    cards imported into an empty database (>=2x faster than sqlite-utils); 16 `lead add`
+    processes at once against 16 one after the other (>=2x the commands per second), beside
+    the same pair of the framework floor: what two cores give to 16 processes at all."""
     benches: list[Bench] = []
+    urls = databases.urls
 
     def on(label: str, *args: str) -> Callable[[Path], list[str]]:
         return lambda _rundir: [*SALESFLOW, "--db", urls[label], *args]
 
-    largest = max((d.size for d in sets), default=0)
-    for data in sets:
+    largest = max((d.size for d in chosen), default=0)
+    with_1k = any(d.size == 1_000 for d in chosen)
+    for data in chosen:
         group, label = f"team {data.label}", data.label
-        reads = {"lead show": ["lead", "show", data.manifest["targets"]["show"]]}
+        reads = {"lead show": ["lead", "show", data.source.manifest["targets"]["show"]]}
         for name, args in (*reads.items(), ("lead add", ADD_LEAD)):
             small = f"team 1k/{name}"
-            goal = data.size == largest and data.size > 1_000 and any(d.size == 1_000 for d in sets)
+            goal = data.size == largest and data.size > 1_000 and with_1k
             benches.append(
                 Bench(
                     f"{group}/{name}",
@@ -947,16 +998,68 @@ def plan_team(sets: Sequence[DataSet], runs: int, urls: dict[str, str]) -> list[
                     targets=[Target("ratio", 1.3, small, "1k")] if goal else [],
                 )
             )
-    if sets:
-        label = sets[0].label
+    if cards is not None:
+        peer = "100k/sqlite-utils"
+        database: dict[str, str] = {}
+        benches.append(
+            Bench(
+                "team import/cards into an empty database",
+                "team import",
+                f"lead import {CARD_ROWS // 1000}k cards into an empty database",
+                "import",
+                lambda rundir: [
+                    *SALESFLOW,
+                    "--db",
+                    database["url"],
+                    "lead",
+                    "import",
+                    str(cards),
+                    "--rejects",
+                    str(rundir / "rejects.csv"),
+                ],
+                prepare=lambda _rundir: database.update(url=databases.empty("bench_import")),
+                ok=(0, 3),
+                runs=runs,
+                versus=peer if SQLITE_UTILS else None,
+                versus_name="sqlite-utils",
+                targets=[Target("faster", 2.0, peer, "sqlite-utils")] if SQLITE_UTILS else [],
+                keep_note=True,
+            )
+        )
+    if chosen:
+        label = chosen[0].label
         group = f"team writers ({label} leads)"
         one = f"team writers/{TEAM_WRITERS} one after the other"
-        for mode, key, name in (
-            ("one", one, f"{TEAM_WRITERS} lead add processes, one after the other"),
+        floor_one = f"team writers/floor: {TEAM_WRITERS} one after the other"
+        framework = [PYTHON, "-c", "import typer._adapters"]
+        for key, mode, name, command, versus in (
             (
+                floor_one,
+                "one",
+                f'floor: {TEAM_WRITERS} python -c "import typer._adapters", one after the other',
+                lambda: framework,
+                None,
+            ),
+            (
+                f"team writers/floor: {TEAM_WRITERS} at once",
                 "all",
+                f'floor: {TEAM_WRITERS} python -c "import typer._adapters" at once',
+                lambda: framework,
+                floor_one,
+            ),
+            (
+                one,
+                "one",
+                f"{TEAM_WRITERS} lead add processes, one after the other",
+                lambda label=label: [*SALESFLOW, "--db", urls[label], *WRITER_ADD],
+                None,
+            ),
+            (
                 f"team writers/{TEAM_WRITERS} at once",
+                "all",
                 f"{TEAM_WRITERS} lead add processes at once",
+                lambda label=label: [*SALESFLOW, "--db", urls[label], *WRITER_ADD],
+                one,
             ),
         ):
             benches.append(
@@ -964,24 +1067,26 @@ def plan_team(sets: Sequence[DataSet], runs: int, urls: dict[str, str]) -> list[
                     key,
                     group,
                     name,
-                    "write",
-                    lambda _rundir, mode=mode, label=label: [
+                    "floor" if key.startswith("team writers/floor") else "write",
+                    lambda _rundir, mode=mode, command=command: [
                         PYTHON,
                         "-c",
                         team.WRITERS,
                         mode,
                         str(TEAM_WRITERS),
-                        urls[label],
-                        *SALESFLOW,
+                        *command(),
                     ],
                     runs=runs,
-                    versus=one if mode == "all" else None,
-                    versus_name="one writer" if mode == "all" else None,
+                    versus=versus,
+                    versus_name="one after the other" if versus else None,
                     # twice the commands per second: half the time for the same commands
-                    targets=[Target("ratio", 0.5, one, "one writer")] if mode == "all" else [],
+                    targets=[Target("ratio", 0.5, one, "one writer")] if versus == one else [],
                 )
             )
     return benches
+
+
+WRITER_ADD = ("lead", "add", "--company", "Bench writer")
 
 
 def measure(
@@ -1273,6 +1378,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--regenerate", action="store_true", help="rebuild the data sets")
     parser.add_argument(
+        "--no-million",
+        action="store_true",
+        help="team mode without the database grown to a million leads (it takes a minute or two)",
+    )
+    parser.add_argument(
         "--no-team",
         action="store_true",
         help="leave out team mode (a throwaway PostgreSQL server, when its binaries are installed)",
@@ -1307,9 +1417,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     team_note = ""
     try:
         benches = plan(sets, cards, runs, workdir)
-        urls: dict[str, str] = {}
+        databases = Databases()
+        chosen = team_sets(sets, million=not args.no_million)
         if not args.no_team:
-            benches += plan_team(sets, runs, urls)
+            benches += plan_team(chosen, cards, runs, databases)
         if args.only:
             benches = only(benches, args.only)
             if not benches:
@@ -1325,8 +1436,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 benches = [b for b in benches if not b.group.startswith("team ")]
                 team_note = f"team mode left out: {team_note}"
             else:
-                for data in sets:
-                    urls[data.label] = team.load_database(server, data.label, data.path, SALESFLOW)
+                databases.server = server
+                databases.load(chosen)
         if args.profile:
             chosen = next((b for b in benches if b.key == args.profile), None)
             if chosen is None:

@@ -16,8 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 WRITERS = r"""
 import subprocess, sys
-mode, count, url, *salesflow = sys.argv[1:]
-command = [*salesflow, "--db", url, "lead", "add", "--company", "Bench writer"]
+mode, count, *command = sys.argv[1:]
 quiet = {"stdout": subprocess.DEVNULL}
 if mode == "one":
     codes = [subprocess.run(command, **quiet).returncode for _ in range(int(count))]
@@ -26,8 +25,8 @@ else:
     codes = [writer.wait() for writer in writers]
 sys.exit(max(codes))
 """
-"""`python -c WRITERS one|all COUNT URL SALESFLOW...`: COUNT `lead add` processes one after
-the other, or all at once; exits non-zero when one of them failed."""
+"""`python -c WRITERS one|all COUNT COMMAND...`: COUNT processes of COMMAND one after the other,
+or all at once; exits non-zero when one of them failed."""
 
 
 def dev_postgres() -> types.ModuleType:
@@ -76,3 +75,78 @@ def load_database(server: Any, label: str, data_file: Path, salesflow: list[str]
         stderr=subprocess.PIPE,
     )
     return url
+
+
+def empty_database(server: Any, name: str, salesflow: list[str]) -> str:
+    """A new database under `name` (dropped first when it exists) with salesflow's schema and
+    no records; its URL."""
+    import psycopg
+
+    with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = str(server.url(name))
+    subprocess.run(
+        [*salesflow, "--db", url, "db", "init"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    return url
+
+
+GROW = """
+WITH source AS (
+    SELECT doc, status, email, row_number() OVER (ORDER BY id) AS i, count(*) OVER () AS n
+    FROM leads WHERE status = 'open' AND account IS NULL AND opportunity IS NULL
+),
+copies AS (
+    SELECT source.*, c, %(first)s + c * n + i - 1 AS number
+    FROM source, generate_series(0, %(rounds)s) AS c
+),
+numbered AS (
+    SELECT 'L-' || lpad(number::text, greatest(4, length(number::text)), '0') AS key, status, doc,
+           CASE WHEN email IS NULL THEN NULL ELSE 'c' || c || '.' || email END AS email
+    FROM copies WHERE number <= %(size)s
+),
+added AS (
+    INSERT INTO leads (key, number, status, email, doc)
+    SELECT key, lower(key), status, email,
+           CASE WHEN email IS NULL THEN doc || jsonb_build_object('number', key)
+                ELSE doc || jsonb_build_object('number', key, 'email', email) END
+    FROM numbered
+    RETURNING key, doc
+)
+INSERT INTO events (number, doc)
+SELECT key, jsonb_build_object(
+    'at', (doc->>'created_on') || 'T09:00:00Z', 'kind', 'created', 'number', key,
+    'details', '{}'::jsonb, 'to_state', 'open')
+FROM added
+"""
+"""Copies of the open, unlinked leads (new numbers, emails made unique by a prefix, a `created`
+event each) until the table holds `size` leads: the leads a seller's file would hold at that size
+without generating years of history that lead commands never read."""
+
+
+def grow_database(url: str, size: int) -> None:
+    """Fill the `leads` table of the database at `url` up to `size` leads (see `GROW`)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        (have,) = conn.execute("SELECT count(*) FROM leads").fetchone() or (0,)
+        found = conn.execute("SELECT value FROM counters WHERE series = 'L'").fetchone()
+        counter = found[0] if found else 0
+        (sources,) = conn.execute(
+            "SELECT count(*) FROM leads "
+            "WHERE status = 'open' AND account IS NULL AND opportunity IS NULL"
+        ).fetchone() or (0,)
+        if have >= size or not sources:
+            return
+        with conn.transaction():
+            conn.execute(
+                GROW,  # type: ignore[arg-type]
+                {"first": int(counter) + 1, "rounds": size // sources + 1, "size": size},
+            )
+            conn.execute("UPDATE counters SET value = %s WHERE series = 'L'", (size,))
+        conn.execute("VACUUM ANALYZE leads")
+        conn.execute("VACUUM ANALYZE events")

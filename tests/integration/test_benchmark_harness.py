@@ -134,33 +134,58 @@ def test_the_cards_floor_writes_one_document_per_row(tmp_path: Path) -> None:
     }
 
 
-def test_team_rows_compare_the_largest_database_with_1k_and_parallel_with_serial_writers(
+def test_team_rows_compare_the_million_with_1k_import_with_sqlite_utils_and_writers(
     tmp_path: Path,
 ) -> None:
-    from benchmarks.run import DataSet, plan_team
+    from benchmarks.run import SQLITE_UTILS, Databases, DataSet, plan_team, team_sets
 
     sets = [
         DataSet(size, tmp_path / f"{size}.json", {"targets": {"show": "L-0001"}})
         for size in (1_000, 10_000, 100_000)
     ]
-    urls = {d.label: f"postgresql:///bench_{d.label}" for d in sets}
-    benches = {b.key: b for b in plan_team(sets, 3, urls)}
+    chosen = team_sets(sets, million=True)
+    assert [(t.label, t.source.label) for t in chosen] == [
+        ("1k", "1k"),
+        ("10k", "10k"),
+        ("100k", "100k"),
+        ("1M", "100k"),
+    ]
+    databases = Databases(urls={t.label: f"postgresql:///bench_{t.label}" for t in chosen})
+    benches = {b.key: b for b in plan_team(chosen, tmp_path / "cards.csv", 3, databases)}
 
     assert list(benches) == [
-        "team 1k/lead show",
-        "team 1k/lead add",
-        "team 10k/lead show",
-        "team 10k/lead add",
-        "team 100k/lead show",
-        "team 100k/lead add",
+        *(
+            f"team {label}/{name}"
+            for label in ("1k", "10k", "100k", "1M")
+            for name in ("lead show", "lead add")
+        ),
+        "team import/cards into an empty database",
+        "team writers/floor: 16 one after the other",
+        "team writers/floor: 16 at once",
         "team writers/16 one after the other",
         "team writers/16 at once",
     ]
-    assert [t.text for t in benches["team 100k/lead show"].targets] == ["<=1.3x 1k"]
-    assert benches["team 10k/lead add"].targets == []
+    assert [t.text for t in benches["team 1M/lead show"].targets] == ["<=1.3x 1k"]
+    assert benches["team 100k/lead add"].targets == []
     assert [t.text for t in benches["team writers/16 at once"].targets] == ["<=0.5x one writer"]
-    show = benches["team 100k/lead show"].argv(tmp_path)
-    assert show[-5:] == ["--db", "postgresql:///bench_100k", "lead", "show", "L-0001"]
+    assert benches["team writers/floor: 16 at once"].targets == []
+    show = benches["team 1M/lead show"].argv(tmp_path)
+    assert show[-5:] == ["--db", "postgresql:///bench_1M", "lead", "show", "L-0001"]
+    writers = benches["team writers/16 at once"].argv(tmp_path)
+    assert writers[3:5] == ["all", "16"]
+    assert writers[-6:] == [
+        "--db",
+        "postgresql:///bench_1k",
+        "lead",
+        "add",
+        "--company",
+        "Bench writer",
+    ]
+    imported = benches["team import/cards into an empty database"]
+    assert imported.prepare is not None
+    expected = ["faster than sqlite-utils"] if SQLITE_UTILS else []
+    assert [t.text.removeprefix(">=2x ") for t in imported.targets] == expected
+    assert [t.label for t in team_sets(sets, million=False)] == ["1k", "10k", "100k"]
 
 
 @pytest.mark.slow
@@ -170,10 +195,10 @@ def test_the_writers_driver_runs_its_commands_and_fails_when_one_fails(tmp_path:
     log = tmp_path / "ran"
     fake = [sys.executable, "-c", f"open({str(log)!r}, 'a').write('x'); import sys; sys.exit(0)"]
     for mode in ("one", "all"):
-        done = subprocess.run([sys.executable, "-c", WRITERS, mode, "4", "URL", *fake], check=False)
+        done = subprocess.run([sys.executable, "-c", WRITERS, mode, "4", *fake], check=False)
         assert done.returncode == 0
     assert log.read_text() == "x" * 8
     failing = [sys.executable, "-c", "import sys; sys.exit(4)"]
     for mode in ("one", "all"):
-        done = subprocess.run([sys.executable, "-c", WRITERS, mode, "2", "URL", *failing])
+        done = subprocess.run([sys.executable, "-c", WRITERS, mode, "2", *failing])
         assert done.returncode == 4
