@@ -51,7 +51,7 @@ def stdin_bytes() -> bytes:
 def stdin_text() -> str:
     """Standard input as text, in the terminal's encoding (as `sys.stdin` reads it)."""
     encoding = getattr(sys.stdin, "encoding", None) or "utf-8"
-    text = stdin_bytes().decode(encoding, errors="replace")
+    text = stdin_bytes().decode(encoding, errors="replace").replace("\x00", "")  # as typed text
     return text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as sys.stdin
 
 
@@ -133,9 +133,12 @@ class RecordingGroup(TyperGroup):
     come from the shell, from CliRunner or from `salesflow demo`'s in-process steps."""
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
-        INVOCATION.argv = list(args) if args is not None else sys.argv[1:]
+        typed = list(args) if args is not None else sys.argv[1:]
+        # NUL characters are removed from what is typed, as the importer removes them from files:
+        # no stored text holds one (PostgreSQL's jsonb cannot), whatever the backend.
+        INVOCATION.argv = [arg.replace("\x00", "") for arg in typed]
         INVOCATION.stdin = None
-        return super().main(args, *rest, **options)
+        return super().main(INVOCATION.argv, *rest, **options)
 
 
 def data_target() -> str | Path:

@@ -394,3 +394,13 @@ def test_an_email_is_logged_done_with_its_direction_and_counted_in_the_report(le
     assert lead.json("report", "activity")["total"]["email"] == 2
     result = lead("email", "log", "L-0001", "x", "--direction", "sideways")
     assert result.stderr == "Error: email direction 'sideways' is not one of: outgoing, incoming\n"
+
+
+def test_nul_characters_typed_or_piped_are_removed_as_the_importer_removes_them(
+    lead: Cli,
+) -> None:
+    # no stored text holds U+0000, on the file as on a database (whose jsonb cannot hold it)
+    lead.ok("lead", "edit", "L-0001", "--job-title", "Head\x00 of sales")
+    assert lead.json("lead", "show", "L-0001")["job_title"] == "Head of sales"
+    lead.ok("note", "add", "L-0001", "-", input="Met\x00 at the fair\n")
+    assert lead.json("activity", "show", "ACT-0001")["text"] == "Met at the fair"
