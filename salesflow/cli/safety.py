@@ -34,6 +34,9 @@ def undo(
     to go one more command back. An undo is a write too: `salesflow redo` takes it back, until
     another command changes the file. Undo also rewinds the number counters: a number the undone
     command handed out is handed out again (cancel a document you already sent instead).
+    On a team database, undo takes back your own latest command from the database's journal
+    (refused, naming the record, when a later command changed the same records), and `--list`
+    lists your latest commands.
 
     Example: salesflow undo --list
     """
@@ -111,7 +114,9 @@ def _when(at: str) -> str:
 
 
 def _list_versions(json: bool) -> None:
-    kept = common.store().undo_versions()
+    found = common.backend()
+    kept = found.undo_versions()
+    where = str(kept.directory) if kept.directory is not None else found.location()
     state = kept.state
     rows = []
     for version in reversed(kept.versions):
@@ -128,7 +133,8 @@ def _list_versions(json: bool) -> None:
     if json:
         common.print_json(
             {
-                "directory": str(kept.directory),
+                "directory": str(kept.directory) if kept.directory is not None else None,
+                "database": None if kept.directory is not None else where,
                 "next_undo": state.undo.seq if state.undo else None,
                 "next_redo": state.redo.seq if state.redo else None,
                 "entries": [_version_json(version, note) for version, note in rows],
@@ -136,7 +142,10 @@ def _list_versions(json: bool) -> None:
         )
         return
     if not rows:
-        common.say(f"No earlier versions kept in {kept.directory}.")
+        if kept.directory is None:
+            common.say(f"No command of yours to undo in database {where}.")
+        else:
+            common.say(f"No earlier versions kept in {where}.")
         return
     common.print_table(
         ["#", "When", "Change", "Note"],

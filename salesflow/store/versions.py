@@ -364,9 +364,10 @@ def command_line(argv: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class UndoVersions:
-    """The versions kept in `directory` (oldest first), and what undo and redo would do now."""
+    """The versions kept in `directory` (oldest first), and what undo and redo would do now; on a
+    team database (no directory) the user's latest journal entries."""
 
-    directory: Path
+    directory: Path | None
     versions: list[Version]
     state: UndoState
 

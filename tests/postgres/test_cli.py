@@ -153,8 +153,8 @@ def test_a_writer_past_the_lock_timeout_exits_4(
     assert [r["company"] for r in cli.json("lead", "list")] == ["First"]
 
 
-def test_a_file_only_command_says_so_on_a_database(pg_url: str) -> None:
-    result = Cli(pg_url)("undo", "--list")  # type: ignore[arg-type]
+def test_a_file_only_command_says_so_on_a_database(pg_url: str, tmp_path: Path) -> None:
+    result = Cli(pg_url)("backup", "create", str(tmp_path / "b.json"))  # type: ignore[arg-type]
     assert result.exit_code == 4
     assert result.stderr.startswith(
         f"Error: this command works on a data file only, not on database {pg_url}"

@@ -38,6 +38,30 @@ def test_undo_takes_back_the_latest_command_and_redo_brings_it_back(cli: Cli) ->
     assert cli.json("info")["counts"]["events"] == 1
 
 
+def test_undo_list_shows_your_latest_commands_and_what_undo_and_redo_would_do(
+    pg_url: str, cli: Cli
+) -> None:
+    assert cli.ok("undo", "--list").stderr == f"No command of yours to undo in database {pg_url}.\n"
+    cli.ok("lead", "add", "--company", "Analytical")
+    cli.ok("lead", "edit", "L-0001", "--city", "London")
+    cli.ok("lead", "list")  # reads: no entry
+    cli.ok("lead", "add", "--company", "Babbage")
+    with psycopg.connect(pg_url) as conn:  # a colleague's command is not in your list
+        conn.execute("UPDATE journal SET who = 'bob' WHERE id = 3")
+    cli.ok("undo")  # takes back your latest: the edit
+    listed = cli.json("undo", "--list")
+    assert (listed["directory"], listed["database"]) == (None, pg_url)
+    assert (listed["next_undo"], listed["next_redo"]) == (1, 4)
+    assert [(e["seq"], e["kind"], e["change"], e.get("note")) for e in listed["entries"]] == [
+        (4, "undo", "lead edit L-0001 --city London", "next redo"),
+        (2, "command", "lead edit L-0001 --city London", "undone"),
+        (1, "command", "lead add --company Analytical", "next undo"),
+    ]
+    table = cli.ok("undo", "--list").stdout
+    assert [line.split()[0] for line in table.splitlines()] == ["#", "4", "2", "1"]
+    assert "undo of: lead edit L-0001 --city London" in table
+
+
 def test_undo_refuses_naming_the_record_a_later_command_changed(pg_url: str, cli: Cli) -> None:
     cli.ok("lead", "add", "--company", "Analytical")
     cli.ok("lead", "edit", "L-0001", "--city", "London")

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from salesflow.models import Quote
-    from salesflow.store.versions import Restored
+    from salesflow.store.versions import Restored, UndoVersions
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
@@ -257,6 +257,18 @@ class PostgresBackend:
     def redo(self) -> Restored:
         """Take back the database user's latest undo, unless they ran a command since."""
         return self._take_back(REDO)
+
+    def undo_versions(self) -> UndoVersions:
+        """The user's latest commands (as many as the `history_keep` setting, 20 unless set),
+        and what undo and redo would do now, as `Store.undo_versions` gives the file's."""
+        from salesflow.pipeline.settings import Settings
+        from salesflow.store.postgres.journal import kept_entries
+        from salesflow.store.versions import UndoVersions, undo_state
+
+        with self.reading() as unit:
+            keep = int(Settings(unit.config()).get("history_keep"))
+            entries = kept_entries(unit, keep)
+        return UndoVersions(None, entries, undo_state(entries))
 
     def _take_back(self, kind: str) -> Restored:
         from salesflow.store.postgres.journal import take_back

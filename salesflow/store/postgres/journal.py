@@ -164,6 +164,25 @@ class Journal:
             )
 
 
+def kept_entries(unit: PostgresUnitOfWork, keep: int) -> list[Version]:
+    """The user's latest `keep` journal entries that changed something, oldest first: what
+    `undo --list` shows, as the file's kept versions."""
+    rows = unit.conn.execute(
+        "SELECT id, kind, argv, at, target, subject "  # type: ignore[arg-type]
+        f"FROM {JOURNAL} WHERE who = current_user AND changes IS NOT NULL "
+        "ORDER BY id DESC LIMIT %s",
+        (keep,),
+    ).fetchall()
+    entries = []
+    for ident, kind, argv, at, target, subject in reversed(rows):
+        entry = Version(
+            seq=ident, kind=kind, argv=list(argv), at=at, before=None, after=None,
+            target=target, subject=subject,
+        )  # fmt: skip
+        entries.append(entry)
+    return entries
+
+
 def take_back(unit: PostgresUnitOfWork, kind: str) -> Version:
     """Undo (`kind` UNDO) the user's latest command, or redo (REDO) their latest undo, in
     `unit`; the journal entry taken back (an undo's entry names the command it undid). Refused
