@@ -197,8 +197,12 @@ def today() -> date:
 
 def now() -> datetime:
     """The current time with its UTC offset, on `today()`'s date."""
+    return now_on(today())
+
+
+def now_on(day: date) -> datetime:
+    """The current time of day with its UTC offset, on `day` (a command run on that day)."""
     current = datetime.now().astimezone()
-    day = today()
     if day != current.date():
         current = current.replace(year=day.year, month=day.month, day=day.day)
     return current

@@ -65,6 +65,13 @@ def write_document(view: DocumentView, fmt: str, output: str | None, force: bool
     An existing file is kept unless `force`; new files are readable by their owner only.
     Prints the path written on stdout.
     """
+    path = save_document(view, fmt, output, force)
+    if path is not None:
+        sys.stdout.write(f"{path}\n")
+
+
+def save_document(view: DocumentView, fmt: str, output: str | None, force: bool) -> Path | None:
+    """`write_document` without printing the path: the path written, None for stdout."""
     from salesflow.documents import FORMATS, render_html, render_markdown, render_pdf
     from salesflow.errors import UsageError
     from salesflow.pipeline.fields import choice
@@ -78,14 +85,14 @@ def write_document(view: DocumentView, fmt: str, output: str | None, force: bool
                 "give --output FILE, or use --format html or md"
             )
         sys.stdout.write(render_markdown(view) if kind == "md" else render_html(view))
-        return
+        return None
     path = output_path(view, output, force, kind)
     if kind == "pdf":
         data = render_pdf(view)
     else:
         data = (render_markdown(view) if kind == "md" else render_html(view)).encode("utf-8")
     common.write_output(path, data, f"{view.kind} {number}: ")
-    sys.stdout.write(f"{path}\n")
+    return path
 
 
 def write_draft(draft: Draft, output: str | None, force: bool) -> Path:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from salesflow.cli import common
 from salesflow.cli.common import AppTyper
+
+if TYPE_CHECKING:
+    from salesflow.services.story import Story
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -263,12 +266,24 @@ def history(
 
     with common.reading() as uow:
         told = deal_story(uow, number)
-    wanted, chain, events = told.number, told.chain, told.events
     if json:
-        common.print_json(
-            {"number": wanted, "chain": sorted(chain), "events": [common.dump(e) for e in events]}
-        )
-        return
+        common.print_json(story_json(told))
+    else:
+        print_story(told)
+
+
+def story_json(told: Story) -> dict[str, Any]:
+    """A deal's story as `history --json` prints it."""
+    return {
+        "number": told.number,
+        "chain": sorted(told.chain),
+        "events": [common.dump(e) for e in told.events],
+    }
+
+
+def print_story(told: Story) -> None:
+    """A deal's story as `history` prints it: one row per event."""
+    events = told.events
     common.print_table(
         ["When", "Number", "What", "From", "To", "Details"],
         [
