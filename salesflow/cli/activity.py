@@ -4,13 +4,17 @@ is to do, about any record."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from salesflow.cli import batch, common
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
+
+if TYPE_CHECKING:
+    from salesflow.models import Activity
+    from salesflow.services.activities import Summary
 
 note_app = AppTyper(help="Notes: what was said or agreed, about any record.")
 task_app = AppTyper(help="Tasks: things to do about a record, by a due date.")
@@ -52,7 +56,7 @@ Priority = Annotated[
 Text = Annotated[str | None, typer.Option("--text", help="More detail.")]
 
 
-def activity_pairs(activity: Any) -> list[tuple[str, Any]]:
+def activity_pairs(activity: Activity) -> list[tuple[str, Any]]:
     from salesflow.pipeline.activities import duration_text
 
     return [
@@ -76,14 +80,14 @@ def activity_pairs(activity: Any) -> list[tuple[str, Any]]:
     ]
 
 
-def show_activity(activity: Any, json: bool) -> None:
+def show_activity(activity: Activity, json: bool) -> None:
     if json:
         common.print_json(common.dump(activity))
     else:
         common.print_fields([(k, v) for k, v in activity_pairs(activity) if v not in (None, "")])
 
 
-def summary_pairs(summary: Any) -> list[tuple[str, Any]]:
+def summary_pairs(summary: Summary) -> list[tuple[str, Any]]:
     """The lines a record's screen adds: its next open activity, its last three notes."""
     from salesflow.pipeline.activities import describe
 
@@ -97,7 +101,7 @@ def summary_pairs(summary: Any) -> list[tuple[str, Any]]:
     return pairs
 
 
-def _created(activity: Any, json: bool) -> None:
+def _created(activity: Activity, json: bool) -> None:
     if json:
         common.print_json(common.dump(activity))
     else:
@@ -443,7 +447,7 @@ def cancel(
     outcome.finish()
 
 
-def _report(changed: list[Any], json: bool, single: bool, verb: str | None = None) -> None:
+def _report(changed: list[Activity], json: bool, single: bool, verb: str | None = None) -> None:
     from salesflow.pipeline.activities import describe
 
     batch.print_results(changed, json, single, lambda a: a.number)

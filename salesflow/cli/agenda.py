@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesflow.cli import common
 from salesflow.cli.common import AppTyper
+
+if TYPE_CHECKING:
+    from salesflow.pipeline.agenda import AgendaItem
 
 app = AppTyper(no_args_is_help=False)
 
@@ -60,7 +63,7 @@ def agenda(
         )
 
 
-def _print(items: list[Any]) -> None:
+def _print(items: list[AgendaItem]) -> None:
     """Overdue items first, then a heading per day; each item on two lines: when, what, the
     number and the subject; then the record it is about, the customer, the amount and the
     command that acts on it. Nothing is cut: on a terminal long lines wrap at words, indented
@@ -107,7 +110,7 @@ def _print(items: list[Any]) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def _time(item: Any) -> str:
+def _time(item: AgendaItem) -> str:
     return item.at.strftime("%H:%M") if item.at else ""
 
 

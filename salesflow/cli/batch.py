@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from salesflow.cli import common
-from salesflow.errors import SalesflowError, UsageError
+from salesflow.errors import UsageError
 
 if TYPE_CHECKING:
-    from salesflow.store import Session
+    from salesflow.services.batch import Outcome
+    from salesflow.store.contract import UnitOfWork
 
 T = TypeVar("T")
 
@@ -37,10 +37,6 @@ YesOpt = Annotated[
 ]
 
 
-class BatchRefused(SalesflowError):
-    """Some records of a batch were refused (each was already reported)."""
-
-
 def read_numbers(arguments: Sequence[str]) -> list[str]:
     """The numbers named, `-` replaced by the non-empty lines of stdin; duplicates dropped."""
     numbers: list[str] = []
@@ -60,11 +56,6 @@ def read_numbers(arguments: Sequence[str]) -> list[str]:
     return list(unique.values())
 
 
-def text_key(value: Any) -> str:
-    """A stored field as a case-free key, for `Session.group_by` lookups in a batch."""
-    return str(value or "").strip().upper()
-
-
 def interactive() -> bool:
     """Is a person at the keyboard? (stdin is a terminal)"""
     return sys.stdin.isatty()
@@ -78,67 +69,31 @@ def confirm(count: int, action: str, yes: bool) -> None:
         raise typer.Exit(1)
 
 
-@dataclass
-class Outcome(Generic[T]):
-    """What a batch did: the results of the accepted numbers and the refusals."""
-
-    results: list[T]
-    refused: list[str]
-    total: int
-    noun: str
-
-    def finish(self) -> None:
-        """After the write: exit 1 when --keep-going left some numbers refused."""
-        if self.refused:
-            applied = self.total - len(self.refused)
-            raise BatchRefused(
-                f"{len(self.refused)} of {self.total} {self.noun} refused; "
-                f"the other {applied} were applied"
-            )
-
-
 def apply_each(
-    session: Session,
+    uow: UnitOfWork,
     numbers: Sequence[str],
     action: Callable[[str], T],
     *,
     keep_going: bool,
     noun: str,
 ) -> Outcome[T]:
-    """Run `action` for every number; a refusal undoes that number's changes only.
+    """`salesflow.services.batch.apply_each`, each refusal of several numbers said on stderr as
+    an `Error:` line before the batch's own."""
+    from salesflow.services import batch
+    from salesflow.services.batch import BatchRefused
 
-    All-or-nothing by default: any refusal raises BatchRefused inside the unit of work, so
-    nothing is written. With `keep_going` the accepted ones are kept and written; call
-    `Outcome.finish()` after the write to exit 1 for the refused ones.
-    """
-    import gc
-
-    outcome: Outcome[T] = Outcome([], [], len(numbers), noun)
-    # Each number leaves records the session keeps until the write, so the collector's full
-    # passes would walk the whole parsed file again and again; these objects form no cycles.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        for number in numbers:
-            mark = session.savepoint()
-            try:
-                outcome.results.append(action(number))
-            except SalesflowError as exc:
-                session.rollback(mark)
-                if len(numbers) == 1:
-                    raise
-                outcome.refused.append(str(exc))
-    finally:
-        if collecting:
-            gc.enable()
-    if outcome.refused:
-        common.say("\n".join(f"Error: {message}" for message in outcome.refused))
-    if outcome.refused and not keep_going:
-        raise BatchRefused(
-            f"{len(outcome.refused)} of {outcome.total} {noun} refused; nothing was changed "
-            "(--keep-going applies the others)"
-        )
+        outcome = batch.apply_each(uow, numbers, action, keep_going=keep_going, noun=noun)
+    except BatchRefused as refused:
+        _say_refused(refused.refused)
+        raise
+    _say_refused(outcome.refused)
     return outcome
+
+
+def _say_refused(refused: Sequence[str]) -> None:
+    if refused:
+        common.say("\n".join(f"Error: {message}" for message in refused))
 
 
 def print_results(

@@ -18,9 +18,13 @@ from typer.core import TyperGroup
 from salesflow.errors import SalesflowError, StoreError, UsageError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from salesflow.pipeline.lines import LineEdit
+    from salesflow.pipeline.listing import ListQuery, ListSpec
     from salesflow.pipeline.numbering import Numbers
     from salesflow.pipeline.settings import Settings
-    from salesflow.store import Session, Store
+    from salesflow.store import Store
     from salesflow.store.contract import Backend, UnitOfWork
     from salesflow.store.postgres import PostgresBackend
 
@@ -289,17 +293,24 @@ def store() -> Store:
 
 
 @contextlib.contextmanager
-def reading() -> Iterator[Session]:
-    with backend().reading() as session:
-        session.today = today
-        yield session  # type: ignore[misc]  # the database's unit of work speaks the contract
+def reading() -> Iterator[UnitOfWork]:
+    """A reading unit of work on the data file or the team database (the storage contract)."""
+    with _opened(backend()).reading() as uow:
+        uow.today = today
+        yield uow
 
 
 @contextlib.contextmanager
-def writing() -> Iterator[Session]:
-    with backend().writing() as session:
-        session.today = today
-        yield session  # type: ignore[misc]
+def writing() -> Iterator[UnitOfWork]:
+    """A writing unit of work, committed when the block ends without an error."""
+    with _opened(backend()).writing() as uow:
+        uow.today = today
+        yield uow
+
+
+def _opened(found: Store | PostgresBackend) -> Backend:
+    """Either backend, as the storage contract's `Backend` (mypy checks both against it)."""
+    return found
 
 
 def run_writing(command: Callable[[UnitOfWork], T]) -> T:
@@ -307,14 +318,14 @@ def run_writing(command: Callable[[UnitOfWork], T]) -> T:
     the database ended the transaction for a concurrent change (see `Backend.run_writing`).
     `command` changes the data and returns what to show; it prints nothing."""
 
-    def with_today(unit: Any) -> T:
+    def with_today(unit: UnitOfWork) -> T:
         unit.today = today
         return command(unit)
 
-    return backend().run_writing(with_today)
+    return _opened(backend()).run_writing(with_today)
 
 
-def account_number(session: Session, typed: str) -> str:
+def account_number(session: UnitOfWork, typed: str) -> str:
     """The number of the account `typed` names: its number (short too, `1`) or its name, a
     unique match ignoring case (see `match_name`)."""
     from salesflow.services.customers import account_number as named
@@ -322,14 +333,14 @@ def account_number(session: Session, typed: str) -> str:
     return named(session, typed)
 
 
-def numbers(session: Session) -> Numbers:
+def numbers(session: UnitOfWork) -> Numbers:
     """The allocator the pipeline receives: next number of a series, formatted."""
     from salesflow.services import allocator
 
     return allocator(session)
 
 
-def settings(session: Session) -> Settings:
+def settings(session: UnitOfWork) -> Settings:
     from salesflow.pipeline.settings import Settings
 
     return Settings(session.config())
@@ -357,9 +368,9 @@ def print_jsonl(rows: Sequence[Any]) -> None:
     sys.stdout.write("".join(orjson.dumps(row).decode() + "\n" for row in rows))
 
 
-def dump(record: Any) -> dict[str, Any]:
+def dump(record: BaseModel) -> dict[str, Any]:
     """The JSON view of a model: money as strings, dates ISO, computed fields included."""
-    return record.model_dump(mode="json")  # type: ignore[no-any-return]
+    return record.model_dump(mode="json")
 
 
 def print_table(
@@ -410,7 +421,7 @@ LineNoArg = Annotated[
 ]
 
 
-def line_edit(**values: str | None) -> Any:
+def line_edit(**values: str | None) -> LineEdit:
     """What an `edit-line` command changes, from its options."""
     from salesflow.pipeline.lines import LineEdit
 
@@ -458,7 +469,7 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row
 LIST_FILTERS = ("status", "source", "account", "since", "until", "search", "sort")
 
 
-def list_query(spec: Any, options: dict[str, Any]) -> Any:
+def list_query(spec: ListSpec, options: dict[str, Any]) -> ListQuery:
     """The checked filters of a list command, taken from its options (`locals()`), with the
     `--limit` of its output options. An account named by number or name must exist (a filter on
     nothing is a typo, not an empty list)."""

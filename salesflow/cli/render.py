@@ -8,14 +8,17 @@ from typing import TYPE_CHECKING, Any
 from salesflow.cli import common
 
 if TYPE_CHECKING:
-    from salesflow.models import Invoice
+    from salesflow.models import CreditNote, Invoice, Opportunity, Order, Quote
+
+    Lined = Opportunity | Quote | Order | Invoice | CreditNote
+    """A record with lines and totals."""
 
 
 def _plain(value: Any) -> str:
     return f"{value.normalize():f}"
 
 
-def print_lines(record: Any) -> None:
+def print_lines(record: Lined) -> None:
     """The lines of a record as a table (stdout)."""
     from salesflow.pipeline.money import format_money, format_price
 
@@ -66,7 +69,7 @@ def print_lines(record: Any) -> None:
     )
 
 
-def totals_pairs(record: Any) -> list[tuple[str, Any]]:
+def totals_pairs(record: Lined) -> list[tuple[str, Any]]:
     from salesflow.pipeline.money import format_money
 
     currency = getattr(record, "currency", "")

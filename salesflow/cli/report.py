@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from rich.table import Table
+    from typer.models import OptionInfo
 
     from salesflow.pipeline.reports import (
         Filters,
@@ -68,11 +69,11 @@ Source = Annotated[
 ]
 
 
-def _from(what: str) -> Any:
+def _from(what: str) -> OptionInfo:
     return typer.Option("--from", help=f"Only {what} on or after this date (YYYY-MM-DD).")
 
 
-def _to(what: str) -> Any:
+def _to(what: str) -> OptionInfo:
     return typer.Option("--to", help=f"Only {what} on or before this date (YYYY-MM-DD).")
 
 

@@ -81,3 +81,9 @@ def test_the_shell_reaches_the_store_only_through_its_front() -> None:
             if _store_submodule(name) and name not in FRONTS:
                 found.append(f"{path.relative_to(PACKAGE.parent)}:{line} imports {name}")
     assert sorted(set(found)) == []
+
+
+def test_only_the_store_handles_the_garbage_collector() -> None:
+    """Holding the collector is the store's business (`salesflow.store.collector`); the import
+    and batch services ask it, the shell never does."""
+    assert _offenders(_outside_store(), ("gc",)) == []
