@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -160,12 +161,24 @@ def _is_url(text: str) -> bool:
     return text.strip().lower().startswith(("postgresql:", "postgres:"))
 
 
+def _typed_words() -> list[str]:
+    """This run's arguments; during a Tab (the app callback has not run) the words of the line
+    being completed, as the shell hands them to Typer's completion."""
+    if INVOCATION.argv:
+        return INVOCATION.argv
+    line = os.environ.get("COMP_WORDS") or os.environ.get("_TYPER_COMPLETE_ARGS") or ""
+    try:
+        return shlex.split(line)
+    except ValueError:  # an open quote on the line being typed
+        return line.split()
+
+
 def _typed_url(path: Path) -> str | None:
     """The database URL typed as `--db` (the option's Path has merged its slashes), or None
     when `path` is a file's."""
     if not _is_url(str(path)):
         return None
-    argv = INVOCATION.argv
+    argv = _typed_words()
     typed = [
         *(argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--db"),
         *(arg.partition("=")[2] for arg in argv if arg.startswith("--db=")),
@@ -545,7 +558,8 @@ def _completion_store(ctx: typer.Context | None) -> Backend:
 
     root = ctx.find_root() if ctx is not None else None
     db = root.params.get("db") if root is not None else None
-    return open_backend(db if db else data_target(), lock_timeout=lock_timeout())
+    target = (_typed_url(Path(db)) or db) if db else data_target()
+    return open_backend(target, lock_timeout=lock_timeout())
 
 
 def _completions(data: Backend, record_list: str, incomplete: str) -> Completions:

@@ -269,6 +269,7 @@ def test_history_shows_the_chain_from_any_number_in_time_order(cli: Cli) -> None
     assert story["events"][-1]["to_state"] == "won"
 
 
+@pytest.mark.file_only
 def test_info_reports_path_schema_and_counts(cli: Cli, db: Path) -> None:
     missing = cli.json("info")
     assert missing["exists"] is False
@@ -279,6 +280,7 @@ def test_info_reports_path_schema_and_counts(cli: Cli, db: Path) -> None:
     assert data["counts"]["leads"] == 1
 
 
+@pytest.mark.file_only
 def test_reading_a_missing_file_shows_empty_results_and_creates_nothing(cli: Cli, db: Path) -> None:
     assert cli.json("lead", "list") == []
     assert not db.exists()

@@ -181,6 +181,7 @@ def test_disqualify_without_reason_is_a_usage_error(pipeline: Cli, db: Path) -> 
     assert db.read_bytes() == before
 
 
+@pytest.mark.file_only
 def test_a_corrupt_data_file_is_refused_with_exit_4_and_left_alone(cli: Cli, db: Path) -> None:
     db.write_bytes(b'{"leads": {"1": {"number": "L-0001"')
     before = db.read_bytes()
@@ -192,6 +193,7 @@ def test_a_corrupt_data_file_is_refused_with_exit_4_and_left_alone(cli: Cli, db:
     assert db.read_bytes() == before
 
 
+@pytest.mark.file_only
 def test_a_newer_schema_is_refused_with_exit_4(cli: Cli, db: Path) -> None:
     db.write_text('{"_meta": {"1": {"schema": 99, "counters": {}, "config": {}}}}')
     result = cli("lead", "add", "--company", "X")

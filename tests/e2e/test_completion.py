@@ -122,6 +122,7 @@ def test_completion_keeps_only_numbers_starting_with_what_was_typed_in_any_case(
     assert complete(common.complete_orders, "INV") == []
 
 
+@pytest.mark.file_only
 def test_completion_reads_the_db_option_on_the_line_being_completed(
     world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,6 +134,7 @@ def test_completion_reads_the_db_option_on_the_line_being_completed(
     assert [n for n, _ in complete(common.complete_leads, "", root)] == ["L-0001", "L-0002"]
 
 
+@pytest.mark.file_only
 def test_completion_never_raises(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SALESFLOW_DB", str(db))
     assert complete(common.complete_leads, "") == []  # no data file yet
@@ -143,6 +145,7 @@ def test_completion_never_raises(db: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert complete(common.complete_invoices, "") == []
 
 
+@pytest.mark.file_only
 def test_a_record_that_cannot_be_described_still_completes(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

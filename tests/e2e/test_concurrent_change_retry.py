@@ -14,6 +14,10 @@ from salesflow.errors import ConcurrentChange
 from salesflow.store.session import Session
 from tests.runner import Cli
 
+pytestmark = (
+    pytest.mark.file_only
+)  # simulated on the file's commit; a database's real retries: tests/integration/test_team_*
+
 STOPPED = "database postgresql:///sales: another salesflow command changed the same records"
 
 

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from salesflow.cli import app
 from salesflow.models import Lead
-from salesflow.store import Store
 from tests.conftest import TODAY, Cli
+from tests.runner import backend_of
 
 TYPES = {
     "leads": "lead",
@@ -229,7 +229,7 @@ def test_csv_cells_that_could_run_as_a_formula_start_with_an_apostrophe(
     cli: Cli, db: Path, value: str, cell: str
 ) -> None:
     # Leading tabs and CRs cannot be typed into `lead add` (values are trimmed): store directly.
-    with Store(db).writing() as session:
+    with backend_of(db).writing() as session:
         session.put(Lead(number="L-0001", company=value, notes=value, created_on=TODAY))
     header, row = rows_of(cli.ok("export", "leads").stdout)
     lead = dict(zip(header, row, strict=True))

@@ -21,6 +21,8 @@ from salesflow.completing import Answer, fast_complete
 from salesflow.store.migrations import SCHEMA_VERSION
 from tests.conftest import Cli
 
+pytestmark = pytest.mark.file_only  # the fast Tab path and its cache read a data file
+
 
 @pytest.fixture(scope="module")
 def world_file(tmp_path_factory: pytest.TempPathFactory) -> bytes:

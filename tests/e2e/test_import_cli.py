@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from salesflow.models import Contact
-from salesflow.store import Store
 from tests.conftest import DATA, TODAY, Cli
+from tests.runner import backend_of
 
 SAMPLES = (
     "outlook-en.csv",
@@ -499,7 +499,7 @@ def test_a_card_without_email_is_a_duplicate_of_a_lead_with_the_same_name_and_co
 def test_a_card_with_the_email_of_a_contact_is_a_duplicate_left_alone(
     cli: Cli, db: Path, mode: str
 ) -> None:
-    with Store(db).writing() as session:
+    with backend_of(db).writing() as session:
         session.put(
             Contact(
                 number="CON-0001",

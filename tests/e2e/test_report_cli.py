@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from salesflow.store import Store
 from tests.conftest import Cli
 from tests.reports_world import world
+from tests.runner import backend_of
 
 
 def cells(table: str) -> list[list[str]]:
@@ -25,7 +25,7 @@ REPORTS = ["pipeline", "forecast", "funnel", "win-rate", "receivables", "sales"]
 @pytest.fixture
 def filled(cli: Cli, db: Path) -> Cli:
     """The known pipeline of tests/reports_world.py, written straight into the data file."""
-    with Store(db).writing() as session:
+    with backend_of(db).writing() as session:
         session.put(*world().records())
     return cli
 

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from salesflow.models import Account, Contact, Product
-from salesflow.store import Store
 from tests.conftest import Cli
+from tests.runner import backend_of
 from tests.worlds import Runs, Worlds
 
 
@@ -41,7 +41,7 @@ def german_deal(run: Runs) -> None:
     )
     run.ok("lead", "add", "--company", "Other")
     opportunity = run.number("lead", "qualify", lead, "--opportunity-name", "Drills for Berlin")
-    with Store(run.db).writing() as session:
+    with backend_of(run.db).writing() as session:
         account = session.get(Account, "ACC-0001")
         session.put(account.model_copy(update={"address": "Hauptstraße 5", "city": "Berlin"}))
         contact = session.get(Contact, "CON-0001")
@@ -195,7 +195,7 @@ def test_an_existing_eml_is_kept_unless_forced(deal: Cli) -> None:
 
 
 def test_a_pdf_with_chinese_text_is_refused_and_nothing_is_written(deal: Cli) -> None:
-    with Store(deal.db).writing() as session:
+    with backend_of(deal.db).writing() as session:
         account = session.get(Account, "ACC-0001")
         session.put(account.model_copy(update={"name": "東京商事"}))
     before = deal.db.read_bytes()

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 
 from salesflow.models import Account
-from salesflow.store import Store
 from tests.conftest import Cli
+from tests.runner import backend_of
 
 
 def set_account(cli: Cli, number: str, **fields: Any) -> None:
     """Customer fields set through the store (the account commands are not needed here)."""
-    with Store(cli.db).writing() as session:
+    with backend_of(cli.db).writing() as session:
         account = session.get(Account, number)
         session.put(account.model_copy(update=fields))
 
