@@ -247,11 +247,13 @@ def _zsh_escape(text: str) -> str:
 # --- the fast path -----------------------------------------------------------------------------
 
 RECORD_ARGUMENTS: dict[str, tuple[tuple[str, int, str | None], ...]] = {
+    "account assign": (("numbers", -1, "accounts"),),
     "account edit": (("number", 1, "accounts"),),
     "account show": (("number", 1, "accounts"),),
     "activity edit": (("number", 1, "activities"),),
     "activity reschedule": (("number", 1, "activities"),),
     "activity show": (("number", 1, "activities"),),
+    "contact assign": (("numbers", -1, "contacts"),),
     "contact edit": (("number", 1, "contacts"),),
     "contact show": (("number", 1, "contacts"),),
     "invoice cancel": (("number", 1, "invoices"),),
@@ -260,12 +262,14 @@ RECORD_ARGUMENTS: dict[str, tuple[tuple[str, int, str | None], ...]] = {
     "invoice pay": (("numbers", -1, "unpaid invoices"),),
     "invoice send": (("number", 1, None),),
     "invoice show": (("number", 1, None),),
+    "lead assign": (("numbers", -1, "leads"),),
     "lead disqualify": (("numbers", -1, "open leads"),),
     "lead edit": (("number", 1, "leads"),),
     "lead qualify": (("numbers", -1, "open leads"),),
     "lead reactivate": (("number", 1, "leads"),),
     "lead show": (("number", 1, "leads"),),
     "opp add-product": (("number", 1, "opportunities"), ("sku", 1, None)),
+    "opp assign": (("numbers", -1, "opportunities"),),
     "opp edit": (("number", 1, "opportunities"),),
     "opp edit-line": (("number", 1, "opportunities"), ("line_no", 1, None)),
     "opp lose": (("numbers", -1, "open opportunities"),),

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from salesflow.cli import batch, common
+from salesflow.cli import batch, common, owners
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
 
@@ -57,6 +57,7 @@ def activity_pairs(activity: Any) -> list[tuple[str, Any]]:
 
     return [
         ("Number", activity.number),
+        ("Owner", activity.owner),
         ("Kind", activity.kind),
         ("Subject", activity.subject),
         ("Regarding", activity.regarding),
@@ -284,6 +285,8 @@ def list_(
     due_before: Annotated[
         str | None, typer.Option("--due-before", help="Only those due before this date.")
     ] = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     *,
     output: ListOutput,
 ) -> None:
@@ -300,6 +303,7 @@ def list_(
         overdue=overdue,
         kind=kind,
         due_before=due_before,
+        owner=owners.owner_filter(mine, owner),
     )
     with common.reading() as session:
         found = activities.listed(session, wanted, today=common.today())
@@ -318,6 +322,7 @@ def list_(
             a.at.strftime("%H:%M") if a.at else None,
             a.status,
         ],
+        owned=True,
     )
 
 

@@ -281,6 +281,26 @@ def store() -> Store:
     return found
 
 
+def seller_named() -> str | None:
+    """`$SALESFLOW_SELLER`: the name a team gives each seller (None when not set)."""
+    return os.environ.get("SALESFLOW_SELLER", "").strip() or None
+
+
+def seller(unit: UnitOfWork) -> str | None:
+    """Who runs this command: `$SALESFLOW_SELLER`, else the user the data knows
+    (`UnitOfWork.who`: the database user, or the login name for a data file); None when neither
+    names anyone."""
+    return seller_named() or unit.who().strip() or None
+
+
+def me(unit: UnitOfWork) -> str:
+    """`seller(unit)`, for `--mine`: a UsageError when no one is known."""
+    name = seller(unit)
+    if name is None:
+        raise UsageError("--mine needs to know who you are: set $SALESFLOW_SELLER")
+    return name
+
+
 @contextlib.contextmanager
 def reading() -> Iterator[Session]:
     with backend().reading() as session:
@@ -292,6 +312,7 @@ def reading() -> Iterator[Session]:
 def writing() -> Iterator[Session]:
     with backend().writing() as session:
         session.today = today
+        session.seller = seller(session)  # type: ignore[arg-type]
         yield session  # type: ignore[misc]
 
 
@@ -302,6 +323,7 @@ def run_writing(command: Callable[[UnitOfWork], T]) -> T:
 
     def with_today(unit: Any) -> T:
         unit.today = today
+        unit.seller = seller(unit)
         return command(unit)
 
     return backend().run_writing(with_today)
@@ -455,13 +477,15 @@ def list_query(spec: Any, options: dict[str, Any]) -> Any:
     """The checked filters of a list command, taken from its options (`locals()`), with the
     `--limit` of its output options. An account named by number or name must exist (a filter on
     nothing is a typo, not an empty list)."""
+    from salesflow.cli.owners import owner_filter
     from salesflow.pipeline.listing import list_query as make_query
 
     filters = {name: options[name] for name in LIST_FILTERS}
+    owner = owner_filter(options.get("mine", False), options.get("owner"))
     if filters["account"] and spec.account_field is not None:
         with reading() as session:
             filters["account"] = account_number(session, filters["account"])
-    return make_query(spec, **filters, limit=options["output"].limit)
+    return make_query(spec, **filters, limit=options["output"].limit, owner=owner)
 
 
 def output_format(json: bool, jsonl: bool, csv: bool) -> str:

@@ -269,8 +269,10 @@ def history(
             {"number": wanted, "chain": sorted(chain), "events": [common.dump(e) for e in events]}
         )
         return
+    # who did what, once salesflow knew (events recorded before name no one)
+    signed = any(e.by for e in events)
     common.print_table(
-        ["When", "Number", "What", "From", "To", "Details"],
+        ["When", "Number", "What", "From", "To", "Details", *(["By"] if signed else [])],
         [
             [
                 e.at.strftime("%Y-%m-%d %H:%M"),
@@ -279,6 +281,7 @@ def history(
                 e.from_state,
                 e.to_state,
                 ", ".join(f"{k}={_detail(v)}" for k, v in e.details.items()),
+                *([e.by] if signed else []),
             ]
             for e in events
         ],
