@@ -217,3 +217,26 @@ def test_imported_leads_belong_to_who_imports_them(
     other.ok("lead", "import", "leads.csv")
     (again,) = other.json("lead", "list")
     assert (again["owner"], again["notes"]) == ("carol", None)  # the owner column is not a note
+
+
+def test_without_a_seller_name_the_login_name_owns_and_mine_needs_one(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+
+    monkeypatch.delenv("SALESFLOW_SELLER")
+    monkeypatch.setattr(getpass, "getuser", lambda: "login")
+    cli.ok("lead", "add", "--company", "Acme")
+    assert cli.json("lead", "show", "L-0001")["owner"] == "login"
+    assert numbers(cli.json("lead", "list", "--mine")) == ["L-0001"]
+
+    def nobody() -> str:
+        raise OSError("no user")
+
+    monkeypatch.setattr(getpass, "getuser", nobody)
+    cli.ok("lead", "add", "--company", "Bolt")
+    assert cli.json("lead", "show", "L-0002")["owner"] is None
+    assert cli.json("history", "L-0002")["events"][0]["by"] is None
+    result = cli("lead", "list", "--mine")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: --mine needs to know who you are: set $SALESFLOW_SELLER\n"
