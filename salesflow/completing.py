@@ -250,6 +250,7 @@ RECORD_ARGUMENTS: dict[str, tuple[tuple[str, int, str | None], ...]] = {
     "account assign": (("numbers", -1, "accounts"),),
     "account edit": (("number", 1, "accounts"),),
     "account show": (("number", 1, "accounts"),),
+    "activity assign": (("numbers", -1, "activities"),),
     "activity edit": (("number", 1, "activities"),),
     "activity reschedule": (("number", 1, "activities"),),
     "activity show": (("number", 1, "activities"),),

@@ -448,6 +448,31 @@ def cancel(
     outcome.finish()
 
 
+@app.command("assign")
+def assign(
+    numbers: Annotated[
+        list[str],
+        typer.Argument(
+            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_activities
+        ),
+    ],
+    to: owners.ToOpt,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
+    json: Json = False,
+) -> None:
+    """Give activities to another seller: their agenda shows them (several numbers, or - for
+    stdin).
+
+    Example: salesflow activity assign ACT-0004 --to bob
+    """
+    from salesflow.models import Activity
+
+    owners.assign(
+        Activity, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="activities"
+    )
+
+
 def _report(changed: list[Any], json: bool, single: bool, verb: str | None = None) -> None:
     from salesflow.pipeline.activities import describe
 

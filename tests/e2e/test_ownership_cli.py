@@ -161,6 +161,9 @@ def test_activities_and_the_agenda_keep_one_sellers_work(team: Cli, acting: Sell
     team.ok("task", "add", "L-0002", "Call Bors", "--due", "2026-11-27")
     assert numbers(team.json("activity", "list", "--mine")) == ["ACT-0002"]
     assert numbers(team.json("activity", "list", "--owner", "ann")) == ["ACT-0001"]
+    team.ok("activity", "assign", "ACT-0002", "--to", "carol")
+    assert numbers(team.json("activity", "list", "--owner", "carol")) == ["ACT-0002"]
+    team.ok("activity", "assign", "ACT-0002", "--to", "bob")
     bobs = [(i["kind"], i["number"]) for i in team.json("agenda", "--mine")]
     assert bobs == [("task", "ACT-0002")]
     anns = [(i["kind"], i["number"]) for i in team.json("agenda", "--owner", "ann")]
