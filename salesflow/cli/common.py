@@ -282,8 +282,14 @@ def store() -> Store:
 
 
 def seller_named() -> str | None:
-    """`$SALESFLOW_SELLER`: the name a team gives each seller (None when not set)."""
-    return os.environ.get("SALESFLOW_SELLER", "").strip() or None
+    """`$SALESFLOW_SELLER`: the name a team gives each seller (None when not set); a value that
+    is not a seller's name (more than a line) is refused, naming the variable."""
+    named = os.environ.get("SALESFLOW_SELLER", "")
+    if not named.strip():
+        return None
+    from salesflow.pipeline.owners import seller_name
+
+    return seller_name(named, "$SALESFLOW_SELLER")
 
 
 def seller(unit: UnitOfWork) -> str | None:

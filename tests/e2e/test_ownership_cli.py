@@ -243,3 +243,40 @@ def test_without_a_seller_name_the_login_name_owns_and_mine_needs_one(
     result = cli("lead", "list", "--mine")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "Error: --mine needs to know who you are: set $SALESFLOW_SELLER\n"
+
+
+def test_a_seller_name_of_more_than_a_line_is_refused(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SALESFLOW_SELLER", "ann\nbob")
+    result = cli("lead", "add", "--company", "Acme")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: $SALESFLOW_SELLER 'ann\\nbob' is not a seller's name (one line of at most 100 "
+        "characters)\n"
+    )
+    assert not cli.db.exists()
+
+
+@pytest.mark.parametrize(
+    "report", ["pipeline", "forecast", "funnel", "win-rate", "receivables", "sales", "activity"]
+)
+def test_every_report_takes_the_owner_filters(team: Cli, report: str) -> None:
+    nobodys = team.json("report", report, "--owner", "nobody")
+    assert nobodys["filters"]["owner"] == "nobody"
+    assert team.json("report", report, "--mine")["filters"]["owner"] == "ann"
+    result = team("report", report, "--mine", "--owner", "ann")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: choose --mine or --owner NAME, not both\n",
+    )
+
+
+def test_the_calendar_export_keeps_one_sellers_activities(team: Cli, acting: Seller) -> None:
+    team.ok("task", "add", "OPP-0001", "Send the contract", "--due", "2026-11-30")
+    acting("bob")
+    team.ok("meeting", "add", "L-0002", "Demo", "--on", "2026-12-01", "--at", "10:00")
+    bobs = team.ok("agenda", "export", "--mine").stdout
+    anns = team.ok("agenda", "export", "--owner", "ann").stdout
+    assert "SUMMARY:Demo" in bobs and "Send the contract" not in bobs
+    assert "SUMMARY:Send the contract" in anns and "Demo" not in anns
