@@ -91,6 +91,7 @@ class Lead(Record):
     record_type: ClassVar[RecordType] = registry.LEADS
 
     number: str
+    owner: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     company: str | None = None
@@ -126,6 +127,7 @@ class Account(Record):
     record_type: ClassVar[RecordType] = registry.ACCOUNTS
 
     number: str
+    owner: str | None = None
     name: str
     email: str | None = None
     phone: str | None = None
@@ -146,6 +148,7 @@ class Contact(Record):
     record_type: ClassVar[RecordType] = registry.CONTACTS
 
     number: str
+    owner: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None
@@ -265,6 +268,7 @@ class Opportunity(WithLines):
     record_type: ClassVar[RecordType] = registry.OPPORTUNITIES
 
     number: str
+    owner: str | None = None
     name: str
     account: str | None = None
     contact: str | None = None
@@ -319,6 +323,7 @@ class Quote(WithLines):
     record_type: ClassVar[RecordType] = registry.QUOTES
 
     number: str
+    owner: str | None = None
     revision: int = 1
     opportunity: str
     account: str | None = None
@@ -351,6 +356,7 @@ class Order(WithLines):
     record_type: ClassVar[RecordType] = registry.ORDERS
 
     number: str
+    owner: str | None = None
     quote: str
     quote_revision: int
     opportunity: str
@@ -387,6 +393,7 @@ class Invoice(WithLines):
     record_type: ClassVar[RecordType] = registry.INVOICES
 
     number: str
+    owner: str | None = None
     order: str
     opportunity: str
     account: str | None = None
@@ -436,6 +443,7 @@ class CreditNote(WithLines):
     record_type: ClassVar[RecordType] = registry.CREDIT_NOTES
 
     number: str
+    owner: str | None = None
     invoice: str
     opportunity: str
     account: str | None = None
@@ -476,6 +484,7 @@ class Activity(Record):
     record_type: ClassVar[RecordType] = registry.ACTIVITIES
 
     number: str
+    owner: str | None = None
     kind: ActivityKind
     subject: str
     text: str | None = None
@@ -509,6 +518,9 @@ class Event(BaseModel):
     from_state: str | None = None
     to_state: str | None = None
     details: dict[str, Any] = Field(default_factory=dict)
+    by: str | None = None
+    """The seller who did it (see `UnitOfWork.seller`); None for events recorded before
+    salesflow knew."""
 
     def stored(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)

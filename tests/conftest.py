@@ -46,6 +46,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("SALESFLOW_LOCK_TIMEOUT", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
+    # who acts: the same seller on every machine (else the login name, see `common.seller`)
+    monkeypatch.setenv("SALESFLOW_SELLER", "ann")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from salesflow.cli import common
+from salesflow.cli import batch, common, owners
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
 
@@ -208,6 +208,8 @@ def account_list(
     until: common.UntilOpt = None,
     search: common.SearchOpt = None,
     sort: common.SortOpt = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     *,
     output: ListOutput,
 ) -> None:
@@ -223,6 +225,7 @@ def account_list(
         empty="No accounts.",
         columns=["Number", "Name", "Primary contact", "City", "Country", "Created"],
         row=lambda a: [a.number, a.name, a.primary_contact, a.city, a.country, a.created_on],
+        owned=True,
     )
 
 
@@ -272,6 +275,7 @@ def account_show(
     common.print_fields(
         [
             ("Number", account.number),
+            ("Owner", account.owner),
             ("Name", account.name),
             ("Primary contact", account.primary_contact),
             *_customer_fields(account),
@@ -354,6 +358,7 @@ def contact_edit(
 def _contact_fields(contact: Contact) -> list[tuple[str, object]]:
     return [
         ("Number", contact.number),
+        ("Owner", contact.owner),
         ("Name", contact.name),
         ("Job title", contact.job_title),
         ("Account", contact.account),
@@ -373,6 +378,8 @@ def contact_list(
     until: common.UntilOpt = None,
     search: common.SearchOpt = None,
     sort: common.SortOpt = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     *,
     output: ListOutput,
 ) -> None:
@@ -388,6 +395,7 @@ def contact_list(
         empty="No contacts.",
         columns=["Number", "Name", "Email", "Phone", "Job title", "Customer"],
         row=lambda c: [c.number, c.name, c.email, c.phone, c.job_title, customers(c)],
+        owned=True,
     )
 
 
@@ -419,3 +427,47 @@ def contact_show(
         return
     common.print_fields([*_contact_fields(shown.contact), *summary_pairs(shown.activities)])
     _print_linked(shown.linked)
+
+
+@account_app.command("assign")
+def account_assign(
+    numbers: Annotated[
+        list[str],
+        typer.Argument(
+            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_accounts
+        ),
+    ],
+    to: owners.ToOpt,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
+    json: Json = False,
+) -> None:
+    """Give accounts to another seller (several numbers, or - for stdin).
+
+    Example: salesflow account assign ACC-0001 --to bob
+    """
+    from salesflow.models import Account
+
+    owners.assign(Account, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="accounts")
+
+
+@contact_app.command("assign")
+def contact_assign(
+    numbers: Annotated[
+        list[str],
+        typer.Argument(
+            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_contacts
+        ),
+    ],
+    to: owners.ToOpt,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
+    json: Json = False,
+) -> None:
+    """Give contacts to another seller (several numbers, or - for stdin).
+
+    Example: salesflow contact assign CON-0001 --to bob
+    """
+    from salesflow.models import Contact
+
+    owners.assign(Contact, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="contacts")

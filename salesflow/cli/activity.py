@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from salesflow.cli import batch, common
+from salesflow.cli import batch, common, owners
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
 
@@ -61,6 +61,7 @@ def activity_pairs(activity: Activity) -> list[tuple[str, Any]]:
 
     return [
         ("Number", activity.number),
+        ("Owner", activity.owner),
         ("Kind", activity.kind),
         ("Subject", activity.subject),
         ("Regarding", activity.regarding),
@@ -288,6 +289,8 @@ def list_(
     due_before: Annotated[
         str | None, typer.Option("--due-before", help="Only those due before this date.")
     ] = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     *,
     output: ListOutput,
 ) -> None:
@@ -304,6 +307,7 @@ def list_(
         overdue=overdue,
         kind=kind,
         due_before=due_before,
+        owner=owners.owner_filter(mine, owner),
     )
     with common.reading() as session:
         found = activities.listed(session, wanted, today=common.today())
@@ -322,6 +326,7 @@ def list_(
             a.at.strftime("%H:%M") if a.at else None,
             a.status,
         ],
+        owned=True,
     )
 
 
@@ -445,6 +450,31 @@ def cancel(
         )
     _report(outcome.results, json, len(wanted) == 1)
     outcome.finish()
+
+
+@app.command("assign")
+def assign(
+    numbers: Annotated[
+        list[str],
+        typer.Argument(
+            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_activities
+        ),
+    ],
+    to: owners.ToOpt,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
+    json: Json = False,
+) -> None:
+    """Give activities to another seller: their agenda shows them (several numbers, or - for
+    stdin).
+
+    Example: salesflow activity assign ACT-0004 --to bob
+    """
+    from salesflow.models import Activity
+
+    owners.assign(
+        Activity, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="activities"
+    )
 
 
 def _report(changed: list[Activity], json: bool, single: bool, verb: str | None = None) -> None:

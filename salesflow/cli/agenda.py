@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli import common
+from salesflow.cli import common, owners
 from salesflow.cli.common import AppTyper
 
 if TYPE_CHECKING:
@@ -25,6 +25,8 @@ def agenda(
     ] = None,
     week: Annotated[bool, typer.Option("--week", help="Today and the next six days.")] = False,
     json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
 ) -> None:
     """Show what is due: open tasks, calls and meetings, and the pipeline's own work.
 
@@ -33,7 +35,10 @@ def agenda(
     are the settings agenda_quote_days, agenda_lead_days and agenda_order_days). Each line
     names the record, the customer, the amount, and the command that acts on it.
 
-    Example: salesflow agenda --week
+    --mine and --owner keep what a seller owns: their activities, invoices, quotes,
+    opportunities, leads and orders.
+
+    Example: salesflow agenda --week --mine
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -44,10 +49,11 @@ def agenda(
 
     if day is not None and week:
         raise UsageError("choose --date or --week, not both")
+    seller = _seller(mine, owner)
     today = common.today()
     period = Period.week(today) if week else Period.day(parse_date(day, "--date") if day else today)
     with common.reading() as session:
-        found = service.agenda(session, period)
+        found = service.agenda(session, period, owner=seller)
     items = found.items
     if json:
         common.print_json([item.as_dict() for item in items])
@@ -110,6 +116,14 @@ def _print(items: list[AgendaItem]) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
+def _seller(mine: bool, owner: str | None) -> str | None:
+    """The seller `--mine`/`--owner` name, checked (`pipeline.owners.seller_name`)."""
+    from salesflow.pipeline.owners import seller_name
+
+    named = owners.owner_filter(mine, owner)
+    return seller_name(named, "--owner") if named is not None else None
+
+
 def _time(item: AgendaItem) -> str:
     return item.at.strftime("%H:%M") if item.at else ""
 
@@ -122,6 +136,8 @@ def export(
         typer.Option("--output", "-o", help="Write to this file (0600); default stdout."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --output.")] = False,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
 ) -> None:
     """Export tasks, calls and meetings as iCalendar: tasks and calls as to-dos, meetings as
     events. Their UIDs follow their numbers, so importing a new export updates a calendar.
@@ -136,10 +152,11 @@ def export(
     from salesflow.services import agenda as service
 
     choice(fmt, ("ics",), "agenda export format")
+    seller = _seller(mine, owner)
     if output:
         check_output(Path(output), force)
     with common.reading() as session:
-        activities = service.calendar(session)
+        activities = service.calendar(session, owner=seller)
         company = common.settings(session).get("company")
     data = calendar_bytes(
         activities,

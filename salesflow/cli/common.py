@@ -305,6 +305,32 @@ def store() -> Store:
     return found
 
 
+def seller_named() -> str | None:
+    """`$SALESFLOW_SELLER`: the name a team gives each seller (None when not set); a value that
+    is not a seller's name (more than a line) is refused, naming the variable."""
+    named = os.environ.get("SALESFLOW_SELLER", "")
+    if not named.strip():
+        return None
+    from salesflow.pipeline.owners import seller_name
+
+    return seller_name(named, "$SALESFLOW_SELLER")
+
+
+def seller(unit: UnitOfWork) -> str | None:
+    """Who runs this command: `$SALESFLOW_SELLER`, else the user the data knows
+    (`UnitOfWork.who`: the database user, or the login name for a data file); None when neither
+    names anyone."""
+    return seller_named() or unit.who().strip() or None
+
+
+def me(unit: UnitOfWork) -> str:
+    """`seller(unit)`, for `--mine`: a UsageError when no one is known."""
+    name = seller(unit)
+    if name is None:
+        raise UsageError("--mine needs to know who you are: set $SALESFLOW_SELLER")
+    return name
+
+
 @contextlib.contextmanager
 def reading() -> Iterator[UnitOfWork]:
     """A reading unit of work on the data file or the team database (the storage contract)."""
@@ -315,9 +341,11 @@ def reading() -> Iterator[UnitOfWork]:
 
 @contextlib.contextmanager
 def writing() -> Iterator[UnitOfWork]:
-    """A writing unit of work, committed when the block ends without an error."""
+    """A writing unit of work, committed when the block ends without an error; its events name
+    who ran the command (`seller`)."""
     with _opened(backend()).writing() as uow:
         uow.today = today
+        uow.seller = seller(uow)
         yield uow
 
 
@@ -333,6 +361,7 @@ def run_writing(command: Callable[[UnitOfWork], T]) -> T:
 
     def with_today(unit: UnitOfWork) -> T:
         unit.today = today
+        unit.seller = seller(unit)
         return command(unit)
 
     return _opened(backend()).run_writing(with_today)
@@ -486,13 +515,15 @@ def list_query(spec: ListSpec, options: dict[str, Any]) -> ListQuery:
     """The checked filters of a list command, taken from its options (`locals()`), with the
     `--limit` of its output options. An account named by number or name must exist (a filter on
     nothing is a typo, not an empty list)."""
+    from salesflow.cli.owners import owner_filter
     from salesflow.pipeline.listing import list_query as make_query
 
     filters = {name: options[name] for name in LIST_FILTERS}
+    owner = owner_filter(options.get("mine", False), options.get("owner"))
     if filters["account"] and spec.account_field is not None:
         with reading() as session:
             filters["account"] = account_number(session, filters["account"])
-    return make_query(spec, **filters, limit=options["output"].limit)
+    return make_query(spec, **filters, limit=options["output"].limit, owner=owner)
 
 
 def output_format(json: bool, jsonl: bool, csv: bool) -> str:

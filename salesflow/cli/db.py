@@ -81,7 +81,8 @@ def _place(text: str) -> str | Path:
 
 def info(database: PostgresBackend, json: bool) -> None:
     """`salesflow info` on a team database: its URL (never a password), schema version, currency
-    and record counts, in the fields the data file's `info` has."""
+    and record counts, in the fields the data file's `info` has, and who you are to it (`seller`:
+    the name your records and events carry)."""
     from salesflow.models import RECORD_TYPES
     from salesflow.pipeline.settings import Settings
 
@@ -90,12 +91,14 @@ def info(database: PostgresBackend, json: bool) -> None:
         counts = {model.table: unit.count(model) for model in RECORD_TYPES}
         counts["events"] = unit.count_events()
         settings = Settings(unit.config())
+        seller = common.seller(unit)
     data = {
         "path": database.location(),
         "exists": schema > 0,
         "schema": schema,
         "currency": settings.currency,
         "counts": counts,
+        "seller": seller,
     }
     if json:
         common.print_json(data)
@@ -105,6 +108,7 @@ def info(database: PostgresBackend, json: bool) -> None:
             ("Database", database.location()),
             ("Schema", schema),
             ("Currency", settings.currency),
+            ("You", seller),
             *((table.capitalize(), count) for table, count in counts.items()),
         ]
     )

@@ -76,7 +76,9 @@ def demo(
             arrow = f"  → {printed}" if printed else ""
             common.say(f"{day.isoformat()}  $ salesflow {shlex.join(command)}{arrow}")
 
-    deal = play(lambda command: Store(path, argv=list(command)), end, common.now_on, told)
+    deal = play(
+        lambda command: Store(path, argv=list(command)), end, common.now_on, told, common.seller
+    )
     with Store(path).reading() as uow:
         result = _shown(uow, deal, path, json)
     if json:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli import batch, common, render
+from salesflow.cli import batch, common, owners, render
 from salesflow.cli.common import AppTyper
 from salesflow.cli.document_files import Cc, EmlOutput, Lang, To
 from salesflow.cli.output import ListOutput, list_options
@@ -68,6 +68,7 @@ def show_invoice(invoice: Invoice, json: bool) -> None:
     common.print_fields(
         [
             ("Number", invoice.number),
+            ("Owner", invoice.owner),
             ("Order", invoice.order),
             ("Opportunity", invoice.opportunity),
             ("Account", invoice.account),
@@ -108,6 +109,7 @@ def show_credit_note(note: CreditNote, json: bool) -> None:
     common.print_fields(
         [
             ("Number", note.number),
+            ("Owner", note.owner),
             ("Invoice", note.invoice),
             ("Opportunity", note.opportunity),
             ("Account", note.account),
@@ -133,6 +135,8 @@ def list_(
     until: Until = None,
     search: common.DocumentSearchOpt = None,
     sort: common.SortOpt = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     *,
     output: ListOutput,
 ) -> None:
@@ -183,6 +187,7 @@ def list_(
         ],
         numeric=["Total", "Paid", "Balance"],
         as_json=invoice_json,
+        owned=True,
     )
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli import batch, common, transfer
+from salesflow.cli import batch, common, owners, transfer
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
 
@@ -69,6 +69,7 @@ def lead_fields_table(lead: Lead) -> list[tuple[str, object]]:
 
     return [
         ("Number", lead.number),
+        ("Owner", lead.owner),
         ("Name", lead.name),
         ("Company", lead.company),
         ("Email", lead.email),
@@ -209,6 +210,8 @@ def list_(
     until: common.UntilOpt = None,
     search: common.SearchOpt = None,
     sort: common.SortOpt = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     *,
     output: ListOutput,
 ) -> None:
@@ -237,6 +240,7 @@ def list_(
             format_money(lead.estimated_value) if lead.estimated_value is not None else "",
         ],
         numeric=["Value"],
+        owned=True,
     )
 
 
@@ -393,6 +397,29 @@ def reactivate(number: Number, json: Json = False) -> None:
     with common.writing() as uow:
         lead = leads.reactivate(uow, number, now=common.now())
     _report_status([lead], json, True)
+
+
+@app.command("assign")
+def assign(
+    numbers: Annotated[
+        list[str],
+        typer.Argument(
+            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_leads
+        ),
+    ],
+    to: owners.ToOpt,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
+    json: Json = False,
+) -> None:
+    """Give leads to another seller (several numbers, or - for stdin).
+
+    Example: salesflow lead list --owner ann --status open --jsonl | jq -r .number
+    | salesflow lead assign - --to bob
+    """
+    from salesflow.models import Lead
+
+    owners.assign(Lead, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="leads")
 
 
 def _report_status(leads: list[Lead], json: bool, single: bool) -> None:

@@ -284,8 +284,10 @@ def story_json(told: Story) -> dict[str, Any]:
 def print_story(told: Story) -> None:
     """A deal's story as `history` prints it: one row per event."""
     events = told.events
+    # who did what, once salesflow knew (events recorded before name no one)
+    signed = any(e.by for e in events)
     common.print_table(
-        ["When", "Number", "What", "From", "To", "Details"],
+        ["When", "Number", "What", "From", "To", "Details", *(["By"] if signed else [])],
         [
             [
                 e.at.strftime("%Y-%m-%d %H:%M"),
@@ -294,6 +296,7 @@ def print_story(told: Story) -> None:
                 e.from_state,
                 e.to_state,
                 ", ".join(f"{k}={_detail(v)}" for k, v in e.details.items()),
+                *([e.by] if signed else []),
             ]
             for e in events
         ],

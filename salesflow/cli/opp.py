@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli import batch, common, render
+from salesflow.cli import batch, common, owners, render
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
 
@@ -54,6 +54,7 @@ def show_opportunity(opportunity: Opportunity, json: bool, seen: Summary | None 
     common.print_fields(
         [
             ("Number", opportunity.number),
+            ("Owner", opportunity.owner),
             ("Name", opportunity.name),
             ("Account", opportunity.account),
             ("Contact", opportunity.contact),
@@ -174,6 +175,8 @@ def list_(
     until: common.UntilOpt = None,
     search: common.SearchOpt = None,
     sort: common.SortOpt = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     *,
     output: ListOutput,
 ) -> None:
@@ -219,6 +222,7 @@ def list_(
             o.close_date,
         ],
         numeric=["Prob.", "Estimated", "Weighted"],
+        owned=True,
     )
 
 
@@ -480,3 +484,29 @@ def reopen(number: Number, json: Json = False) -> None:
         show_opportunity(opportunity, json)
     else:
         common.say(f"Opportunity {opportunity.number} is open again")
+
+
+@app.command("assign")
+def assign(
+    numbers: Annotated[
+        list[str],
+        typer.Argument(
+            help=batch.NUMBERS_HELP,
+            show_default=False,
+            autocompletion=common.complete_opportunities,
+        ),
+    ],
+    to: owners.ToOpt,
+    keep_going: batch.KeepGoingOpt = False,
+    yes: batch.YesOpt = False,
+    json: Json = False,
+) -> None:
+    """Give opportunities to another seller (several numbers, or - for stdin).
+
+    Example: salesflow opp assign OPP-0003 OPP-0007 --to bob
+    """
+    from salesflow.models import Opportunity
+
+    owners.assign(
+        Opportunity, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="opportunities"
+    )

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli import batch, common, render
+from salesflow.cli import batch, common, owners, render
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
 
@@ -33,6 +33,7 @@ def show_order(order: Order, json: bool) -> None:
     common.print_fields(
         [
             ("Number", order.number),
+            ("Owner", order.owner),
             ("Quote", f"{order.quote} revision {order.quote_revision}"),
             ("Opportunity", order.opportunity),
             ("Account", order.account),
@@ -60,6 +61,8 @@ def list_(
     until: common.UntilOpt = None,
     search: common.DocumentSearchOpt = None,
     sort: common.SortOpt = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     *,
     output: ListOutput,
 ) -> None:
@@ -105,6 +108,7 @@ def list_(
             f"{format_money(o.total)} {o.currency}",
         ],
         numeric=["Total"],
+        owned=True,
     )
 
 

@@ -66,10 +66,22 @@ class ListOutput:
         row: Callable[[Any], Sequence[Any]],
         numeric: Sequence[str] = (),
         as_json: Callable[[Any], dict[str, Any]] = common.dump,
+        owned: bool = False,
     ) -> None:
         """The list in the chosen format; an empty list says so on stderr (JSON still prints
         `[]`). `as_json` is a record's JSON (and CSV) view, for records with derived fields (an
-        invoice's `overdue`)."""
+        invoice's `overdue`). A table of `owned` records has an Owner column, shown when the
+        records have more than one owner or `--columns` names it."""
+        shown = list(columns)
+        if owned:
+            columns = [*columns, "Owner"]
+            plain_row = row
+
+            def row(record: Any) -> Sequence[Any]:
+                return [*plain_row(record), record.owner or ""]
+
+            if self.format == "table" and not self.columns and _owners(records) > 1:
+                shown = list(columns)
         if self.format != "table":
             docs = [as_json(r) for r in records]
             if self.columns and docs:  # nothing to pick from (or check against) in []
@@ -83,7 +95,7 @@ class ListOutput:
             else:
                 common.write_csv(*common._csv_of(docs))
         elif records:
-            picked = _pick(self.columns, columns, columns) if self.columns else list(columns)
+            picked = _pick(self.columns, columns, columns) if self.columns else shown
             index = [list(columns).index(name) for name in picked]
             rows: Iterable[Sequence[Any]] = (
                 [cells[i] for i in index] for cells in map(row, records)
@@ -96,6 +108,19 @@ class ListOutput:
             common.say(empty)
         elif self.more:
             common.say(f"… {self.more:,} more: --limit N or --all")
+
+
+def _owners(records: Sequence[Any]) -> int:
+    """How many different owners `records` have (no owner counts as one), up to 2; read
+    from the stored forms when the records are built on reading."""
+    stored = getattr(records, "stored_values", None)
+    values: Iterable[Any] = stored("owner") if stored is not None else (r.owner for r in records)
+    seen: set[Any] = set()
+    for value in values:
+        seen.add(str(value or "").casefold())
+        if len(seen) > 1:
+            return 2
+    return len(seen)
 
 
 class Loaded(Sequence[T]):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from salesflow.cli import batch, common, render
+from salesflow.cli import batch, common, owners, render
 from salesflow.cli.common import AppTyper
 from salesflow.cli.document_files import Cc, EmlOutput, Lang, To
 from salesflow.cli.output import ListOutput, list_options
@@ -70,6 +70,7 @@ def show_quote(quote: Quote, json: bool, revisions: list[int] | None = None) -> 
     common.print_fields(
         [
             ("Number", quote.number),
+            ("Owner", quote.owner),
             ("Revision", quote.revision),
             ("Revisions", ", ".join(map(str, revisions)) if revisions else None),
             ("Opportunity", quote.opportunity),
@@ -410,6 +411,8 @@ def list_(
     until: common.UntilOpt = None,
     search: common.DocumentSearchOpt = None,
     sort: common.SortOpt = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     *,
     output: ListOutput,
 ) -> None:
@@ -445,6 +448,7 @@ def list_(
             f"{format_money(q.total)} {q.currency}",
         ],
         numeric=["Rev.", "Total"],
+        owned=True,
     )
 
 

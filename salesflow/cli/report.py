@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 import typer
 
-from salesflow.cli import common
+from salesflow.cli import common, owners
 from salesflow.cli.common import AppTyper
 
 if TYPE_CHECKING:
@@ -87,14 +87,18 @@ NONE_LABEL = "(none)"
 # --- shared plumbing ---------------------------------------------------------------------------
 
 
-def _filters(start: str | None, end: str | None, source: str | None) -> Filters:
+def _filters(
+    start: str | None, end: str | None, source: str | None, owner: str | None = None
+) -> Filters:
     from salesflow.pipeline.fields import clean, parse_date
+    from salesflow.pipeline.owners import seller_name
     from salesflow.pipeline.reports import Filters
 
     return Filters(
         parse_date(start, "--from") if start is not None else None,
         parse_date(end, "--to") if end is not None else None,
         clean(source),
+        seller_name(owner, "--owner") if owner is not None else None,
     )
 
 
@@ -222,6 +226,8 @@ def pipeline(
     start: Annotated[str | None, _from("opportunities created")] = None,
     end: Annotated[str | None, _to("opportunities created")] = None,
     source: Source = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     json: Json = False,
     csv: Csv = False,
 ) -> None:
@@ -235,7 +241,7 @@ def pipeline(
     from salesflow.services import reports
 
     _check_output(json, csv)
-    filters = _filters(start, end, source)
+    filters = _filters(start, end, source, owners.owner_filter(mine, owner))
     with common.reading() as uow:
         report = reports.pipeline(uow, filters)
     _emit(
@@ -308,6 +314,8 @@ def forecast(
         typer.Option("--to", help="Last month shown: this date's month (instead of --months)."),
     ] = None,
     source: Source = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     json: Json = False,
     csv: Csv = False,
 ) -> None:
@@ -324,7 +332,7 @@ def forecast(
     from salesflow.services import reports
 
     _check_output(json, csv)
-    filters = _filters(start, end, source)
+    filters = _filters(start, end, source, owners.owner_filter(mine, owner))
     with common.reading() as uow:
         report = reports.forecast(uow, filters, months=months, today=common.today())
     _emit(
@@ -439,6 +447,8 @@ def funnel(
     start: Annotated[str | None, _from("leads created")] = None,
     end: Annotated[str | None, _to("leads created")] = None,
     source: Source = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     json: Json = False,
     csv: Csv = False,
 ) -> None:
@@ -455,7 +465,7 @@ def funnel(
     from salesflow.services import reports
 
     _check_output(json, csv)
-    filters = _filters(start, end, source)
+    filters = _filters(start, end, source, owners.owner_filter(mine, owner))
     with common.reading() as uow:
         report = reports.funnel(uow, filters, by_source=by_source)
     _emit(
@@ -537,6 +547,8 @@ def win_rate(
     start: Annotated[str | None, _from("opportunities created")] = None,
     end: Annotated[str | None, _to("opportunities created")] = None,
     source: Source = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     json: Json = False,
     csv: Csv = False,
 ) -> None:
@@ -551,7 +563,7 @@ def win_rate(
     from salesflow.services import reports
 
     _check_output(json, csv)
-    filters = _filters(start, end, source)
+    filters = _filters(start, end, source, owners.owner_filter(mine, owner))
     with common.reading() as uow:
         report = reports.win_rate(uow, filters)
     _emit(
@@ -602,6 +614,8 @@ def receivables(
     start: FromInvoiced = None,
     end: ToInvoiced = None,
     source: Source = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     json: Json = False,
     csv: Csv = False,
 ) -> None:
@@ -617,7 +631,7 @@ def receivables(
     from salesflow.services import reports
 
     _check_output(json, csv)
-    filters = _filters(start, end, source)
+    filters = _filters(start, end, source, owners.owner_filter(mine, owner))
     today = common.today()
     day = parse_date(as_of, "--as-of") if as_of is not None else None
     with common.reading() as uow:
@@ -658,6 +672,8 @@ def sales(
     start: Annotated[str | None, _from("invoices and payments dated")] = None,
     end: Annotated[str | None, _to("invoices and payments dated")] = None,
     source: Source = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     json: Json = False,
     csv: Csv = False,
 ) -> None:
@@ -673,7 +689,7 @@ def sales(
     from salesflow.services import reports
 
     _check_output(json, csv)
-    filters = _filters(start, end, source)
+    filters = _filters(start, end, source, owners.owner_filter(mine, owner))
     with common.reading() as uow:
         report = reports.sales(uow, filters, today=common.today())
     _emit(
@@ -715,6 +731,8 @@ def activity(
     by: Annotated[str, typer.Option("--by", help="week or month.")] = "month",
     start: Annotated[str | None, _from("activities done")] = None,
     end: Annotated[str | None, _to("activities done")] = None,
+    mine: owners.MineOpt = False,
+    owner: owners.OwnerOpt = None,
     json: Json = False,
     csv: Csv = False,
 ) -> None:
@@ -727,7 +745,7 @@ def activity(
     from salesflow.services import reports
 
     _check_output(json, csv)
-    filters = _filters(start, end, None)
+    filters = _filters(start, end, None, owners.owner_filter(mine, owner))
     with common.reading() as uow:
         report = reports.activity(uow, filters, by=by)
     _emit(

@@ -85,13 +85,15 @@ OWN_BOOKKEEPING = frozenset(
         "opportunity",
         "importedin",
         "name",
+        "owner",  # imported leads belong to who imports them
     }
 )
 
 
 def own_export_columns(normalised: list[str], header: list[str]) -> dict[str, str]:
     """A CSV from `salesflow export leads` imports again unchanged: its bookkeeping columns
-    (number, status, links, the derived name) are skipped rather than kept in the notes."""
+    (number, status, links, the derived name, the owner) are skipped rather than kept in the
+    notes."""
     if not set(normalised) >= OWN_EXPORT_SIGNATURE:
         return {}
     return {h: "skip" for h, n in zip(header, normalised, strict=True) if n in OWN_BOOKKEEPING}

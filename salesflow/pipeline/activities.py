@@ -28,6 +28,7 @@ from salesflow.models import (
 )
 from salesflow.pipeline.fields import choice, clean, event, parse_date
 from salesflow.pipeline.numbering import Numbers, normalize
+from salesflow.pipeline.owners import seller_name
 from salesflow.pipeline.states import guard
 
 KINDS = tuple(kind.value for kind in ActivityKind)
@@ -155,9 +156,16 @@ def _contact_of(regarding: Record) -> str | None:
 
 
 def add_note(
-    regarding: Record, text: str, *, number: str, today: date, now: datetime
+    regarding: Record,
+    text: str,
+    *,
+    number: str,
+    today: date,
+    now: datetime,
+    owner: str | None = None,
 ) -> tuple[Activity, Event]:
     """A note about `regarding`: done when written; its subject is the text's first line.
+    Activities belong to `owner`, who writes or plans them (in every function below).
 
     Raises InvalidValue for empty text.
     """
@@ -168,6 +176,7 @@ def add_note(
     subject = first if len(first) <= SUBJECT_LENGTH else first[: SUBJECT_LENGTH - 1] + "…"
     note = Activity(
         number=number,
+        owner=owner,
         kind=ActivityKind.NOTE,
         subject=subject,
         text=body,
@@ -190,6 +199,7 @@ def schedule_activity(
     today: date,
     now: datetime,
     text: str | None = None,
+    owner: str | None = None,
 ) -> tuple[Activity, Event]:
     """An open task, call or meeting about `regarding`, due as `schedule` says.
 
@@ -200,6 +210,7 @@ def schedule_activity(
     values = _scheduled(which, schedule)
     activity = Activity(
         number=number,
+        owner=owner,
         kind=which,
         subject=_subject(subject, which),
         text=clean(text),
@@ -236,6 +247,7 @@ def log_call(
     numbers: Numbers,
     today: date,
     now: datetime,
+    owner: str | None = None,
 ) -> LoggedCall:
     """A call made today (done), with an open follow-up call when `next_subject` is given.
 
@@ -252,6 +264,7 @@ def log_call(
         follow_schedule = _scheduled(ActivityKind.CALL, Schedule(due=next_due, at=next_at))
     call = Activity(
         number=numbers(Activity.prefix),
+        owner=owner,
         kind=ActivityKind.CALL,
         subject=subject_text,
         regarding=_number(regarding),
@@ -267,6 +280,7 @@ def log_call(
     if follow_schedule is not None:
         follow_up = Activity(
             number=numbers(Activity.prefix),
+            owner=owner,
             kind=ActivityKind.CALL,
             subject=_subject(next_subject, "call"),
             regarding=_number(regarding),
@@ -289,11 +303,13 @@ def log_email(
     number: str,
     today: date,
     now: datetime,
+    owner: str | None = None,
 ) -> tuple[Activity, Event]:
     """An email sent (or, `incoming`, received) today about `regarding`: done when logged."""
     which = choice(direction, DIRECTIONS, "email direction") if direction else "outgoing"
     email = Activity(
         number=number,
+        owner=owner,
         kind=ActivityKind.EMAIL,
         subject=_subject(subject, "email"),
         text=clean(text),
@@ -479,6 +495,8 @@ class ActivityFilter:
     overdue: bool = False
     kind: ActivityKind | None = None
     due_before: date | None = None
+    owner: str | None = None
+    """Only the activities of this seller (case-folded)."""
 
 
 def activity_filter(
@@ -488,14 +506,16 @@ def activity_filter(
     overdue: bool = False,
     kind: str | None = None,
     due_before: str | None = None,
+    owner: str | None = None,
 ) -> ActivityFilter:
-    """The checked filters; InvalidValue for an unknown kind or a bad date."""
+    """The checked filters; InvalidValue for an unknown kind, a bad date or owner."""
     return ActivityFilter(
         regarding=normalize(regarding) if regarding else None,
         open_only=open_only,
         overdue=overdue,
         kind=ActivityKind(choice(kind, KINDS, "activity kind")) if kind else None,
         due_before=parse_date(due_before, "--due-before") if due_before else None,
+        owner=seller_name(owner, "--owner").casefold() if owner is not None else None,
     )
 
 
@@ -512,6 +532,7 @@ def select_activities(
         and (not wanted.overdue or is_overdue(a, today))
         and (wanted.kind is None or a.kind is wanted.kind)
         and (wanted.due_before is None or (a.due is not None and a.due < wanted.due_before))
+        and (wanted.owner is None or (a.owner or "").casefold() == wanted.owner)
     ]
     return sorted(kept, key=lambda a: (*when(a), _order(a.number)))
 

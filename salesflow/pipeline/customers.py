@@ -143,13 +143,20 @@ def add_account(
     number: str,
     today: date,
     now: datetime,
+    owner: str | None = None,
 ) -> tuple[Account, Event]:
-    """A new account and its creation event. `accounts` are the existing ones by `match_key` of
-    their name. Raises InvalidValue for a missing or taken name or a bad field."""
+    """A new account owned by `owner` (who adds it) and its creation event. `accounts` are the
+    existing ones by `match_key` of their name. Raises InvalidValue for a missing or taken name
+    or a bad field."""
     values = customer_values(fields, ACCOUNT_FIELDS, "account")
     if not values.get("name"):
         raise InvalidValue("account needs a name (--name)")
-    account = Account(number=number, created_on=today, **values)  # type: ignore[arg-type]
+    account = Account(
+        number=number,
+        owner=owner,
+        created_on=today,
+        **values,  # type: ignore[arg-type]
+    )
     _require_unique_name(account, accounts)
     return account, event(now, number, "created", name=account.name)
 
@@ -173,12 +180,23 @@ def edit_account(
 
 
 def add_contact(
-    fields: Mapping[str, str | None], *, number: str, today: date, now: datetime
+    fields: Mapping[str, str | None],
+    *,
+    number: str,
+    today: date,
+    now: datetime,
+    owner: str | None = None,
 ) -> tuple[Contact, Event]:
-    """A new contact and its creation event; `account` is an existing account's number (the
-    shell looks it up). Raises InvalidValue without a first or last name, or for a bad field."""
+    """A new contact owned by `owner` (who adds it) and its creation event; `account` is an
+    existing account's number (the shell looks it up). Raises InvalidValue without a first or
+    last name, or for a bad field."""
     values = customer_values(fields, CONTACT_FIELDS, "contact")
-    contact = Contact(number=number, created_on=today, **values)  # type: ignore[arg-type]
+    contact = Contact(
+        number=number,
+        owner=owner,
+        created_on=today,
+        **values,  # type: ignore[arg-type]
+    )
     if not contact.name:
         raise InvalidValue("contact needs a first or last name (--first-name, --last-name)")
     return contact, event(now, number, "created", name=contact.name, account=contact.account)

@@ -194,7 +194,9 @@ def _plain(text: str) -> bool:
     )
 
 
-def lead_document(values: Mapping[str, Any], *, number: str, today: date, **links: str) -> dict:
+def lead_document(
+    values: Mapping[str, Any], *, number: str, today: date, **links: str | None
+) -> dict:
     """The stored form of a new open lead, equal to `Lead(...).stored()` for the same values.
 
     `values` are checked values (`lead_values`): an estimated value is already in cents.
@@ -385,8 +387,10 @@ def plan_import(
     now: datetime,
     fill_source: bool = True,
     progress: Callable[[int], None] | None = None,
+    owner: str | None = None,
 ) -> ImportPlan:
-    """Decide each row's fate; new leads get numbers from `first_number` on, in file order.
+    """Decide each row's fate; new leads get numbers from `first_number` on, in file order,
+    and belong to `owner` (who imports them).
 
     A row duplicates an existing lead or contact, or an earlier row, with the same email
     (trimmed, any case); a row without email one with the same first name, last name and
@@ -409,6 +413,7 @@ def plan_import(
         batch=batch,
         first_number=first_number,
         today=today,
+        owner=owner,
     )
     if isinstance(rows, CellRows):
         planner.cells(rows, progress)
@@ -457,8 +462,10 @@ class _Planner:
         batch: str,
         first_number: int,
         today: date,
+        owner: str | None,
     ) -> None:
         self.plan = ImportPlan()
+        self.owner = owner
         self.index = _Index(known)
         self.load_lead = load_lead
         self.update = update
@@ -501,7 +508,9 @@ class _Planner:
         if match is None:
             number = format_number(Lead.prefix, self.next_number)
             self.next_number += 1
-            doc = lead_document(values, number=number, today=self.today, imported_in=self.batch)
+            doc = lead_document(
+                values, number=number, today=self.today, imported_in=self.batch, owner=self.owner
+            )
             plan.new_docs.append(doc)
             self.new_by_number[number] = doc
             self.index.add(doc, email)
@@ -588,6 +597,8 @@ class _CellLane:
         tail = {"status": "open", "status_reason": "new", "created_on": planner.today.isoformat()}
         if planner.batch:
             tail["imported_in"] = planner.batch
+        if planner.owner:
+            tail["owner"] = planner.owner
         self.tail = tail
         self.wanted = planner.index.wanted = self.wanted_companies(columns)
         self.skipped = False  # whether some new document was not keyed by name

@@ -26,6 +26,7 @@ from salesflow.models import (
 from salesflow.pipeline.fields import choice, clean, event
 from salesflow.pipeline.lines import make_line
 from salesflow.pipeline.money import ZERO, parse_money, total
+from salesflow.pipeline.owners import inherited
 from salesflow.pipeline.states import guard
 
 STATUS_FILTERS = ("unpaid", "partially-paid", "paid", "overdue", "canceled")
@@ -213,9 +214,11 @@ def credit_invoice(
     reason: str | None = None,
     today: date,
     now: datetime,
+    seller: str | None = None,
 ) -> Credited:
     """A credit note on an unpaid or partially paid invoice, numbered in its own gapless yearly
-    series (`CN-2026-0001`), lowering the invoice's balance by the note's total.
+    series (`CN-2026-0001`), lowering the invoice's balance by the note's total. The note
+    belongs to the invoice's owner (`seller`, who credits, when the invoice has none).
 
     It credits `amount` (excluding VAT, at the invoice's one VAT rate), the lines at positions
     `lines` (`1,3`), or without either every line. Its total may not be more than the balance;
@@ -236,6 +239,7 @@ def credit_invoice(
         ]
     note = CreditNote(
         number=number,
+        owner=inherited(invoice, seller),
         invoice=invoice.number,
         opportunity=invoice.opportunity,
         account=invoice.account,

@@ -22,6 +22,7 @@ from salesflow.pipeline.fields import check_email, choice, clean, event, parse_d
 from salesflow.pipeline.matching import match_key
 from salesflow.pipeline.money import parse_money
 from salesflow.pipeline.numbering import Numbers
+from salesflow.pipeline.owners import inherited
 from salesflow.pipeline.states import guard
 
 TEXT_FIELDS = (
@@ -72,14 +73,19 @@ def _require_name(lead: Lead, who: str) -> None:
 
 
 def make_lead(
-    fields: Mapping[str, str | None], *, number: str, today: date, now: datetime
+    fields: Mapping[str, str | None],
+    *,
+    number: str,
+    today: date,
+    now: datetime,
+    owner: str | None = None,
 ) -> tuple[Lead, Event]:
-    """A new open lead (reason new) and its creation event.
+    """A new open lead (reason new), owned by `owner` (who adds it), and its creation event.
 
     Raises InvalidValue when it has neither last name nor company, a bad email or a bad value.
     """
     values = lead_values(fields, "lead")
-    lead = Lead(number=number, created_on=today, **values)  # type: ignore[arg-type]
+    lead = Lead(number=number, owner=owner, created_on=today, **values)  # type: ignore[arg-type]
     _require_name(lead, "lead")
     return lead, event(now, number, "created", None, "open", source=lead.source)
 
@@ -164,6 +170,7 @@ def qualify_lead(
     today: date,
     now: datetime,
     options: QualifyOptions | None = None,
+    seller: str | None = None,
 ) -> Qualified:
     """Qualify an open lead, as Dynamics does.
 
@@ -172,6 +179,8 @@ def qualify_lead(
     (name from the option, else the topic, else "<company> opportunity"; estimated revenue from
     the option, else the lead's estimated value) and links the lead to all three.
     `accounts` and `contacts` are lists, or mappings keyed by `match_key` of the name / email.
+    The records it creates belong to the lead's owner (`owners.inherited`; `seller`, who
+    qualifies, when the lead has none).
     Raises Refused unless the lead is open, InvalidValue for a bad date or amount; both before
     any number is handed out.
     """
@@ -185,11 +194,13 @@ def qualify_lead(
     )
     events: list[Event] = []
     created: set[str] = set()
+    owner = inherited(lead, seller)
 
     account = options.account or _find(accounts, lead.company, "name")
     if account is None and lead.company:
         account = Account(
             number=numbers("ACC"),
+            owner=owner,
             name=lead.company,
             email=None,
             phone=lead.phone,
@@ -206,6 +217,7 @@ def qualify_lead(
     if contact is None and (lead.first_name or lead.last_name):
         contact = Contact(
             number=numbers("CON"),
+            owner=owner,
             first_name=lead.first_name,
             last_name=lead.last_name,
             email=lead.email,
@@ -226,6 +238,7 @@ def qualify_lead(
     )
     opportunity = Opportunity(
         number=numbers("OPP"),
+        owner=owner,
         name=name,
         account=account.number if account else None,
         contact=contact.number if contact else None,

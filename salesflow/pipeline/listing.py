@@ -15,6 +15,7 @@ from typing import Any
 from salesflow.errors import InvalidValue
 from salesflow.pipeline.fields import choice, parse_date
 from salesflow.pipeline.matching import fold
+from salesflow.pipeline.owners import seller_name
 
 Doc = dict[str, Any]
 
@@ -30,6 +31,8 @@ class ListQuery:
     sort: str | None = None
     descending: bool = False
     limit: int | None = None
+    owner: str | None = None
+    """Only records this seller owns (case-folded; `--owner`, `--mine`)."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,10 @@ def list_query(
     search: str | None = None,
     sort: str | None = None,
     limit: int | None = None,
+    owner: str | None = None,
 ) -> ListQuery:
-    """Checked list options; `--sort -field` sorts descending. Raises InvalidValue."""
+    """Checked list options; `--sort -field` sorts descending; `owner` is a seller's name
+    (the shell turns `--mine` into the user's). Raises InvalidValue."""
     descending = False
     sort_field = None
     if sort:
@@ -81,6 +86,7 @@ def list_query(
         sort=sort_field,
         descending=descending,
         limit=limit,
+        owner=seller_name(owner, "--owner").casefold() if owner is not None else None,
     )
 
 
@@ -132,6 +138,8 @@ def select(
         if query.source and fold(source(doc)) != query.source:
             continue
         if query.account and str(doc.get(account_field) or "").upper() != query.account:
+            continue
+        if query.owner and str(doc.get("owner") or "").casefold() != query.owner:
             continue
         created = str(doc.get(spec.created_field) or "")
         if since and created < since:

@@ -86,13 +86,15 @@ def create_opportunity(
     currency: str,
     today: date,
     now: datetime,
+    owner: str | None = None,
 ) -> tuple[Opportunity, Event]:
-    """A new open opportunity in stage qualify for an existing account."""
+    """A new open opportunity in stage qualify for an existing account, owned by `owner`
+    (who adds it)."""
     if fields.name is None:
         raise InvalidValue("opportunity needs a name (--name)")
     values = _values(fields, "opportunity")
     opportunity = Opportunity(
-        number=number, account=account, currency=currency, created_on=today, **values
+        number=number, owner=owner, account=account, currency=currency, created_on=today, **values
     )
     return opportunity, event(
         now,

@@ -13,6 +13,7 @@ from salesflow.errors import InvalidValue
 from salesflow.models import Event, Invoice, Order, OrderStatus
 from salesflow.pipeline.fields import add_days, event
 from salesflow.pipeline.numbering import Numbers, invoice_series
+from salesflow.pipeline.owners import inherited
 from salesflow.pipeline.states import guard
 
 
@@ -33,8 +34,10 @@ def fulfil_order(
     payment_terms: int,
     now: datetime,
     delivery_date: date | None = None,
+    seller: str | None = None,
 ) -> Fulfilled:
-    """Fulfil an active order: an unpaid invoice `INV-<year>-nnnn` with the order's lines.
+    """Fulfil an active order: an unpaid invoice `INV-<year>-nnnn` with the order's lines,
+    owned by the order's owner (`seller`, who fulfils, when the order has none).
 
     The number comes from the series of the invoice date's year (gapless, never reused);
     `due_date = invoice_date + payment_terms` days. The delivery (or service) date printed on
@@ -53,6 +56,7 @@ def fulfil_order(
         number=numbers(invoice_series(invoice_date.year)),
         invoice_date=invoice_date,
         payment_terms=payment_terms,
+        seller=seller,
     )
     if delivery_date is not None:
         invoice = invoice.model_copy(update={"delivery_date": delivery_date})
@@ -91,11 +95,18 @@ def fulfil_order(
 
 
 def invoice_from_order(
-    order: Order, *, number: str, invoice_date: date, payment_terms: int
+    order: Order,
+    *,
+    number: str,
+    invoice_date: date,
+    payment_terms: int,
+    seller: str | None = None,
 ) -> Invoice:
-    """An unpaid invoice with the order's lines (stored figures copied) and discount."""
+    """An unpaid invoice with the order's lines (stored figures copied) and discount, owned
+    by the order's owner (else `seller`)."""
     return Invoice(
         number=number,
+        owner=inherited(order, seller),
         order=order.number,
         opportunity=order.opportunity,
         account=order.account,

@@ -41,6 +41,7 @@ from salesflow.pipeline.lines import (
 from salesflow.pipeline.money import CENT, HUNDRED, ZERO, cents, parse_money, total
 from salesflow.pipeline.numbering import Numbers
 from salesflow.pipeline.opportunities import set_stage, win_opportunity
+from salesflow.pipeline.owners import inherited
 from salesflow.pipeline.states import guard
 from salesflow.pipeline.vat import VatTreatment, apply_treatment
 
@@ -155,8 +156,10 @@ def create_quote(
     vat: VatTreatment = VatTreatment.DOMESTIC,
     today: date,
     now: datetime,
+    owner: str | None = None,
 ) -> Quoted:
-    """A draft quote, revision 1, copying an open opportunity's lines, customer and currency.
+    """A draft quote, revision 1, copying an open opportunity's lines, customer and currency,
+    owned by `owner` (who makes it; its later revisions keep that owner).
 
     Valid for 30 days unless `valid_until` says otherwise (not before today). `vat` (see
     `pipeline.vat.vat_treatment`) is kept on the quote (None for domestic); when it is
@@ -168,6 +171,7 @@ def create_quote(
     until = _valid_until(valid_until, today, number)
     quote = Quote(
         number=number,
+        owner=owner,
         opportunity=opportunity.number,
         account=opportunity.account,
         contact=opportunity.contact,
@@ -480,16 +484,18 @@ def accept_quote(
     numbers: Numbers,
     today: date,
     now: datetime,
+    seller: str | None = None,
 ) -> Accepted:
     """Accept an active quote: it is won, an order copies its lines and discount, and the
-    opportunity is won with actual revenue = the quote's subtotal.
+    opportunity is won with actual revenue = the quote's subtotal. The order belongs to the
+    quote's owner (`seller`, who accepts, when the quote has none).
 
     The opportunity's other draft or active quotes (`quotes` may include this one) are closed
     as lost. Raises Refused unless the quote is active and the opportunity open.
     """
     _guard(quote, "accept")
     guard("opportunity", opportunity.number, opportunity.status, "win", opportunity.status_reason)
-    order = order_from_quote(quote, number=numbers("ORD"), today=today)
+    order = order_from_quote(quote, number=numbers("ORD"), today=today, seller=seller)
     won = quote.model_copy(
         update={
             "status": QuoteStatus.WON,
@@ -533,10 +539,12 @@ def accept_quote(
     return Accepted(won, order, opportunity, closed, events)
 
 
-def order_from_quote(quote: Quote, *, number: str, today: date) -> Order:
-    """An active order with the quote's lines (stored figures copied) and header discount."""
+def order_from_quote(quote: Quote, *, number: str, today: date, seller: str | None = None) -> Order:
+    """An active order with the quote's lines (stored figures copied) and header discount,
+    owned by the quote's owner (else `seller`)."""
     return Order(
         number=number,
+        owner=inherited(quote, seller),
         quote=quote.number,
         quote_revision=quote.revision,
         opportunity=quote.opportunity,

@@ -41,7 +41,12 @@ def _save(uow: UnitOfWork, activities: Iterable[Activity], events: Iterable[Even
 def add_note(uow: UnitOfWork, regarding: str, text: str, *, today: date, now: datetime) -> Activity:
     record = regarded(uow, regarding)
     note, created = rules.add_note(
-        record, text, number=allocator(uow)(Activity.prefix), today=today, now=now
+        record,
+        text,
+        number=allocator(uow)(Activity.prefix),
+        today=today,
+        now=now,
+        owner=uow.seller,
     )
     _save(uow, [note], [created])
     return note
@@ -69,6 +74,7 @@ def schedule(
         text=text,
         today=today,
         now=now,
+        owner=uow.seller,
     )
     _save(uow, [activity], [created])
     return activity
@@ -99,6 +105,7 @@ def log_call(
         numbers=allocator(uow),
         today=today,
         now=now,
+        owner=uow.seller,
     )
     _save(uow, logged.activities, logged.events)
     return logged
@@ -123,6 +130,7 @@ def log_email(
         number=allocator(uow)(Activity.prefix),
         today=today,
         now=now,
+        owner=uow.seller,
     )
     _save(uow, [email], [created])
     return email
@@ -134,11 +142,14 @@ def get(uow: UnitOfWork, number: str) -> Activity:
 
 def listed(uow: UnitOfWork, wanted: rules.ActivityFilter, *, today: date) -> list[Activity]:
     """`activity list`: a regarded number must name a record."""
+    fields: dict[str, str] = {}
     if wanted.regarding is not None:
         regarded(uow, wanted.regarding)
-        about = Match.where(regarding=wanted.regarding)
-        return rules.select_activities(uow.all(Activity, about), wanted, today=today)
-    return rules.select_activities(uow.all(Activity), wanted, today=today)
+        fields["regarding"] = wanted.regarding
+    if wanted.owner is not None:
+        fields["owner"] = wanted.owner
+    where = Match.where(None, None, **fields) if fields else None
+    return rules.select_activities(uow.all(Activity, where), wanted, today=today)
 
 
 def edit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from salesflow.models import (
     Account,
@@ -96,8 +97,9 @@ class Agenda:
     stale_leads: int
 
 
-def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
-    """What is due in `period`, with the settings' thresholds.
+def agenda(uow: UnitOfWork, period: rules.Period, *, owner: str | None = None) -> Agenda:
+    """What is due in `period`, with the settings' thresholds; with `owner`, only what that
+    seller owns (their activities, and the records that make the pipeline's own work).
 
     Written for big files: the queries name the statuses and the last due day, and the leads
     and the days they were touched are read as a few stored fields, so only what makes the
@@ -105,6 +107,8 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
     """
     limits = thresholds(uow)
     end = period.end
+    mine: dict[str, Any] = {"owner": owner} if owner else {}  # Match.where(**mine)
+    wanted = owner.casefold() if owner else None
     lead_series = Lead.prefix + "-"
     touches = rules.last_touches(
         (str(regarding), str(completed_on or created_on or ""))
@@ -116,8 +120,9 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
     first, last = rules.lead_window(period, limits)
     listed: list[str] = []
     stale = 0
-    for number, created_on, status in uow.values(Lead, ("number", "created_on", "status")):
-        if status != "open":
+    lead_fields = ("number", "created_on", "status", "owner")
+    for number, created_on, status, lead_owner in uow.values(Lead, lead_fields):
+        if status != "open" or (wanted and str(lead_owner or "").casefold() != wanted):
             continue
         day = rules.untouched_day(
             date.fromisoformat(created_on), touches.get(number.upper()), limits
@@ -128,23 +133,30 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
             stale += 1
     work = rules.Work(
         activities=uow.all(
-            Activity, Match.where(status="open", kind=_SCHEDULED, within={"due": (None, end)})
+            Activity,
+            Match.where(status="open", kind=_SCHEDULED, within={"due": (None, end)}, **mine),
         ),
         invoices=uow.all(
             Invoice,
-            Match.where(status=("unpaid", "partially-paid"), within={"due_date": (None, end)}),
+            Match.where(
+                status=("unpaid", "partially-paid"), within={"due_date": (None, end)}, **mine
+            ),
         ),
         quotes=uow.all(
             Quote,
             Match.where(
                 status="active",  # only a latest revision can be
                 within={"valid_until": (None, end + timedelta(days=limits.quote_days))},
+                **mine,
             ),
         ),
         opportunities=uow.all(
             Opportunity,
             Match.where(
-                status="open", defaults={"status": "open"}, within={"close_date": (None, end)}
+                status="open",
+                defaults={"status": "open"},
+                within={"close_date": (None, end)},
+                **mine,
             ),
         ),
         leads=[uow.get(Lead, number) for number in listed],
@@ -154,6 +166,7 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
                 status="active",
                 defaults={"status": "active"},
                 within={"created_on": (None, end - timedelta(days=limits.order_days))},
+                **mine,
             ),
         ),
     )
@@ -169,7 +182,9 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
     return Agenda(items, stale)
 
 
-def calendar(uow: UnitOfWork) -> list[Activity]:
+def calendar(uow: UnitOfWork, *, owner: str | None = None) -> list[Activity]:
     """The tasks, calls and meetings with a due date, for a calendar: open, done or canceled
-    (a calendar that imported them before learns they are done or canceled)."""
-    return uow.all(Activity, Match.where(kind=_SCHEDULED, within={"due": (date.min, None)}))
+    (a calendar that imported them before learns they are done or canceled); with `owner`,
+    only that seller's."""
+    mine: dict[str, Any] = {"owner": owner} if owner else {}  # Match.where(**mine)
+    return uow.all(Activity, Match.where(kind=_SCHEDULED, within={"due": (date.min, None)}, **mine))

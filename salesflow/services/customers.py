@@ -50,6 +50,7 @@ def add_account(
         number=allocator(uow)(Account.prefix),
         today=today,
         now=now,
+        owner=uow.seller,
     )
     uow.put(account)
     uow.add_events([created])
@@ -84,7 +85,11 @@ def add_contact(
     if account:
         values["account"] = account_number(uow, account)
     contact, created = rules.add_contact(
-        values, number=allocator(uow)(Contact.prefix), today=today, now=now
+        values,
+        number=allocator(uow)(Contact.prefix),
+        today=today,
+        now=now,
+        owner=uow.seller,
     )
     uow.put(contact)
     uow.add_events([created])

@@ -95,9 +95,11 @@ def play(
     end: date,
     moment: Callable[[date], datetime],
     told: Told,
+    seller: Callable[[UnitOfWork], str | None] = lambda _uow: None,
 ) -> Deal:
     """Run the demo's deal on the backend `open_backend` gives for each step's command, the
-    last step on `end`; `moment(day)` is the time a step's events are recorded at."""
+    last step on `end`; `moment(day)` is the time a step's events are recorded at, and
+    `seller(uow)` who runs the steps (the owner of what they make)."""
     start = end - timedelta(days=DAYS)
     deal = Deal()
 
@@ -106,6 +108,7 @@ def play(
         day = start + timedelta(days=offset)
         with open_backend(command).writing() as uow:
             uow.today = lambda: day
+            uow.seller = seller(uow)
             result = change(uow, day, moment(day))
         told(day, command, str(result) if prints else None)
         return str(result)

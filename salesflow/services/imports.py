@@ -194,6 +194,7 @@ def import_leads(
             now=now,
             fill_source=prepared.fill_source,
             progress=progress,
+            owner=uow.seller,
         )
         collector.spare(len(plan.new_docs))
     # The documents hold what they need of the file's cells; the rest of the file can go

@@ -124,6 +124,7 @@ def credit(
         reason=reason,
         today=day,
         now=now,
+        seller=uow.seller,
     )
     uow.put(done.credit_note, done.invoice)
     uow.add_events(done.events)

@@ -22,7 +22,7 @@ Fields = Mapping[str, str | None]
 def add(uow: UnitOfWork, fields: Fields, *, today: date, now: datetime) -> Lead:
     """A new open lead from the typed fields (`pipeline.leads.make_lead` says what it needs)."""
     lead, created = rules.make_lead(
-        fields, number=allocator(uow)(Lead.prefix), today=today, now=now
+        fields, number=allocator(uow)(Lead.prefix), today=today, now=now, owner=uow.seller
     )
     uow.put(lead)
     uow.add_events([created])
@@ -95,6 +95,7 @@ class Qualifying:
             today=self.today,
             now=self.now,
             options=self.options,
+            seller=self.uow.seller,
         )
         self.uow.put(result.lead, result.opportunity)
         if result.account is not None:

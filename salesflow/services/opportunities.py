@@ -76,6 +76,7 @@ def add(
         currency=settings(uow).currency,
         today=today,
         now=now,
+        owner=uow.seller,
     )
     return _save(uow, opportunity, created)
 

@@ -63,6 +63,7 @@ def fulfiller(
             payment_terms=payment_terms,
             now=now,
             delivery_date=delivery_date,
+            seller=uow.seller,
         )
         uow.put(result.order, result.invoice)
         uow.add_events(result.events)

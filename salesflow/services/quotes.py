@@ -95,6 +95,7 @@ def create(
         vat=vat_for(uow, deal),
         today=today,
         now=now,
+        owner=uow.seller,
     )
     uow.put(result.quote, result.opportunity)
     uow.add_events(result.events)
@@ -177,6 +178,7 @@ def accept(uow: UnitOfWork, number: str, *, today: date, now: datetime) -> rules
         numbers=allocator(uow),
         today=today,
         now=now,
+        seller=uow.seller,
     )
     uow.put(result.quote, result.order, result.opportunity, *result.closed)
     uow.add_events(result.events)

@@ -119,6 +119,12 @@ class Listing:
     extra_text: Callable[[Stored], str] | None = None
     source_of: Callable[[Stored], str | None] | None = None
 
+    @property
+    def where(self) -> Match | None:
+        """What a backend may select by before `kept` (an indexed column): the owner."""
+        owner = self.query.owner
+        return Match.where(owner=owner) if owner else None
+
     def kept(self, stored: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         """The stored records the filters keep, in the order given (for backends: the
         reference semantics of a listing)."""
@@ -132,6 +138,14 @@ class Listing:
             extra_text=self.extra_text,
             source_of=self.source_of,
         )
+
+
+def signed(stored: dict[str, Any], seller: str | None) -> dict[str, Any]:
+    """An event's stored form naming `seller` as who did it, unless it names someone already
+    (what `UnitOfWork.add_events` writes)."""
+    if seller and not stored.get("by"):
+        stored["by"] = seller
+    return stored
 
 
 class BuiltOnRead(Sequence[R]):
@@ -155,6 +169,10 @@ class BuiltOnRead(Sequence[R]):
 
     def __iter__(self) -> Iterator[R]:
         return map(self._build, self._docs)
+
+    def stored_values(self, name: str) -> Iterator[Any]:
+        """A field of each record as stored, without building any (a list's owners)."""
+        return (doc.get(name) for doc in self._docs)
 
 
 def build(model: type[R], stored: Stored, place: str) -> R:
@@ -205,6 +223,15 @@ class UnitOfWork(Protocol):
     writable: bool
     today: Callable[[], date] | None
     """The shell's today, for numbers typed short (`2` for this year's `INV-2026-0002`)."""
+    seller: str | None
+    """Who acts in this unit of work, set by the shell when it opens one (`$SALESFLOW_SELLER`,
+    else `who()`): services make the records they create owned by it, and `add_events` writes it
+    into each event that names no one (`Event.by`). None: no one (tests, `db copy`)."""
+
+    def who(self) -> str:
+        """The user the backend knows this command by: the database user (`current_user`, asked
+        once) or, for a data file, the operating system's login name."""
+        ...
 
     # -- records by number ---------------------------------------------------------------------
 
@@ -313,7 +340,7 @@ class UnitOfWork(Protocol):
         ...
 
     def add_events(self, events: Iterable[Event]) -> None:
-        """Append to the deals' stories."""
+        """Append to the deals' stories; an event without `by` gets `seller` (when set)."""
         ...
 
     def events(self, numbers: set[str] | None = None) -> list[Event]:

@@ -27,7 +27,15 @@ from salesflow.models import (
     model_of_series,
 )
 from salesflow.pipeline.numbering import format_number, full_number
-from salesflow.store.contract import BuiltOnRead, Listing, LoadedOnLookup, Match, Stored, build
+from salesflow.store.contract import (
+    BuiltOnRead,
+    Listing,
+    LoadedOnLookup,
+    Match,
+    Stored,
+    build,
+    signed,
+)
 from salesflow.store.damage import TYPES_BY_TABLE
 from salesflow.store.migrations import SCHEMA_VERSION, new_meta
 from salesflow.store.tracking import Changes, Savepoint, UnitOfWorkStorage
@@ -50,6 +58,7 @@ class Session:
         self._beyond: dict[str, int] | None = None
         """Once `verify` passed: each series' counter as read, above which no number is stored."""
         self.today: Callable[[], date] | None = None  # the shell's today, for short numbers
+        self.seller: str | None = None  # who acts (see the contract)
 
     # -- raw access -------------------------------------------------------------------------
 
@@ -329,7 +338,18 @@ class Session:
 
     def add_events(self, events: Iterable[Event]) -> None:
         self._require_writable()
-        self._changes.new.setdefault(Event.table, []).extend(e.stored() for e in events)
+        self._changes.new.setdefault(Event.table, []).extend(
+            signed(e.stored(), self.seller) for e in events
+        )
+
+    def who(self) -> str:
+        """The operating system's login name (`getpass.getuser`): a data file has no users."""
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):  # no login name and no user entry (a bare container)
+            return ""
 
     def events(self, numbers: set[str] | None = None) -> list[Event]:
         """Events in recorded order, optionally only those of some numbers."""

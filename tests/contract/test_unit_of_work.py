@@ -3,6 +3,9 @@ fixture only: what any backend must do, whatever holds the data."""
 
 from __future__ import annotations
 
+import getpass
+from pathlib import Path
+
 import pytest
 
 from salesflow.errors import NotFound
@@ -317,6 +320,47 @@ def test_list_records_filters_as_a_list_command_asks(backend: Backend) -> None:
         assert numbers(found) == ["L-0001", "L-0003"]
         from_web = uow.list_records(Lead, Listing(ListQuery(source="web"), LEADS))
         assert numbers(from_web) == ["L-0002", "L-0003"]
+
+
+def test_records_are_found_by_owner_in_any_case(backend: Backend) -> None:
+    with backend.writing() as uow:
+        for owner in ("Ann", "bob", None):
+            lead = add_lead(uow)
+            uow.put(lead.model_copy(update={"owner": owner}))
+    with backend.reading() as uow:
+        assert numbers(uow.all(Lead, Match.where(owner="ANN"))) == ["L-0001"]
+        assert uow.count(Lead, Match.where(owner=("ann", "BOB"))) == 2
+        anns = Listing(ListQuery(owner="ann"), LEADS)
+        assert anns.where == Match.where(owner="ann")
+        assert numbers(uow.list_records(Lead, anns)) == ["L-0001"]
+        assert numbers(list(uow.arranged(Lead, anns))) == ["L-0001"]
+        assert list(uow.values(Lead, ("number", "owner"))) == [
+            ("L-0001", "Ann"),
+            ("L-0002", "bob"),
+            ("L-0003", None),
+        ]
+
+
+def test_who_names_a_user_and_events_added_name_the_seller(backend: Backend) -> None:
+    with backend.writing() as uow:
+        assert isinstance(uow.who(), str)
+        assert uow.who() == uow.who()
+        uow.add_events([created("L-0001")])
+        uow.seller = "Ann"
+        uow.add_events([created("L-0002"), created("L-0003").model_copy(update={"by": "bob"})])
+    with backend.reading() as uow:
+        assert [(e.number, e.by) for e in uow.events()] == [
+            ("L-0001", None),
+            ("L-0002", "Ann"),
+            ("L-0003", "bob"),
+        ]
+
+
+def test_the_file_backend_knows_the_login_name(tmp_path: Path) -> None:
+    from salesflow.store import Store
+
+    with Store(tmp_path / "sales.json").reading() as uow:
+        assert uow.who() == getpass.getuser()
 
 
 def test_revisions_and_quotes_of_an_opportunity(backend: Backend) -> None:

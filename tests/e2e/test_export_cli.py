@@ -257,7 +257,7 @@ def test_output_writes_a_private_file_and_says_so(pipeline: Cli) -> None:
     path = Path("leads.csv")
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     data = path.read_bytes()
-    assert data.startswith(b"number,first_name,") and data.endswith(b"\r\n")
+    assert data.startswith(b"number,owner,first_name,") and data.endswith(b"\r\n")
     assert data.decode("utf-8").replace("\r\n", "\n") == pipeline.ok("export", "leads").stdout
 
 

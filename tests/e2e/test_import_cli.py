@@ -26,7 +26,7 @@ SAMPLES = (
     "beurs-2026.csv",
     "eventbrite-attendees.csv",
 )
-BOOKKEEPING = ("status", "status_reason", "created_on", "imported_in", "name")
+BOOKKEEPING = ("status", "status_reason", "created_on", "imported_in", "name", "owner")
 
 
 @pytest.fixture(autouse=True)

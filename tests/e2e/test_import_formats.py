@@ -14,7 +14,9 @@ import pytest
 
 from tests.conftest import DATA, Cli
 
-BOOKKEEPING = ("number", "status", "status_reason", "created_on", "imported_in", "name", "source")
+BOOKKEEPING = (
+    "number", "status", "status_reason", "created_on", "imported_in", "name", "source", "owner"
+)  # fmt: skip
 GUESSED_1252 = "; read as Windows-1252 (guessed); --encoding to change"
 
 

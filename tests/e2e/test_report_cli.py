@@ -74,7 +74,7 @@ def test_report_pipeline_csv_has_a_header_and_plain_numbers(filled: Cli) -> None
 
 def test_report_pipeline_filters_by_creation_date_and_source(filled: Cli) -> None:
     data = filled.json("report", "pipeline", "--from", "2026-11-01", "--source", "WEB")
-    assert data["filters"] == {"from": "2026-11-01", "to": None, "source": "WEB"}
+    assert data["filters"] == {"from": "2026-11-01", "to": None, "source": "WEB", "owner": None}
     assert data["total"] == {
         "count": 1,
         "estimated_revenue": "1500.00",
@@ -342,7 +342,7 @@ def test_an_empty_report_says_so_on_stderr_and_exits_0(cli: Cli, report: str) ->
 @pytest.mark.parametrize("report", REPORTS)
 def test_an_empty_report_still_prints_valid_json_and_a_csv_header(cli: Cli, report: str) -> None:
     data = json.loads(cli.ok("report", report, "--json").stdout)
-    assert data["filters"] == {"from": None, "to": None, "source": None}
+    assert data["filters"] == {"from": None, "to": None, "source": None, "owner": None}
     csv = cli.ok("report", report, "--csv")
     assert csv.stdout.splitlines()[0].count(",") >= 3
     assert csv.stderr == EMPTY_MESSAGES[report] + "\n"

@@ -334,7 +334,7 @@ def test_a_bad_import_row_is_named_and_strict_imports_nothing(
     assert fragment in kept.stderr
     rejected = list(csv.reader(io.StringIO((tmp_path / "rows.rejects.csv").read_text("utf-8-sig"))))
     assert len(rejected) == 2 and rejected[0][-1] == "error" and fragment in rejected[1][-1]
-    assert run.ok("lead", "show", "L-0004").stdout.splitlines()[1].split() == [
+    assert run.ok("lead", "show", "L-0004").stdout.splitlines()[2].split() == [
         "Name",
         "Grace",
         "Hopper",

@@ -87,9 +87,9 @@ def test_a_url_with_a_password_is_refused(url: str, monkeypatch: pytest.MonkeyPa
 def test_db_init_creates_then_leaves_the_schema(pg_url: str) -> None:
     cli = Cli(pg_url)  # type: ignore[arg-type]
     first = cli.ok("db", "init")
-    assert first.stderr == f"Database {pg_url} is ready (schema 2)\n"
+    assert first.stderr == f"Database {pg_url} is ready (schema 3)\n"
     again = cli.ok("db", "init")
-    assert again.stderr == f"Database {pg_url} is up to date (schema 2)\n"
+    assert again.stderr == f"Database {pg_url} is up to date (schema 3)\n"
 
 
 def test_db_init_wants_a_database(db: Path) -> None:
@@ -173,8 +173,8 @@ def test_info_names_the_database_and_counts_its_records(pg_url: str) -> None:
     cli = Cli(pg_url)  # type: ignore[arg-type]
     deal(cli)
     info = cli.json("info")
-    assert info["path"] == pg_url and info["exists"] is True and info["schema"] == 2
-    assert info["currency"] == "EUR"
+    assert info["path"] == pg_url and info["exists"] is True and info["schema"] == 3
+    assert info["currency"] == "EUR" and info["seller"] == "ann"
     assert info["counts"]["leads"] == 2 and info["counts"]["quotes"] == 1
     assert info["counts"]["events"] == len(contents(PostgresBackend(pg_url))["events"])
     assert cli.ok("info").stdout.startswith(f"Database       {pg_url}\n")

@@ -343,7 +343,7 @@ def test_the_activity_report_counts_work_done_per_month_and_kind() -> None:
     ]
     report = activity_report(records)
     assert report.as_dict() == {
-        "filters": {"from": None, "to": None, "source": None},
+        "filters": {"from": None, "to": None, "source": None, "owner": None},
         "by": "month",
         "periods": [
             {"period": "2026-10", "call": 1, "meeting": 0, "task": 0, "email": 0, "total": 1},

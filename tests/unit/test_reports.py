@@ -81,7 +81,7 @@ def steps(*rows: tuple[str, int, str | None, str | None]) -> list[dict[str, obje
     ]
 
 
-NO_FILTERS = {"from": None, "to": None, "source": None}
+NO_FILTERS = {"from": None, "to": None, "source": None, "owner": None}
 NO_DISQUALIFIED = {"lost": 0, "cannot-contact": 0, "no-longer-interested": 0, "canceled": 0}
 
 

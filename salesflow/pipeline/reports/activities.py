@@ -80,6 +80,7 @@ def activity_report(
             or activity.kind not in COUNTED
             or done is None
             or not filters.covers(done)
+            or not filters.owns(activity)
         ):
             continue
         row = counts.setdefault(key(done), [0] * len(COUNTED))

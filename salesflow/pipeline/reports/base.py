@@ -23,6 +23,8 @@ class Filters:
     start: date | None = None
     end: date | None = None
     source: str | None = None
+    owner: str | None = None
+    """Only the records of this seller (`--mine`, `--owner`; any case)."""
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
@@ -40,11 +42,20 @@ class Filters:
     def has_source(self, source: str | None) -> bool:
         return self.source is None or source_key(source) == source_key(self.source)
 
+    def owns(self, record: object) -> bool:
+        """Whether the owner filter keeps `record` (a record without an owner passes only
+        when no owner is asked for)."""
+        if self.owner is None:
+            return True
+        owner = getattr(record, "owner", None)
+        return owner is not None and owner.casefold() == self.owner.casefold()
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "from": self.start.isoformat() if self.start else None,
             "to": self.end.isoformat() if self.end else None,
             "source": self.source,
+            "owner": self.owner,
         }
 
 

@@ -183,7 +183,9 @@ def funnel_report(
     outcomes = [
         _outcome(lead, by_number, quoted, invoices_of)
         for lead in leads
-        if filters.covers(lead.created_on) and filters.has_source(lead.source)
+        if filters.covers(lead.created_on)
+        and filters.has_source(lead.source)
+        and filters.owns(lead)
     ]
     sources: tuple[Funnel, ...] | None = None
     if by_source:

@@ -144,6 +144,8 @@ def receivables_report(
     for invoice in invoices:
         if invoice.invoice_date > as_of or not filters.covers(invoice.invoice_date):
             continue
+        if not filters.owns(invoice):
+            continue
         if invoice.status is InvoiceStatus.CANCELED and (
             invoice.canceled_on is None or invoice.canceled_on <= as_of
         ):
@@ -239,7 +241,9 @@ def sales_report(
     """
     sources = sources_of(opportunities)
     live = [
-        i for i in invoices if is_live(i) and filters.has_source(sources.get(i.opportunity.upper()))
+        i
+        for i in invoices
+        if is_live(i) and filters.has_source(sources.get(i.opportunity.upper())) and filters.owns(i)
     ]
     issued = [i for i in live if filters.covers(i.invoice_date)]
     payments = [p for i in live for p in i.payments if filters.covers(p.paid_on)]

@@ -83,6 +83,7 @@ def pipeline_report(
         if o.status is OpportunityStatus.OPEN
         and filters.covers(o.created_on)
         and filters.has_source(o.source)
+        and filters.owns(o)
     ]
     rows = tuple(_stage_row(s.value, [o for o in kept if o.stage is s]) for s in Stage)
     return PipelineReport(filters, rows, _stage_row("total", kept))
@@ -183,7 +184,7 @@ def forecast_report(
     open_by: dict[str, list[Opportunity]] = {p: [] for p in periods}
     won_by: dict[str, list[Opportunity]] = {p: [] for p in periods}
     for o in opportunities:
-        if not filters.has_source(o.source):
+        if not filters.has_source(o.source) or not filters.owns(o):
             continue
         if o.status is OpportunityStatus.OPEN:
             if o.close_date is None:
@@ -317,6 +318,7 @@ def win_rate_report(
         and o.closed_on is not None
         and filters.covers(o.created_on)
         and filters.has_source(o.source)
+        and filters.owns(o)
     }
     closed = sorted((o for o in opportunities if o.number in closed_on), key=lambda o: o.number)
     days = {

@@ -39,6 +39,7 @@ from salesflow.store.contract import (
     Stored,
     UnitOfWork,
     build,
+    signed,
 )
 from salesflow.store.locking import checked_timeout
 from salesflow.store.migrations import new_meta
@@ -396,6 +397,8 @@ class PostgresUnitOfWork:
         self.conn = conn
         self.writable = writable
         self.today: Callable[[], date] | None = None
+        self.seller: str | None = None  # who acts (see the contract)
+        self._who: str | None = None
         self._config = config
         self._savepoints = 0
         # the journal of this command (see `journal.py`): filled as it changes things
@@ -504,8 +507,14 @@ class PostgresUnitOfWork:
         clause, params = self._where(model, where)
         return int(self._rows(f"SELECT count(*) FROM {model.table}{clause}", params)[0][0])
 
+    def _selected(self, model: type[Record], where: Match | None) -> list[dict[str, Any]]:
+        """The stored documents `where` wants, by SQL, in creation order."""
+        clause, params = self._where(model, where)
+        rows = self._rows(f"SELECT doc FROM {model.table}{clause} ORDER BY id", params)
+        return [dict(row[0]) for row in rows]
+
     def list_records(self, model: type[R], listing: Listing) -> list[R]:
-        kept = listing.kept(self.docs(model))
+        kept = listing.kept(self._selected(model, listing.where))
         return [self._load(model, dict(doc)) for doc in kept]
 
     def arranged(self, model: type[R], listing: Listing) -> Sequence[R]:
@@ -513,7 +522,7 @@ class PostgresUnitOfWork:
         limit, and only the records kept are built."""
         from salesflow.pipeline.listing import arrange, doc_value
 
-        kept = listing.kept(self.docs(model))
+        kept = listing.kept(self._selected(model, listing.where))
         return BuiltOnRead(
             arrange(kept, listing.query, doc_value), lambda doc: self._load(model, dict(doc))
         )
@@ -623,7 +632,13 @@ class PostgresUnitOfWork:
 
     def add_events(self, events: Iterable[Event]) -> None:
         self._require_writable()
-        self.add_stored_events([event.stored() for event in events])
+        self.add_stored_events([signed(event.stored(), self.seller) for event in events])
+
+    def who(self) -> str:
+        """The database user (`current_user`), asked once per unit of work."""
+        if self._who is None:
+            self._who = str(self._rows("SELECT current_user")[0][0])
+        return self._who
 
     def add_stored_events(self, docs: Sequence[Mapping[str, Any]]) -> None:
         """Append events in their stored form, each naming this command's journal row."""

@@ -1,0 +1,71 @@
+"""What every group's `assign` verb and every list's `--mine`/`--owner` share."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from salesflow.cli import batch, common
+
+if TYPE_CHECKING:
+    from salesflow.models import Record
+
+ToOpt = Annotated[
+    str,
+    typer.Option("--to", help="The seller who owns them from now on.", show_default=False),
+]
+MineOpt = Annotated[
+    bool,
+    typer.Option("--mine", help="Only records you own ($SALESFLOW_SELLER, else your user)."),
+]
+OwnerOpt = Annotated[
+    str | None,
+    typer.Option("--owner", help="Only records this seller owns (any case).", show_default=False),
+]
+
+
+def owner_filter(mine: bool, owner: str | None) -> str | None:
+    """The seller `--mine` or `--owner NAME` asks for (None: anyone's records); both is a usage
+    error. `--mine` asks the data who the user is (`common.me`)."""
+    from salesflow.errors import UsageError
+
+    if mine and owner is not None:
+        raise UsageError("choose --mine or --owner NAME, not both")
+    if not mine:
+        return owner
+    named = common.seller_named()
+    if named is not None:
+        return named
+    with common.reading() as unit:
+        return common.me(unit)
+
+
+def assign(
+    model: type[Record],
+    numbers: list[str],
+    to: str,
+    *,
+    keep_going: bool,
+    yes: bool,
+    json: bool,
+    noun: str,
+) -> None:
+    """`GROUP assign NUMBERS... --to NAME`: each record owned by `to`, one `assigned` event each
+    (a record `to` owns already is left as it is)."""
+    from salesflow.services import owners
+
+    wanted = batch.read_numbers(numbers)
+    batch.confirm(len(wanted), "Assign", yes)
+    with common.writing() as uow:
+        now = common.now()
+
+        def assign_one(number: str) -> Record:
+            return owners.assign(uow, model, number, to, now=now)
+
+        outcome = batch.apply_each(uow, wanted, assign_one, keep_going=keep_going, noun=noun)
+    batch.print_results(outcome.results, json, len(wanted) == 1, lambda r: r.key)
+    if not json:
+        for record in outcome.results:
+            common.say(f"{record.key} is owned by {getattr(record, 'owner', None)}")
+    outcome.finish()
