@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from salesflow.models import (
     Account,
     Activity,
-    Invoice,
     Lead,
-    Opportunity,
-    Order,
     Quote,
     Record,
 )
@@ -40,8 +37,16 @@ class _Customers(Mapping[str, str]):
     """The customer of a record by number (`pipeline.agenda.customer_name`): the agenda's own
     records are at hand, any other an activity regards is found by number once."""
 
-    def __init__(self, uow: UnitOfWork, known: Iterable[Record]) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        known: Iterable[Record],
+        docs: Mapping[str, Mapping[str, object]] = {},
+    ) -> None:
         self._uow = uow
+        self._docs = docs
+        """Customer fields already read, by upper-case number (the index's deals, the leads
+        activities regard)."""
         # by number: a quote's revisions share theirs (and their customer)
         self._records: dict[str, Record | None] = {
             str(getattr(r, "number", r.key)).upper(): r for r in known
@@ -51,6 +56,8 @@ class _Customers(Mapping[str, str]):
 
     def _doc(self, model: type[Record], number: str) -> dict[str, object] | None:
         key = number.upper()
+        if key in self._docs:
+            return dict(self._docs[key])
         if key not in self._records:
             if model is Quote:
                 revisions = self._uow.revisions(number)
@@ -99,70 +106,45 @@ class Agenda:
 def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
     """What is due in `period`, with the settings' thresholds.
 
-    Written for big files: the queries name the statuses and the last due day, and the leads
-    and the days they were touched are read as a few stored fields, so only what makes the
-    agenda is built into records (the pipeline checks them again).
+    Written for big files: the activities and deals come from the agenda index
+    (`UnitOfWork.agenda_index`: the open tasks, calls and meetings, the day each lead was last
+    touched, the invoices, quotes, opportunities and orders an agenda may show), and the leads
+    are read as a few stored fields, so that only the leads shown are built into records.
     """
     limits = thresholds(uow)
     end = period.end
-    lead_series = Lead.prefix + "-"
-    touches = rules.last_touches(
-        (str(regarding), str(completed_on or created_on or ""))
-        for regarding, completed_on, created_on in uow.values(
-            Activity, ("regarding", "completed_on", "created_on")
-        )
-        if str(regarding)[: len(lead_series)].upper() == lead_series
-    )
+    index = uow.agenda_index()
+    due = [entry for entry in index.due if entry.due <= end]
+    regarded = {entry.regarding.upper() for entry in due}
+    touches = index.touched
     first, last = rules.lead_window(period, limits)
     listed: list[str] = []
+    lead_docs: dict[str, dict[str, object]] = {}
     stale = 0
-    for number, created_on, status in uow.values(Lead, ("number", "created_on", "status")):
+    for number, created_on, status, *named in uow.values(
+        Lead, ("number", "created_on", "status", *_CUSTOMER_FIELDS)
+    ):
+        key = number.upper()
+        if key in regarded:
+            lead_docs[key] = dict(zip(_CUSTOMER_FIELDS, named, strict=True))
         if status != "open":
             continue
-        day = rules.untouched_day(
-            date.fromisoformat(created_on), touches.get(number.upper()), limits
-        )
+        day = rules.untouched_day(date.fromisoformat(created_on), touches.get(key), limits)
         if first <= day <= last:
             listed.append(number)
         elif day < first:
             stale += 1
-    work = rules.Work(
-        activities=uow.all(
-            Activity, Match.where(status="open", kind=_SCHEDULED, within={"due": (None, end)})
-        ),
-        invoices=uow.all(
-            Invoice,
-            Match.where(status=("unpaid", "partially-paid"), within={"due_date": (None, end)}),
-        ),
-        quotes=uow.all(
-            Quote,
-            Match.where(
-                status="active",  # only a latest revision can be
-                within={"valid_until": (None, end + timedelta(days=limits.quote_days))},
-            ),
-        ),
-        opportunities=uow.all(
-            Opportunity,
-            Match.where(
-                status="open", defaults={"status": "open"}, within={"close_date": (None, end)}
-            ),
-        ),
-        leads=[uow.get(Lead, number) for number in listed],
-        orders=uow.all(
-            Order,
-            Match.where(
-                status="active",
-                defaults={"status": "active"},
-                within={"created_on": (None, end - timedelta(days=limits.order_days))},
-            ),
-        ),
-    )
+    leads = [uow.get(Lead, number) for number in listed]
+    work = rules.Work(due=due, deals=index.deals, leads=leads)
+    known: dict[str, Mapping[str, object]] = {
+        number: {"account": account, "name": name}
+        for number, (account, name) in index.parties.items()
+    }
+    known.update(lead_docs)
     items = rules.agenda(
         work,
         period,
-        customers=_Customers(
-            uow, (*work.invoices, *work.quotes, *work.opportunities, *work.leads, *work.orders)
-        ),
+        customers=_Customers(uow, leads, known),
         touches=touches,
         thresholds=limits,
     )
