@@ -152,7 +152,9 @@ class AgendaIndex:
     (`last_touches`, by upper-case number), and the deals an agenda may show."""
 
     due: list[Due]
-    touched: dict[str, date]
+    touched: dict[str, str]
+    """The ISO day each lead was last touched, by upper-case number (text: a big file has many,
+    and ISO days compare as text)."""
     deals: list[Deal]
     parties: dict[str, tuple[str | None, str | None]]
     """Every deal record's account and name (an opportunity's), by upper-case number: whom an
@@ -185,10 +187,28 @@ class AgendaIndex:
                 )
                 for number, (kind, due, at, regarding, subject) in activities["due"].items()
             ],
-            touched={key: date.fromisoformat(day) for key, day in activities["touched"].items()},
+            touched=dict(activities["touched"]),
             deals=[Deal.from_stored(entry) for entry in entries if entry[0] is not None],
             parties={str(entry[1]).upper(): (entry[4], entry[5]) for entry in entries},
         )
+
+
+@dataclass(frozen=True)
+class Untouched:
+    """An open lead as an agenda shows it once nobody touched it for a while (`Untouched.of`)."""
+
+    number: str
+    created_on: date
+    name: str | None
+    """Its name, else its company."""
+    amount: Decimal | None
+
+    @classmethod
+    def of(cls, lead: Lead) -> Untouched | None:
+        """None for a lead that is not open."""
+        if lead.status is not LeadStatus.OPEN:
+            return None
+        return cls(lead.number, lead.created_on, lead.name or lead.company, lead.estimated_value)
 
 
 @dataclass(frozen=True)
@@ -205,6 +225,8 @@ class Work:
     opportunities: Iterable[Opportunity] = ()
     leads: Iterable[Lead] = ()
     orders: Iterable[Order] = ()
+    untouched: Iterable[Untouched] = ()
+    """Open leads as a shell read them from stored fields (`Untouched`)."""
 
 
 def customer_name(doc: Mapping[str, Any], account: Mapping[str, Any] | None) -> str:
@@ -245,6 +267,14 @@ def lead_window(period: Period, thresholds: Thresholds) -> tuple[date, date]:
     (overdue by then); leads untouched longer are only counted (`Agenda.stale_leads`): an
     agenda of every lead a file ever gathered would hide the day's work."""
     return period.start - timedelta(days=thresholds.lead_days), period.end
+
+
+def touched_window(period: Period, thresholds: Thresholds) -> tuple[str, str]:
+    """The ISO days between which an open lead's last touch (its creation when later) puts it on
+    the agenda (`lead_window`, `lead_days` earlier); a lead touched before the first is stale."""
+    first, last = lead_window(period, thresholds)
+    gap = timedelta(days=thresholds.lead_days)
+    return (first - gap).isoformat(), (last - gap).isoformat()
 
 
 def agenda(
@@ -344,9 +374,8 @@ def agenda(
                 command=f"salesflow order fulfil {number}",
             )
     first, last = lead_window(period, thresholds)
-    for lead in work.leads:
-        if lead.status is not LeadStatus.OPEN:
-            continue
+    leads = [found for found in map(Untouched.of, work.leads) if found is not None]
+    for lead in (*leads, *work.untouched):
         day = untouched_day(lead.created_on, touches.get(lead.number.upper()), thresholds)
         if first <= day <= last:
             since = day - timedelta(days=thresholds.lead_days)
@@ -355,8 +384,8 @@ def agenda(
                 "lead",
                 lead.number,
                 lead.number,
-                f"{lead.name or lead.company}: untouched since {since.isoformat()}",
-                amount=lead.estimated_value,
+                f"{lead.name}: untouched since {since.isoformat()}",
+                amount=lead.amount,
                 command=f"salesflow lead qualify {lead.number}",
             )
     items.sort(key=_sort_key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from salesflow.models import (
     Account,
@@ -12,6 +13,7 @@ from salesflow.models import (
     Lead,
     Quote,
     Record,
+    person_name,
 )
 from salesflow.pipeline import agenda as rules
 from salesflow.pipeline.activities import SCHEDULED, regarding_type
@@ -115,37 +117,50 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
     end = period.end
     index = uow.agenda_index()
     due = [entry for entry in index.due if entry.due <= end]
-    regarded = {entry.regarding.upper() for entry in due}
     touches = index.touched
-    first, last = rules.lead_window(period, limits)
-    listed: list[str] = []
-    lead_docs: dict[str, dict[str, object]] = {}
+    low, high = rules.touched_window(period, limits)
+    listed: list[rules.Untouched] = []
+    regarded = {entry.regarding.upper() for entry in due}
+    named: dict[str, Mapping[str, object]] = {}
     stale = 0
-    for number, created_on, status, *named in uow.values(
-        Lead, ("number", "created_on", "status", *_CUSTOMER_FIELDS)
+    for number, created_on, status, first_name, last_name, company, value in uow.values(
+        Lead,
+        ("number", "created_on", "status", "first_name", "last_name", "company", "estimated_value"),
     ):
         key = number.upper()
         if key in regarded:
-            lead_docs[key] = dict(zip(_CUSTOMER_FIELDS, named, strict=True))
+            named[key] = {"company": company, "first_name": first_name, "last_name": last_name}
         if status != "open":
             continue
-        day = rules.untouched_day(date.fromisoformat(created_on), touches.get(key), limits)
-        if first <= day <= last:
-            listed.append(number)
-        elif day < first:
+        touched = touches.get(key)
+        since = touched if touched is not None and touched > created_on else created_on
+        if since < low:
             stale += 1
-    leads = [uow.get(Lead, number) for number in listed]
-    work = rules.Work(due=due, deals=index.deals, leads=leads)
+        elif since <= high:
+            named[key] = {"company": company, "first_name": first_name, "last_name": last_name}
+            listed.append(
+                rules.Untouched(
+                    number,
+                    date.fromisoformat(created_on),
+                    person_name(first_name, last_name, company) or company,
+                    Decimal(str(value)) if value is not None else None,
+                )
+            )
+    work = rules.Work(due=due, deals=index.deals, untouched=listed)
     known: dict[str, Mapping[str, object]] = {
         number: {"account": account, "name": name}
         for number, (account, name) in index.parties.items()
     }
-    known.update(lead_docs)
+    known.update(named)
     items = rules.agenda(
         work,
         period,
-        customers=_Customers(uow, leads, known),
-        touches=touches,
+        customers=_Customers(uow, (), known),
+        touches={
+            key: date.fromisoformat(touches[key])
+            for key in (lead.number.upper() for lead in listed)
+            if key in touches
+        },
         thresholds=limits,
     )
     return Agenda(items, stale)
