@@ -210,3 +210,22 @@ def test_db_copy_into_a_new_file_derives_its_index(seller: Cli, tmp_path: Path) 
     seller.ok("db", "copy", str(seller.db), str(target))
     assert_index_current(target)
     assert Cli(target).json("agenda", "--week") == seller.json("agenda", "--week")
+
+
+def test_a_hand_edit_that_keeps_the_size_of_the_activities_is_seen(seller: Cli) -> None:
+    """The section is checked against the table's checksum, not only its size."""
+    seller.ok("activity", "done", "ACT-0002")  # a version in the history: the next write checks
+    raw = seller.db.read_bytes()
+    lines = raw.split(b"\n")
+    [at] = [i for i, line in enumerate(lines) if line.startswith(b'"activities":')]
+    lines[at] = lines[at].replace(b'"due":"2026-11-25"', b'"due":"2026-11-20"')
+    edited = b"\n".join(lines)
+    assert len(edited) == len(raw) and edited != raw
+    seller.db.write_bytes(edited)
+    assert "activities" not in stored_sections(seller.db)
+    [task] = [item for item in seller.json("agenda") if item["number"] == "ACT-0001"]
+    assert task["date"] == "2026-11-20"
+    seller.ok("lead", "add", "--company", "Hooli")
+    assert_index_current(seller.db)
+    [task] = [item for item in seller.json("agenda") if item["number"] == "ACT-0001"]
+    assert task["date"] == "2026-11-20"
