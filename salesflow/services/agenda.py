@@ -111,7 +111,8 @@ def agenda(uow: UnitOfWork, period: rules.Period) -> Agenda:
     Written for big files: the activities and deals come from the agenda index
     (`UnitOfWork.agenda_index`: the open tasks, calls and meetings, the day each lead was last
     touched, the invoices, quotes, opportunities and orders an agenda may show), and the leads
-    are read as a few stored fields, so that only the leads shown are built into records.
+    are read as a few stored fields, so that no lead, activity or deal is built into a record
+    (the pipeline decides on the index's entries as it does on records).
     """
     limits = thresholds(uow)
     end = period.end
