@@ -71,6 +71,11 @@ class Record(BaseModel):
 # --- leads -----------------------------------------------------------------------------------
 
 
+def person_name(first_name: str | None, last_name: str | None, company: str | None) -> str:
+    """A lead's name: its first and last names, else its company (from stored fields too)."""
+    return " ".join(p for p in (first_name, last_name) if p) or (company or "")
+
+
 class LeadStatus(StrEnum):
     OPEN = "open"
     QUALIFIED = "qualified"
@@ -117,7 +122,7 @@ class Lead(Record):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or (self.company or "")
+        return person_name(self.first_name, self.last_name, self.company)
 
 
 # --- accounts, contacts, products ------------------------------------------------------------

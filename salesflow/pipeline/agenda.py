@@ -8,7 +8,7 @@ what, the record, the customer, the amount where there is one, and the command t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -20,14 +20,12 @@ from salesflow.models import (
     Lead,
     LeadStatus,
     Opportunity,
-    OpportunityStatus,
     Order,
-    OrderStatus,
     Quote,
-    QuoteStatus,
 )
-from salesflow.pipeline.activities import SCHEDULED, is_due
-from salesflow.pipeline.invoices import is_overdue as invoice_overdue
+from salesflow.pipeline.activities import SCHEDULED, is_open
+from salesflow.pipeline.agenda_index import ACTIVITIES, DEAL_KINDS, deal_entry
+from salesflow.pipeline.agenda_index import SCHEDULED_KINDS as _SCHEDULED_KINDS
 
 KIND_ORDER = ("meeting", "call", "task", "invoice", "quote", "order", "opportunity", "lead")
 """Within a day and time: appointments first, then calls and tasks, then the pipeline's work."""
@@ -90,15 +88,150 @@ class AgendaItem:
 
 
 @dataclass(frozen=True)
+class Due:
+    """An open task, call or meeting with a due date, as the agenda shows it: what the agenda
+    index (`activity_index`) keeps of it."""
+
+    number: str
+    kind: str
+    due: date
+    at: time | None
+    regarding: str
+    subject: str
+    owner: str | None = None
+
+    @classmethod
+    def of(cls, activity: Activity) -> Due | None:
+        """What the agenda shows of an activity; None for one it never shows (a note, an email,
+        one done or canceled, one without a due date)."""
+        if activity.kind not in SCHEDULED or not is_open(activity) or activity.due is None:
+            return None
+        return cls(
+            activity.number,
+            activity.kind.value,
+            activity.due,
+            activity.at,
+            activity.regarding,
+            activity.subject,
+            activity.owner,
+        )
+
+
+@dataclass(frozen=True)
+class Deal:
+    """An invoice, quote, opportunity or order that an agenda may show, whatever the period:
+    what the agenda index keeps of it (`Deal.of`)."""
+
+    kind: str
+    """`invoice`, `quote`, `opportunity` or `order`."""
+    number: str
+    day: date
+    """An invoice's due date, a quote's last valid day, an opportunity's close date, the day an
+    order was made."""
+    amount: Decimal
+    """An invoice's balance, a quote's or an order's total, an opportunity's estimated revenue."""
+    account: str | None = None
+    name: str | None = None
+    """An opportunity's name."""
+    owner: str | None = None
+
+    @classmethod
+    def of(cls, record: Invoice | Quote | Opportunity | Order) -> Deal | None:
+        """What the agenda may show of a record (`agenda_index.deal_entry`); None for one no
+        agenda shows."""
+        entry = deal_entry(record)
+        return None if entry[0] is None else cls.from_stored(entry)
+
+    @classmethod
+    def from_stored(cls, stored: Sequence[Any]) -> Deal:
+        kind, number, day, amount, account, name, *rest = stored
+        owner = rest[0] if rest else None  # entries kept before records had owners
+        return cls(kind, number, date.fromisoformat(day), Decimal(amount), account, name, owner)
+
+
+@dataclass(frozen=True)
+class AgendaIndex:
+    """What the agenda needs of every activity and deal record, whatever the period: the open
+    tasks, calls and meetings with a due date, the day each lead was last touched
+    (`last_touches`, by upper-case number), and the deals an agenda may show."""
+
+    due: list[Due]
+    touched: dict[str, str]
+    """The ISO day each lead was last touched, by upper-case number (text: a big file has many,
+    and ISO days compare as text)."""
+    deals: list[Deal]
+    parties: dict[str, tuple[str | None, str | None]]
+    """Every deal record's account and name (an opportunity's), by upper-case number: whom an
+    activity about it is for."""
+
+    def normalized(self) -> AgendaIndex:
+        """The same index with its lists in number order, to compare two (`doctor`)."""
+        return AgendaIndex(
+            due=sorted(self.due, key=lambda entry: entry.number),
+            touched=self.touched,
+            deals=sorted(self.deals, key=lambda deal: (deal.kind, deal.number)),
+            parties=self.parties,
+        )
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[str, Any]) -> AgendaIndex:
+        """The index from its stored form: `activity_index` under `activities`, `deal_index`
+        under each deal table's name."""
+        activities = stored.get(ACTIVITIES) or {"due": {}, "touched": {}}
+        entries = [entry for table in DEAL_KINDS for entry in (stored.get(table) or {}).values()]
+        return cls(
+            due=[
+                Due(
+                    number=number,
+                    kind=kind,
+                    due=date.fromisoformat(due),
+                    at=time.fromisoformat(at) if at else None,
+                    regarding=regarding,
+                    subject=subject,
+                    owner=rest[0] if rest else None,  # entries kept before owners
+                )
+                for number, (kind, due, at, regarding, subject, *rest) in activities["due"].items()
+            ],
+            touched=dict(activities["touched"]),
+            deals=[Deal.from_stored(entry) for entry in entries if entry[0] is not None],
+            parties={str(entry[1]).upper(): (entry[4], entry[5]) for entry in entries},
+        )
+
+
+@dataclass(frozen=True)
+class Untouched:
+    """An open lead as an agenda shows it once nobody touched it for a while (`Untouched.of`)."""
+
+    number: str
+    created_on: date
+    name: str | None
+    """Its name, else its company."""
+    amount: Decimal | None
+
+    @classmethod
+    def of(cls, lead: Lead) -> Untouched | None:
+        """None for a lead that is not open."""
+        if lead.status is not LeadStatus.OPEN:
+            return None
+        return cls(lead.number, lead.created_on, lead.name or lead.company, lead.estimated_value)
+
+
+@dataclass(frozen=True)
 class Work:
     """The records an agenda is made of (the shell may pass more: each is checked here)."""
 
     activities: Iterable[Activity] = ()
+    due: Iterable[Due] = ()
+    """Open tasks, calls and meetings as the agenda index keeps them (`AgendaIndex.due`)."""
+    deals: Iterable[Deal] = ()
+    """Invoices, quotes, opportunities and orders as the agenda index keeps them."""
     invoices: Iterable[Invoice] = ()
     quotes: Iterable[Quote] = ()
     opportunities: Iterable[Opportunity] = ()
     leads: Iterable[Lead] = ()
     orders: Iterable[Order] = ()
+    untouched: Iterable[Untouched] = ()
+    """Open leads as a shell read them from stored fields (`Untouched`)."""
 
 
 def customer_name(doc: Mapping[str, Any], account: Mapping[str, Any] | None) -> str:
@@ -141,6 +274,14 @@ def lead_window(period: Period, thresholds: Thresholds) -> tuple[date, date]:
     return period.start - timedelta(days=thresholds.lead_days), period.end
 
 
+def touched_window(period: Period, thresholds: Thresholds) -> tuple[str, str]:
+    """The ISO days between which an open lead's last touch (its creation when later) puts it on
+    the agenda (`lead_window`, `lead_days` earlier); a lead touched before the first is stale."""
+    first, last = lead_window(period, thresholds)
+    gap = timedelta(days=thresholds.lead_days)
+    return (first - gap).isoformat(), (last - gap).isoformat()
+
+
 def agenda(
     work: Work,
     period: Period,
@@ -173,58 +314,73 @@ def agenda(
             )
         )
 
-    for activity in work.activities:
-        if activity.kind in SCHEDULED and is_due(activity, end):
-            assert activity.due is not None
+    due = [found for found in map(Due.of, work.activities) if found is not None]
+    for entry in (*due, *work.due):
+        if entry.kind in _SCHEDULED_KINDS and entry.due <= end:
             add(
-                activity.due,
-                activity.kind,
-                activity.number,
-                activity.regarding,
-                activity.subject,
-                at=activity.at,
+                entry.due,
+                entry.kind,
+                entry.number,
+                entry.regarding,
+                entry.subject,
+                at=entry.at,
                 amount=None,
-                command=f"salesflow activity done {activity.number}",
+                command=f"salesflow activity done {entry.number}",
             )
-    for invoice in work.invoices:
-        if invoice_overdue(invoice, end):
-            add(
-                invoice.due_date,
-                "invoice",
-                invoice.number,
-                invoice.number,
-                f"payment due {invoice.due_date.isoformat()}",
-                amount=invoice.balance,
-                command=f"salesflow invoice pay {invoice.number}",
-            )
+    records: Iterable[Invoice | Quote | Opportunity | Order] = (
+        *work.invoices,
+        *work.quotes,
+        *work.opportunities,
+        *work.orders,
+    )
+    deals = [found for found in map(Deal.of, records) if found is not None]
     expiring = end + timedelta(days=thresholds.quote_days)
-    for quote in work.quotes:
-        if quote.status is QuoteStatus.ACTIVE and quote.valid_until <= expiring:
+    for deal in (*deals, *work.deals):
+        day, number = deal.day, deal.number
+        if deal.kind == "invoice" and day < end:
             add(
-                quote.valid_until,
-                "quote",
-                quote.number,
-                quote.number,
-                f"valid until {quote.valid_until.isoformat()}",
-                amount=quote.total,
-                command=f"salesflow quote accept {quote.number}",
+                day,
+                "invoice",
+                number,
+                number,
+                f"payment due {day.isoformat()}",
+                amount=deal.amount,
+                command=f"salesflow invoice pay {number}",
             )
-    for opportunity in work.opportunities:
-        close = opportunity.close_date
-        if opportunity.status is OpportunityStatus.OPEN and close is not None and close <= end:
+        elif deal.kind == "quote" and day <= expiring:
             add(
-                close,
+                day,
+                "quote",
+                number,
+                number,
+                f"valid until {day.isoformat()}",
+                amount=deal.amount,
+                command=f"salesflow quote accept {number}",
+            )
+        elif deal.kind == "opportunity" and day <= end:
+            add(
+                day,
                 "opportunity",
-                opportunity.number,
-                opportunity.number,
-                f"{opportunity.name}: close date {close.isoformat()}",
-                amount=opportunity.estimated_revenue,
-                command=f"salesflow opp win {opportunity.number}",
+                number,
+                number,
+                f"{deal.name}: close date {day.isoformat()}",
+                amount=deal.amount,
+                command=f"salesflow opp win {number}",
+            )
+        elif deal.kind == "order" and day + timedelta(days=thresholds.order_days) <= end:
+            order_day = day + timedelta(days=thresholds.order_days)
+            add(
+                order_day,
+                "order",
+                number,
+                number,
+                f"not fulfilled since {day.isoformat()}",
+                amount=deal.amount,
+                command=f"salesflow order fulfil {number}",
             )
     first, last = lead_window(period, thresholds)
-    for lead in work.leads:
-        if lead.status is not LeadStatus.OPEN:
-            continue
+    leads = [found for found in map(Untouched.of, work.leads) if found is not None]
+    for lead in (*leads, *work.untouched):
         day = untouched_day(lead.created_on, touches.get(lead.number.upper()), thresholds)
         if first <= day <= last:
             since = day - timedelta(days=thresholds.lead_days)
@@ -233,21 +389,9 @@ def agenda(
                 "lead",
                 lead.number,
                 lead.number,
-                f"{lead.name or lead.company}: untouched since {since.isoformat()}",
-                amount=lead.estimated_value,
+                f"{lead.name}: untouched since {since.isoformat()}",
+                amount=lead.amount,
                 command=f"salesflow lead qualify {lead.number}",
-            )
-    for order in work.orders:
-        day = order.created_on + timedelta(days=thresholds.order_days)
-        if order.status is OrderStatus.ACTIVE and day <= end:
-            add(
-                day,
-                "order",
-                order.number,
-                order.number,
-                f"not fulfilled since {order.created_on.isoformat()}",
-                amount=order.total,
-                command=f"salesflow order fulfil {order.number}",
             )
     items.sort(key=_sort_key)
     return items

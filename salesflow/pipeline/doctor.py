@@ -40,6 +40,7 @@ from salesflow.models import (
     model_of_series,
 )
 from salesflow.pipeline.activities import regarding_type
+from salesflow.pipeline.agenda_index import INDEX_TABLE
 from salesflow.pipeline.invoices import settled_status
 from salesflow.pipeline.money import HUNDRED, LIMIT, ZERO, cents, format_money, total
 from salesflow.pipeline.numbering import format_number
@@ -102,7 +103,7 @@ def diagnose(tables: Tables) -> list[Problem]:
 
 def _contents(tables: Tables) -> tuple[Contents, list[Problem]]:
     problems: list[Problem] = []
-    known = {model.table for model in RECORD_TYPES} | {Event.table, META_TABLE}
+    known = {model.table for model in RECORD_TYPES} | {Event.table, META_TABLE, INDEX_TABLE}
     for name in tables:
         if name not in known:
             problems.append(Problem("schema", name, f"table {name!r} is not a salesflow table"))

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from salesflow.models import (
     Account,
     Activity,
-    Invoice,
     Lead,
-    Opportunity,
-    Order,
     Quote,
     Record,
+    person_name,
 )
 from salesflow.pipeline import agenda as rules
 from salesflow.pipeline.activities import SCHEDULED, regarding_type
@@ -41,8 +40,16 @@ class _Customers(Mapping[str, str]):
     """The customer of a record by number (`pipeline.agenda.customer_name`): the agenda's own
     records are at hand, any other an activity regards is found by number once."""
 
-    def __init__(self, uow: UnitOfWork, known: Iterable[Record]) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        known: Iterable[Record],
+        docs: Mapping[str, Mapping[str, object]] = {},
+    ) -> None:
         self._uow = uow
+        self._docs = docs
+        """Customer fields already read, by upper-case number (the index's deals, the leads
+        activities regard)."""
         # by number: a quote's revisions share theirs (and their customer)
         self._records: dict[str, Record | None] = {
             str(getattr(r, "number", r.key)).upper(): r for r in known
@@ -52,6 +59,8 @@ class _Customers(Mapping[str, str]):
 
     def _doc(self, model: type[Record], number: str) -> dict[str, object] | None:
         key = number.upper()
+        if key in self._docs:
+            return dict(self._docs[key])
         if key not in self._records:
             if model is Quote:
                 revisions = self._uow.revisions(number)
@@ -101,82 +110,66 @@ def agenda(uow: UnitOfWork, period: rules.Period, *, owner: str | None = None) -
     """What is due in `period`, with the settings' thresholds; with `owner`, only what that
     seller owns (their activities, and the records that make the pipeline's own work).
 
-    Written for big files: the queries name the statuses and the last due day, and the leads
-    and the days they were touched are read as a few stored fields, so only what makes the
-    agenda is built into records (the pipeline checks them again).
+    Written for big files: the activities and deals come from the agenda index
+    (`UnitOfWork.agenda_index`: the open tasks, calls and meetings, the day each lead was last
+    touched, the invoices, quotes, opportunities and orders an agenda may show), and the leads
+    are read as a few stored fields, so that no lead, activity or deal is built into a record
+    (the pipeline decides on the index's entries as it does on records).
     """
     limits = thresholds(uow)
     end = period.end
-    mine: dict[str, Any] = {"owner": owner} if owner else {}  # Match.where(**mine)
+    index = uow.agenda_index()
     wanted = owner.casefold() if owner else None
-    lead_series = Lead.prefix + "-"
-    touches = rules.last_touches(
-        (str(regarding), str(completed_on or created_on or ""))
-        for regarding, completed_on, created_on in uow.values(
-            Activity, ("regarding", "completed_on", "created_on")
-        )
-        if str(regarding)[: len(lead_series)].upper() == lead_series
-    )
-    first, last = rules.lead_window(period, limits)
-    listed: list[str] = []
+
+    def owned(who: object) -> bool:
+        return wanted is None or str(who or "").casefold() == wanted
+
+    due = [entry for entry in index.due if entry.due <= end and owned(entry.owner)]
+    touches = index.touched
+    low, high = rules.touched_window(period, limits)
+    listed: list[rules.Untouched] = []
+    regarded = {entry.regarding.upper() for entry in due}
+    named: dict[str, Mapping[str, object]] = {}
     stale = 0
-    lead_fields = ("number", "created_on", "status", "owner")
-    for number, created_on, status, lead_owner in uow.values(Lead, lead_fields):
-        if status != "open" or (wanted and str(lead_owner or "").casefold() != wanted):
+    fields = ("first_name", "last_name", "company", "estimated_value", "owner")
+    for number, created_on, status, first_name, last_name, company, value, lead_owner in uow.values(
+        Lead, ("number", "created_on", "status", *fields)
+    ):
+        key = number.upper()
+        if key in regarded:
+            named[key] = {"company": company, "first_name": first_name, "last_name": last_name}
+        if status != "open" or not owned(lead_owner):
             continue
-        day = rules.untouched_day(
-            date.fromisoformat(created_on), touches.get(number.upper()), limits
-        )
-        if first <= day <= last:
-            listed.append(number)
-        elif day < first:
+        touched = touches.get(key)
+        since = touched if touched is not None and touched > created_on else created_on
+        if since < low:
             stale += 1
-    work = rules.Work(
-        activities=uow.all(
-            Activity,
-            Match.where(status="open", kind=_SCHEDULED, within={"due": (None, end)}, **mine),
-        ),
-        invoices=uow.all(
-            Invoice,
-            Match.where(
-                status=("unpaid", "partially-paid"), within={"due_date": (None, end)}, **mine
-            ),
-        ),
-        quotes=uow.all(
-            Quote,
-            Match.where(
-                status="active",  # only a latest revision can be
-                within={"valid_until": (None, end + timedelta(days=limits.quote_days))},
-                **mine,
-            ),
-        ),
-        opportunities=uow.all(
-            Opportunity,
-            Match.where(
-                status="open",
-                defaults={"status": "open"},
-                within={"close_date": (None, end)},
-                **mine,
-            ),
-        ),
-        leads=[uow.get(Lead, number) for number in listed],
-        orders=uow.all(
-            Order,
-            Match.where(
-                status="active",
-                defaults={"status": "active"},
-                within={"created_on": (None, end - timedelta(days=limits.order_days))},
-                **mine,
-            ),
-        ),
-    )
+        elif since <= high:
+            named[key] = {"company": company, "first_name": first_name, "last_name": last_name}
+            listed.append(
+                rules.Untouched(
+                    number,
+                    date.fromisoformat(created_on),
+                    person_name(first_name, last_name, company) or company,
+                    Decimal(str(value)) if value is not None else None,
+                )
+            )
+    deals = [deal for deal in index.deals if owned(deal.owner)]
+    work = rules.Work(due=due, deals=deals, untouched=listed)
+    known: dict[str, Mapping[str, object]] = {
+        number: {"account": account, "name": name}
+        for number, (account, name) in index.parties.items()
+    }
+    known.update(named)
     items = rules.agenda(
         work,
         period,
-        customers=_Customers(
-            uow, (*work.invoices, *work.quotes, *work.opportunities, *work.leads, *work.orders)
-        ),
-        touches=touches,
+        customers=_Customers(uow, (), known),
+        touches={
+            key: date.fromisoformat(touches[key])
+            for key in (lead.number.upper() for lead in listed)
+            if key in touches
+        },
         thresholds=limits,
     )
     return Agenda(items, stale)

@@ -38,4 +38,27 @@ class Diagnosis:
 def check(uow: UnitOfWork) -> Diagnosis:
     """Every integrity check over the data as stored (`pipeline.doctor`); changes nothing."""
     problems = diagnose(uow.contents())
+    problems.extend(_agenda_index(uow))
     return Diagnosis(uow.file_schema, problems)
+
+
+def _agenda_index(uow: UnitOfWork) -> list[Problem]:
+    """The agenda index the agenda would read must be what the records derive to."""
+    from salesflow.errors import SalesflowError
+    from salesflow.pipeline.agenda_index import INDEX_TABLE
+    from salesflow.store.contract import derived_agenda_index
+
+    try:
+        used = uow.agenda_index()
+    except SalesflowError:  # a record that does not validate: named by the checks above
+        return []
+    if used.normalized() == derived_agenda_index(uow).normalized():
+        return []
+    return [
+        Problem(
+            "index",
+            INDEX_TABLE,
+            "the agenda index does not match the activities and deals it was derived from, so "
+            "the agenda may show what is not due or miss what is",
+        )
+    ]

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 if TYPE_CHECKING:
     from salesflow.models import Event, Quote, Record
+    from salesflow.pipeline.agenda import AgendaIndex
     from salesflow.pipeline.listing import ListQuery, ListSpec
 
 R = TypeVar("R", bound="Record")
@@ -195,6 +196,36 @@ def build(model: type[R], stored: Stored, place: str) -> R:
         ) from None
 
 
+def deal_section(uow: UnitOfWork, table: str) -> dict[str, Any]:
+    """A deal table's section of the agenda index (`pipeline.agenda_index.deal_index`) derived
+    from the unit of work's records."""
+    from salesflow.models import TYPES_BY_TABLE
+    from salesflow.pipeline.agenda_index import deal_index
+
+    return deal_index(uow.all(TYPES_BY_TABLE[table]))  # type: ignore[arg-type]
+
+
+def derived_agenda_index(uow: UnitOfWork) -> AgendaIndex:
+    """The agenda index derived from every stored activity and deal record, as a write derives
+    it; a record that does not validate is left out (for `doctor`, which names it)."""
+    from salesflow.errors import SalesflowError
+    from salesflow.models import TYPES_BY_TABLE, Activity
+    from salesflow.pipeline.agenda import AgendaIndex
+    from salesflow.pipeline.agenda_index import ACTIVITIES, DEAL_KINDS, activity_index, deal_index
+
+    sections: dict[str, Any] = {ACTIVITIES: activity_index(uow.stored(Activity))}
+    for table in DEAL_KINDS:
+        model = TYPES_BY_TABLE[table]
+        records = []
+        for doc in uow.stored(model):
+            try:
+                records.append(build(model, doc, table))
+            except SalesflowError:
+                continue
+        sections[table] = deal_index(records)  # type: ignore[arg-type]
+    return AgendaIndex.from_stored(sections)
+
+
 class LoadedOnLookup(Mapping[str, R]):
     """Records by a key, each built when looked up (what `index_by` returns): a batch that looks
     up a few of 100k accounts by name builds a few."""
@@ -300,6 +331,14 @@ class UnitOfWork(Protocol):
         """Some fields of each record `where` wants, as stored (dates and money as text, None
         for a field a record lacks), in creation order, without building records: what a big
         file's agenda or a name lookup needs of every lead or activity."""
+        ...
+
+    def agenda_index(self) -> AgendaIndex:
+        """What the agenda needs of every activity and deal record, whatever the period
+        (`pipeline.agenda_index`): the open tasks, calls and meetings with a due date, the day
+        each lead was last touched, and the invoices, quotes, opportunities and orders an agenda
+        may show; this unit of work's own changes included. The file keeps it derived at each
+        write, so the agenda reads neither the activities nor the deals' lines."""
         ...
 
     def event_count(self) -> int:

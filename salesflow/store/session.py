@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from salesflow.errors import NotFound, StoreError
+from salesflow.errors import NotFound, SalesflowError, StoreError
 from salesflow.models import (
     META_DOC_ID,
     META_TABLE,
@@ -26,6 +26,7 @@ from salesflow.models import (
     Record,
     model_of_series,
 )
+from salesflow.pipeline.agenda_index import ACTIVITIES, SOURCES
 from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.store.contract import (
     BuiltOnRead,
@@ -34,11 +35,15 @@ from salesflow.store.contract import (
     Match,
     Stored,
     build,
+    deal_section,
     signed,
 )
 from salesflow.store.damage import TYPES_BY_TABLE
 from salesflow.store.migrations import SCHEMA_VERSION, new_meta
 from salesflow.store.tracking import Changes, Savepoint, UnitOfWorkStorage
+
+if TYPE_CHECKING:
+    from salesflow.pipeline.agenda import AgendaIndex
 
 R = TypeVar("R", bound=Record)
 
@@ -282,6 +287,91 @@ class Session:
             if where is None or where.matches(doc):
                 yield tuple(map(doc.get, fields))
 
+    def _changed(self, table: str) -> bool:
+        changes = self._changes
+        return bool(
+            changes.pending.get(table) or changes.removed.get(table) or changes.new.get(table)
+        )
+
+    def agenda_index(self) -> AgendaIndex:
+        """See the contract: each section of the index the last write kept in the file, when it
+        is current (`UnitOfWorkStorage.agenda_sections`) and this session did not change its
+        table; any other derived here from the records."""
+        from salesflow.pipeline.agenda import AgendaIndex
+
+        stored = self._storage.agenda_sections()
+        sections = {
+            table: stored[table] if table in stored and not self._changed(table) else None
+            for table in SOURCES
+        }
+        try:
+            return AgendaIndex.from_stored(
+                {
+                    t: found if found is not None else self._section(t)
+                    for t, found in sections.items()
+                }
+            )
+        except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError):
+            # a damaged index: derived as for a file without one
+            return AgendaIndex.from_stored({table: self._section(table) for table in SOURCES})
+
+    def _section(self, table: str) -> dict[str, Any]:
+        """A section of the agenda index derived from this session's records."""
+        from salesflow.pipeline.agenda_index import activity_index
+
+        if table != ACTIVITIES:
+            return deal_section(self, table)
+        docs: Iterable[Mapping[str, Any]]
+        if self._changed(table):
+            docs = (record.stored() for record in self.all(TYPES_BY_TABLE[table]))
+        else:
+            docs = self.raw(table).values()
+        return activity_index(docs)
+
+    def _agenda_updates(self) -> dict[str, dict[str, list[Any] | None]]:
+        """Before a commit: the agenda index's entry of each deal record this session put,
+        removed or added, by table and upper-case key (None: no entry)."""
+        updates: dict[str, dict[str, list[Any] | None]] = {}
+        changes = self._changes
+        for table in SOURCES[1:]:
+            if not self._changed(table):
+                continue
+            from salesflow.pipeline.agenda_index import deal_entry
+
+            model = TYPES_BY_TABLE[table]
+            key_of = _raw_key_function(model)
+            found: dict[str, list[Any] | None] = {}
+            stored = self.raw(table) if changes.removed.get(table) else {}
+            for doc_id in changes.removed.get(table, ()):
+                if doc_id in stored:
+                    found[key_of(stored[doc_id]).upper()] = None
+            for key, record in changes.pending.get(table, {}).items():
+                found[key] = deal_entry(record)  # type: ignore[arg-type]
+            for doc in changes.new.get(table, ()):
+                record = self._load(model, doc)
+                found[record.key.upper()] = deal_entry(record)  # type: ignore[arg-type]
+            updates[table] = found
+        return updates
+
+    def _derived_section(self, table: str) -> dict[str, Any]:
+        """At a commit, after the changes are in the tables: a section of the agenda index
+        derived from its whole table. A deal that does not validate is left out (`doctor`
+        names it), so that a write of other records is not refused for it."""
+        from salesflow.pipeline.agenda_index import activity_index, deal_entry
+
+        docs = self.raw(table).values()
+        if table == ACTIVITIES:
+            return activity_index(docs)
+        model = TYPES_BY_TABLE[table]
+        section: dict[str, Any] = {}
+        for doc in docs:
+            try:
+                record = self._load(model, doc)
+            except SalesflowError:
+                continue
+            section[record.key.upper()] = deal_entry(record)  # type: ignore[arg-type]
+        return section
+
     def event_count(self) -> int:
         return len(self.raw(Event.table)) + len(self._changes.new.get(Event.table, []))
 
@@ -464,6 +554,8 @@ class Session:
         """Apply this session's changes to the in-memory TinyDB tables (one update per table)."""
         if self._storage.read() is None:
             self._storage.write({})
+        changed = {table for table in SOURCES if self._changed(table)}
+        entries = self._agenda_updates()
         for table_name in sorted({*self._changes.pending, *self._changes.removed}):
             self._storage.table(table_name)  # TinyDB sees parsed tables only
             table = self._db.table(table_name)
@@ -495,6 +587,7 @@ class Session:
             meta_table.update(_replace_whole(meta), doc_ids=[int(META_DOC_ID)])
         else:
             meta_table.insert(Document(meta, doc_id=int(META_DOC_ID)))
+        self._storage.derive_agenda_index(changed, entries, self._derived_section)
         self._changes.clear()
         self._index.clear()
 

@@ -22,7 +22,10 @@ from tinydb.storages import Storage
 
 from salesflow.errors import StoreError
 from salesflow.files import atomic_write_bytes
-from salesflow.models import META_DOC_ID, META_TABLE, Record
+from salesflow.models import META_DOC_ID, META_TABLE, TYPES_BY_TABLE, Record
+from salesflow.pipeline.agenda_index import ACTIVITIES, SOURCES
+from salesflow.pipeline.agenda_index import INDEX_STAMP as AGENDA_STAMP
+from salesflow.pipeline.agenda_index import INDEX_TABLE as AGENDA_TABLE
 from salesflow.store import layout
 from salesflow.store.damage import (
     TABLES_KEY,
@@ -142,6 +145,10 @@ class UnitOfWorkStorage(Storage):
         self._order: list[str] = []
         self._sizes: dict[str, int] = {}  # each table's size as read (salesflow's layout only)
         self._checksums: Checksums | None = None
+        self._agenda_current = False
+        self._bodies: dict[str, memoryview] = {}  # each table's JSON as read (views of the file)
+        self._trusted = False  # `verify` was told the file is byte for byte salesflow's last
+        self._sums: dict[str, int] = {}  # the checksums `verify` made of tables as read
         self.loaded = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
@@ -151,6 +158,7 @@ class UnitOfWorkStorage(Storage):
                 self._data, self._unparsed = found
                 self._order = [*self._data, *self._unparsed]
                 self._sizes = {name: len(body) for name, body in self._unparsed.items()}
+                self._bodies = dict(self._unparsed)
             self.loaded = True
         return self._data
 
@@ -232,6 +240,94 @@ class UnitOfWorkStorage(Storage):
             self._last_ids[name] = last + len(docs)
         return True
 
+    # -- the agenda index ---------------------------------------------------------------------
+
+    def agenda_sections(self) -> dict[str, Any]:
+        """The sections of the agenda index (`pipeline.agenda.SOURCES`) that were derived from
+        their tables as read (`AGENDA_STAMP`), as stored; an empty one for a table the file does
+        not have. A section missing here is missing or stale and has to be derived again."""
+        names = self.names()
+        found: dict[str, Any] = {table: {} for table in SOURCES if table not in names}
+        current = [table for table in SOURCES if table in names and self._section_current(table)]
+        if not current or AGENDA_TABLE not in names:
+            return found
+        try:
+            index = self.table(AGENDA_TABLE).get("1")
+        except StoreError:
+            return found
+        if isinstance(index, dict):
+            found.update({t: index[t] for t in current if isinstance(index.get(t), dict)})
+        return found
+
+    def _section_current(self, table: str) -> bool:
+        """Whether `_meta` says the index's section of `table` was derived from the table as
+        read, and the table's bytes as read are the ones `_meta` recorded (their checksum is
+        made here unless a write's `verify` knows them: a hand edit may keep a table's size)."""
+        data = self._data or {}
+        meta = data.get(META_TABLE, {}).get(META_DOC_ID)
+        stamps = meta.get(AGENDA_STAMP) if isinstance(meta, dict) else None
+        info = self.recorded(table)
+        if (
+            not isinstance(stamps, dict)
+            or info is None
+            or stamps.get(table) != {"size": info["size"], "crc32": info["crc32"]}
+            or self._sizes.get(table) != info["size"]
+        ):
+            return False
+        if self._trusted:  # as salesflow wrote it last: its bytes are what `_meta` recorded
+            return True
+        crc = self._sums.get(table)
+        if crc is None:
+            body = self._bodies.get(table)
+            crc = crc_without_brace([body]) if body is not None else None
+        return crc == info["crc32"]
+
+    def derive_agenda_index(
+        self,
+        changed: set[str],
+        updates: dict[str, dict[str, list[Any] | None]],
+        derive: Callable[[str], dict[str, Any]],
+    ) -> None:
+        """Before a write, after the session's changes are in the tables: bring the agenda index
+        up to date. A section missing or stale as read, and the activities' section when
+        activities changed (`changed`), is derived again from its table (`derive`); a deal
+        section current as read takes `updates` (an entry by key, None to drop one). `serialized`
+        then stamps every section with its table as written."""
+        names = self.names()
+        present = [table for table in SOURCES if table in names]
+        current = {table for table in present if self._section_current(table)}
+        stale = [table for table in present if table not in current]
+        if stale or ACTIVITIES in changed or any(updates.get(t) for t in present):
+            index: dict[str, Any] = {}
+            if AGENDA_TABLE in names:
+                try:
+                    found = self.table(AGENDA_TABLE).get("1")
+                except StoreError:
+                    found = None
+                index = dict(found) if isinstance(found, dict) else {}
+            for table in present:
+                section = index.get(table)
+                if (
+                    table not in current
+                    or not isinstance(section, dict)
+                    or (table == ACTIVITIES and table in changed)
+                ):
+                    index[table] = derive(table)
+                elif updates.get(table):
+                    section = dict(section)
+                    for key, entry in updates[table].items():
+                        if entry is None:
+                            section.pop(key, None)
+                        else:
+                            section[key] = entry
+                    index[table] = section
+            self.read()
+            assert self._data is not None
+            self._unparsed.pop(AGENDA_TABLE, None)
+            self._appended.pop(AGENDA_TABLE, None)
+            self._data[AGENDA_TABLE] = {"1": {t: index[t] for t in present}}
+        self._agenda_current = True
+
     # -- checks of the tables written back -------------------------------------------------------
 
     def recorded(self, name: str) -> dict[str, Any] | None:
@@ -271,6 +367,7 @@ class UnitOfWorkStorage(Storage):
         if data is None:
             return {}
         sums = self._checksums.result() if self._checksums is not None else {}
+        self._trusted, self._sums = provenance == TRUSTED, sums
         highest: dict[str, dict[str, int]] = {}
         for name in self.names():
             if name == META_TABLE:
@@ -342,6 +439,16 @@ class UnitOfWorkStorage(Storage):
         meta = data.get(META_TABLE, {}).get(META_DOC_ID)
         if highest is not None and isinstance(meta, dict):
             meta[TABLES_KEY] = self.stored_infos(bodies, highest)
+            infos = meta[TABLES_KEY]
+            stamps = {
+                table: {"size": infos[table]["size"], "crc32": infos[table]["crc32"]}
+                for table in SOURCES
+                if table in infos
+            }
+            if self._agenda_current and stamps:
+                meta[AGENDA_STAMP] = stamps
+            else:
+                meta.pop(AGENDA_STAMP, None)
         if META_TABLE in names:
             bodies[META_TABLE] = body(META_TABLE)
         return layout.join_parts((name, bodies[name]) for name in names)
@@ -349,10 +456,25 @@ class UnitOfWorkStorage(Storage):
 
 def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
     """The bytes a write stores for `tables` (`{name: {doc_id: document}}`, `_meta` first), with
-    what `_meta` records of each table; for tools that make data files (the benchmarks)."""
+    what `_meta` records of each table and the agenda index a write derives; for tools that make
+    data files (the benchmarks)."""
+    from salesflow.pipeline.agenda_index import activity_index, deal_index
+
+    index: dict[str, Any] = {}
+    for table in SOURCES:
+        docs = tables.get(table)
+        if docs is None:
+            continue
+        if table == ACTIVITIES:
+            index[table] = activity_index(docs.values())
+        else:
+            model = TYPES_BY_TABLE[table]
+            index[table] = deal_index(model.model_validate(doc) for doc in docs.values())  # type: ignore[misc]
+    if index:
+        tables = {**tables, AGENDA_TABLE: {"1": index}}
     bodies = {name: [orjson.dumps(t)] for name, t in tables.items() if name != META_TABLE}
     meta = {key: dict(doc) for key, doc in tables.get(META_TABLE, {}).items()}
-    meta.setdefault(META_DOC_ID, new_meta())[TABLES_KEY] = {
+    infos = meta.setdefault(META_DOC_ID, new_meta())[TABLES_KEY] = {
         name: table_info(
             parts,
             len(tables[name]),
@@ -361,6 +483,13 @@ def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
         )
         for name, parts in bodies.items()
     }
+    stamps = {
+        table: {"size": infos[table]["size"], "crc32": infos[table]["crc32"]}
+        for table in SOURCES
+        if table in infos
+    }
+    if stamps:
+        meta[META_DOC_ID][AGENDA_STAMP] = stamps
     return layout.join([(META_TABLE, orjson.dumps(meta)), *bodies.items()])
 
 

@@ -4,14 +4,26 @@ fixture only: what any backend must do, whatever holds the data."""
 from __future__ import annotations
 
 import getpass
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 
 from salesflow.errors import NotFound
-from salesflow.models import Account, Event, Lead, Opportunity, Product, Quote
+from salesflow.models import (
+    Account,
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Event,
+    Lead,
+    Opportunity,
+    Product,
+    Quote,
+)
+from salesflow.pipeline.agenda import Due
 from salesflow.pipeline.listing import LEADS, ListQuery
-from salesflow.store.contract import Backend, Listing, Match
+from salesflow.store.contract import Backend, Listing, Match, UnitOfWork
 from tests.contract.conftest import (
     TODAY,
     add_account,
@@ -19,6 +31,7 @@ from tests.contract.conftest import (
     add_opportunity,
     add_quote,
     created,
+    number,
     product,
 )
 
@@ -430,3 +443,59 @@ def test_stored_gives_each_record_in_its_stored_form(backend: Backend) -> None:
         assert [dict(doc) for doc in uow.stored(Lead)] == [lead.stored()]
         assert [doc["sku"] for doc in uow.stored(Product)] == ["SKU-1"]
         assert list(uow.stored(Opportunity)) == []
+
+
+# -- the agenda index ------------------------------------------------------------------------------
+
+
+def _activity(uow: UnitOfWork, regarding: str, **fields: object) -> Activity:
+    given: dict[str, object] = {
+        "number": number(uow, "ACT"),
+        "kind": ActivityKind.TASK,
+        "subject": "Ring back",
+        "regarding": regarding,
+        "created_on": TODAY - timedelta(days=20),
+    }
+    found = Activity(**(given | fields))  # type: ignore[arg-type]
+    uow.put(found)
+    return found
+
+
+def test_the_agenda_index_holds_what_is_open_and_when_each_lead_was_touched(
+    backend: Backend,
+) -> None:
+    with backend.writing() as uow:
+        lead = add_lead(uow, company="Globex")
+        opportunity = add_opportunity(uow, add_account(uow, "Initech"), name="Ovens")
+        uow.put(opportunity.model_copy(update={"close_date": TODAY}))
+        due = _activity(uow, lead.number, due=TODAY, at=time(9, 30))
+        _activity(
+            uow,
+            lead.number,
+            due=TODAY,
+            status=ActivityStatus.DONE,
+            completed_on=TODAY - timedelta(days=2),
+        )
+        _activity(uow, opportunity.number, kind=ActivityKind.NOTE)
+        seen_in_the_unit = uow.agenda_index()
+    with backend.reading() as uow:
+        index = uow.agenda_index()
+    assert seen_in_the_unit.normalized() == index.normalized()
+    assert index.due == [Due(due.number, "task", TODAY, time(9, 30), lead.number, "Ring back")]
+    assert index.touched == {lead.number.upper(): (TODAY - timedelta(days=2)).isoformat()}
+    assert [(d.kind, d.number, d.day, d.account, d.name) for d in index.deals] == [
+        ("opportunity", opportunity.number, TODAY, "ACC-0001", "Ovens")
+    ]
+    assert index.parties == {opportunity.number.upper(): ("ACC-0001", "Ovens")}
+
+
+def test_the_agenda_index_follows_a_unit_of_works_changes(backend: Backend) -> None:
+    with backend.writing() as uow:
+        lead = add_lead(uow, company="Globex")
+        task = _activity(uow, lead.number, due=TODAY)
+    with backend.writing() as uow:
+        uow.put(task.model_copy(update={"status": ActivityStatus.CANCELED}))
+        assert uow.agenda_index().due == []
+    with backend.reading() as uow:
+        assert uow.agenda_index().due == []
+        assert uow.agenda_index().touched == {lead.number.upper(): task.created_on.isoformat()}

@@ -33,6 +33,7 @@ from hypothesis.stateful import (
 from salesflow.errors import SalesflowError
 from salesflow.models import (
     RECORD_TYPES,
+    TYPES_BY_TABLE,
     Account,
     Activity,
     Contact,
@@ -49,7 +50,8 @@ from salesflow.models import (
     Record,
 )
 from salesflow.pipeline import activities, invoices, leads, opportunities, orders, quotes
-from salesflow.pipeline.agenda import Period, Work, agenda
+from salesflow.pipeline.agenda import AgendaIndex, Period, Work, agenda
+from salesflow.pipeline.agenda_index import DEAL_KINDS, activity_index, deal_entry, deal_index
 from salesflow.pipeline.doctor import diagnose
 from salesflow.pipeline.lines import LineSpec
 from salesflow.pipeline.money import ZERO, cents
@@ -85,6 +87,7 @@ class Seller(RuleBasedStateMachine):
         self.today = date(2026, 12, 20)
         self.clock = datetime(2026, 12, 20, 9, 0, tzinfo=timezone(timedelta(hours=1)))
         self.refused = 0
+        self.index: dict[str, dict[str, Any]] = {}
 
     # -- the store, as the shell uses it ------------------------------------------------------
 
@@ -113,6 +116,20 @@ class Seller(RuleBasedStateMachine):
         for record in records:
             self.records[type(record)][record.key.upper()] = record
         self.events.extend(events)
+        self.keep_index(records, removed)
+
+    def keep_index(self, records: list[Record], removed: tuple[Record, ...]) -> None:
+        """The agenda index as a write keeps it: each changed deal's entry, the activities'
+        section again when an activity changed."""
+        for record in removed:
+            if record.table in DEAL_KINDS:
+                self.index.setdefault(record.table, {}).pop(record.key.upper(), None)
+        for record in records:
+            if record.table in DEAL_KINDS:
+                entry = deal_entry(record)  # type: ignore[arg-type]
+                self.index.setdefault(record.table, {})[record.key.upper()] = entry
+        if any(isinstance(record, Activity) for record in (*records, *removed)):
+            self.index["activities"] = activity_index(a.stored() for a in self.all(Activity))
 
     def pick(self, data: st.DataObject, items: list[Any], fits: Callable[[Any], bool]) -> Any:
         """Mostly an item the action fits (so that deals get far), sometimes any item (so that
@@ -665,6 +682,31 @@ class Seller(RuleBasedStateMachine):
                 assert activity.regarding in quote_numbers, activity.number
             else:
                 assert activity.regarding.upper() in self.records[model], activity.number
+
+    @invariant()
+    def the_agenda_index_kept_step_by_step_is_the_one_the_records_derive(self) -> None:
+        """A write changes only its records' entries (no entry depends on another record), and
+        the agenda the index gives is the one the records give."""
+        derived: dict[str, dict[str, Any]] = {
+            table: deal_index(self.all(TYPES_BY_TABLE[table]))
+            for table in DEAL_KINDS
+            if self.records[TYPES_BY_TABLE[table]] or table in self.index
+        }
+        if self.records[Activity] or "activities" in self.index:
+            derived["activities"] = activity_index(a.stored() for a in self.all(Activity))
+        assert self.index == derived
+        index = AgendaIndex.from_stored(self.index)
+        week = Period.week(self.today)
+        work = Work(
+            activities=self.all(Activity),
+            invoices=self.all(Invoice),
+            quotes=self.latest_quotes(),
+            opportunities=self.all(Opportunity),
+            orders=self.all(Order),
+        )
+        assert agenda(Work(due=index.due, deals=index.deals), week, customers={}, touches={}) == (
+            agenda(work, week, customers={}, touches={})
+        )
 
     @invariant()
     def done_activities_never_come_back_as_due(self) -> None:

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from salesflow.models import Quote
+    from salesflow.pipeline.agenda import AgendaIndex
     from salesflow.store.versions import Restored, UndoVersions
 
 R = TypeVar("R", bound=Record)
@@ -679,6 +680,31 @@ class PostgresUnitOfWork:
             f"SELECT {picks} FROM {model.table}{clause} ORDER BY id", [*fields, *params]
         )
         return iter([tuple(row) for row in rows])
+
+    def agenda_index(self) -> AgendaIndex:
+        """See the contract: derived here, from the activities a query on the indexed `status`
+        and `regarding` columns finds (the open ones and those about leads, in creation order)
+        and the deals in the statuses an agenda may show."""
+        from salesflow.models import Activity, Lead
+        from salesflow.pipeline.agenda import AgendaIndex
+        from salesflow.pipeline.agenda_index import (
+            ACTIVITIES,
+            DEAL_KINDS,
+            INDEX_FIELDS,
+            activity_index,
+        )
+        from salesflow.store.contract import deal_section
+
+        picks = ", ".join(["doc->%s"] * len(INDEX_FIELDS))
+        rows = self._rows(
+            f"SELECT {picks} FROM {Activity.table} "
+            "WHERE status = 'open' OR status IS NULL OR regarding LIKE %s ORDER BY id",
+            [*INDEX_FIELDS, Lead.prefix.casefold() + "-%"],
+        )
+        docs = (dict(zip(INDEX_FIELDS, row, strict=True)) for row in rows)
+        sections = {ACTIVITIES: activity_index(docs)}
+        sections.update({table: deal_section(self, table) for table in DEAL_KINDS})
+        return AgendaIndex.from_stored(sections)
 
     @property
     def file_schema(self) -> int:

@@ -1,0 +1,143 @@
+"""The agenda index: what the agenda needs of every activity and deal record, whatever the period.
+
+The data file keeps it next to the records it is derived from (a section per table, see
+`SOURCES`), so that `salesflow agenda` reads neither the activities nor the deals' lines; the
+store derives a section again from its records whenever a write changes them, here and only
+here, so that no command can forget it. Its stored form holds JSON values only:
+
+- `activities`: `due`, each open task, call or meeting with a due date as `[kind, due, at,
+  regarding, subject, owner]` by number, in creation order; `touched`, the last day each lead was
+  touched (an activity touches its record the day it is done, else the day it was made) by
+  upper-case number.
+- `invoices`, `quotes`, `opportunities`, `orders`: `deal_entry` of each record, by its
+  upper-case key, as `[kind, number, day, amount, account, name, owner]`.
+
+Kept light (no dataclasses, no other pipeline module): a write imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from salesflow.models import (
+    ActivityKind,
+    Invoice,
+    InvoiceStatus,
+    Lead,
+    Opportunity,
+    OpportunityStatus,
+    Order,
+    OrderStatus,
+    Quote,
+    QuoteStatus,
+)
+from salesflow.pipeline.money import ZERO
+
+INDEX_TABLE = "_agenda"
+"""The data file's table holding the index: one document, a section per table of `SOURCES`."""
+INDEX_STAMP = "agenda_index"
+"""The `_meta` key saying which tables the index's sections were derived from: each table's size
+and checksum as `_meta` records them (under `tables`) for the write that derived it. A write by
+a version that kept no index, or a hand edit, leaves them different: that section is then not
+used, and the next write derives it again."""
+ACTIVITIES = "activities"
+DEAL_KINDS = {
+    "invoices": "invoice",
+    "quotes": "quote",
+    "opportunities": "opportunity",
+    "orders": "order",
+}
+"""The agenda's kind of item for each table of deal records."""
+SOURCES = (ACTIVITIES, *DEAL_KINDS)
+"""The tables the agenda index is derived from, each into its own section."""
+SCHEDULED_KINDS = frozenset(
+    kind.value for kind in (ActivityKind.TASK, ActivityKind.CALL, ActivityKind.MEETING)
+)
+"""`pipeline.activities.SCHEDULED` as stored values (a test holds them equal)."""
+OPEN_INVOICES = (InvoiceStatus.UNPAID, InvoiceStatus.PARTIALLY_PAID)
+
+INDEX_FIELDS = (
+    "number",
+    "kind",
+    "status",
+    "due",
+    "at",
+    "regarding",
+    "subject",
+    "completed_on",
+    "created_on",
+    "owner",
+)
+"""The stored fields of an activity the agenda index is derived from."""
+
+
+def activity_index(docs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The `activities` section of the index, from stored activity documents."""
+    due: dict[str, list[Any]] = {}
+    touched: dict[str, str] = {}
+    lead_series = Lead.prefix + "-"
+    width = len(lead_series)
+    for doc in docs:
+        get = doc.get
+        regarding = get("regarding")
+        if (
+            get("status", "open") == "open"
+            and get("kind") in SCHEDULED_KINDS
+            and get("due") is not None
+        ):
+            due[str(get("number"))] = [
+                get("kind"),
+                get("due"),
+                get("at"),
+                regarding,
+                get("subject"),
+                get("owner"),
+            ]
+        if isinstance(regarding, str) and regarding[:width].upper() == lead_series:
+            key = regarding.upper()
+            day = str(get("completed_on") or get("created_on") or "")
+            if day > touched.get(key, ""):
+                touched[key] = day
+    return {"due": due, "touched": touched}
+
+
+def deal_entry(record: Invoice | Quote | Opportunity | Order) -> list[Any]:
+    """What the agenda needs of a deal record, whatever the period: `[kind, number, day, amount,
+    account, name, owner]`. Kind, day and amount are those of an item an agenda may show (an
+    invoice's due date and balance, a quote's last valid day and total, an opportunity's close
+    date and estimated revenue, the day an order was made and its total), or None for a record
+    no agenda shows (paid, canceled, won, lost, fulfilled, a draft, an opportunity without a
+    close date); the account and an opportunity's name say whom an activity about the record is
+    for."""
+    kind: str | None = None
+    day: Any = None
+    amount: Any = None
+    name: str | None = None
+    if isinstance(record, Invoice):
+        if record.status in OPEN_INVOICES and record.balance > ZERO:
+            kind, day, amount = "invoice", record.due_date, record.balance
+    elif isinstance(record, Quote):
+        if record.status is QuoteStatus.ACTIVE:
+            kind, day, amount = "quote", record.valid_until, record.total
+    elif isinstance(record, Opportunity):
+        name = record.name
+        if record.status is OpportunityStatus.OPEN and record.close_date is not None:
+            kind, day, amount = "opportunity", record.close_date, record.estimated_revenue
+    elif record.status is OrderStatus.ACTIVE:
+        kind, day, amount = "order", record.created_on, record.total
+    return [
+        kind,
+        record.number,
+        day.isoformat() if day is not None else None,
+        str(amount) if amount is not None else None,
+        record.account,
+        name,
+        record.owner,
+    ]
+
+
+def deal_index(records: Iterable[Invoice | Quote | Opportunity | Order]) -> dict[str, list[Any]]:
+    """A deal table's section of the index: `deal_entry` of each record, by its upper-case key
+    (a quote's revision included)."""
+    return {record.key.upper(): deal_entry(record) for record in records}

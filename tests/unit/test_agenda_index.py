@@ -1,0 +1,221 @@
+"""The agenda index (`pipeline.agenda_index`) gives the agenda the records give: derived from stored
+documents, read back, and fed to `agenda`, it lists what the records list, in the same order."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from salesflow.models import (
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    Invoice,
+    Lead,
+    Line,
+    Opportunity,
+    OpportunityStatus,
+    Order,
+    OrderStatus,
+    Payment,
+    Quote,
+    QuoteStatus,
+    person_name,
+)
+from salesflow.pipeline.activities import SCHEDULED
+from salesflow.pipeline.agenda import (
+    AgendaIndex,
+    Period,
+    Thresholds,
+    Untouched,
+    Work,
+    agenda,
+    last_touches,
+    lead_window,
+    touch_of,
+    touched_window,
+    untouched_day,
+)
+from salesflow.pipeline.agenda_index import (
+    SCHEDULED_KINDS,
+    activity_index,
+    deal_index,
+)
+from tests.conftest import TODAY
+
+DAYS = st.integers(-40, 40).map(lambda n: TODAY + timedelta(days=n))
+
+
+@st.composite
+def activities(draw: st.DrawFn) -> list[Activity]:
+    found = []
+    for n in range(1, draw(st.integers(0, 12)) + 1):
+        status = draw(st.sampled_from(list(ActivityStatus)))
+        created = draw(DAYS)
+        found.append(
+            Activity(
+                number=f"ACT-{n:04d}",
+                kind=draw(st.sampled_from(list(ActivityKind))),
+                subject=draw(st.sampled_from(["Ring", "Demo", "Send the offer"])),
+                regarding=draw(st.sampled_from(["L-0001", "l-0002", "L-0003", "OPP-0001"])),
+                due=draw(st.none() | DAYS),
+                at=draw(st.none() | st.sampled_from([time(9, 0), time(14, 30)])),
+                status=status,
+                created_on=created,
+                completed_on=(
+                    created + timedelta(days=draw(st.integers(0, 9)))
+                    if status is ActivityStatus.DONE
+                    else None
+                ),
+            )
+        )
+    return found
+
+
+def test_the_index_knows_the_scheduled_kinds_the_activities_do() -> None:
+    assert {kind.value for kind in SCHEDULED} == SCHEDULED_KINDS
+
+
+@given(activities(), DAYS, st.booleans())
+def test_the_index_of_activities_gives_the_agenda_they_give(
+    found: list[Activity], day: date, week: bool
+) -> None:
+    index = AgendaIndex.from_stored({"activities": activity_index(a.stored() for a in found)})
+    period = Period.week(day) if week else Period.day(day)
+    options = {"customers": {"L-0001": "Globex"}, "touches": {}}
+    from_records = agenda(Work(activities=found), period, **options)  # type: ignore[arg-type]
+    from_index = agenda(Work(due=index.due), period, **options)  # type: ignore[arg-type]
+    assert from_index == from_records
+    touches = last_touches(touch_of(a) for a in found if a.regarding.upper().startswith("L-"))
+    assert {k: date.fromisoformat(v) for k, v in index.touched.items()} == touches
+
+
+@given(DAYS, st.none() | DAYS, DAYS, st.integers(0, 6), st.integers(1, 30))
+def test_the_window_on_touch_days_as_text_decides_as_the_window_on_dates(
+    created: date, touched: date | None, start: date, length: int, lead_days: int
+) -> None:
+    period = Period(start, start + timedelta(days=length))
+    limits = Thresholds(lead_days=lead_days)
+    first, last = lead_window(period, limits)
+    day = untouched_day(created, touched, limits)
+    low, high = touched_window(period, limits)
+    since = max(created, touched or created).isoformat()
+    assert (first <= day <= last) == (low <= since <= high)
+    assert (day < first) == (since < low)
+
+
+def test_a_stored_lead_is_named_as_the_lead_names_itself() -> None:
+    for first, last, company in [
+        ("Ada", "Lovelace", "Analytical"),
+        (None, "Lovelace", None),
+        (None, None, "Analytical"),
+        (None, None, None),
+        ("", "", ""),
+    ]:
+        lead = Lead(
+            number="L-0001",
+            first_name=first,
+            last_name=last,
+            company=company,
+            created_on=TODAY,
+        )
+        assert person_name(first, last, company) == lead.name
+        assert Untouched.of(lead) == Untouched("L-0001", TODAY, lead.name or lead.company, None)
+
+
+LINE = Line(
+    line_no=1,
+    description="Day",
+    quantity=Decimal("1"),
+    unit_price=Decimal("100.00"),
+    amount=Decimal("100.00"),
+    tax=Decimal("21.00"),
+)
+
+
+def deals() -> list[Invoice | Quote | Opportunity | Order]:
+    """A deal record in every status, dated around today."""
+    records: list[Invoice | Quote | Opportunity | Order] = []
+    for n, status in enumerate(OpportunityStatus, start=1):
+        for m, close in enumerate([None, TODAY - timedelta(days=3), TODAY + timedelta(days=3)]):
+            records.append(
+                Opportunity(
+                    number=f"OPP-{n}{m:03d}",
+                    name=f"Deal {n}{m}",
+                    account="ACC-0001",
+                    status=status,
+                    close_date=close,
+                    lines=[LINE],
+                    created_on=TODAY - timedelta(days=60),
+                )
+            )
+    for n, quote_status in enumerate(QuoteStatus, start=1):
+        records.append(
+            Quote(
+                number=f"QUO-{n:04d}",
+                opportunity="OPP-1000",
+                account="ACC-0002",
+                status=quote_status,
+                valid_until=TODAY + timedelta(days=n),
+                lines=[LINE],
+                created_on=TODAY - timedelta(days=30),
+            )
+        )
+    for n, order_status in enumerate(OrderStatus, start=1):
+        records.append(
+            Order(
+                number=f"ORD-{n:04d}",
+                quote="QUO-0001",
+                quote_revision=1,
+                opportunity="OPP-1000",
+                account="ACC-0001",
+                status=order_status,
+                lines=[LINE],
+                created_on=TODAY - timedelta(days=10 * n),
+            )
+        )
+    for n, (paid, status) in enumerate(
+        [("0.00", "unpaid"), ("21.00", "partially-paid"), ("121.00", "paid")], start=1
+    ):
+        payments = [Payment(payment_no=1, amount=Decimal(paid), paid_on=TODAY)]
+        records.append(
+            Invoice(
+                number=f"INV-2026-{n:04d}",
+                order="ORD-0001",
+                opportunity="OPP-1000",
+                account="ACC-0003",
+                invoice_date=TODAY - timedelta(days=40),
+                due_date=TODAY - timedelta(days=n),
+                payment_terms=30,
+                lines=[LINE],
+                payments=payments if paid != "0.00" else [],
+                status=status,  # type: ignore[arg-type]
+            )
+        )
+    return records
+
+
+@given(DAYS, st.booleans())
+def test_the_index_of_deals_gives_the_agenda_they_give(day: date, week: bool) -> None:
+    records = deals()
+    sections = {
+        table: deal_index(r for r in records if r.table == table)
+        for table in ("invoices", "quotes", "opportunities", "orders")
+    }
+    index = AgendaIndex.from_stored(sections)
+    period = Period.week(day) if week else Period.day(day)
+    work = Work(
+        invoices=[r for r in records if isinstance(r, Invoice)],
+        quotes=[r for r in records if isinstance(r, Quote)],
+        opportunities=[r for r in records if isinstance(r, Opportunity)],
+        orders=[r for r in records if isinstance(r, Order)],
+    )
+    customers = {"OPP-1001": "Initech"}
+    from_records = agenda(work, period, customers=customers, touches={})
+    from_index = agenda(Work(deals=index.deals), period, customers=customers, touches={})
+    assert from_index == from_records
+    assert index.parties["OPP-1000"] == ("ACC-0001", "Deal 10")
+    assert index.parties["INV-2026-0003"] == ("ACC-0003", None)
