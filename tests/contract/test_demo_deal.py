@@ -28,7 +28,13 @@ def test_the_demo_deal_ends_with_a_paid_invoice_on_every_backend(backend: Backen
         opened.append(command)
         return backend
 
-    deal = play(open_backend, END, moment, lambda d, c, p: told.append((d, " ".join(c), p)))
+    deal = play(
+        open_backend,
+        END,
+        moment,
+        lambda d, c, p: told.append((d, " ".join(c), p)),
+        seller=lambda _uow: "ann",
+    )
 
     assert (deal.lead, deal.opportunity, deal.quote, deal.order, deal.invoice) == (
         "L-0001", "OPP-0001", "QUO-0001", "ORD-0001", "INV-2026-0001",
@@ -59,6 +65,8 @@ def test_the_demo_deal_ends_with_a_paid_invoice_on_every_backend(backend: Backen
     with backend.reading() as uow:
         invoice = uow.get(Invoice, "INV-2026-0001")
         assert (invoice.status, len(invoice.payments), invoice.balance) == ("paid", 2, 0)
+        assert invoice.owner == "ann"  # who ran the steps owns what they made
+        assert {event.by for event in uow.events()} == {"ann"}
         assert uow.get(Opportunity, "OPP-0001").status == "won"
         assert [(q.revision, q.status) for q in uow.revisions("QUO-0001")] == [
             (1, "closed"),
