@@ -17,6 +17,8 @@ from __future__ import annotations
 import quopri
 import re
 from collections.abc import Iterator
+from itertools import chain
+from operator import itemgetter
 
 from salesflow.errors import InvalidValue
 from salesflow.importer.reading import RawRow, RawTable, decode_guessing
@@ -58,9 +60,15 @@ def read_cards(data: bytes, encoding: str | None = None) -> RawTable:
     if not cards:
         raise InvalidValue("no vCard (BEGIN:VCARD ... END:VCARD) found in the file")
     rows = [RawRow(number, _row(card)) for number, card in enumerate(cards, 1)]
+    # A cell that starts with an apostrophe, a phone to clean: the importer looks at each row
+    # for them only when the table says there may be some.
+    cells = "\n".join(chain.from_iterable(row.values for row in rows))
+    phones = "\n".join(chain.from_iterable(_PHONES(row.values) for row in rows))
     return RawTable(
         list(HEADER), rows, encoding_name, ",", header_row_no=0, multi_values=False,
-        neutralised=False, guessed=guessed, phone_marks=False,
+        neutralised=cells[:1] == "'" or "\n'" in cells, guessed=guessed,
+        phone_marks="'" in phones or "E+" in phones or "e+" in phones
+        or "tel:" in phones.casefold(),
     )  # fmt: skip
 
 
@@ -114,9 +122,9 @@ _IGNORED, _KEEP, _BEGIN, _END = range(4)
 
 
 def cards_in_one_pass(text: str, seen: Params) -> list[list[Kept]] | None:
-    """What `cards_by_full_rules` gives, for the common file, in one pass over `str.split`'s lines with
-    a line's name and parameters read once per distinct text before its colon; None when some
-    line needs the full rules (then `cards_by_full_rules` reads the file).
+    """What `cards_by_full_rules` gives, for the common file, in one pass over `str.split`'s
+    lines with a line's name and parameters read once per distinct text before its colon; None
+    when some line needs the full rules (then `cards_by_full_rules` reads the file).
 
     The common file: lines end in LF or CRLF (no other CR); every content line starts with its
     name, parameters (none quoted) and colon on its first line, folded or not; no content line
@@ -310,6 +318,7 @@ def _parse_refusing(line: str, line_no: int) -> Property:
     _NOTES,
 ) = range(len(HEADER))  # fmt: skip
 _PHONE_CELLS = {"CELL": (_MOBILE,), "WORK": (_WORK, _WORK_2), "HOME": (_HOME,)}
+_PHONES = itemgetter(_MOBILE, _WORK, _WORK_2, _HOME)
 _MOBILE_TYPES = frozenset({"CELL", "MOBILE"})
 
 
