@@ -62,11 +62,12 @@ def read_cards(data: bytes, encoding: str | None = None) -> RawTable:
     rows = [RawRow(number, _row(card)) for number, card in enumerate(cards, 1)]
     # A cell that starts with an apostrophe, a phone to clean: the importer looks at each row
     # for them only when the table says there may be some.
-    cells = "\n".join(chain.from_iterable(row.values for row in rows))
-    phones = "\n".join(chain.from_iterable(_PHONES(row.values) for row in rows))
+    values = list(map(_VALUES, rows))
+    phones = "\n".join(chain.from_iterable(map(_PHONES, values)))
     return RawTable(
         list(HEADER), rows, encoding_name, ",", header_row_no=0, multi_values=False,
-        neutralised=cells[:1] == "'" or "\n'" in cells, guessed=guessed,
+        neutralised="'" in map(_FIRST_CHARACTER, filter(None, chain.from_iterable(values))),
+        guessed=guessed,
         phone_marks="'" in phones or "E+" in phones or "e+" in phones
         or "tel:" in phones.casefold(),
     )  # fmt: skip
@@ -319,6 +320,8 @@ def _parse_refusing(line: str, line_no: int) -> Property:
 ) = range(len(HEADER))  # fmt: skip
 _PHONE_CELLS = {"CELL": (_MOBILE,), "WORK": (_WORK, _WORK_2), "HOME": (_HOME,)}
 _PHONES = itemgetter(_MOBILE, _WORK, _WORK_2, _HOME)
+_VALUES = itemgetter(1)  # a RawRow's
+_FIRST_CHARACTER = itemgetter(0)
 _MOBILE_TYPES = frozenset({"CELL", "MOBILE"})
 
 
