@@ -134,12 +134,17 @@ def cards_in_one_pass(text: str, seen: Params) -> list[list[Kept]] | None:
     a file `logical_lines` and `_SIMPLE_LINE` split each line as this does (see
     tests/unit/test_cards.py, which holds the two paths to the same cards).
     """
+    newline = "\n"
     if "\r" in text:
-        text = text.replace("\r\n", "\n")
-        if "\r" in text:
-            return None
-    if ("=\n" in text or text.endswith("=")) and "quoted-printable" in (
-        text.replace("\n", "").replace(" ", "").replace("\t", "").lower()
+        returns = text.count("\r")
+        if returns != text.count("\r\n"):
+            return None  # a CR that ends no line
+        if returns == text.count("\n"):
+            newline = "\r\n"  # split at CRLF: no copy of the text without CRs
+        else:
+            text = text.replace("\r\n", "\n")
+    if (f"={newline}" in text or text.endswith("=")) and "quoted-printable" in (
+        text.replace("\n", "").replace("\r", "").replace(" ", "").replace("\t", "").lower()
     ):
         return None  # a soft line break may join lines: only logical_lines does that
     heads: dict[str, tuple[int, str, list[list[str]], frozenset[str]]] = {}
@@ -150,7 +155,7 @@ def cards_in_one_pass(text: str, seen: Params) -> list[list[Kept]] | None:
     # card's last property) or BEGIN/END, whose value is read when its continuations are.
     state = _AT_NONE
     marker, marker_value = _IGNORED, ""
-    for line in text.split("\n"):
+    for line in text.split(newline):
         if line:
             first = line[0]
             if first != " " and first != "\t":

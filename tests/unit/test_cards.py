@@ -315,6 +315,8 @@ def test_an_export_like_file_is_read_in_one_pass() -> None:
         "BEGIN:VCARD\nEMAIL;TY\n PE=WORK:a@example.com\nEND:VCARD\n",  # folded before the colon
         "BEGIN:VCARD\nNOTE;ENCODING=QUOTED-PRINTABLE:a=\nb\nEND:VCARD\n",  # a soft line break
         "BEGIN:VCARD\nNOTE;ENCODING=QUOTED-PRI\n NTABLE:a=\nb\nEND:VCARD\n",  # ... folded
+        "BEGIN:VCARD\r\nNOTE;ENCODING=QUOTED-PRINTABLE:a=\r\nb\r\nEND:VCARD\r\n",  # ... CRLF
+        "BEGIN:VCARD\r\nNOTE;QUOTED-PRI\r\n NTABLE:a=\r\nb\r\nEND:VCARD\r\n",
         "BEGIN:VCARD\nthis is not a property\nEND:VCARD\n",
     ],
 )
