@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -21,6 +21,7 @@ from salesflow.importer.headers import (
     NAME,
     NOTE,
     PARTICLE,
+    SKIP,
     normalise_header,
 )
 from salesflow.importer.profile import Profile
@@ -223,23 +224,27 @@ def import_rows(
 ) -> CellTable | list[MappedRow]:
     """The table's rows for `plan_import`: `map_rows`' rows, or, when every column the map uses
     feeds one lead field as it is (no notes, names, multi-value cells or skip rules), the same
-    rows still as cells (a CellTable), which `plan_import` goes through much faster."""
+    rows still as cells (a CellTable), which `plan_import` goes through much faster.
+
+    Columns that are empty in every row count as unused (a vCard's row has a column for every
+    property a card may have): for such rows `map_rows` gives what the other columns alone give.
+    """
     if len(column_map.columns) != len(table.header):
         raise ValueError(
             f"the map has {len(column_map.columns)} columns but the table {len(table.header)}"
         )
     compiled = _compile(column_map, profile if profile is not None else column_map.profile)
-    if (
-        _has_more(compiled)
-        or compiled.skips
-        or table.multi_values
-        or table.phone_marks
-        or not compiled.simple
-    ):
+    if compiled.skips or table.multi_values or table.phone_marks:
         return map_rows(table, column_map, profile)
+    plain = compiled
+    if _has_more(compiled) or not compiled.simple:
+        used = _without_empty_columns(table, column_map, compiled, profile)
+        if used is None:
+            return map_rows(table, column_map, profile)
+        plain = used
     labels = column_map.labels
     return CellTable(
-        columns=tuple((lead_field, index) for index, lead_field in compiled.simple),
+        columns=tuple((lead_field, index) for index, lead_field in plain.simple),
         rows=table.rows,
         broken=_unread(table, labels),
         source=compiled.source,
@@ -247,6 +252,43 @@ def import_rows(
         column_map=column_map,
         compiled=compiled,
     )
+
+
+def _without_empty_columns(
+    table: RawTable, column_map: ColumnMap, compiled: _Compiled, profile: Profile | None
+) -> _Compiled | None:
+    """The map of the columns some row has a value in, when each of those feeds one lead field
+    as it is and a field that other columns fed holds no multi-value cell; else None.
+
+    For a row whose other cells are empty, `map_rows` gives just that: the columns of no field
+    add no note line, full name or middle name; of several columns feeding one field only the
+    one with a value counts, taken as it is unless it holds several values (" ::: ").
+    """
+    if not compiled.simple and not compiled.fields:
+        return None  # no field column at all
+    others = {i for i, *_ in compiled.fields}
+    others.update(i for i, *_ in compiled.lines)
+    others.update(i for i, _ in compiled.names)
+    others.update(i for i, *_ in compiled.middles)
+    values = [row.values for row in table.rows]
+    empty = {i for i in others if not any(map(itemgetter(i), values))}
+    if not empty:
+        return None
+    columns = tuple(
+        replace(rule, kind=SKIP, field=None) if rule.index in empty else rule
+        for rule in column_map.columns
+    )
+    used = _compile(
+        replace(column_map, columns=columns),
+        profile if profile is not None else column_map.profile,
+    )
+    if _has_more(used) or not used.simple:
+        return None
+    shared = {i for i, *_ in compiled.fields}  # a field fed by several columns, now by one
+    for i, _ in used.simple:
+        if i in shared and any(MULTI_VALUE in cells[i] for cells in values):
+            return None
+    return used
 
 
 def _has_more(compiled: _Compiled) -> bool:

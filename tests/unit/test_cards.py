@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 from vobject.base import ParseError, getLogicalLines, parseLine  # type: ignore[import-untyped]
 
 from salesflow.errors import InvalidValue
-from salesflow.importer.cards import HEADER, logical_lines, parse_line, read_cards
+from salesflow.importer.cards import (
+    HEADER,
+    cards_by_full_rules,
+    cards_in_one_pass,
+    logical_lines,
+    parse_line,
+    read_cards,
+)
 
 
 def _cards(text: str, newline: str = "\n") -> list[dict[str, str]]:
@@ -203,3 +210,115 @@ def test_blank_lines_and_text_between_cards_are_ignored() -> None:
         "END:VCARD"
     )
     assert [card["Last Name"] for card in found] == ["One", "Two"]
+
+
+# --- the common file read in one pass: the same cards as by the full rules ---------------------
+
+NAMES = [
+    "BEGIN", "END", "begin", "N", "FN", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "ADR", "URL",
+    "NOTE", "CATEGORIES", "BDAY", "PHOTO", "VERSION", "X-ABADR", "x_y", "item1.EMAIL", "a.b.TEL",
+]  # fmt: skip
+PARAMS = [
+    "", "", ";TYPE=WORK", ";type=INTERNET;type=pref", ";CELL", ";PREF", ";HOME;VOICE",
+    ";TYPE=cell,voice", ";ENCODING=QUOTED-PRINTABLE;CHARSET=Windows-1252", ";quoted-printable",
+    ';TYPE="work"', ";;X=1", ";ENCODING=b", ";X=", ";a=b=c",
+]  # fmt: skip
+VALUES = [
+    "VCARD", "vcard", "VCARD ", "Lovelace;Ada;;;", "a@example.com", "tel:+31 6 1", "M=FCller=",
+    "=0D=0A", "a\\,b\\nc", "fair,vip\\,gold", ";;;Delft;;;NL", "", "a: b", "é", " x ", "=",
+]  # fmt: skip
+ODD_LINES = [
+    "",
+    " ",
+    "\t",
+    "\x0c",
+    " \xa0",
+    "no colon here",
+    " continued",
+    "\tcontinued",
+    "=",
+    ":x",
+]
+
+
+@st.composite
+def _card_texts(draw: st.DrawFn) -> str:
+    """Texts of content lines as exports write them, folded at any place, with LF or CRLF,
+    and now and then a line or line end the one pass leaves to the full rules."""
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    odd = draw(st.booleans())  # else only what the one pass reads itself
+    rarely = st.integers(0, 19).map(lambda n: odd and n == 0)
+    text = ""
+    for _ in range(draw(st.integers(0, 14))):
+        if draw(rarely):
+            line = draw(st.sampled_from(ODD_LINES))
+        elif draw(st.booleans()):
+            line = draw(st.sampled_from(["BEGIN:VCARD", "END:VCARD"]))
+        else:
+            line = (
+                draw(st.sampled_from(NAMES))
+                + (
+                    draw(st.sampled_from(PARAMS if odd else PARAMS[:8]))
+                    if draw(st.booleans())
+                    else ""
+                )
+                + ":"
+                + draw(st.sampled_from(VALUES))
+            )
+        if draw(st.integers(0, 3)) == 0:  # folded: mostly in the value
+            start = line.find(":") + 1 if not draw(rarely) else 1
+            at = draw(st.integers(max(1, start), max(1, len(line))))
+            fold = draw(st.sampled_from(["\n ", "\r\n ", "\n\t", "\n  "]))
+            line = line[:at] + fold + line[at:]
+        text += line + (
+            draw(st.sampled_from(["\n", "\r\n", "\r", "\r\r\n"])) if draw(rarely) else newline
+        )
+    return text[: draw(st.integers(len(text) - 2, len(text)))] if odd else text
+
+
+@pytest.mark.slow
+@settings(max_examples=1500, deadline=None)
+@given(_card_texts())
+def test_the_one_pass_reads_the_cards_the_full_rules_read(text: str) -> None:
+    fast = cards_in_one_pass(text, {})
+    if fast is not None:
+        assert fast == cards_by_full_rules(text, {})
+
+
+def test_an_export_like_file_is_read_in_one_pass() -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Santos;Jürgen;;;\r\nFN:Jürgen Santos\r\n"
+        "ORG:Oostzuid Print N.V.;\r\nEMAIL;type=INTERNET;type=WORK;type=pref:j@oostzuid.example\r\n"
+        "TEL;type=WORK;type=VOICE:+32 9 116 9268\r\nitem1.ADR;type=WORK:;;;Gent;;;Belgium\r\n"
+        "item1.X-ABADR:nl\r\nNOTE:Met at the fair; asked about ovens, de\r\n"
+        " livery and service.\r\n"
+        "END:VCARD\r\n\r\n"
+    )
+    fast = cards_in_one_pass(card * 3, {})
+    assert fast is not None
+    assert fast == cards_by_full_rules(card * 3, {})
+    assert fast[0][-1] == (
+        "NOTE",
+        [],
+        "Met at the fair; asked about ovens, delivery and service.",
+        frozenset(),
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BEGIN:VCARD\rN:a;b\rEND:VCARD\r",  # CR alone ends no line for vobject
+        'BEGIN:VCARD\nTEL;TYPE="cell":1\nEND:VCARD\n',  # a quoted parameter
+        " BEGIN:VCARD\nN:a;b\nEND:VCARD\n",  # a content line starting with a space
+        "BEGIN:VCARD\nN:a;b\n\n continued\nEND:VCARD\n",  # ... after a blank line
+        "BEGIN:VCARD\nEMAIL;TY\n PE=WORK:a@example.com\nEND:VCARD\n",  # folded before the colon
+        "BEGIN:VCARD\nNOTE;ENCODING=QUOTED-PRINTABLE:a=\nb\nEND:VCARD\n",  # a soft line break
+        "BEGIN:VCARD\nNOTE;ENCODING=QUOTED-PRI\n NTABLE:a=\nb\nEND:VCARD\n",  # ... folded
+        "BEGIN:VCARD\r\nNOTE;ENCODING=QUOTED-PRINTABLE:a=\r\nb\r\nEND:VCARD\r\n",  # ... CRLF
+        "BEGIN:VCARD\r\nNOTE;QUOTED-PRI\r\n NTABLE:a=\r\nb\r\nEND:VCARD\r\n",
+        "BEGIN:VCARD\nthis is not a property\nEND:VCARD\n",
+    ],
+)
+def test_lines_that_need_the_full_rules_are_left_to_them(text: str) -> None:
+    assert cards_in_one_pass(text, {}) is None

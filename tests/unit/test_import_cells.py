@@ -26,6 +26,7 @@ from salesflow.importer import (
     map_rows,
     read_table,
 )
+from salesflow.importer.cards import read_cards
 from salesflow.models import Lead, LeadReason, LeadStatus
 from salesflow.pipeline.fields import check_email
 from salesflow.pipeline.imports import ImportPlan, Known, known_names, lead_name_key, plan_import
@@ -250,8 +251,12 @@ def test_a_file_with_other_columns_is_mapped_as_before(
     header, data = file
     cells, fast, general, _, _ = both_ways(data, given)
 
-    if read_table(data, delimiter=",").header == header:
-        assert isinstance(cells, list)
+    table = read_table(data, delimiter=",")
+    if table.header == header:
+        others = [header.index(h) for h in ("Name", "Badge ID", "Registration date") if h in header]
+        used = any(row.values[i] for row in table.rows for i in others)
+        # columns empty in every row leave the cells' way open
+        assert isinstance(cells, list) == (used or table.multi_values or table.phone_marks)
     assert_same(fast, general)
 
 
@@ -672,3 +677,202 @@ def test_a_stored_lead_left_out_for_its_company_is_found_when_another_name_is_lo
 @pytest.mark.parametrize("company", ["Acme ", " Acme", "Acme  ", "ACME", "Acmé", "Acme\t"])
 def test_a_stored_company_that_folds_to_a_wanted_one_is_kept(company: str) -> None:
     assert known_names([("", "Bos", company, "L-0001")], {"acme"}) == {"|bos|acme": "L-0001"}
+
+
+# --- columns empty in every row: the fast way all the same ---------------------------------------
+
+EMPTY_HEADERS = [
+    ["First Name", "Last Name", "Company", "Email", "Email (work)", "Department", "Middle Name"],
+    ["Full Name", "Last Name", "Company", "E-mail", "Phone", "Salutation", "Notes"],
+]
+"""Headers with columns that are no plain field (a second email, notes, names), each empty in
+every row now and then."""
+
+SOMETIMES = {
+    "Department": ["", "", "", "Sales"],
+    "Middle Name": ["", "", "", "van", "Maria"],
+    "Full Name": ["", "", "", "Jan Jansen", "Dr. Ann de Vries"],
+    "Salutation": ["", "", "", "Mr"],
+    "Email (work)": ["", "", "", "second@acme.example", "a ::: b"],
+    "E-mail": ["", "x@y.nl ::: z@y.nl", *EMAILS],
+    "Phone": ["", "+31 6 1 ::: +31 6 2", "+31 20 555 0101"],
+}
+
+
+@st.composite
+def sometimes_empty_files(draw: st.DrawFn) -> tuple[list[str], bytes]:
+    """Files of EMPTY_HEADERS whose extra columns are empty in every row, or not."""
+    header = draw(st.sampled_from(EMPTY_HEADERS))
+    empty = draw(st.sets(st.sampled_from(header)))
+    rows = []
+    for _ in range(draw(st.integers(0, 8))):
+        row = []
+        for column in header:
+            if column in empty and column in SOMETIMES:
+                row.append("")
+            elif column in SOMETIMES:
+                row.append(draw(st.sampled_from(SOMETIMES[column])))
+            else:
+                row.append(draw(cell(column)))
+        rows.append(row)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    return header, out.getvalue().encode("utf-8")
+
+
+@pytest.mark.slow
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(file=sometimes_empty_files(), given=options())
+def test_a_file_whose_other_columns_are_empty_imports_the_same_as_cells(
+    file: tuple[list[str], bytes], given: dict[str, Any]
+) -> None:
+    _, data = file
+    _, fast, general, _, _ = both_ways(data, given)
+
+    assert_same(fast, general)
+
+
+def test_columns_empty_in_every_row_leave_the_fast_way_open() -> None:
+    header = ["First Name", "Last Name", "Company", "Email", "Email (work)", "Notes", "Department"]
+    rows = [
+        ["Jan", "Jansen", "Acme", "j@acme.example", "", "met", ""],
+        ["", "Bos", "", "", "", "", ""],
+    ]
+    given = {"on_duplicate": "skip", "fill_source": True, "source": "Beurs", "emails": {},
+             "names": True, "first_number": 1, "batch": "IMP-0001",
+             "profile_source": None}  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+
+    cells, fast, general, _, _ = both_ways(out.getvalue().encode(), given)
+
+    assert isinstance(cells, CellTable)
+    assert cells.columns == (
+        ("first_name", 0), ("last_name", 1), ("company", 2), ("email", 3), ("notes", 5)
+    )  # fmt: skip
+    assert_same(fast, general)
+    assert [doc["notes"] for doc in fast.new_docs if "notes" in doc] == ["met"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("Email (work)", "second@acme.example"),  # two columns feed the email
+        ("Department", "Sales"),  # a notes column
+        ("Email", "j@acme.example ::: k@acme.example"),  # several values in a shared field
+    ],
+)
+def test_a_used_column_that_is_no_plain_field_keeps_the_general_way(
+    column: str, value: str
+) -> None:
+    header = ["First Name", "Last Name", "Company", "Email", "Email (work)", "Department"]
+    rows = [["Jan", "Jansen", "Acme", "j@acme.example", "", ""], ["", "Bos", "", "", "", ""]]
+    rows[1][header.index(column)] = value
+    table = read_table(csv_bytes([header, *rows]))
+
+    assert isinstance(import_rows(table, map_columns(table.header)), list)
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+# --- vCards: a row per card, the fast way when the cards fill plain fields only ------------------
+
+CARD_LINES = [
+    "N:Lovelace;Ada;;;", "N:de Vries;Sanne;;;", "N:Olsen;Bjørn;;Dr.;", "N:;;;;", "N:'=Smit;;;;",
+    "N:Jansen;Ann  Marie;;;", "N:Müller;Zoë;van;;", "FN:Ada Lovelace", "FN:Acme", "ORG:Acme;",
+    "ORG:Nordlys  AS;Sales", "ORG:'+Co", "ORG:Bos BV", "TITLE:CTO", "TITLE: Owner ",
+    "EMAIL;TYPE=INTERNET:sanne@acme.example", "EMAIL;TYPE=INTERNET;TYPE=pref:SANNE@Acme.Example",
+    "EMAIL:nope", "EMAIL:Jan <jan@x.example>", "EMAIL:a ::: b@c.de", "EMAIL:l.nowak@example.pl",
+    "TEL;TYPE=WORK:+31 20 555 0101", "TEL;TYPE=WORK:'+31 20 555 0101", "TEL:tel:+31 6 1",
+    "TEL;TYPE=CELL:3.16555E+10", "TEL;TYPE=HOME:'0612", "TEL;TYPE=CELL:1 ::: 2",
+    "ADR;TYPE=WORK:;;;Utrecht;;;Netherlands", "ADR:;;;Zürich;;;", "NOTE:met at lunch",
+    "NOTE:line1\\nline2", "NOTE:'=HYPERLINK()", "NOTE:a ::: b", "URL:https://acme.example",
+    "CATEGORIES:fair,vip", "BDAY:1990-01-31", "X-ABADR:nl",
+]  # fmt: skip
+
+
+@st.composite
+def card_files(draw: st.DrawFn) -> bytes:
+    cards = draw(st.lists(st.lists(st.sampled_from(CARD_LINES), max_size=8), max_size=8))
+    pool = [*cards]
+    if pool and draw(st.booleans()):
+        cards.append(draw(st.sampled_from(pool)))  # a duplicate
+    lines = [line for card in cards for line in ("BEGIN:VCARD", *card, "END:VCARD")]
+    return "".join(line + "\r\n" for line in lines).encode("utf-8")
+
+
+@pytest.mark.slow
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(data=card_files(), given=options())
+def test_cards_import_the_same_as_cells_as_mapped_rows(data: bytes, given: dict[str, Any]) -> None:
+    if not data:
+        return
+    table = read_cards(data)
+    plan = map_columns(table.header)
+
+    fast, _ = run(import_rows(table, plan), given)
+    general, _ = run(map_rows(table, plan), given)
+
+    assert_same(fast, general)
+
+
+def test_cards_of_plain_fields_go_the_fast_way_and_import_the_same() -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:{last};{first};;;\r\nFN:{first} {last}\r\nORG:{org};\r\n"
+        "TITLE:Buyer\r\nEMAIL;type=INTERNET;type=WORK;type=pref:{email}\r\n"
+        "TEL;type=WORK;type=VOICE:+31 20 555 0101\r\nitem1.ADR;type=WORK:;;;Gent;;;Belgium\r\n"
+        "item1.X-ABADR:nl\r\nNOTE:Met at the fair; asked about {org}'s ovens, de\r\n livery.\r\n"
+        "END:VCARD\r\n"
+    )
+    data = "".join(
+        card.format(first=first, last=last, org=org, email=email)
+        for first, last, org, email in [
+            ("Ada", "Lovelace", "Acme", "ada@acme.example"),
+            ("Sanne", "de Vries", "Acme", "sanne@acme.example"),
+            ("Ada", "Lovelace", "Acme", "ADA@acme.example"),
+            ("Piet", "Bos", "O'Brien & Zonen", "piet@bos.example"),
+        ]
+    ).encode("utf-8")
+    table = read_cards(data)
+    plan = map_columns(table.header)
+    given = {"on_duplicate": "skip", "fill_source": True, "source": "cards.vcf", "emails": {},
+             "names": True, "first_number": 1, "batch": "IMP-0001",
+             "profile_source": None}  # fmt: skip
+
+    cells = import_rows(table, plan)
+    fast, _ = run(cells, given)
+    general, _ = run(map_rows(table, plan), given)
+
+    assert isinstance(cells, CellTable)
+    assert (table.neutralised, table.phone_marks) == (False, False)
+    assert_same(fast, general)
+    assert [o.status for o in fast.outcomes] == ["imported", "imported", "duplicate", "imported"]
+    assert (
+        fast.new_docs[2]["notes"]
+        == "Met at the fair; asked about O'Brien & Zonen's ovens, delivery."
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "neutralised", "phone_marks"),
+    [
+        ("ORG:'+Co", True, False),
+        ("NOTE:'=HYPERLINK()", True, False),
+        ("NOTE:O'Brien's ovens", False, False),
+        ("TEL:'+31 20 555 0101", True, True),
+        ("TEL:tel:+31 6 1", False, False),  # the reader takes `tel:` off
+        ("TEL;VALUE=uri:tel:TEL:+31 6 1", False, True),  # ... once
+        ("TEL;TYPE=CELL:3.16555E+10", False, True),
+        ("TEL;TYPE=HOME:0612", False, False),
+    ],
+)
+def test_cards_say_whether_a_cell_may_be_neutralised_or_a_phone_cleaned(
+    line: str, neutralised: bool, phone_marks: bool
+) -> None:
+    table = read_cards(f"BEGIN:VCARD\r\nN:Bos;Piet;;;\r\n{line}\r\nEND:VCARD\r\n".encode())
+
+    assert (table.neutralised, table.phone_marks) == (neutralised, phone_marks)
