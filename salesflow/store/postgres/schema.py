@@ -23,6 +23,7 @@ History:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,18 +47,20 @@ INDEXED = ("email", "account", "opportunity", "regarding", "owner")
 it is not the key)."""
 
 
+@functools.cache
 def record_columns(model: type[Record], columns: tuple[str, ...] = COLUMNS) -> tuple[str, ...]:
-    """The columns of `model`'s table kept besides `key` and `doc`: those of its fields."""
+    """The columns of `model`'s table kept besides `key` and `doc`: those of its fields (asked
+    once per model: a bulk import asks for every row)."""
     return tuple(name for name in columns if name in model.model_fields)
 
 
 def column_values(model: type[Record], stored: Mapping[str, Any]) -> list[str | None]:
     """The values of `record_columns(model)` for a record's stored form."""
-    values: list[str | None] = []
-    for name in record_columns(model):
-        value = stored.get(name)
-        values.append(None if value is None or value == "" else str(value).casefold())
-    return values
+    get = stored.get
+    return [
+        None if (value := get(name)) is None or value == "" else str(value).casefold()
+        for name in record_columns(model)
+    ]
 
 
 def _record_table(model: type[Record], columns: tuple[str, ...]) -> list[str]:
