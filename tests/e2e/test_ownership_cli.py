@@ -194,6 +194,7 @@ def test_other_lists_take_the_owner_filters(team: Cli) -> None:
         assert result.exit_code == 2, group
 
 
+@pytest.mark.file_only  # edits the file's JSON
 def test_records_from_before_owners_show_none(cli: Cli, acting: Seller) -> None:
     cli.ok("lead", "add", "--company", "Old")
     data = json.loads(cli.db.read_text())
@@ -222,6 +223,7 @@ def test_imported_leads_belong_to_who_imports_them(
     assert (again["owner"], again["notes"]) == ("carol", None)  # the owner column is not a note
 
 
+@pytest.mark.file_only  # a file's user is the login name; a database's: tests/postgres/test_ownership.py
 def test_without_a_seller_name_the_login_name_owns_and_mine_needs_one(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
