@@ -77,6 +77,17 @@ class Session:
                 return found
         return self._key_index(table).get(key)
 
+    def _stored(self, table: str, key: str) -> tuple[str, dict[str, Any]] | None:
+        """(id, document) of the stored document with business key `key` (upper case), or None.
+        A read-only session looks a numbered record up in the table's JSON without parsing the
+        table (see `UnitOfWorkStorage.lookup`); a writing one parses it, as it writes it back."""
+        if not self.writable and table in _NUMBERED_TABLES and table not in self._index:
+            found = self._storage.lookup(table, "number", key)
+            if found is not None:
+                return found
+        doc_id = self._doc_id(table, key)
+        return None if doc_id is None else (doc_id, self.raw(table)[doc_id])
+
     def _handed_out(self, table: str, key: str) -> bool:
         """Whether `key` is a number this session handed out for `table`, so that no stored
         record has it: it is above its series' counter as read, and `verify` found no stored
@@ -138,10 +149,10 @@ class Session:
         pending = self._changes.pending.get(model.table, {}).get(key.upper())
         if pending is not None:
             return pending  # type: ignore[return-value]
-        doc_id = self._doc_id(model.table, key.upper())
-        if doc_id is None or doc_id in self._changes.removed.get(model.table, ()):
+        found = self._stored(model.table, key.upper())
+        if found is None or found[0] in self._changes.removed.get(model.table, ()):
             return None
-        return self._load(model, self.raw(model.table)[doc_id])
+        return self._load(model, found[1])
 
     def get(self, model: type[R], key: str) -> R:
         key = self.full_number(model, key)

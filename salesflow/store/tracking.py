@@ -188,6 +188,29 @@ class UnitOfWorkStorage(Storage):
             del self._unparsed[name]
         return data.get(name, {}) if data is not None else {}
 
+    def lookup(self, name: str, field: str, value: str) -> tuple[str, dict[str, Any]] | None:
+        """(id, document) of the document of a table never parsed whose key `field` is `value`,
+        found in its JSON without parsing the table (`layout.find_document`): `lead show` at 100k
+        leads reads one lead, not 100k. None when this cannot tell: the table is parsed already or
+        added to, the last write did not record it as it is now (a hand edit: parsing checks it),
+        or no document starts with that key; then ask `table`."""
+        self.read()
+        body = self._unparsed.get(name)
+        if body is None or name in self._appended:
+            return None
+        info = self.recorded(name)
+        if info is None or info["size"] != len(body):
+            return None
+        found = layout.find_document(body, field, value)
+        if found is None:
+            return None
+        doc_id, doc = found
+        try:
+            check_table(name, {doc_id: doc})
+        except Damaged:
+            return None
+        return doc_id, doc
+
     def scan(self, name: str) -> Iterator[dict[str, Any]]:
         """A table's documents by id, in parts: one never parsed is read a part at a time and
         not kept."""
