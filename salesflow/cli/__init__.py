@@ -22,25 +22,6 @@ if TYPE_CHECKING:
     from typer import _click
 
 
-def _without_pydantic_plugins() -> None:
-    """salesflow loads no pydantic plugins (the `pydantic` entry point group: observability
-    tools such as logfire). pydantic imports its plugin loader when it builds its first
-    validator (Typer's for an option, or a record's), and the loader imports importlib.metadata
-    (with email, zipfile and csv) and reads every installed distribution's entry points: some
-    15 ms of every command's start-up, for plugins salesflow does not use. A loader that finds
-    none takes its place, unless pydantic's own is imported already."""
-    import types
-
-    name = "pydantic.plugin._loader"
-    if name not in sys.modules:
-        loader = types.ModuleType(name, "salesflow: no pydantic plugins")
-        loader.get_plugins = tuple  # type: ignore[attr-defined]  # get_plugins() -> ()
-        sys.modules[name] = loader
-
-
-_without_pydantic_plugins()
-
-
 class Entry(NamedTuple):
     """A command of the root, loaded only when it runs: `attribute` of `salesflow.cli.<module>`
     is a Typer (a group) or a command function. `summary` is the first paragraph of its help, what
