@@ -568,11 +568,10 @@ def completer(record_list: str) -> Callable[..., Completions]:
     never raises: a shell's completion must not print a traceback, so any error offers nothing.
     The callback's `record_list` names its list for `salesflow.completing.RECORD_ARGUMENTS`.
     """
-    from salesflow.completing import SOURCES, without_typed
-
-    source = SOURCES[record_list]
 
     def complete(ctx: typer.Context, incomplete: str) -> Completions:
+        from salesflow.completing import without_typed
+
         try:
             found = _completions(_completion_store(ctx), record_list, incomplete or "")
             typed = ctx.params.get("numbers") if ctx is not None else None
@@ -580,7 +579,8 @@ def completer(record_list: str) -> Callable[..., Completions]:
         except Exception:
             return []
 
-    complete.__name__ = f"complete_{source.table}"
+    # salesflow.completing is imported by a Tab, not by every command that declares a completer
+    complete.__name__ = f"complete_{record_list.replace(' ', '_')}"
     complete.record_list = record_list  # type: ignore[attr-defined]
     return complete
 

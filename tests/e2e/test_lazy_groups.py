@@ -90,3 +90,4 @@ def test_the_command_loads_no_pydantic_plugins_and_imports_no_package_metadata(
         assert "pydantic.main" in imported, args  # the probe sees pydantic's imports
         assert "pydantic.plugin._loader" not in imported, args
         assert "importlib.metadata" not in imported, args
+        assert "salesflow.completing" not in imported, args  # a Tab's, not a command's
