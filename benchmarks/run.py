@@ -335,6 +335,7 @@ def cache_key(seed: int) -> str:
         Path(datagen.__file__),
         REPO / "salesflow" / "models.py",
         REPO / "salesflow" / "store" / "layout.py",
+        REPO / "salesflow" / "store" / "damage.py",  # what `_meta` records of each table
     ):
         digest.update(path.read_bytes())
     digest.update(f"{SCHEMA_VERSION}".encode())

@@ -15,6 +15,7 @@ def main() -> None:
     """Run salesflow: the fast Tab completion when it applies, else the CLI."""
     if any(name.endswith("_COMPLETE") for name in os.environ):
         _complete_fast()
+    _without_pydantic_plugins()
     from salesflow.cli import main as cli_main
 
     cli_main()
@@ -36,6 +37,22 @@ def _complete_fast() -> None:
     except (OSError, ValueError):
         pass
     os._exit(answer.code)
+
+
+def _without_pydantic_plugins() -> None:
+    """salesflow loads no pydantic plugins (the `pydantic` entry point group: observability
+    tools such as logfire). pydantic imports its plugin loader when it builds its first
+    validator (Typer's for an option, or a record's), and the loader imports importlib.metadata
+    (with email, zipfile and csv) and reads every installed distribution's entry points: some
+    15 ms of every command's start-up, for plugins salesflow does not use. A loader that finds
+    none takes its place, unless pydantic's own is imported already."""
+    import types
+
+    name = "pydantic.plugin._loader"
+    if name not in sys.modules:
+        loader = types.ModuleType(name, "salesflow: no pydantic plugins")
+        loader.get_plugins = tuple  # type: ignore[attr-defined]  # get_plugins() -> ()
+        sys.modules[name] = loader
 
 
 def __getattr__(name: str) -> Any:

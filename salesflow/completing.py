@@ -19,7 +19,10 @@ Typer's, byte for byte.
 What a data file offers is kept between Tabs in the user's cache folder, one small file per
 data file and record list, marked with the data file's identity (device, inode, size,
 modification time): salesflow replaces the file on every write, so the first Tab after a change
-reads the file again and the next ones read the cache.
+reads the file again and the next ones read the cache. For zsh and fish the answer offering every
+candidate is kept too, as printed (`_write_rendered`): a Tab after `L-` in a file of 10,000 leads
+prints it with a check of its first line, instead of decoding, filtering and formatting 10,000
+candidates again.
 
 This module imports only the standard library, orjson and platformdirs.
 """
@@ -352,11 +355,23 @@ def fast_complete(
         path = _data_path(environ, db)
         if path is None:
             return None
-        offered = _offered(path, source)
+        identity = _identity(path)
+        cache = _cache_file(path, source) if identity is not None else None
+        fish_action = environ.get("_TYPER_COMPLETE_FISH_ACTION", "")
+        rendered_for = shell if shell == "zsh" or fish_action == "get-args" else None
+        if cache is not None and identity is not None and rendered_for and not typed:
+            answer = _rendered_answer(
+                cache, identity, rendered_for, incomplete, environ, terminal_width
+            )
+            if answer is not None:
+                return answer
+        offered = _offered(path, source, identity, cache)
         if offered is None:
             return None
     except Exception:
         return None
+    if rendered_for and not typed and cache is not None and identity is not None:
+        _write_rendered(path, cache, identity, rendered_for, offered)
     found = without_typed(narrowed(offered, incomplete), typed)
     # Typer keeps what starts with the word as typed; a help text of "" is no help text
     items = [(value, text) for value, text in found if value.startswith(incomplete)]
@@ -393,12 +408,12 @@ CACHE_FORMAT = 1
 """Bumped when what a cache file holds changes."""
 
 
-def _offered(path: Path, source: str) -> Completions | None:
+def _offered(
+    path: Path, source: str, identity: list[int] | None, cache: Path | None
+) -> Completions | None:
     """Everything `source` offers in the data file at `path` (`candidates(..., "")`), from the
-    cache when it was made from this very file, else read from the file and kept for the next
-    Tab; None when the fast path cannot read the file (Typer answers instead)."""
-    identity = _identity(path)
-    cache = _cache_file(path, source) if identity is not None else None
+    cache when it was made from this very file (`identity`), else read from the file and kept
+    for the next Tab; None when the fast path cannot read the file (Typer answers instead)."""
     if cache is not None and identity is not None:
         kept = _read_cache(cache, identity)
         if kept is not None:
@@ -433,17 +448,31 @@ def _identity(path: Path) -> list[int] | None:
 def _cache_file(path: Path, source: str) -> Path | None:
     """The cache of `source`'s candidates for the data file at `path`, in the user's cache
     folder (one file per data file and record list)."""
-    import hashlib
-
-    from platformdirs import user_cache_dir
+    import zlib  # not hashlib: loading OpenSSL takes longer than the rest of a cached Tab
 
     try:
-        resolved = str(path.resolve())
+        resolved = str(path.resolve()).encode("utf-8", "surrogateescape")
     except OSError:
         return None
-    digest = hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    # a name, not a proof: a cache is used only for the data file whose identity it holds
+    digest = f"{zlib.crc32(resolved):08x}{zlib.adler32(resolved):08x}"
     name = f"{digest}-{source.replace(' ', '-')}.json"
-    return Path(user_cache_dir("salesflow", appauthor=False)) / "completion" / name
+    return _cache_folder() / "completion" / name
+
+
+def _cache_folder() -> Path:
+    """platformdirs' `user_cache_dir("salesflow")`; on Linux its rule written out, as importing
+    platformdirs takes longer than the rest of a cached Tab."""
+    if sys.platform == "linux" and not (
+        os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system"
+    ):
+        folder = os.environ.get("XDG_CACHE_HOME", "")
+        if not folder.strip():
+            folder = os.path.expanduser("~/.cache")
+        return Path(folder) / "salesflow"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("salesflow", appauthor=False))
 
 
 def _read_cache(cache: Path, identity: list[int]) -> Completions | None:
@@ -494,6 +523,113 @@ def _prune(folder: Path) -> None:
     caches = sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime_ns)
     for stale in caches[:-KEPT_CACHES]:
         stale.unlink(missing_ok=True)
+        for shell in RENDERED_SHELLS:
+            stale.with_suffix(f".{shell}").unlink(missing_ok=True)
+
+
+# --- a cached Tab's answer, printed nearly as kept ----------------------------------------------
+
+RENDERED_SHELLS = ("zsh", "fish")
+RENDERED_FORMAT = "salesflow-tab-1"
+
+
+def _rendered_lines(shell: str, offered: Completions) -> tuple[str, int, bool]:
+    """What `fast_complete` prints between its frame for every candidate offered (the word being
+    completed empty), the longest description as printed, and whether every value and
+    description is one each path prints as it is (no `:`, `[`, escape or odd character)."""
+    if shell == "zsh":
+        texts = [_zsh_escape(text) for _, text in offered]
+        lines = [
+            f'"{_zsh_escape(v)}":"{t}"' if t else f'"{_zsh_escape(v)}"'
+            for (v, _), t in zip(offered, texts, strict=True)
+        ]
+    else:
+        texts = [text for _, text in offered]
+        lines = [f"{v}\t{t}" if t else v for (v, _), t in zip(offered, texts, strict=True)]
+    every = "".join(v + t for v, t in offered)
+    plain = "\x1b" not in every and _plain([every]) and not any(":" in t for t in texts)
+    return "\n".join(lines), max(map(len, texts), default=0), plain
+
+
+def _common_prefix(values: Sequence[str]) -> str:
+    """What every one of `values` starts with (character by character)."""
+    first, last = min(values), max(values)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
+
+
+def _rendered_head(identity: list[int]) -> str:
+    return " ".join([RENDERED_FORMAT, *map(str, identity)]) + " "
+
+
+def _write_rendered(
+    path: Path, cache: Path, identity: list[int], shell: str, offered: Completions
+) -> None:
+    """Keep `shell`'s answer for every candidate next to the cache, for the next Tab that wants
+    them all (`_rendered_answer`): once per version of the data file (`identity`, checked
+    again, as the file may have been replaced while it was read); a Tab never fails for it."""
+    target = cache.with_suffix(f".{shell}")
+    marked = _rendered_head(identity).encode("utf-8")
+    try:
+        with open(target, "rb") as handle:
+            if handle.read(len(marked)) == marked:
+                return  # kept already for this version
+    except OSError:
+        pass
+    if not offered or _identity(path) != identity:
+        return
+    try:
+        block, longest, plain = _rendered_lines(shell, offered)
+        prefix = _common_prefix([value for value, _ in offered]).split("\n")[0]
+        head = f"{_rendered_head(identity)}{longest} {int(plain)}"
+        data = f"{head}\n{prefix}\n{block}".encode("utf-8", "surrogateescape")
+        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except (OSError, ValueError):
+        return
+
+
+def _rendered_answer(
+    cache: Path,
+    identity: list[int],
+    shell: str,
+    incomplete: str,
+    environ: Mapping[str, str],
+    terminal_width: Callable[[], int | None] | None,
+) -> Answer | None:
+    """The answer kept by `_write_rendered` for the data file with this `identity`, when it is
+    the whole answer: the word typed so far starts every candidate (`L-` in a file of leads), so
+    each is offered and shown as stored, and every description is printed as it is at this
+    width. None otherwise: the candidates are filtered and formatted as usual."""
+    try:
+        with open(cache.with_suffix(f".{shell}"), "rb") as handle:
+            kept = handle.read().decode("utf-8", "surrogateescape")
+    except (OSError, ValueError):
+        return None
+    head, _, rest = kept.partition("\n")
+    prefix, _, block = rest.partition("\n")
+    fields = head.split(" ")
+    if (
+        len(fields) != len(identity) + 3
+        or fields[0] != RENDERED_FORMAT
+        or fields[1 : len(identity) + 1] != list(map(str, identity))
+        or fields[-1] != "1"
+        or not fields[-2].isdigit()
+        or not block
+        or not prefix.startswith(incomplete)
+    ):
+        return None
+    width = _rich_width(environ, terminal_width or _terminal_width)
+    if width is None or int(fields[-2]) >= width:
+        return None
+    if shell == "zsh":
+        return Answer(f"_arguments '*: :(({block}))'\n", 0)
+    return Answer(f"{block}\n", 0)
 
 
 def _split(words: str) -> list[str]:

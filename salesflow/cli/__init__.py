@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperCommand
 
 from salesflow import __version__
-from salesflow.cli.common import INVOCATION, AppTyper, RecordingGroup
+from salesflow.cli.common import INVOCATION, AppTyper, LazyGroup, RecordingGroup
 
 if TYPE_CHECKING:
     from typer import _click
@@ -138,7 +138,7 @@ def load(name: str) -> _click.Command:
     entry = COMMANDS[name]
     found = getattr(importlib.import_module(f"salesflow.cli.{entry.module}"), entry.attribute)
     if isinstance(found, typer.Typer):
-        command = typer.main.get_command(found)
+        command = LazyGroup.of(found)
     else:
         single = AppTyper()
         single.command(name)(found)

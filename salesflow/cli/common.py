@@ -20,6 +20,7 @@ from salesflow.errors import SalesflowError, StoreError, UsageError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from typer import _click
 
     from salesflow.pipeline.lines import LineEdit
     from salesflow.pipeline.listing import ListQuery, ListSpec
@@ -96,10 +97,73 @@ def reporting_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class LazyGroup(TyperGroup):
+    """A command group whose commands Typer builds one by one, when each is asked for: running
+    `lead show` builds `show` only, not the other verbs of `lead` (Typer reads every command's
+    signature and options to build it). Help, Tab and the other walks over the group go through
+    `list_commands` and `get_command`, which build what they name. Built whole by
+    `typer.main.get_command` (nothing deferred), it is a plain TyperGroup."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deferred: dict[str, Callable[[], _click.Command]] = {}
+
+    @classmethod
+    def of(cls, app: typer.Typer) -> _click.Command:
+        """The command of `app` (what `typer.main.get_command` builds), its verbs deferred."""
+        import copy
+
+        from typer.main import get_command, get_command_from_info, get_command_name, get_group
+
+        info = app.info
+        is_group = app.registered_callback or info.callback or app.registered_groups
+        if info.cls is not cls or not (is_group or len(app.registered_commands) > 1):
+            return get_command(app)
+        shell = copy.copy(app)
+        shell.registered_commands = []
+        group = get_group(shell)
+        assert isinstance(group, cls)
+        for command in app.registered_commands:
+
+            def build(command: Any = command) -> _click.Command:
+                return get_command_from_info(
+                    command,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
+
+            name = command.name or get_command_name(getattr(command.callback, "__name__", ""))
+            group.deferred[name] = build
+        return group
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return [*self.deferred, *(name for name in self.commands if name not in self.deferred)]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.deferred:
+            self.commands[cmd_name] = self.deferred[cmd_name]()
+        return self.commands.get(cmd_name)
+
+    def resolve_command(
+        self, ctx: _click.Context, args: list[str]
+    ) -> tuple[str | None, _click.Command | None, list[str]]:
+        if not args or args[0] in self.commands or args[0] in self.deferred:
+            return super().resolve_command(ctx, args)  # type: ignore[no-any-return]
+        # An unknown name: Typer suggests close ones from `commands`, so show it every name.
+        built = self.commands
+        self.commands = {name: built.get(name) for name in self.list_commands(ctx)}  # type: ignore[misc]
+        try:
+            return super().resolve_command(ctx, args)  # type: ignore[no-any-return]
+        finally:
+            self.commands = built
+
+
 class AppTyper(typer.Typer):
-    """A Typer whose commands report SalesflowError as one `Error:` line."""
+    """A Typer whose commands report SalesflowError as one `Error:` line; a group of them is
+    a LazyGroup."""
 
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", LazyGroup)
         kwargs.setdefault("no_args_is_help", True)
         kwargs.setdefault("add_completion", False)
         kwargs.setdefault("rich_markup_mode", None)
@@ -565,11 +629,10 @@ def completer(record_list: str) -> Callable[..., Completions]:
     never raises: a shell's completion must not print a traceback, so any error offers nothing.
     The callback's `record_list` names its list for `salesflow.completing.RECORD_ARGUMENTS`.
     """
-    from salesflow.completing import SOURCES, without_typed
-
-    source = SOURCES[record_list]
 
     def complete(ctx: typer.Context, incomplete: str) -> Completions:
+        from salesflow.completing import without_typed
+
         try:
             found = _completions(_completion_store(ctx), record_list, incomplete or "")
             typed = ctx.params.get("numbers") if ctx is not None else None
@@ -577,7 +640,8 @@ def completer(record_list: str) -> Callable[..., Completions]:
         except Exception:
             return []
 
-    complete.__name__ = f"complete_{source.table}"
+    # salesflow.completing is imported by a Tab, not by every command that declares a completer
+    complete.__name__ = f"complete_{record_list.replace(' ', '_')}"
     complete.record_list = record_list  # type: ignore[attr-defined]
     return complete
 

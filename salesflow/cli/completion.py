@@ -44,7 +44,9 @@ def record_arguments() -> dict[str, tuple[tuple[str, int, str | None], ...]]:
 
     def walk(path: str, command: _click.Command) -> None:
         if isinstance(command, TyperGroup):
-            for name, sub in command.commands.items():
+            for name in command.list_commands(None):  # type: ignore[arg-type]
+                sub = command.get_command(None, name)  # type: ignore[arg-type]
+                assert sub is not None
                 walk(f"{path} {name}", sub)
             return
         arguments = [p for p in command.params if isinstance(p, TyperArgument)]

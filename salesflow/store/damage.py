@@ -26,7 +26,14 @@ from salesflow.store.migrations import SCHEMA_VERSION, schema_of
 def table_info(
     parts: Sequence[layout.Body], count: int, crc: int, highest: dict[str, int]
 ) -> dict[str, Any]:
-    return {"size": sum(map(len, parts)), "count": count, "crc32": crc, "highest": highest}
+    size = sum(map(len, parts))
+    return {"size": size, "count": count, COUNTED: True, "crc32": crc, "highest": highest}
+
+
+COUNTED = "counted"
+"""A table's recorded `count` is exact. Writes before this key recorded 0 documents for a table
+they made by appending (a first `lead import`) and carried that count on; a table recorded
+without it is parsed (and so counted) by the next write, and its count is not used before."""
 
 
 TABLES_KEY = "tables"

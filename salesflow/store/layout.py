@@ -150,3 +150,45 @@ def parts(body: Body, size: int = 1 << 20) -> Iterator[dict[str, Any]]:
             yield part
             start = stop + 1  # past the comma
             break
+
+
+def find_document(body: Body, field: str, value: str, tries: int = 8) -> tuple[str, Any] | None:
+    """(id, document) of the document of a table whose first member is `field` with string
+    `value`, found in the table's JSON without parsing the rest: salesflow writes a record's key
+    first (`{"number":"L-0001",...}`). None when no such document is found this way, and then
+    only parsing the table can tell (a key written in another case or order, a hand edit).
+
+    A candidate is the document from its `"<id>":{"<field>":"<value>"` to a `},"<digits>":{`
+    after it (or the table's end) that parses as exactly one member: one found inside another
+    document (a nested key) leaves a brace unclosed or closes one too many, so it never parses,
+    and a piece running past the document's end holds more than one member.
+    """
+    needle = re.compile(re.escape(b'":{' + orjson.dumps(field) + b":" + orjson.dumps(value)))
+    end = len(body) - 1  # the table's closing brace
+    for found in needle.finditer(body):
+        after = found.end()
+        if bytes(body[after : after + 1]) not in (b",", b"}"):
+            continue
+        start = found.start()
+        while start > 0 and 0x30 <= body[start - 1] <= 0x39:
+            start -= 1
+        opening = bytes(body[max(0, start - 2) : start])
+        if found.start() == start or opening not in (b'{"', b',"'):
+            continue
+        cut = after
+        for _ in range(tries):
+            boundary = _BOUNDARY.search(body, cut, end) if cut < end else None
+            stop = boundary.start() + 1 if boundary else end
+            try:
+                piece = orjson.loads(b"{" + bytes(body[start - 1 : stop]) + b"}")
+            except orjson.JSONDecodeError:
+                piece = None
+            if isinstance(piece, dict) and len(piece) == 1:
+                ((doc_id, doc),) = piece.items()
+                if isinstance(doc, dict) and doc.get(field) == value:
+                    return doc_id, doc
+                break
+            if boundary is None:
+                break
+            cut = boundary.end()
+    return None

@@ -8,9 +8,10 @@ module. Changes are kept (`salesflow.store.tracking.Changes`) until the store co
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import orjson
 from tinydb import TinyDB
@@ -46,6 +47,56 @@ if TYPE_CHECKING:
     from salesflow.pipeline.agenda import AgendaIndex
 
 R = TypeVar("R", bound=Record)
+
+
+class InStoredOrder(Sequence[R]):
+    """A table's first `len` documents in stored order, built into records as they are read,
+    without parsing the table for a slice from the start (`first(n)`: the first n documents);
+    anything else asks `whole`, the same list made from the parsed table (and kept)."""
+
+    def __init__(
+        self,
+        count: int,
+        first: Callable[[int], Sequence[Stored]],
+        whole: Callable[[], Sequence[R]],
+        build: Callable[[Stored], R],
+        *,
+        cut: bool = False,
+    ) -> None:
+        self._count, self._first, self._make_whole, self._build = count, first, whole, build
+        self._cut = cut
+        """Whether `count` is a --limit below the table's documents: then the whole list is the
+        first `count` documents, read without parsing the table too."""
+        self._whole: Sequence[R] | None = None
+
+    def whole(self) -> Sequence[R]:
+        if self._whole is None:
+            self._whole = self._make_whole()
+        return self._whole
+
+    def __len__(self) -> int:
+        return self._count if self._whole is None else len(self._whole)
+
+    @overload
+    def __getitem__(self, index: int) -> R: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[R]: ...
+    def __getitem__(self, index: int | slice) -> R | Sequence[R]:
+        if (
+            self._whole is None
+            and isinstance(index, slice)
+            and index.start in (None, 0)
+            and index.step in (None, 1)
+            and isinstance(index.stop, int)
+            and index.stop >= 0
+        ):
+            return BuiltOnRead(self._first(min(index.stop, self._count)), self._build)
+        return self.whole()[index]
+
+    def __iter__(self) -> Iterator[R]:
+        if self._whole is None and self._cut:
+            return iter(self[: self._count])
+        return iter(self.whole())
 
 
 class Session:
@@ -90,6 +141,17 @@ class Session:
             if found is not None:
                 return found
         return self._key_index(table).get(key)
+
+    def _stored(self, table: str, key: str) -> tuple[str, dict[str, Any]] | None:
+        """(id, document) of the stored document with business key `key` (upper case), or None.
+        A read-only session looks a numbered record up in the table's JSON without parsing the
+        table (see `UnitOfWorkStorage.lookup`); a writing one parses it, as it writes it back."""
+        if not self.writable and table in _NUMBERED_TABLES and table not in self._index:
+            found = self._storage.lookup(table, "number", key)
+            if found is not None:
+                return found
+        doc_id = self._doc_id(table, key)
+        return None if doc_id is None else (doc_id, self.raw(table)[doc_id])
 
     def _handed_out(self, table: str, key: str) -> bool:
         """Whether `key` is a number this session handed out for `table`, so that no stored
@@ -152,10 +214,10 @@ class Session:
         pending = self._changes.pending.get(model.table, {}).get(key.upper())
         if pending is not None:
             return pending  # type: ignore[return-value]
-        doc_id = self._doc_id(model.table, key.upper())
-        if doc_id is None or doc_id in self._changes.removed.get(model.table, ()):
+        found = self._stored(model.table, key.upper())
+        if found is None or found[0] in self._changes.removed.get(model.table, ()):
             return None
-        return self._load(model, self.raw(model.table)[doc_id])
+        return self._load(model, found[1])
 
     def get(self, model: type[R], key: str) -> R:
         key = self.full_number(model, key)
@@ -238,14 +300,41 @@ class Session:
         return [self._load(model, doc) for doc in kept]
 
     def arranged(self, model: type[R], listing: Listing) -> Sequence[R]:
-        """See the contract: sorted and cut on the stored forms, built as they are read."""
-        from salesflow.pipeline.listing import arrange, doc_value
+        """See the contract: sorted and cut on the stored forms, built as they are read.
 
-        kept = listing.kept(self.docs(model))
-        return BuiltOnRead(
-            arrange(kept, listing.query, doc_value),
-            lambda doc: self._load(model, doc),  # type: ignore[arg-type]
-        )
+        A list in stored order with no filter (`lead list` as typed) is every document of the
+        table in order: a read-only session counts it from what `_meta` records and reads only
+        the documents asked for from the start of the table's JSON (`InStoredOrder`), so that a
+        terminal's screenful of 100k leads reads 50; iterating it, or any other part of it,
+        parses the table as before."""
+        from salesflow.pipeline.listing import ListQuery, arrange, doc_value
+
+        def build(doc: Stored) -> R:
+            return self._load(model, doc)  # type: ignore[arg-type]
+
+        def whole() -> BuiltOnRead[R]:
+            kept = listing.kept(self.docs(model))
+            return BuiltOnRead(arrange(kept, listing.query, doc_value), build)
+
+        query = listing.query
+        table = model.table
+        if (
+            replace(query, limit=None) == ListQuery()  # no filter, no sort: every one in order
+            and not self.writable
+            and not self._changes.pending.get(table)
+            and not self._changes.removed.get(table)
+        ):
+            count = self._storage.stored_count(table)
+            if count is not None:
+                cut = query.limit is not None and query.limit < count
+                return InStoredOrder(
+                    min(count, query.limit) if query.limit is not None else count,
+                    lambda n: self._storage.first(table, n),
+                    whole,
+                    build,
+                    cut=cut,
+                )
+        return whole()
 
     def revisions(self, quote: str) -> list[Quote]:
         return list(self.all(Quote, Match.where(number=quote)))

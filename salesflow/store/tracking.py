@@ -14,6 +14,7 @@ import stat
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from salesflow.pipeline.agenda_index import INDEX_STAMP as AGENDA_STAMP
 from salesflow.pipeline.agenda_index import INDEX_TABLE as AGENDA_TABLE
 from salesflow.store import layout
 from salesflow.store.damage import (
+    COUNTED,
     TABLES_KEY,
     TRUSTED,
     UNKNOWN,
@@ -195,6 +197,66 @@ class UnitOfWorkStorage(Storage):
             data[name] = parsed
             del self._unparsed[name]
         return data.get(name, {}) if data is not None else {}
+
+    def lookup(self, name: str, field: str, value: str) -> tuple[str, dict[str, Any]] | None:
+        """(id, document) of the document of a table never parsed whose key `field` is `value`,
+        found in its JSON without parsing the table (`layout.find_document`): `lead show` at 100k
+        leads reads one lead, not 100k. None when this cannot tell: the table is parsed already or
+        added to, the last write did not record it as it is now (a hand edit: parsing checks it),
+        or no document starts with that key; then ask `table`."""
+        self.read()
+        body = self._unparsed.get(name)
+        if body is None or name in self._appended:
+            return None
+        info = self.recorded(name)
+        if info is None or info["size"] != len(body):
+            return None
+        found = layout.find_document(body, field, value)
+        if found is None:
+            return None
+        doc_id, doc = found
+        try:
+            check_table(name, {doc_id: doc})
+        except Damaged:
+            return None
+        return doc_id, doc
+
+    def stored_count(self, name: str) -> int | None:
+        """How many documents a table never parsed holds, as the last write recorded it in
+        `_meta`, without parsing the table; None when that cannot tell: the table is parsed or
+        added to, or the last write did not record it as it is now (a hand edit)."""
+        self.read()
+        body = self._unparsed.get(name)
+        if body is None or name in self._appended:
+            return None
+        info = self.recorded(name)
+        if info is None or info["size"] != len(body) or info.get(COUNTED) is not True:
+            return None
+        return int(info["count"])
+
+    def first(self, name: str, count: int) -> list[dict[str, Any]]:
+        """A table's first `count` documents in stored order; one never parsed (nor added to)
+        is read from its start a few documents at a time (`layout.parts`), the rest of its JSON
+        left unparsed: a terminal's screenful of 100k leads reads 50 of them."""
+        if count <= 0:
+            return []
+        body = self._unparsed.get(name)
+        if body is None or name in self._appended:
+            return list(islice(self.table(name).values(), count))
+        info = self.recorded(name)
+        average = len(body) // info["count"] if info and info["count"] > 0 else 1024
+        docs: list[dict[str, Any]] = []
+        try:
+            for part in layout.parts(body, size=max(1, count * average)):
+                check_table(name, part)
+                docs.extend(islice(part.values(), count - len(docs)))
+                if len(docs) == count:
+                    break
+        except orjson.JSONDecodeError as exc:
+            raise store_error(self.backend.path, invalid_table(name, exc)) from None
+        except Damaged as damage:
+            raise store_error(self.backend.path, damage) from None
+        return docs
 
     def scan(self, name: str) -> Iterator[dict[str, Any]]:
         """A table's documents by id, in parts: one never parsed is read a part at a time and
@@ -374,12 +436,16 @@ class UnitOfWorkStorage(Storage):
                 continue
             info = self.recorded(name)
             size = self._sizes.get(name)
-            known = info is not None and (
-                provenance == TRUSTED
-                or (
-                    provenance == UNKNOWN
-                    and size == info["size"]
-                    and sums.get(name) == info["crc32"]
+            known = (
+                info is not None
+                and info.get(COUNTED) is True  # else parsed, to record its count
+                and (
+                    provenance == TRUSTED
+                    or (
+                        provenance == UNKNOWN
+                        and size == info["size"]
+                        and sums.get(name) == info["crc32"]
+                    )
                 )
             )
             if known:
@@ -400,7 +466,7 @@ class UnitOfWorkStorage(Storage):
                 continue
             info = self.recorded(name)
             appended = self._appended.get(name)
-            if name in self._unparsed and info is not None:
+            if name in self._unparsed and info is not None and info.get(COUNTED) is True:
                 count = info["count"] + self._appended_count.get(name, 0)
                 crc = info["crc32"]
                 if appended:  # the parts are the table without its brace, members, brace
@@ -411,7 +477,13 @@ class UnitOfWorkStorage(Storage):
                         crc = zlib.crc32(members, crc)
                         crc = zlib.crc32(b",", crc) if members is not appended[-1] else crc
             else:
-                count = len(data.get(name, {}))
+                made = self._unparsed.get(name)
+                if made is None:
+                    count = len(data.get(name, {}))
+                else:  # a table this write made by appending ({} and the documents added)
+                    count = (len(orjson.loads(made)) if len(made) > 2 else 0) + (
+                        self._appended_count.get(name, 0)
+                    )
                 crc = crc_without_brace(parts)
             infos[name] = table_info(parts, count, crc, highest.get(name, {}))
         return infos

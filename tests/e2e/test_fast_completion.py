@@ -150,6 +150,38 @@ def test_a_second_tab_reads_the_kept_candidates_not_the_file(
     assert oct(kept[0].stat().st_mode & 0o777) == "0o600"
 
 
+@pytest.mark.parametrize(
+    ("shell", "extra"), [("zsh", {}), ("fish", {"_TYPER_COMPLETE_FISH_ACTION": "get-args"})]
+)
+def test_a_tab_offering_every_candidate_prints_the_answer_kept_for_the_shell(
+    world: Path, monkeypatch: pytest.MonkeyPatch, shell: str, extra: dict[str, str]
+) -> None:
+    every = environment(shell, f"--db {world} account show ", COLUMNS="100", **extra)
+    first = fast(every)
+    assert first is not None and first == through_typer(every)
+    kept = _cache_folder() / next(
+        p.name for p in _cache_folder().iterdir() if p.name.endswith(f"-accounts.{shell}")
+    )
+    assert kept.read_text().splitlines()[1] == "ACC-000"  # what every candidate starts with
+
+    def unread(*_: object) -> None:
+        raise AssertionError("the candidates were filtered and formatted again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(completing, "_offered", unread)
+        assert fast(every) == first
+        prefix = environment(shell, f"--db {world} account show ACC-", COLUMNS="100", **extra)
+        assert fast(prefix) == through_typer(prefix)
+    for narrower in ("account show ACC-0001", "account show acc-"):
+        env = environment(shell, f"--db {world} {narrower}", COLUMNS="100", **extra)
+        assert fast(env) == through_typer(env)  # filtered from the candidates, as before
+    narrow = environment(shell, f"--db {world} account show ", COLUMNS="12", **extra)
+    assert fast(narrow) is None  # a description rich would wrap: Typer answers
+    kept.write_text(kept.read_text().replace("salesflow-tab-1 ", "salesflow-tab-1 9", 1))
+    assert fast(every) == first  # kept for another file: made again
+    assert kept.read_text().startswith("salesflow-tab-1 ")
+
+
 def test_a_write_is_offered_by_the_next_tab(world: Path) -> None:
     env = environment("bash", f"--db {world} lead show L-000")
     before = fast(env)
@@ -333,6 +365,12 @@ def test_only_the_latest_cache_files_are_kept(world: Path, monkeypatch: pytest.M
         kept = sorted(p.name.split("-", 1)[1] for p in _cache_folder().iterdir())
         assert len(kept) == min(number + 1, 2)
     assert kept == ["accounts.json", "opportunities.json"]
+    assert fast(environment("zsh", f"--db {world} opp show ", COLUMNS="100")) is not None
+    time.sleep(0.02)
+    assert fast(environment("zsh", f"--db {world} contact show ", COLUMNS="100")) is not None
+    kept = sorted(p.name.split("-", 1)[1] for p in _cache_folder().iterdir())
+    # the answer kept for a shell goes with its candidates (the opportunities were the oldest)
+    assert kept == ["accounts.json", "contacts.json", "contacts.zsh"]
 
 
 def _cache_folder() -> Path:

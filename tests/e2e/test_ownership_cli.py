@@ -223,7 +223,7 @@ def test_imported_leads_belong_to_who_imports_them(
     assert (again["owner"], again["notes"]) == ("carol", None)  # the owner column is not a note
 
 
-@pytest.mark.file_only  # a file's user is the login name; a database's: tests/postgres/test_ownership.py
+@pytest.mark.file_only  # a database names its user: tests/postgres/test_ownership.py
 def test_without_a_seller_name_the_login_name_owns_and_mine_needs_one(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

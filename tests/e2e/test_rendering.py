@@ -298,6 +298,45 @@ def test_a_terminal_shows_a_screenful_and_says_how_many_more(
     assert result.stderr == "… 70 more: --limit N or --all\n"
 
 
+@pytest.mark.parametrize(
+    ("args", "read_whole"),
+    [
+        ((), False),  # a screenful
+        (("--limit", "7"), False),
+        (("--limit", "500"), True),  # all 120 of them
+        (("--all",), True),
+        (("--status", "open"), True),
+        (("--sort", "number"), True),
+        (("--json",), True),
+    ],
+)
+def test_a_screenful_read_without_parsing_the_leads_prints_what_parsing_them_prints(
+    many: Cli,
+    terminal: Callable[[int], None],
+    monkeypatch: pytest.MonkeyPatch,
+    args: Sequence[str],
+    read_whole: bool,
+) -> None:
+    from salesflow.store import tracking
+
+    terminal(100)
+    many.ok("lead", "disqualify", "L-0003", "--reason", "lost")  # a write that parses the table
+    parsed: list[str] = []
+    parse_table = tracking.parse_table
+
+    def parsing(name: str, body: Any) -> Any:
+        parsed.append(name)
+        return parse_table(name, body)
+
+    monkeypatch.setattr(tracking, "parse_table", parsing)
+    fast = many.ok("lead", "list", *args)
+    assert ("leads" in parsed) is read_whole
+    monkeypatch.setattr(tracking.UnitOfWorkStorage, "stored_count", lambda self, name: None)
+    whole = many.ok("lead", "list", *args)
+    assert "leads" in parsed
+    assert (fast.stdout, fast.stderr) == (whole.stdout, whole.stderr)
+
+
 def test_all_limit_and_machine_formats_are_complete_on_a_terminal(
     many: Cli, terminal: Callable[[int], None]
 ) -> None:

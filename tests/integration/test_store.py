@@ -558,6 +558,30 @@ def test_finding_a_record_by_number_reads_a_few_records_not_an_index_of_all(stor
         assert session._index == {}  # the fallback of `find`, built only when bisection misses
 
 
+def test_reading_one_record_by_number_leaves_its_table_unparsed(store: Store) -> None:
+    add_leads(store, 300)
+    with store.reading() as session:
+        assert session.get(Lead, "L-0123").number == "L-0123"
+        assert session.get(Lead, "l-0300").number == "L-0300"
+        assert "leads" in session._storage._unparsed  # looked up in its JSON, never parsed
+        assert session.find(Lead, "L-0301") is None  # a miss: only the whole table can tell
+        assert session.count(Lead) == 300
+    with store.writing() as session:  # a writer parses what it writes back
+        session.put(session.get(Lead, "L-0007").model_copy(update={"company": "Changed"}))
+    with store.reading() as session:
+        assert session.get(Lead, "L-0007").company == "Changed"
+        assert "leads" in session._storage._unparsed
+
+
+def test_a_table_changed_by_hand_is_parsed_to_find_a_record(store: Store, db: Path) -> None:
+    add_leads(store, 3)
+    raw = db.read_bytes()
+    db.write_bytes(raw.replace(b'{"number":"L-0002"', b'{"number":"L-0002","topic":"Hand"'))
+    with store.reading() as session:
+        assert session.get(Lead, "L-0002").topic == "Hand"
+        assert "leads" not in session._storage._unparsed  # the size no longer what was recorded
+
+
 def test_records_are_found_by_number_when_their_ids_do_not_follow_their_numbers(
     store: Store, db: Path
 ) -> None:

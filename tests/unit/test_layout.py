@@ -129,3 +129,44 @@ def test_a_table_read_in_parts_has_every_document_once(table: dict[str, Any], si
 def test_a_damaged_table_read_in_parts_raises() -> None:
     with pytest.raises(orjson.JSONDecodeError):
         list(layout.parts(b'{"1":{"a":1},"2":{"b":}', 4))
+
+
+def _leads_table(*docs: dict[str, Any]) -> bytes:
+    return orjson.dumps({str(i): doc for i, doc in enumerate(docs, start=1)})
+
+
+def test_a_document_is_found_by_its_first_key_without_parsing_the_table() -> None:
+    body = _leads_table(
+        {"number": "L-0001", "company": "A"},
+        {"number": "L-0002", "company": "B", "extra": {"1": {"number": "L-0003"}}},
+        {"number": "L-0003", "company": "C"},
+    )
+    assert layout.find_document(body, "number", "L-0003") == (
+        "3",
+        {"number": "L-0003", "company": "C"},
+    )
+    assert layout.find_document(body, "number", "L-0001") == (
+        "1",
+        {"number": "L-0001", "company": "A"},
+    )
+    assert layout.find_document(memoryview(body), "number", "L-0002") == (
+        "2",
+        {"number": "L-0002", "company": "B", "extra": {"1": {"number": "L-0003"}}},
+    )
+
+
+def test_a_key_only_inside_another_document_or_not_first_is_not_found() -> None:
+    nested = _leads_table({"number": "L-0001", "extra": {"7": {"number": "L-0009"}}})
+    assert layout.find_document(nested, "number", "L-0009") is None
+    later = _leads_table({"company": "A", "number": "L-0001"})
+    assert layout.find_document(later, "number", "L-0001") is None
+    assert layout.find_document(_leads_table({"number": "L-00011"}), "number", "L-0001") is None
+    assert layout.find_document(_leads_table({"number": "l-0001"}), "number", "L-0001") is None
+    assert layout.find_document(b"{}", "number", "L-0001") is None
+
+
+def test_a_document_with_a_nested_boundary_is_read_whole() -> None:
+    doc = {"number": "L-0001", "notes": {"1": {"a": 1}, "2": {"b": 2}}, "after": True}
+    body = _leads_table(doc, {"number": "L-0002"})
+    assert b'},"2":{' in body.split(b'"after"')[0]  # a boundary inside the first document
+    assert layout.find_document(body, "number", "L-0001") == ("1", doc)
