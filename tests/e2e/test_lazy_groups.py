@@ -51,7 +51,9 @@ def test_a_group_help_lists_every_verb() -> None:
     result = CliRunner().invoke(app, ["lead", "--help"])
     assert result.exit_code == 0, result.output
     verbs = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines()[1:]]
-    assert verbs == ["add", "edit", "list", "show", "qualify", "disqualify", "reactivate", "import"]
+    assert verbs == [
+        *("add", "edit", "list", "show", "qualify", "disqualify", "reactivate", "assign", "import"),
+    ]
 
 
 def test_a_mistyped_verb_is_refused_with_the_close_ones(cli: Cli) -> None:
