@@ -310,6 +310,7 @@ def test_a_terminal_shows_a_screenful_and_says_how_many_more(
         (("--json",), True),
     ],
 )
+@pytest.mark.file_only  # how the data file's table is read
 def test_a_screenful_read_without_parsing_the_leads_prints_what_parsing_them_prints(
     many: Cli,
     terminal: Callable[[int], None],
