@@ -148,10 +148,12 @@ PG_FIXTURES = frozenset({"pg_server", "pg_url"})
 
 
 def mark_postgres_tests(items: list[pytest.Item]) -> None:
-    """Every test using a PostgreSQL fixture carries the `postgres` marker."""
+    """Every test using a PostgreSQL fixture carries the `postgres` marker, and `slow`: the
+    day-to-day run (`-m "not slow"`) starts no server; `-m postgres` runs just these."""
     for item in items:
         if PG_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
+            item.add_marker(pytest.mark.slow)
 
 
 def summary_lines() -> list[str]:

@@ -38,7 +38,14 @@ def make_backend(kind: str, tmp_path: Path) -> Backend:
     raise ValueError(f"no contract backend {kind!r}; known: {', '.join(BACKENDS)}")
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(
+    params=[
+        pytest.param(kind, marks=[pytest.mark.postgres, pytest.mark.slow])
+        if kind == "postgres"
+        else kind
+        for kind in BACKENDS
+    ]
+)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "postgres":
         # a fresh database on the test run's server (tests/pg.py); skipped, saying why, without

@@ -7,6 +7,7 @@ services/ -> store/ (the contract; only the store imports tinydb or psycopg)
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +20,19 @@ def _modules(folder: str) -> list[Path]:
     return sorted((PACKAGE / folder).rglob("*.py"))
 
 
-def _imports(path: Path) -> Iterator[tuple[int, str]]:
-    """Every module `path` imports, at any depth (function-level imports included)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _imports(path: Path) -> tuple[tuple[int, str], ...]:
+    """Every module `path` imports, at any depth (function-level imports included); each file
+    is parsed once for all the tests here."""
+    return tuple(_found_imports(path))
+
+
+@functools.cache
+def _parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _found_imports(path: Path) -> Iterator[tuple[int, str]]:
+    tree = _parsed(path)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
