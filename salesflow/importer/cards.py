@@ -159,12 +159,8 @@ def cards_in_one_pass(text: str, seen: Params) -> list[list[Kept]] | None:
         if line:
             first = line[0]
             if first != " " and first != "\t":
-                if state == _AT_MARKER and marker_value.upper() == "VCARD":
-                    if marker == _BEGIN:
-                        inside, card = True, []
-                    elif inside:
-                        cards.append(card)
-                        inside = False
+                if state == _AT_MARKER:
+                    inside, card = _marked(marker, marker_value, inside, card, cards)
                 head, colon, value = line.partition(":")
                 known = heads.get(head) if colon else None
                 if known is None:
@@ -209,19 +205,26 @@ def cards_in_one_pass(text: str, seen: Params) -> list[list[Kept]] | None:
                     return None  # continues nothing: starts a content line
                 continue
         # a blank line ends the line being read
-        if state == _AT_MARKER and marker_value.upper() == "VCARD":
-            if marker == _BEGIN:
-                inside, card = True, []
-            elif inside:
-                cards.append(card)
-                inside = False
+        if state == _AT_MARKER:
+            inside, card = _marked(marker, marker_value, inside, card, cards)
         state = _AT_NONE
-    if state == _AT_MARKER and marker_value.upper() == "VCARD":
-        if marker == _BEGIN:
-            inside, card = True, []
-        elif inside:
-            cards.append(card)
+    if state == _AT_MARKER:
+        _marked(marker, marker_value, inside, card, cards)
     return cards
+
+
+def _marked(
+    marker: int, value: str, inside: bool, card: list[Kept], cards: list[list[Kept]]
+) -> tuple[bool, list[Kept]]:
+    """After a BEGIN or END line (`marker`, its whole `value`): whether a card is being read
+    now, and its properties; an END:VCARD inside a card adds that card to `cards`."""
+    if value.upper() != "VCARD":
+        return inside, card
+    if marker == _BEGIN:
+        return True, []
+    if inside:
+        cards.append(card)
+    return False, card
 
 
 _AT_NONE, _AT_SKIPPED, _AT_KEPT, _AT_MARKER = range(4)
