@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
     from typer import _click
 
-    from salesflow.pipeline.lines import LineEdit
+    from salesflow.pipeline.lines import LineEdit, LineSpec
     from salesflow.pipeline.listing import ListQuery, ListSpec
     from salesflow.pipeline.numbering import Numbers
     from salesflow.pipeline.settings import Settings
@@ -525,6 +525,13 @@ DescriptionOpt = Annotated[str | None, typer.Option("--description", "-d", help=
 LineNoArg = Annotated[
     int, typer.Argument(help="Line number, the # that `show` lists.", show_default=False)
 ]
+
+
+def line_spec(quantity: str, **values: str | None) -> LineSpec:
+    """The line an `add-product` command adds, from its options."""
+    from salesflow.pipeline.lines import LineSpec
+
+    return LineSpec(quantity, **values)
 
 
 def line_edit(**values: str | None) -> LineEdit:

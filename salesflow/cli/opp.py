@@ -324,10 +324,9 @@ def add_product(
 
     Example: salesflow opp add-product OPP-0001 CONSULT-DAY --quantity 3 --discount 10%
     """
-    from salesflow.pipeline.lines import LineSpec
     from salesflow.services import opportunities
 
-    line = LineSpec(
+    line = common.line_spec(
         quantity=quantity,
         sku=sku,
         write_in=write_in,

@@ -149,10 +149,9 @@ def add_product(
 
     Example: salesflow quote add-product QUO-0001 TRAINING --quantity 2 --discount 10%
     """
-    from salesflow.pipeline.lines import LineSpec
     from salesflow.services import quotes
 
-    line = LineSpec(
+    line = common.line_spec(
         quantity=quantity,
         sku=sku,
         write_in=write_in,
