@@ -9,7 +9,7 @@ what, the record, the customer, the amount where there is one, and the command t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,9 +22,10 @@ from salesflow.models import (
     Opportunity,
     Order,
     Quote,
+    person_name,
 )
 from salesflow.pipeline.activities import SCHEDULED, is_open
-from salesflow.pipeline.agenda_index import ACTIVITIES, DEAL_KINDS, deal_entry
+from salesflow.pipeline.agenda_index import ACTIVITIES, DEAL_KINDS, LEADS, deal_entry
 from salesflow.pipeline.agenda_index import SCHEDULED_KINDS as _SCHEDULED_KINDS
 
 KIND_ORDER = ("meeting", "call", "task", "invoice", "quote", "order", "opportunity", "lead")
@@ -151,9 +152,10 @@ class Deal:
 
 @dataclass(frozen=True)
 class AgendaIndex:
-    """What the agenda needs of every activity and deal record, whatever the period: the open
-    tasks, calls and meetings with a due date, the day each lead was last touched
-    (`last_touches`, by upper-case number), and the deals an agenda may show."""
+    """What the agenda needs of every activity, deal record and lead, whatever the period: the
+    open tasks, calls and meetings with a due date, the day each lead was last touched
+    (`last_touches`, by upper-case number), the deals an agenda may show, and every lead's
+    `lead_entry`."""
 
     due: list[Due]
     touched: dict[str, str]
@@ -163,6 +165,9 @@ class AgendaIndex:
     parties: dict[str, tuple[str | None, str | None]]
     """Every deal record's account and name (an opportunity's), by upper-case number: whom an
     activity about it is for."""
+    leads: dict[str, list[Any]] = field(default_factory=dict)
+    """Every lead's `agenda_index.lead_entry` as stored, by upper-case number: kept as read, as
+    a big file has many."""
 
     def normalized(self) -> AgendaIndex:
         """The same index with its lists in number order, to compare two (`doctor`)."""
@@ -171,14 +176,20 @@ class AgendaIndex:
             touched=self.touched,
             deals=sorted(self.deals, key=lambda deal: (deal.kind, deal.number)),
             parties=self.parties,
+            leads=self.leads,
         )
 
     @classmethod
     def from_stored(cls, stored: Mapping[str, Any]) -> AgendaIndex:
         """The index from its stored form: `activity_index` under `activities`, `deal_index`
-        under each deal table's name."""
+        under each deal table's name, `lead_index` under `leads`. A section of another shape
+        raises (a damaged index); the leads' entries are checked as they are used (`lead_work`),
+        as a big file has many."""
         activities = stored.get(ACTIVITIES) or {"due": {}, "touched": {}}
         entries = [entry for table in DEAL_KINDS for entry in (stored.get(table) or {}).values()]
+        leads = stored.get(LEADS) or {}
+        if not isinstance(leads, dict):
+            raise TypeError("the leads' section of the agenda index is not an object")
         return cls(
             due=[
                 Due(
@@ -195,6 +206,7 @@ class AgendaIndex:
             touched=dict(activities["touched"]),
             deals=[Deal.from_stored(entry) for entry in entries if entry[0] is not None],
             parties={str(entry[1]).upper(): (entry[4], entry[5]) for entry in entries},
+            leads=dict(leads),
         )
 
 
@@ -280,6 +292,69 @@ def touched_window(period: Period, thresholds: Thresholds) -> tuple[str, str]:
     first, last = lead_window(period, thresholds)
     gap = timedelta(days=thresholds.lead_days)
     return (first - gap).isoformat(), (last - gap).isoformat()
+
+
+@dataclass(frozen=True)
+class LeadWork:
+    """What an agenda shows of the leads (`lead_work`)."""
+
+    untouched: list[Untouched]
+    """The open leads that become untouched in the period (`lead_window`)."""
+    touches: dict[str, date]
+    """The day each of them was last touched, by upper-case number, when an activity did."""
+    stale: int
+    """How many open leads were untouched for longer (only counted)."""
+
+
+def lead_work(
+    leads: Mapping[str, Sequence[Any]],
+    touched: Mapping[str, str],
+    period: Period,
+    thresholds: Thresholds,
+    *,
+    owner: str | None = None,
+) -> LeadWork:
+    """The open leads an agenda for `period` lists, and how many it only counts, from the agenda
+    index's leads (`agenda_index.lead_entry`, by upper-case number) and the day each lead was
+    last touched (ISO days by upper-case number); with `owner`, only that seller's leads (names
+    compared without case). A lead whose stored day or amount does not read (a damaged index,
+    which `doctor` names) is left out."""
+    low, high = touched_window(period, thresholds)
+    wanted = owner.casefold() if owner else None
+    listed: list[Untouched] = []
+    touches: dict[str, date] = {}
+    stale = 0
+    for key, entry in leads.items():
+        try:
+            created_on = entry[0]
+            if created_on is None:
+                continue
+            if wanted is not None and str(entry[5] or "").casefold() != wanted:
+                continue
+            last = touched.get(key)
+            since = last if last is not None and last > created_on else created_on
+            if since < low:
+                stale += 1
+            elif since <= high:
+                _, first_name, last_name, company, value, _ = entry
+                listed.append(
+                    Untouched(
+                        key,
+                        date.fromisoformat(created_on),
+                        person_name(first_name, last_name, company) or company,
+                        Decimal(value) if value is not None else None,
+                    )
+                )
+                if last is not None:
+                    touches[key] = date.fromisoformat(last)
+        except (TypeError, ValueError, LookupError, ArithmeticError):
+            continue  # a damaged entry
+    return LeadWork(listed, touches, stale)
+
+
+def lead_customer(entry: Sequence[Any]) -> dict[str, Any]:
+    """A lead's customer fields (`customer_name`) from its index entry."""
+    return {"first_name": entry[1], "last_name": entry[2], "company": entry[3]}
 
 
 def agenda(

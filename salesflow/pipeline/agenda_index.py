@@ -11,6 +11,9 @@ here, so that no command can forget it. Its stored form holds JSON values only:
   upper-case number.
 - `invoices`, `quotes`, `opportunities`, `orders`: `deal_entry` of each record, by its
   upper-case key, as `[kind, number, day, amount, account, name, owner]`.
+- `leads`: `lead_entry` of each lead, by its upper-case number: an open lead as `[created_on,
+  first_name, last_name, company, estimated_value, owner]`, any other as `[None, first_name,
+  last_name, company]` (the agenda names the leads activities regard, whatever their status).
 
 Kept light (no dataclasses, no other pipeline module): a write imports it.
 """
@@ -42,6 +45,7 @@ and checksum as `_meta` records them (under `tables`) for the write that derived
 a version that kept no index, or a hand edit, leaves them different: that section is then not
 used, and the next write derives it again."""
 ACTIVITIES = "activities"
+LEADS = "leads"
 DEAL_KINDS = {
     "invoices": "invoice",
     "quotes": "quote",
@@ -49,8 +53,11 @@ DEAL_KINDS = {
     "orders": "order",
 }
 """The agenda's kind of item for each table of deal records."""
-SOURCES = (ACTIVITIES, *DEAL_KINDS)
+SOURCES = (ACTIVITIES, *DEAL_KINDS, LEADS)
 """The tables the agenda index is derived from, each into its own section."""
+ENTRY_TABLES = (*DEAL_KINDS, LEADS)
+"""The sections kept an entry per record (a write changes only its records' entries); the
+activities' section is derived again whenever an activity changes."""
 SCHEDULED_KINDS = frozenset(
     kind.value for kind in (ActivityKind.TASK, ActivityKind.CALL, ActivityKind.MEETING)
 )
@@ -141,3 +148,40 @@ def deal_index(records: Iterable[Invoice | Quote | Opportunity | Order]) -> dict
     """A deal table's section of the index: `deal_entry` of each record, by its upper-case key
     (a quote's revision included)."""
     return {record.key.upper(): deal_entry(record) for record in records}
+
+
+LEAD_FIELDS = (
+    "status",
+    "created_on",
+    "first_name",
+    "last_name",
+    "company",
+    "estimated_value",
+    "owner",
+)
+"""The stored fields of a lead its entry is made of (with its number)."""
+_OPEN_LEAD = "open"
+"""`LeadStatus.OPEN` as stored (a test holds them equal)."""
+
+
+def lead_entry(doc: Mapping[str, Any]) -> list[Any]:
+    """What the agenda needs of a lead, from its stored document: `[created_on, first_name,
+    last_name, company, estimated_value, owner]` for an open lead (it becomes untouched after a
+    while), `[None, first_name, last_name, company]` for any other (only named, when an activity
+    regards it)."""
+    get = doc.get
+    if (get("status") or _OPEN_LEAD) == _OPEN_LEAD:
+        return [
+            get("created_on"),
+            get("first_name"),
+            get("last_name"),
+            get("company"),
+            get("estimated_value"),
+            get("owner"),
+        ]
+    return [None, get("first_name"), get("last_name"), get("company")]
+
+
+def lead_index(docs: Iterable[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """The leads' section of the index, from stored lead documents, by upper-case number."""
+    return {str(doc.get("number")).upper(): lead_entry(doc) for doc in docs}

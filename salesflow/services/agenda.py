@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from salesflow.models import (
     Account,
     Activity,
-    Lead,
     Quote,
     Record,
-    person_name,
 )
 from salesflow.pipeline import agenda as rules
 from salesflow.pipeline.activities import SCHEDULED, regarding_type
@@ -37,30 +34,34 @@ _CUSTOMER_FIELDS = ("account", "company", "name", "first_name", "last_name")
 
 
 class _Customers(Mapping[str, str]):
-    """The customer of a record by number (`pipeline.agenda.customer_name`): the agenda's own
-    records are at hand, any other an activity regards is found by number once."""
+    """The customer of a record by number (`pipeline.agenda.customer_name`): the agenda index
+    names the deals' accounts and the leads; any other record an activity regards (an account,
+    a contact) is found by number once."""
 
     def __init__(
         self,
         uow: UnitOfWork,
-        known: Iterable[Record],
-        docs: Mapping[str, Mapping[str, object]] = {},
+        *,
+        parties: Mapping[str, tuple[str | None, str | None]],
+        leads: Mapping[str, Sequence[object]],
     ) -> None:
         self._uow = uow
-        self._docs = docs
-        """Customer fields already read, by upper-case number (the index's deals, the leads
-        activities regard)."""
+        self._parties = parties
+        """Each deal's account and name, by upper-case number (`AgendaIndex.parties`)."""
+        self._leads = leads
+        """The agenda index's leads, by upper-case number (`rules.lead_customer`)."""
         # by number: a quote's revisions share theirs (and their customer)
-        self._records: dict[str, Record | None] = {
-            str(getattr(r, "number", r.key)).upper(): r for r in known
-        }
+        self._records: dict[str, Record | None] = {}
         self._names: dict[str, str] = {}
         self._accounts: dict[str, dict[str, object]] | None = None
 
     def _doc(self, model: type[Record], number: str) -> dict[str, object] | None:
         key = number.upper()
-        if key in self._docs:
-            return dict(self._docs[key])
+        if key in self._parties:
+            account, name = self._parties[key]
+            return {"account": account, "name": name}
+        if key in self._leads:
+            return rules.lead_customer(self._leads[key])
         if key not in self._records:
             if model is Quote:
                 revisions = self._uow.revisions(number)
@@ -110,69 +111,33 @@ def agenda(uow: UnitOfWork, period: rules.Period, *, owner: str | None = None) -
     """What is due in `period`, with the settings' thresholds; with `owner`, only what that
     seller owns (their activities, and the records that make the pipeline's own work).
 
-    Written for big files: the activities and deals come from the agenda index
-    (`UnitOfWork.agenda_index`: the open tasks, calls and meetings, the day each lead was last
-    touched, the invoices, quotes, opportunities and orders an agenda may show), and the leads
-    are read as a few stored fields, so that no lead, activity or deal is built into a record
-    (the pipeline decides on the index's entries as it does on records).
+    Written for big files: everything comes from the agenda index (`UnitOfWork.agenda_index`:
+    the open tasks, calls and meetings, the day each lead was last touched, the invoices,
+    quotes, opportunities and orders an agenda may show, every lead's dates and names), so that
+    no lead, activity or deal is read or built into a record (the pipeline decides on the
+    index's entries as it does on records).
     """
     limits = thresholds(uow)
-    end = period.end
     index = uow.agenda_index()
     wanted = owner.casefold() if owner else None
 
     def owned(who: object) -> bool:
         return wanted is None or str(who or "").casefold() == wanted
 
-    due = [entry for entry in index.due if entry.due <= end and owned(entry.owner)]
-    touches = index.touched
-    low, high = rules.touched_window(period, limits)
-    listed: list[rules.Untouched] = []
-    regarded = {entry.regarding.upper() for entry in due}
-    named: dict[str, Mapping[str, object]] = {}
-    stale = 0
-    fields = ("first_name", "last_name", "company", "estimated_value", "owner")
-    for number, created_on, status, first_name, last_name, company, value, lead_owner in uow.values(
-        Lead, ("number", "created_on", "status", *fields)
-    ):
-        key = number.upper()
-        if key in regarded:
-            named[key] = {"company": company, "first_name": first_name, "last_name": last_name}
-        if status != "open" or not owned(lead_owner):
-            continue
-        touched = touches.get(key)
-        since = touched if touched is not None and touched > created_on else created_on
-        if since < low:
-            stale += 1
-        elif since <= high:
-            named[key] = {"company": company, "first_name": first_name, "last_name": last_name}
-            listed.append(
-                rules.Untouched(
-                    number,
-                    date.fromisoformat(created_on),
-                    person_name(first_name, last_name, company) or company,
-                    Decimal(str(value)) if value is not None else None,
-                )
-            )
-    deals = [deal for deal in index.deals if owned(deal.owner)]
-    work = rules.Work(due=due, deals=deals, untouched=listed)
-    known: dict[str, Mapping[str, object]] = {
-        number: {"account": account, "name": name}
-        for number, (account, name) in index.parties.items()
-    }
-    known.update(named)
+    leads = rules.lead_work(index.leads, index.touched, period, limits, owner=owner)
+    work = rules.Work(
+        due=[entry for entry in index.due if entry.due <= period.end and owned(entry.owner)],
+        deals=[deal for deal in index.deals if owned(deal.owner)],
+        untouched=leads.untouched,
+    )
     items = rules.agenda(
         work,
         period,
-        customers=_Customers(uow, (), known),
-        touches={
-            key: date.fromisoformat(touches[key])
-            for key in (lead.number.upper() for lead in listed)
-            if key in touches
-        },
+        customers=_Customers(uow, parties=index.parties, leads=index.leads),
+        touches=leads.touches,
         thresholds=limits,
     )
-    return Agenda(items, stale)
+    return Agenda(items, leads.stale)
 
 
 def calendar(uow: UnitOfWork, *, owner: str | None = None) -> list[Activity]:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from salesflow.errors import InvalidValue, NotFound, Refused, SalesflowError, StoreError
 from salesflow.models import META_DOC_ID, META_TABLE
 from salesflow.pipeline.settings import DEFAULTS
-from salesflow.store import layout
+from salesflow.store import collector, layout
 from salesflow.store.damage import CHANGED, TRUSTED, UNKNOWN, Damaged, load_data, parse
 from salesflow.store.locking import LockedWriter
 from salesflow.store.migrations import SCHEMA_VERSION
@@ -83,6 +83,8 @@ class Store:
         session = Session(self.path, storage, writable=False)
         session.raw(META_TABLE)  # parse now, so a corrupt file fails before any output
         yield session
+        # what it parsed is freed by the next read, or not at all: the process ends soon
+        collector.keep(session, slot="read")
 
     def run_writing(self, command: Callable[[Session], T]) -> T:
         """`command` in a writing session (see the contract: the file's lock means it never has

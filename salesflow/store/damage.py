@@ -181,6 +181,13 @@ def load_data(raw: bytes) -> dict[str, dict[str, Any]]:
     try:
         with collector.paused():
             data = orjson.loads(raw)
+            # before the collector runs again: its first run would walk all of them
+            collector.spare(
+                sum(len(t) for t in data.values() if isinstance(t, dict))
+                if isinstance(data, dict)
+                else 0,
+                size=len(raw),
+            )
     except orjson.JSONDecodeError as exc:
         raise Damaged(f" is not valid JSON ({exc})") from None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
@@ -193,7 +200,6 @@ def load_data(raw: bytes) -> dict[str, dict[str, Any]]:
         check_table(name, table)
         data[name] = _in_id_order(table)
     check_meta(data)
-    collector.spare(sum(map(len, data.values())))
     return data
 
 
@@ -202,12 +208,13 @@ def parse_table(name: str, body: layout.Body) -> dict[str, Any]:
     try:
         with collector.paused():
             table = orjson.loads(body)
+            # before the collector runs again: its first run would walk all of them
+            collector.spare(len(table) if isinstance(table, dict) else 0, size=len(body))
     except orjson.JSONDecodeError as exc:
         raise invalid_table(name, exc) from None
     if not isinstance(table, dict):
         raise Damaged(" is not a salesflow data file (wrong shape)")
     check_table(name, table)
-    collector.spare(len(table))
     return _in_id_order(table)
 
 

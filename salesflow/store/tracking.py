@@ -149,6 +149,7 @@ class UnitOfWorkStorage(Storage):
         self._checksums: Checksums | None = None
         self._agenda_current = False
         self._bodies: dict[str, memoryview] = {}  # each table's JSON as read (views of the file)
+        self._read_names: frozenset[str] = frozenset()  # the tables the file had as read
         self._trusted = False  # `verify` was told the file is byte for byte salesflow's last
         self._sums: dict[str, int] = {}  # the checksums `verify` made of tables as read
         self.loaded = False
@@ -161,6 +162,7 @@ class UnitOfWorkStorage(Storage):
                 self._order = [*self._data, *self._unparsed]
                 self._sizes = {name: len(body) for name, body in self._unparsed.items()}
                 self._bodies = dict(self._unparsed)
+                self._read_names = frozenset(self._order)
             self.loaded = True
         return self._data
 
@@ -352,12 +354,15 @@ class UnitOfWorkStorage(Storage):
     ) -> None:
         """Before a write, after the session's changes are in the tables: bring the agenda index
         up to date. A section missing or stale as read, and the activities' section when
-        activities changed (`changed`), is derived again from its table (`derive`); a deal
-        section current as read takes `updates` (an entry by key, None to drop one). `serialized`
-        then stamps every section with its table as written."""
+        activities changed (`changed`), is derived again from its table (`derive`); a deal's or
+        the leads' section current as read, or of a table this write made, takes `updates` (an
+        entry by key, None to drop one). `serialized` then stamps every section with its table as
+        written."""
         names = self.names()
         present = [table for table in SOURCES if table in names]
-        current = {table for table in present if self._section_current(table)}
+        # a table this write made has no entry but those of its records, all in `updates`
+        made = {table for table in present if table not in self._read_names}
+        current = {table for table in present if table in made or self._section_current(table)}
         stale = [table for table in present if table not in current]
         if stale or ACTIVITIES in changed or any(updates.get(t) for t in present):
             index: dict[str, Any] = {}
@@ -368,16 +373,16 @@ class UnitOfWorkStorage(Storage):
                     found = None
                 index = dict(found) if isinstance(found, dict) else {}
             for table in present:
-                section = index.get(table)
+                section = {} if table in made else index.get(table)
                 if (
                     table not in current
                     or not isinstance(section, dict)
                     or (table == ACTIVITIES and table in changed)
                 ):
                     index[table] = derive(table)
-                elif updates.get(table):
+                elif updates.get(table) or table in made:
                     section = dict(section)
-                    for key, entry in updates[table].items():
+                    for key, entry in updates.get(table, {}).items():
                         if entry is None:
                             section.pop(key, None)
                         else:
@@ -530,7 +535,7 @@ def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
     """The bytes a write stores for `tables` (`{name: {doc_id: document}}`, `_meta` first), with
     what `_meta` records of each table and the agenda index a write derives; for tools that make
     data files (the benchmarks)."""
-    from salesflow.pipeline.agenda_index import activity_index, deal_index
+    from salesflow.pipeline.agenda_index import LEADS, activity_index, deal_index, lead_index
 
     index: dict[str, Any] = {}
     for table in SOURCES:
@@ -539,6 +544,8 @@ def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
             continue
         if table == ACTIVITIES:
             index[table] = activity_index(docs.values())
+        elif table == LEADS:
+            index[table] = lead_index(docs.values())
         else:
             model = TYPES_BY_TABLE[table]
             index[table] = deal_index(model.model_validate(doc) for doc in docs.values())  # type: ignore[misc]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 from datetime import time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from salesflow.models import (
     ActivityStatus,
     Event,
     Lead,
+    LeadStatus,
     Opportunity,
     Product,
     Quote,
@@ -487,6 +489,39 @@ def test_the_agenda_index_holds_what_is_open_and_when_each_lead_was_touched(
         ("opportunity", opportunity.number, TODAY, "ACC-0001", "Ovens")
     ]
     assert index.parties == {opportunity.number.upper(): ("ACC-0001", "Ovens")}
+    assert index.leads == {
+        lead.number.upper(): [TODAY.isoformat(), None, None, "Globex", None, lead.owner]
+    }
+
+
+def test_the_agenda_index_holds_every_leads_entry_and_follows_their_changes(
+    backend: Backend,
+) -> None:
+    with backend.writing() as uow:
+        first = add_lead(uow, company="Globex", first_name="Ada")
+        second = add_lead(uow, company="Initech")
+    with backend.writing() as uow:
+        uow.put(second.model_copy(update={"status": LeadStatus.QUALIFIED, "owner": "grace"}))
+        uow.put(
+            first.model_copy(
+                update={"company": "Globex Europe", "estimated_value": Decimal("12.50")}
+            )
+        )
+        seen_in_the_unit = uow.agenda_index()
+    with backend.reading() as uow:
+        index = uow.agenda_index()
+    assert seen_in_the_unit.normalized() == index.normalized()
+    assert index.leads == {
+        first.number.upper(): [
+            TODAY.isoformat(),
+            "Ada",
+            None,
+            "Globex Europe",
+            "12.50",
+            first.owner,
+        ],
+        second.number.upper(): [None, None, None, "Initech"],
+    }
 
 
 def test_the_agenda_index_follows_a_unit_of_works_changes(backend: Backend) -> None:

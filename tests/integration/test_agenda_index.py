@@ -47,7 +47,12 @@ def without_index(db: Path, target: Path) -> Path:
 def assert_same_agenda(cli: Cli, tmp_path: Path) -> None:
     """The agenda from the index is the agenda derived from the records, for a day and a week."""
     plain = Cli(without_index(cli.db, tmp_path / "plain.json"))
-    for args in (("agenda",), ("agenda", "--week"), ("agenda", "--date", LATER)):
+    for args in (
+        ("agenda",),
+        ("agenda", "--week"),
+        ("agenda", "--date", LATER),
+        ("agenda", "--date", LATER, "--owner", "grace"),
+    ):
         assert cli.ok(*args).stdout == plain.ok(*args).stdout
         assert cli.json(*args) == plain.json(*args)
 
@@ -109,6 +114,22 @@ WRITES: list[tuple[str, list[tuple[str, ...]]]] = [
             ("lead", "add", "--company", "Initech", "--last-name", "Lumbergh"),
             ("lead", "disqualify", "L-0002", "--reason", "lost"),
             ("lead", "reactivate", "L-0002"),
+        ],
+    ),
+    (
+        "lead edit renames whom a task is for",
+        [
+            ("lead", "add", "--company", "Globex", "--last-name", "Smith"),
+            ("task", "add", "L-0002", "Call Smith", "--due", "2026-11-26"),
+            ("lead", "edit", "L-0002", "--company", "Globex Europe"),
+        ],
+    ),
+    (
+        "lead assign",
+        [
+            ("lead", "add", "--company", "Globex", "--last-name", "Smith"),
+            ("task", "add", "L-0002", "Call Smith", "--due", "2026-11-26"),
+            ("lead", "assign", "L-0002", "--to", "grace"),
         ],
     ),
     ("undo", [("activity", "done", "ACT-0001"), ("undo",)]),
@@ -229,3 +250,45 @@ def test_a_hand_edit_that_keeps_the_size_of_the_activities_is_seen(seller: Cli) 
     assert_index_current(seller.db)
     [task] = [item for item in seller.json("agenda") if item["number"] == "ACT-0001"]
     assert task["date"] == "2026-11-20"
+
+
+def test_an_import_keeps_the_leads_entries_and_an_untouched_lead_is_named_from_them(
+    seller: Cli, tmp_path: Path
+) -> None:
+    cards = tmp_path / "fair.csv"
+    cards.write_text(
+        "First Name,Last Name,Company,Email\n"
+        "Grace,Hopper,Navy Labs,grace@navy.example\n"
+        "Alan,Turing,Bletchley,alan@bletchley.example\n"
+    )
+    seller.ok("lead", "import", str(cards))
+    assert_index_current(seller.db)
+    seller.ok("lead", "edit", "L-0003", "--first-name", "Alan M.")
+    assert_index_current(seller.db)
+    untouched = [
+        (item["number"], item["subject"])
+        for item in seller.json("agenda", "--date", "2026-12-11")
+        if item["kind"] == "lead"
+    ]
+    assert untouched == [
+        ("L-0002", "Grace Hopper: untouched since 2026-11-27"),
+        ("L-0003", "Alan M. Turing: untouched since 2026-11-27"),
+    ]
+    assert_same_agenda(seller, tmp_path)
+
+
+def test_a_file_made_before_the_leads_entries_gets_them_at_its_next_write(
+    seller: Cli, tmp_path: Path
+) -> None:
+    seller.ok("lead", "add", "--company", "Hooli", "--last-name", "Belson")
+    data = json.loads(seller.db.read_bytes())
+    del data[INDEX_TABLE]["1"]["leads"]  # as a version that kept no leads in the index left it
+    del data["_meta"]["1"][INDEX_STAMP]["leads"]
+    seller.db.write_text(json.dumps(data))
+    old = Cli(seller.db)
+    assert "leads" not in stored_sections(old.db)
+    expected = [("L-0002", "Belson: untouched since 2026-11-27")]
+    shown = [(i["number"], i["subject"]) for i in old.json("agenda", "--date", "2026-12-11")]
+    assert [item for item in shown if item[0].startswith("L-")] == expected
+    old.ok("note", "add", "OPP-0001", "Rang")  # a write of another table
+    assert_index_current(old.db)

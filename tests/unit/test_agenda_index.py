@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from salesflow.models import (
     ActivityStatus,
     Invoice,
     Lead,
+    LeadStatus,
     Line,
     Opportunity,
     OpportunityStatus,
@@ -33,16 +35,22 @@ from salesflow.pipeline.agenda import (
     Untouched,
     Work,
     agenda,
+    customer_name,
     last_touches,
+    lead_customer,
     lead_window,
+    lead_work,
     touch_of,
     touched_window,
     untouched_day,
 )
 from salesflow.pipeline.agenda_index import (
+    LEAD_FIELDS,
     SCHEDULED_KINDS,
     activity_index,
     deal_index,
+    lead_entry,
+    lead_index,
 )
 from tests.conftest import TODAY
 
@@ -219,3 +227,96 @@ def test_the_index_of_deals_gives_the_agenda_they_give(day: date, week: bool) ->
     assert from_index == from_records
     assert index.parties["OPP-1000"] == ("ACC-0001", "Deal 10")
     assert index.parties["INV-2026-0003"] == ("ACC-0003", None)
+
+
+@st.composite
+def leads(draw: st.DrawFn) -> list[Lead]:
+    """Leads in every status, made around today, some with a value or an owner."""
+    found = []
+    for n in range(1, draw(st.integers(0, 12)) + 1):
+        found.append(
+            Lead(
+                number=f"L-{n:04d}",
+                first_name=draw(st.sampled_from([None, "Ada", "Grace"])),
+                last_name=draw(st.sampled_from([None, "Lovelace"])),
+                company=draw(st.sampled_from([None, "Analytical", "Globex"])),
+                estimated_value=draw(st.sampled_from([None, Decimal("1200.50")])),
+                status=draw(st.sampled_from(list(LeadStatus))),
+                owner=draw(st.sampled_from([None, "ada", "Grace"])),
+                created_on=draw(DAYS),
+            )
+        )
+    return found
+
+
+@given(leads(), activities(), DAYS, st.booleans(), st.sampled_from([None, "ADA", "nobody"]))
+def test_the_index_of_leads_gives_the_untouched_leads_the_records_give(
+    found: list[Lead], done: list[Activity], day: date, week: bool, owner: str | None
+) -> None:
+    index = AgendaIndex.from_stored(
+        {
+            "leads": lead_index(lead.stored() for lead in found),
+            "activities": activity_index(a.stored() for a in done),
+        }
+    )
+    period = Period.week(day) if week else Period.day(day)
+    limits = Thresholds(lead_days=5)
+    work = lead_work(index.leads, index.touched, period, limits, owner=owner)
+    touches = last_touches(touch_of(a) for a in done if a.regarding.upper().startswith("L-"))
+    mine = [
+        lead for lead in found if owner is None or (lead.owner or "").casefold() == owner.casefold()
+    ]
+    options = {"customers": {}, "thresholds": limits}
+    from_records = agenda(Work(leads=mine), period, touches=touches, **options)  # type: ignore[arg-type]
+    from_index = agenda(Work(untouched=work.untouched), period, touches=work.touches, **options)  # type: ignore[arg-type]
+    assert from_index == from_records
+    first, _ = lead_window(period, limits)
+    assert work.stale == sum(
+        1
+        for lead in mine
+        if lead.status is LeadStatus.OPEN
+        and untouched_day(lead.created_on, touches.get(lead.number.upper()), limits) < first
+    )
+
+
+def test_a_lead_entry_holds_what_an_open_lead_needs_and_the_name_of_any_other() -> None:
+    lead = Lead(
+        number="L-0007",
+        first_name="Ada",
+        company="Analytical",
+        estimated_value=Decimal("99.90"),
+        owner="ada",
+        created_on=TODAY,
+    )
+    assert lead_entry(lead.stored()) == [
+        TODAY.isoformat(),
+        "Ada",
+        None,
+        "Analytical",
+        "99.90",
+        "ada",
+    ]
+    qualified = lead.model_copy(update={"status": LeadStatus.QUALIFIED})
+    assert lead_entry(qualified.stored()) == [None, "Ada", None, "Analytical"]
+    assert lead_index([lead.stored()]) == {"L-0007": lead_entry(lead.stored())}
+    assert customer_name(lead_customer(lead_entry(qualified.stored())), None) == "Analytical"
+    assert {"number", *LEAD_FIELDS} <= set(Lead.model_fields)
+    assert LeadStatus.OPEN.value == "open"
+
+
+def test_damaged_lead_entries_are_left_out_and_a_damaged_section_is_refused() -> None:
+    period = Period.day(TODAY)
+    limits = Thresholds(lead_days=0)
+    good = [TODAY.isoformat(), "Ada", None, None, None, None]
+    damaged = {
+        "L-0001": good,
+        "L-0002": [TODAY.isoformat(), "Bo", None, None, "not money", None],
+        "L-0003": [3, "Cy", None, None, None, None],
+        "L-0004": "text",
+        "L-0005": [TODAY.isoformat()],
+        "L-0006": ["not a day", "Di", None, None, None, None],
+    }
+    work = lead_work(damaged, {}, period, limits)
+    assert [lead.number for lead in work.untouched] == ["L-0001"]
+    with pytest.raises(TypeError):
+        AgendaIndex.from_stored({"leads": ["L-0001"]})

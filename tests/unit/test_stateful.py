@@ -50,8 +50,25 @@ from salesflow.models import (
     Record,
 )
 from salesflow.pipeline import activities, invoices, leads, opportunities, orders, quotes
-from salesflow.pipeline.agenda import AgendaIndex, Period, Work, agenda
-from salesflow.pipeline.agenda_index import DEAL_KINDS, activity_index, deal_entry, deal_index
+from salesflow.pipeline.agenda import (
+    AgendaIndex,
+    Period,
+    Thresholds,
+    Work,
+    agenda,
+    last_touches,
+    lead_work,
+    touch_of,
+)
+from salesflow.pipeline.agenda_index import (
+    DEAL_KINDS,
+    ENTRY_TABLES,
+    activity_index,
+    deal_entry,
+    deal_index,
+    lead_entry,
+    lead_index,
+)
 from salesflow.pipeline.doctor import diagnose
 from salesflow.pipeline.lines import LineSpec
 from salesflow.pipeline.money import ZERO, cents
@@ -122,12 +139,16 @@ class Seller(RuleBasedStateMachine):
         """The agenda index as a write keeps it: each changed deal's entry, the activities'
         section again when an activity changed."""
         for record in removed:
-            if record.table in DEAL_KINDS:
+            if record.table in ENTRY_TABLES:
                 self.index.setdefault(record.table, {}).pop(record.key.upper(), None)
         for record in records:
             if record.table in DEAL_KINDS:
                 entry = deal_entry(record)  # type: ignore[arg-type]
                 self.index.setdefault(record.table, {})[record.key.upper()] = entry
+            elif isinstance(record, Lead):
+                self.index.setdefault(record.table, {})[record.key.upper()] = lead_entry(
+                    record.stored()
+                )
         if any(isinstance(record, Activity) for record in (*records, *removed)):
             self.index["activities"] = activity_index(a.stored() for a in self.all(Activity))
 
@@ -694,6 +715,8 @@ class Seller(RuleBasedStateMachine):
         }
         if self.records[Activity] or "activities" in self.index:
             derived["activities"] = activity_index(a.stored() for a in self.all(Activity))
+        if self.records[Lead] or "leads" in self.index:
+            derived["leads"] = lead_index(lead.stored() for lead in self.all(Lead))
         assert self.index == derived
         index = AgendaIndex.from_stored(self.index)
         week = Period.week(self.today)
@@ -703,9 +726,15 @@ class Seller(RuleBasedStateMachine):
             quotes=self.latest_quotes(),
             opportunities=self.all(Opportunity),
             orders=self.all(Order),
+            leads=self.all(Lead),
         )
-        assert agenda(Work(due=index.due, deals=index.deals), week, customers={}, touches={}) == (
-            agenda(work, week, customers={}, touches={})
+        touches = last_touches(
+            touch_of(a) for a in self.all(Activity) if a.regarding.upper().startswith("L-")
+        )
+        leads = lead_work(index.leads, index.touched, week, Thresholds())
+        from_index = Work(due=index.due, deals=index.deals, untouched=leads.untouched)
+        assert agenda(from_index, week, customers={}, touches=leads.touches) == (
+            agenda(work, week, customers={}, touches=touches)
         )
 
     @invariant()

@@ -683,15 +683,18 @@ class PostgresUnitOfWork:
 
     def agenda_index(self) -> AgendaIndex:
         """See the contract: derived here, from the activities a query on the indexed `status`
-        and `regarding` columns finds (the open ones and those about leads, in creation order)
-        and the deals in the statuses an agenda may show."""
+        and `regarding` columns finds (the open ones and those about leads, in creation order),
+        the deals in the statuses an agenda may show, and the fields of every lead it needs."""
         from salesflow.models import Activity, Lead
         from salesflow.pipeline.agenda import AgendaIndex
         from salesflow.pipeline.agenda_index import (
             ACTIVITIES,
             DEAL_KINDS,
             INDEX_FIELDS,
+            LEAD_FIELDS,
+            LEADS,
             activity_index,
+            lead_index,
         )
         from salesflow.store.contract import deal_section
 
@@ -704,6 +707,10 @@ class PostgresUnitOfWork:
         docs = (dict(zip(INDEX_FIELDS, row, strict=True)) for row in rows)
         sections = {ACTIVITIES: activity_index(docs)}
         sections.update({table: deal_section(self, table) for table in DEAL_KINDS})
+        lead_fields = ("number", *LEAD_FIELDS)
+        sections[LEADS] = lead_index(
+            dict(zip(lead_fields, row, strict=True)) for row in self.values(Lead, lead_fields)
+        )
         return AgendaIndex.from_stored(sections)
 
     @property
