@@ -14,6 +14,7 @@ here, so that no command can forget it. Its stored form holds JSON values only:
 - `leads`: `lead_entry` of each lead, by its upper-case number: an open lead as `[created_on,
   first_name, last_name, company, estimated_value, owner]`, any other as `[None, first_name,
   last_name, company]` (the agenda names the leads activities regard, whatever their status).
+- `accounts`: `[name]` of each account, by its upper-case number: whom a deal is for.
 
 Kept light (no dataclasses, no other pipeline module): a write imports it.
 """
@@ -46,6 +47,7 @@ a version that kept no index, or a hand edit, leaves them different: that sectio
 used, and the next write derives it again."""
 ACTIVITIES = "activities"
 LEADS = "leads"
+ACCOUNTS = "accounts"
 DEAL_KINDS = {
     "invoices": "invoice",
     "quotes": "quote",
@@ -53,9 +55,12 @@ DEAL_KINDS = {
     "orders": "order",
 }
 """The agenda's kind of item for each table of deal records."""
-SOURCES = (ACTIVITIES, *DEAL_KINDS, LEADS)
+DOCUMENT_TABLES = (LEADS, ACCOUNTS)
+"""The sections whose entry of a record comes from its stored document alone (`document_entry`):
+an import adds many, and no record is built for them."""
+SOURCES = (ACTIVITIES, *DEAL_KINDS, *DOCUMENT_TABLES)
 """The tables the agenda index is derived from, each into its own section."""
-ENTRY_TABLES = (*DEAL_KINDS, LEADS)
+ENTRY_TABLES = (*DEAL_KINDS, *DOCUMENT_TABLES)
 """The sections kept an entry per record (a write changes only its records' entries); the
 activities' section is derived again whenever an activity changes."""
 SCHEDULED_KINDS = frozenset(
@@ -160,6 +165,8 @@ LEAD_FIELDS = (
     "owner",
 )
 """The stored fields of a lead its entry is made of (with its number)."""
+DOCUMENT_FIELDS = {LEADS: ("number", *LEAD_FIELDS), ACCOUNTS: ("number", "name")}
+"""The stored fields each document section's entries are made of, number first."""
 _OPEN_LEAD = "open"
 """`LeadStatus.OPEN` as stored (a test holds them equal)."""
 
@@ -182,6 +189,17 @@ def lead_entry(doc: Mapping[str, Any]) -> list[Any]:
     return [None, get("first_name"), get("last_name"), get("company")]
 
 
-def lead_index(docs: Iterable[Mapping[str, Any]]) -> dict[str, list[Any]]:
-    """The leads' section of the index, from stored lead documents, by upper-case number."""
-    return {str(doc.get("number")).upper(): lead_entry(doc) for doc in docs}
+def document_entry(table: str, doc: Mapping[str, Any]) -> list[Any]:
+    """The entry of a record of a `DOCUMENT_TABLES` table, from its stored document: a lead's
+    `lead_entry`, an account's `[name]`."""
+    if table == LEADS:
+        return lead_entry(doc)
+    return [doc.get("name")]
+
+
+def document_index(table: str, docs: Iterable[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """A `DOCUMENT_TABLES` table's section of the index, from its stored documents, by
+    upper-case number."""
+    if table == LEADS:
+        return {str(doc.get("number")).upper(): lead_entry(doc) for doc in docs}
+    return {str(doc.get("number")).upper(): document_entry(table, doc) for doc in docs}

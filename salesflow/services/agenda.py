@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from salesflow.models import (
-    Account,
     Activity,
     Quote,
     Record,
@@ -35,8 +34,8 @@ _CUSTOMER_FIELDS = ("account", "company", "name", "first_name", "last_name")
 
 class _Customers(Mapping[str, str]):
     """The customer of a record by number (`pipeline.agenda.customer_name`): the agenda index
-    names the deals' accounts and the leads; any other record an activity regards (an account,
-    a contact) is found by number once."""
+    names the deals' accounts, the leads and the accounts; any other record an activity
+    regards (a contact) is found by number once."""
 
     def __init__(
         self,
@@ -44,6 +43,7 @@ class _Customers(Mapping[str, str]):
         *,
         parties: Mapping[str, tuple[str | None, str | None]],
         leads: Mapping[str, Sequence[object]],
+        accounts: Mapping[str, object],
     ) -> None:
         self._uow = uow
         self._parties = parties
@@ -52,17 +52,21 @@ class _Customers(Mapping[str, str]):
         """The agenda index's leads, by upper-case number (`rules.lead_customer`)."""
         # by number: a quote's revisions share theirs (and their customer)
         self._records: dict[str, Record | None] = {}
+        self._accounts = accounts
+        """The agenda index's accounts, by upper-case number (`rules.account_name`)."""
         self._names: dict[str, str] = {}
-        self._accounts: dict[str, dict[str, object]] | None = None
 
-    def _doc(self, model: type[Record], number: str) -> dict[str, object] | None:
+    def _doc(self, number: str) -> dict[str, object] | None:
         key = number.upper()
         if key in self._parties:
             account, name = self._parties[key]
             return {"account": account, "name": name}
         if key in self._leads:
             return rules.lead_customer(self._leads[key])
+        if key in self._accounts:
+            return {"name": rules.account_name(self._accounts[key])}
         if key not in self._records:
+            model = regarding_type(number)
             if model is Quote:
                 revisions = self._uow.revisions(number)
                 self._records[key] = revisions[-1] if revisions else None
@@ -74,22 +78,18 @@ class _Customers(Mapping[str, str]):
         return {name: getattr(record, name, None) for name in _CUSTOMER_FIELDS}
 
     def _account(self, number: str) -> dict[str, object] | None:
-        """An account's name, from one read of every account's number and name (an agenda
-        names many)."""
-        if self._accounts is None:
-            self._accounts = {
-                str(key).upper(): {"name": name}
-                for key, name in self._uow.values(Account, ("number", "name"))
-            }
-        return self._accounts.get(number.upper())
+        """An account's name, from the agenda index."""
+        name = rules.account_name(self._accounts.get(number.upper()))
+        return {"name": name} if name is not None else None
 
     def __getitem__(self, number: str) -> str:
-        if number not in self._names:
-            doc = self._doc(regarding_type(number), number) or {}
+        name = self._names.get(number)
+        if name is None:
+            doc = self._doc(number) or {}
             account = doc.get("account")
             found = self._account(account) if isinstance(account, str) else None
-            self._names[number] = rules.customer_name(doc, found)
-        return self._names[number]
+            name = self._names[number] = rules.customer_name(doc, found)
+        return name
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
@@ -133,7 +133,9 @@ def agenda(uow: UnitOfWork, period: rules.Period, *, owner: str | None = None) -
     items = rules.agenda(
         work,
         period,
-        customers=_Customers(uow, parties=index.parties, leads=index.leads),
+        customers=_Customers(
+            uow, parties=index.parties, leads=index.leads, accounts=index.accounts
+        ),
         touches=leads.touches,
         thresholds=limits,
     )

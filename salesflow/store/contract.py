@@ -206,24 +206,23 @@ def deal_section(uow: UnitOfWork, table: str) -> dict[str, Any]:
 
 
 def derived_agenda_index(uow: UnitOfWork) -> AgendaIndex:
-    """The agenda index derived from every stored activity, deal record and lead, as a write
-    derives it; a record that does not validate is left out (for `doctor`, which names it)."""
+    """The agenda index derived from every stored activity, deal record, lead and account, as a
+    write derives it; a record that does not validate is left out (for `doctor`, which names it)."""
     from salesflow.errors import SalesflowError
-    from salesflow.models import TYPES_BY_TABLE, Activity, Lead
+    from salesflow.models import TYPES_BY_TABLE, Activity
     from salesflow.pipeline.agenda import AgendaIndex
     from salesflow.pipeline.agenda_index import (
         ACTIVITIES,
         DEAL_KINDS,
-        LEADS,
+        DOCUMENT_TABLES,
         activity_index,
         deal_index,
-        lead_index,
+        document_index,
     )
 
-    sections: dict[str, Any] = {
-        ACTIVITIES: activity_index(uow.stored(Activity)),
-        LEADS: lead_index(uow.stored(Lead)),
-    }
+    sections: dict[str, Any] = {ACTIVITIES: activity_index(uow.stored(Activity))}
+    for table in DOCUMENT_TABLES:
+        sections[table] = document_index(table, uow.stored(TYPES_BY_TABLE[table]))
     for table in DEAL_KINDS:
         model = TYPES_BY_TABLE[table]
         records = []

@@ -27,7 +27,7 @@ from salesflow.models import (
     Record,
     model_of_series,
 )
-from salesflow.pipeline.agenda_index import ACTIVITIES, ENTRY_TABLES, LEADS, SOURCES
+from salesflow.pipeline.agenda_index import ACTIVITIES, DOCUMENT_TABLES, ENTRY_TABLES, SOURCES
 from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.store.contract import (
     BuiltOnRead,
@@ -406,22 +406,22 @@ class Session:
 
     def _section(self, table: str) -> dict[str, Any]:
         """A section of the agenda index derived from this session's records."""
-        from salesflow.pipeline.agenda_index import activity_index, lead_index
+        from salesflow.pipeline.agenda_index import activity_index, document_index
 
-        if table not in (ACTIVITIES, LEADS):
+        if table not in (ACTIVITIES, *DOCUMENT_TABLES):
             return deal_section(self, table)
         docs: Iterable[Mapping[str, Any]]
         if self._changed(table):
             docs = (record.stored() for record in self.all(TYPES_BY_TABLE[table]))
         else:
             docs = self.raw(table).values()
-        return activity_index(docs) if table == ACTIVITIES else lead_index(docs)
+        return activity_index(docs) if table == ACTIVITIES else document_index(table, docs)
 
     def _agenda_updates(self) -> dict[str, dict[str, list[Any] | None]]:
-        """Before a commit: the agenda index's entry of each deal record and lead this session
-        put, removed or added, by table and upper-case key (None: no entry). A lead's comes from
-        its stored document: an import adds many."""
-        from salesflow.pipeline.agenda_index import deal_entry, lead_entry
+        """Before a commit: the agenda index's entry of each deal record, lead and account this
+        session put, removed or added, by table and upper-case key (None: no entry). A lead's or
+        an account's comes from its stored document: an import adds many."""
+        from salesflow.pipeline.agenda_index import deal_entry, document_entry
 
         updates: dict[str, dict[str, list[Any] | None]] = {}
         changes = self._changes
@@ -436,13 +436,13 @@ class Session:
                 if doc_id in stored:
                     found[key_of(stored[doc_id]).upper()] = None
             for key, record in changes.pending.get(table, {}).items():
-                if table == LEADS:
-                    found[key] = lead_entry(record.stored())
+                if table in DOCUMENT_TABLES:
+                    found[key] = document_entry(table, record.stored())
                 else:
                     found[key] = deal_entry(record)  # type: ignore[arg-type]
             for doc in changes.new.get(table, ()):
-                if table == LEADS:
-                    found[key_of(doc).upper()] = lead_entry(doc)
+                if table in DOCUMENT_TABLES:
+                    found[key_of(doc).upper()] = document_entry(table, doc)
                 else:
                     record = self._load(model, doc)
                     found[record.key.upper()] = deal_entry(record)  # type: ignore[arg-type]
@@ -453,13 +453,13 @@ class Session:
         """At a commit, after the changes are in the tables: a section of the agenda index
         derived from its whole table. A deal that does not validate is left out (`doctor`
         names it), so that a write of other records is not refused for it."""
-        from salesflow.pipeline.agenda_index import activity_index, deal_entry, lead_index
+        from salesflow.pipeline.agenda_index import activity_index, deal_entry, document_index
 
         docs = self.raw(table).values()
         if table == ACTIVITIES:
             return activity_index(docs)
-        if table == LEADS:
-            return lead_index(docs)
+        if table in DOCUMENT_TABLES:
+            return document_index(table, docs)
         model = TYPES_BY_TABLE[table]
         section: dict[str, Any] = {}
         for doc in docs:

@@ -535,7 +535,12 @@ def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
     """The bytes a write stores for `tables` (`{name: {doc_id: document}}`, `_meta` first), with
     what `_meta` records of each table and the agenda index a write derives; for tools that make
     data files (the benchmarks)."""
-    from salesflow.pipeline.agenda_index import LEADS, activity_index, deal_index, lead_index
+    from salesflow.pipeline.agenda_index import (
+        DOCUMENT_TABLES,
+        activity_index,
+        deal_index,
+        document_index,
+    )
 
     index: dict[str, Any] = {}
     for table in SOURCES:
@@ -544,8 +549,8 @@ def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
             continue
         if table == ACTIVITIES:
             index[table] = activity_index(docs.values())
-        elif table == LEADS:
-            index[table] = lead_index(docs.values())
+        elif table in DOCUMENT_TABLES:
+            index[table] = document_index(table, docs.values())
         else:
             model = TYPES_BY_TABLE[table]
             index[table] = deal_index(model.model_validate(doc) for doc in docs.values())  # type: ignore[misc]

@@ -492,6 +492,7 @@ def test_the_agenda_index_holds_what_is_open_and_when_each_lead_was_touched(
     assert index.leads == {
         lead.number.upper(): [TODAY.isoformat(), None, None, "Globex", None, lead.owner]
     }
+    assert index.accounts == {"ACC-0001": ["Initech"]}
 
 
 def test_the_agenda_index_holds_every_leads_entry_and_follows_their_changes(

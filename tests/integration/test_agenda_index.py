@@ -132,6 +132,10 @@ WRITES: list[tuple[str, list[tuple[str, ...]]]] = [
             ("lead", "assign", "L-0002", "--to", "grace"),
         ],
     ),
+    (
+        "account edit renames whom the deals are for",
+        [("account", "edit", "ACC-0001", "--name", "Acme Europe")],
+    ),
     ("undo", [("activity", "done", "ACT-0001"), ("undo",)]),
     ("undo and redo", [("activity", "done", "ACT-0001"), ("undo",), ("redo",)]),
 ]

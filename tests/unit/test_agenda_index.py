@@ -34,6 +34,7 @@ from salesflow.pipeline.agenda import (
     Thresholds,
     Untouched,
     Work,
+    account_name,
     agenda,
     customer_name,
     last_touches,
@@ -49,8 +50,8 @@ from salesflow.pipeline.agenda_index import (
     SCHEDULED_KINDS,
     activity_index,
     deal_index,
+    document_index,
     lead_entry,
-    lead_index,
 )
 from tests.conftest import TODAY
 
@@ -255,7 +256,7 @@ def test_the_index_of_leads_gives_the_untouched_leads_the_records_give(
 ) -> None:
     index = AgendaIndex.from_stored(
         {
-            "leads": lead_index(lead.stored() for lead in found),
+            "leads": document_index("leads", (lead.stored() for lead in found)),
             "activities": activity_index(a.stored() for a in done),
         }
     )
@@ -298,7 +299,10 @@ def test_a_lead_entry_holds_what_an_open_lead_needs_and_the_name_of_any_other() 
     ]
     qualified = lead.model_copy(update={"status": LeadStatus.QUALIFIED})
     assert lead_entry(qualified.stored()) == [None, "Ada", None, "Analytical"]
-    assert lead_index([lead.stored()]) == {"L-0007": lead_entry(lead.stored())}
+    assert document_index("leads", [lead.stored()]) == {"L-0007": lead_entry(lead.stored())}
+    assert document_index("accounts", [{"number": "acc-0001", "name": "Acme"}]) == {
+        "ACC-0001": ["Acme"]
+    }
     assert customer_name(lead_customer(lead_entry(qualified.stored())), None) == "Analytical"
     assert {"number", *LEAD_FIELDS} <= set(Lead.model_fields)
     assert LeadStatus.OPEN.value == "open"
@@ -320,3 +324,12 @@ def test_damaged_lead_entries_are_left_out_and_a_damaged_section_is_refused() ->
     assert [lead.number for lead in work.untouched] == ["L-0001"]
     with pytest.raises(TypeError):
         AgendaIndex.from_stored({"leads": ["L-0001"]})
+    with pytest.raises(TypeError):
+        AgendaIndex.from_stored({"accounts": ["ACC-0001"]})
+    assert [account_name(entry) for entry in (["Acme"], [], "Acme", [3], None)] == [
+        "Acme",
+        None,
+        None,
+        None,
+        None,
+    ]

@@ -62,12 +62,13 @@ from salesflow.pipeline.agenda import (
 )
 from salesflow.pipeline.agenda_index import (
     DEAL_KINDS,
+    DOCUMENT_TABLES,
     ENTRY_TABLES,
     activity_index,
     deal_entry,
     deal_index,
-    lead_entry,
-    lead_index,
+    document_entry,
+    document_index,
 )
 from salesflow.pipeline.doctor import diagnose
 from salesflow.pipeline.lines import LineSpec
@@ -145,10 +146,9 @@ class Seller(RuleBasedStateMachine):
             if record.table in DEAL_KINDS:
                 entry = deal_entry(record)  # type: ignore[arg-type]
                 self.index.setdefault(record.table, {})[record.key.upper()] = entry
-            elif isinstance(record, Lead):
-                self.index.setdefault(record.table, {})[record.key.upper()] = lead_entry(
-                    record.stored()
-                )
+            elif record.table in DOCUMENT_TABLES:
+                entry = document_entry(record.table, record.stored())
+                self.index.setdefault(record.table, {})[record.key.upper()] = entry
         if any(isinstance(record, Activity) for record in (*records, *removed)):
             self.index["activities"] = activity_index(a.stored() for a in self.all(Activity))
 
@@ -715,8 +715,10 @@ class Seller(RuleBasedStateMachine):
         }
         if self.records[Activity] or "activities" in self.index:
             derived["activities"] = activity_index(a.stored() for a in self.all(Activity))
-        if self.records[Lead] or "leads" in self.index:
-            derived["leads"] = lead_index(lead.stored() for lead in self.all(Lead))
+        for table in DOCUMENT_TABLES:
+            model = TYPES_BY_TABLE[table]
+            if self.records[model] or table in self.index:
+                derived[table] = document_index(table, (r.stored() for r in self.all(model)))
         assert self.index == derived
         index = AgendaIndex.from_stored(self.index)
         week = Period.week(self.today)

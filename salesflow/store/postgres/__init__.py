@@ -684,17 +684,17 @@ class PostgresUnitOfWork:
     def agenda_index(self) -> AgendaIndex:
         """See the contract: derived here, from the activities a query on the indexed `status`
         and `regarding` columns finds (the open ones and those about leads, in creation order),
-        the deals in the statuses an agenda may show, and the fields of every lead it needs."""
+        the deals in the statuses an agenda may show, and the fields of every lead and account
+        it needs."""
         from salesflow.models import Activity, Lead
         from salesflow.pipeline.agenda import AgendaIndex
         from salesflow.pipeline.agenda_index import (
             ACTIVITIES,
             DEAL_KINDS,
+            DOCUMENT_FIELDS,
             INDEX_FIELDS,
-            LEAD_FIELDS,
-            LEADS,
             activity_index,
-            lead_index,
+            document_index,
         )
         from salesflow.store.contract import deal_section
 
@@ -707,10 +707,11 @@ class PostgresUnitOfWork:
         docs = (dict(zip(INDEX_FIELDS, row, strict=True)) for row in rows)
         sections = {ACTIVITIES: activity_index(docs)}
         sections.update({table: deal_section(self, table) for table in DEAL_KINDS})
-        lead_fields = ("number", *LEAD_FIELDS)
-        sections[LEADS] = lead_index(
-            dict(zip(lead_fields, row, strict=True)) for row in self.values(Lead, lead_fields)
-        )
+        for table, fields in DOCUMENT_FIELDS.items():
+            found = self.values(TYPES_BY_TABLE[table], fields)
+            sections[table] = document_index(
+                table, (dict(zip(fields, row, strict=True)) for row in found)
+            )
         return AgendaIndex.from_stored(sections)
 
     @property
