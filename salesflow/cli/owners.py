@@ -64,8 +64,13 @@ def assign(
             return owners.assign(uow, model, number, to, now=now)
 
         outcome = batch.apply_each(uow, wanted, assign_one, keep_going=keep_going, noun=noun)
-    batch.print_results(outcome.results, json, len(wanted) == 1, lambda r: r.key)
+    batch.print_results(outcome.results, json, len(wanted) == 1, _number)
     if not json:
         for record in outcome.results:
-            common.say(f"{record.key} is owned by {getattr(record, 'owner', None)}")
+            common.say(f"{_number(record)} is owned by {getattr(record, 'owner', None)}")
     outcome.finish()
+
+
+def _number(record: Record) -> str:
+    """A record's number as typed (a quote's, whatever its revision)."""
+    return str(getattr(record, "number", record.key))

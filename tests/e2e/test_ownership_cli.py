@@ -282,3 +282,37 @@ def test_the_calendar_export_keeps_one_sellers_activities(team: Cli, acting: Sel
     anns = team.ok("agenda", "export", "--owner", "ann").stdout
     assert "SUMMARY:Demo" in bobs and "Send the contract" not in bobs
     assert "SUMMARY:Send the contract" in anns and "Demo" not in anns
+
+
+def test_quote_order_and_invoice_assign(team: Cli) -> None:
+    team.ok("product", "add", "DAY", "--name", "Day", "--price", "950")
+    team.ok("opp", "add-product", "OPP-0001", "DAY", "--quantity", "2")
+    team.ok("quote", "create", "OPP-0001")
+    team.ok("quote", "activate", "QUO-0001")
+    team.ok("quote", "revise", "QUO-0001")
+    team.ok("quote", "activate", "QUO-0001")
+    team.ok("quote", "accept", "QUO-0001")
+    team.ok("order", "fulfil", "ORD-0001")
+    result = team.ok("quote", "assign", "QUO-0001", "--to", "bob")
+    assert (result.stdout, result.stderr) == ("QUO-0001\n", "QUO-0001 is owned by bob\n")
+    team.ok("order", "assign", "ORD-0001", "--to", "bob")
+    team.ok("invoice", "assign", "INV-2026-0001", "--to", "bob")
+    assert numbers(team.json("quote", "list", "--owner", "bob")) == ["QUO-0001"]
+    assert numbers(team.json("order", "list", "--owner", "bob")) == ["ORD-0001"]
+    assert numbers(team.json("invoice", "list", "--owner", "bob")) == ["INV-2026-0001"]
+    first = team.json("quote", "show", "QUO-0001", "--revision", "1")
+    assert (first["revision"], first["owner"]) == (1, "bob")  # the whole quote, every revision
+    story = team.json("history", "QUO-0001")["events"]
+    assigned = [e for e in story if e["kind"] == "assigned"]
+    assert [(e["number"], e["from_state"], e["to_state"]) for e in assigned] == [
+        ("QUO-0001", "ann", "bob"),  # one event for the quote's two revisions
+        ("ORD-0001", "ann", "bob"),
+        ("INV-2026-0001", "ann", "bob"),
+    ]
+    assert team.json("opp", "show", "OPP-0001")["owner"] == "ann"  # the deal stays ann's
+
+
+def test_assigning_an_unknown_quote_names_it(team: Cli) -> None:
+    result = team("quote", "assign", "QUO-0009", "--to", "bob")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "quote QUO-0009 not found" in result.stderr
