@@ -260,6 +260,7 @@ def test_the_index_of_leads_gives_the_untouched_leads_the_records_give(
             "activities": activity_index(a.stored() for a in done),
         }
     )
+    assert index.leads == {lead.number.upper(): lead_entry(lead.stored()) for lead in found}
     period = Period.week(day) if week else Period.day(day)
     limits = Thresholds(lead_days=5)
     work = lead_work(index.leads, index.touched, period, limits, owner=owner)
