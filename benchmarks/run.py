@@ -798,6 +798,14 @@ def plan(sets: Sequence[DataSet], cards: Path | None, runs: int, workdir: Path) 
             count = datagen.write_activity_file(
                 data.path, busy_copy, datagen.ACTIVITIES_PER_LEAD, size
             )
+            # As a seller's file is, last written by a salesflow command (the generator wrote it
+            # so far): a read then trusts what that write recorded of its tables.
+            subprocess.run(
+                [*SALESFLOW, "--db", str(busy_copy), "note", "add", "L-0001", "Called back"],
+                env=environment(),
+                capture_output=True,
+                check=True,
+            )
             peer = f"{group}/lead list --limit 20, {count // 1000}k activities"
             add(peer, "lead list --limit 20 (the file below)", "read",
                 salesflow_on(busy_copy, "lead", "list", "--limit", "20"))  # fmt: skip

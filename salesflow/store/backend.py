@@ -82,6 +82,9 @@ class Store:
         storage = UnitOfWorkStorage(AtomicJSONStorage(self.path))
         session = Session(self.path, storage, writable=False)
         session.raw(META_TABLE)  # parse now, so a corrupt file fails before any output
+        read = storage.backend.identity
+        if read is not None and read == self.versions.written_identity():
+            storage.trust_as_written()
         yield session
         # what it parsed is freed by the next read, or not at all: the process ends soon
         collector.keep(session, slot="read")

@@ -277,6 +277,7 @@ class LockedWriter:
                 if keep > 0:
                     digest_soon(new)  # made while the new version is written
                 atomic_write_bytes(self.path, new, before_replace=keep_previous)
+                self.versions.note_written(identity_of(self.path) if keep > 0 else None)
         except Overtaken as overtaken:
             raise StoreError(
                 f"{overtaken}; nothing was written. Run the command again", exit_code=4

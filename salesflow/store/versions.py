@@ -227,6 +227,32 @@ class Versions:
     def has_versions(self) -> bool:
         return bool(self._names())
 
+    @property
+    def _written(self) -> Path:
+        return self.directory / "written"
+
+    def note_written(self, identity: tuple[int, ...] | None) -> None:
+        """After a write: the identity the data file has as this write left it (device, inode,
+        size, modification time; `tracking.identity_of`), or no note (None: the history is
+        off). Best effort, as private as the history's other files: without a note, or with a
+        torn one, readers check the file's tables instead."""
+        with contextlib.suppress(OSError):
+            if identity is None:
+                self._written.unlink(missing_ok=True)
+                return
+            handle = os.open(self._written, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(handle, "w") as note:
+                note.write(" ".join(map(str, identity)) + "\n")
+
+    def written_identity(self) -> tuple[int, ...] | None:
+        """The identity `note_written` noted; None without a readable note. A file with this
+        identity is byte for byte what salesflow wrote last: it is replaced, never rewritten,
+        and any other program's write changes its inode, size or modification time."""
+        try:
+            return tuple(int(part) for part in self._written.read_text().split())
+        except (OSError, ValueError):
+            return None
+
     def last_version(self) -> Version | None:
         """The newest complete version (reading only the newest command files)."""
         names = self._names()

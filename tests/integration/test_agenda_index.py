@@ -296,3 +296,39 @@ def test_a_file_made_before_the_leads_entries_gets_them_at_its_next_write(
     assert [item for item in shown if item[0].startswith("L-")] == expected
     old.ok("note", "add", "OPP-0001", "Rang")  # a write of another table
     assert_index_current(old.db)
+
+
+def test_a_file_as_salesflow_wrote_it_is_read_without_checksumming_its_tables(
+    seller: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last write noted the file's identity: a read of that very file trusts `_meta`; once
+    anything else touched the file, the tables are checksummed again."""
+    import os
+
+    from salesflow.store import tracking
+
+    checksummed: list[int] = []
+    original = tracking.crc_without_brace
+
+    def counting(parts: list[memoryview]) -> int:
+        checksummed.append(1)
+        return original(parts)
+
+    monkeypatch.setattr(tracking, "crc_without_brace", counting)
+    assert sorted(stored_sections(seller.db)) == sorted(SOURCES)  # a copy of a world's file
+    assert checksummed == [1] * 5  # the source tables it has: no orders, no invoices yet
+    seller.ok("note", "add", "OPP-0001", "Rang")
+    checksummed.clear()  # the write checksums the tables it writes, for `_meta`
+    assert sorted(stored_sections(seller.db)) == sorted(SOURCES)
+    assert checksummed == []
+    os.utime(seller.db)  # a program that rewrote it: the identity is another one
+    assert sorted(stored_sections(seller.db)) == sorted(SOURCES)
+    assert checksummed == [1] * 5
+
+
+def test_without_a_history_no_identity_is_noted(seller: Cli) -> None:
+    seller.ok("config", "set", "history_keep", "0")
+    seller.ok("lead", "add", "--company", "Hooli")
+    history = seller.db.with_name(seller.db.name + ".history")
+    assert not (history / "written").exists()
+    assert sorted(stored_sections(seller.db)) == sorted(SOURCES)

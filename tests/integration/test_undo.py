@@ -57,6 +57,7 @@ def test_each_write_keeps_the_previous_version_and_the_command_that_replaced_it(
         "000002.command.json",
         "000003.before.json",
         "000003.command.json",
+        "written",  # the data file's identity as the last write left it
     ]
     assert (history / "000002.before.json").read_bytes() == after_a
     entry = json.loads((history / "000002.command.json").read_bytes())
@@ -132,7 +133,7 @@ def test_only_the_last_history_keep_versions_are_kept(run: Salesflow, db: Path) 
         "lead add --company D",
         "lead add --company C",
     ]
-    assert len(list(history_dir(db).iterdir())) == 6
+    assert len(list(history_dir(db).iterdir())) == 7  # and the last write's identity
     for _ in range(3):
         run.ok("undo")
     refused = run("undo")
@@ -402,6 +403,7 @@ def test_halves_of_entries_and_temp_files_in_the_history_are_tidied_by_the_next_
         "000002.command.json",
         "000003.before.json",
         "000003.command.json",
+        "written",  # the data file's identity as the last write left it
     ]
     assert listing(run)["entries"][0]["change"] == "lead add --company D"  # type: ignore[index]
 
