@@ -200,22 +200,4 @@ def document_entry(table: str, doc: Mapping[str, Any]) -> list[Any]:
 def document_index(table: str, docs: Iterable[Mapping[str, Any]]) -> dict[str, list[Any]]:
     """A `DOCUMENT_TABLES` table's section of the index, from its stored documents, by
     upper-case number."""
-    if table != LEADS:
-        return {str(doc.get("number")).upper(): document_entry(table, doc) for doc in docs}
-    # `lead_entry`, unrolled: an import of 100k leads makes 100k entries at its commit
-    section: dict[str, list[Any]] = {}
-    for doc in docs:
-        get = doc.get
-        key = str(get("number")).upper()
-        if (get("status") or _OPEN_LEAD) == _OPEN_LEAD:
-            section[key] = [
-                get("created_on"),
-                get("first_name"),
-                get("last_name"),
-                get("company"),
-                get("estimated_value"),
-                get("owner"),
-            ]
-        else:
-            section[key] = [None, get("first_name"), get("last_name"), get("company")]
-    return section
+    return {str(doc.get("number")).upper(): document_entry(table, doc) for doc in docs}
