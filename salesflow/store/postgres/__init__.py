@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -87,6 +88,49 @@ def _key_of(model: type[Record], stored: Mapping[str, Any]) -> str:
 
 def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+COPY_CHUNK = 1000
+"""How many rows `_copy_text` puts in one piece of COPY data."""
+
+
+def _copy_escaped(match: re.Match[str]) -> str:
+    return _COPY_ESCAPES[match.group()]
+
+
+def _copy_text(model: type[Record], keys: Sequence[str], stored: Sequence[Stored]) -> Iterator[str]:
+    """Rows of `model`'s table (key, `schema.record_columns`, doc) for the stored forms
+    `stored` with business keys `keys`, in COPY's text format, COPY_CHUNK rows a piece: the
+    columns as `schema.column_values` gives them, the document as one orjson dump."""
+    names = schema.record_columns(model)
+    dumps, special, escaped = orjson.dumps, _COPY_SPECIAL.search, _COPY_SPECIAL.sub
+    lines: list[str] = []
+    for key, doc in zip(keys, stored, strict=True):
+        get = doc.get
+        values = [
+            None if (value := get(name)) is None or value == "" else str(value).casefold()
+            for name in names
+        ]
+        fields = [key, *[value or "" for value in values]]
+        if special("".join(fields)):
+            fields = [escaped(_copy_escaped, field) for field in fields]
+        for at, value in enumerate(values, 1):
+            if value is None:
+                fields[at] = "\\N"
+        text = dumps(doc).decode()
+        if "\\" in text:  # orjson escapes control characters: only backslashes remain
+            text = text.replace("\\", "\\\\")
+        fields.append(text)
+        lines.append("\t".join(fields))
+        if len(lines) == COPY_CHUNK:
+            lines.append("")
+            yield "\n".join(lines)
+            lines = []
+    if lines:
+        lines.append("")
+        yield "\n".join(lines)
 
 
 class PostgresBackend:
@@ -615,20 +659,20 @@ class PostgresUnitOfWork:
         self.changed = True
 
     def add_stored(self, model: type[Record], stored: Sequence[Stored]) -> None:
-        """New records already in their checked stored form, sent with one COPY."""
+        """New records already in their checked stored form, sent with one COPY, each row
+        formatted as it is sent (the server stores rows while the next ones are made)."""
         self._require_writable()
         if not stored:
             return
+        keys = [_key_of(model, doc) for doc in stored]
+        self.journal.added(model.table, keys)  # before the COPY: it may insert the journal row
         columns = ", ".join(["key", *schema.record_columns(model), "doc"])
-        rows = [self._record_row(model, doc) for doc in stored]
-        for row in rows:  # before the COPY: the journal's row is inserted on the first
-            self.journal.touch(model.table, row[0], new=True)
         with (
             self.conn.cursor() as cursor,
             cursor.copy(f"COPY {model.table} ({columns}) FROM STDIN") as copy,  # type: ignore[arg-type]
         ):
-            for row in rows:
-                copy.write_row(row)
+            for chunk in _copy_text(model, keys, stored):
+                copy.write(chunk)
         self.changed = True
 
     def add_events(self, events: Iterable[Event]) -> None:
