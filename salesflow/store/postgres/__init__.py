@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from salesflow.errors import ConcurrentChange, LockTimeout, NotFound, StoreError
 from salesflow.models import RECORD_TYPES, TYPES_BY_TABLE, Event, Record
 from salesflow.pipeline.numbering import full_number
+from salesflow.store import collector
 from salesflow.store.contract import (
     Backend,
     BuiltOnRead,
@@ -664,15 +665,16 @@ class PostgresUnitOfWork:
         self._require_writable()
         if not stored:
             return
-        keys = [_key_of(model, doc) for doc in stored]
-        self.journal.added(model.table, keys)  # before the COPY: it may insert the journal row
         columns = ", ".join(["key", *schema.record_columns(model), "doc"])
-        with (
-            self.conn.cursor() as cursor,
-            cursor.copy(f"COPY {model.table} ({columns}) FROM STDIN") as copy,  # type: ignore[arg-type]
-        ):
-            for chunk in _copy_text(model, keys, stored):
-                copy.write(chunk)
+        with collector.paused():  # the keys and the journal's entries: no cycles
+            keys = [_key_of(model, doc) for doc in stored]
+            self.journal.added(model.table, keys)  # before the COPY: it may insert its row
+            with (
+                self.conn.cursor() as cursor,
+                cursor.copy(f"COPY {model.table} ({columns}) FROM STDIN") as copy,  # type: ignore[arg-type]
+            ):
+                for chunk in _copy_text(model, keys, stored):
+                    copy.write(chunk)
         self.changed = True
 
     def add_events(self, events: Iterable[Event]) -> None:

@@ -153,7 +153,7 @@ class Journal:
         for where in self._order:
             if where not in added:
                 tables.setdefault(where[0], []).append(where[1])
-        after: dict[tuple[str, str], Any] = dict.fromkeys(added, ADDED)
+        after: dict[tuple[str, str], str] = {}
         for table, keys in tables.items():
             rows = conn.execute(
                 f"SELECT key, md5(doc::text) FROM {table} WHERE key = ANY(%s)",  # type: ignore[arg-type]
@@ -161,7 +161,10 @@ class Journal:
             ).fetchall()
             after.update({(table, key): digest for key, digest in rows})
         before, get = self._before, after.get
-        changes = [[*where, before[where], get(where)] for where in self._order]
+        changes = [
+            (*where, None, ADDED) if where in added else (*where, before[where], get(where))
+            for where in self._order
+        ]
         counters: dict[str, list[int]] = {}
         if self._counters:
             rows = conn.execute(
