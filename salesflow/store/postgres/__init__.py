@@ -93,6 +93,7 @@ def _dumps(value: Any) -> str:
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_COPY_NULL = "\\N"
 COPY_CHUNK = 1000
 """How many rows `_copy_text` puts in one piece of COPY data."""
 
@@ -101,30 +102,46 @@ def _copy_escaped(match: re.Match[str]) -> str:
     return _COPY_ESCAPES[match.group()]
 
 
+def _copy_field(value: str) -> str:
+    """A value as a field of COPY's text format."""
+    return _COPY_SPECIAL.sub(_copy_escaped, value)
+
+
 def _copy_text(model: type[Record], keys: Sequence[str], stored: Sequence[Stored]) -> Iterator[str]:
     """Rows of `model`'s table (key, `schema.record_columns`, doc) for the stored forms
     `stored` with business keys `keys`, in COPY's text format, COPY_CHUNK rows a piece: the
     columns as `schema.column_values` gives them, the document as one orjson dump."""
     names = schema.record_columns(model)
-    dumps, special, escaped = orjson.dumps, _COPY_SPECIAL.search, _COPY_SPECIAL.sub
+    tabs, dumps, null = len(names), orjson.dumps, _COPY_NULL
     lines: list[str] = []
     for key, doc in zip(keys, stored, strict=True):
         get = doc.get
-        values = [
-            None if (value := get(name)) is None or value == "" else str(value).casefold()
-            for name in names
-        ]
-        fields = [key, *[value or "" for value in values]]
-        if special("".join(fields)):
-            fields = [escaped(_copy_escaped, field) for field in fields]
-        for at, value in enumerate(values, 1):
-            if value is None:
-                fields[at] = "\\N"
+        fields = [key]
+        append = fields.append
+        nulls = 0
+        for name in names:
+            value = get(name)
+            if value is None or value == "":
+                append(null)
+                nulls += 1
+            else:
+                append(str(value).casefold())
+        line = "\t".join(fields)
+        # a tab, a line break or a backslash in a value (each NULL has one backslash)
+        if line.count("\t") != tabs or line.count("\\") != nulls or "\n" in line or "\r" in line:
+            line = "\t".join(
+                [
+                    _copy_field(key),
+                    *[
+                        null if value is None or value == "" else _copy_field(str(value).casefold())
+                        for value in map(get, names)
+                    ],
+                ]
+            )
         text = dumps(doc).decode()
         if "\\" in text:  # orjson escapes control characters: only backslashes remain
             text = text.replace("\\", "\\\\")
-        fields.append(text)
-        lines.append("\t".join(fields))
+        lines.append(f"{line}\t{text}")
         if len(lines) == COPY_CHUNK:
             lines.append("")
             yield "\n".join(lines)
@@ -660,22 +677,45 @@ class PostgresUnitOfWork:
         self.changed = True
 
     def add_stored(self, model: type[Record], stored: Sequence[Stored]) -> None:
-        """New records already in their checked stored form, sent with one COPY, each row
-        formatted as it is sent (the server stores rows while the next ones are made)."""
+        """New records already in their checked stored form, sent with one COPY."""
+        with self.adding(model) as add:
+            add(stored)
+
+    @contextlib.contextmanager
+    def adding(self, model: type[Record]) -> Iterator[Callable[[Sequence[Stored]], None]]:
+        """See the contract: one COPY, begun with the first piece; each piece is formatted as
+        it comes and queued, and a thread of psycopg's sends it while the caller goes on (the
+        server stores rows while the next ones are decided). The journal hears of the records
+        once the COPY has ended."""
+        from psycopg.copy import QueuedLibpqWriter
+
         self._require_writable()
-        if not stored:
-            return
         columns = ", ".join(["key", *schema.record_columns(model), "doc"])
-        with collector.paused():  # the keys and the journal's entries: no cycles
-            keys = [_key_of(model, doc) for doc in stored]
-            self.journal.added(model.table, keys)  # before the COPY: it may insert its row
-            with (
-                self.conn.cursor() as cursor,
-                cursor.copy(f"COPY {model.table} ({columns}) FROM STDIN") as copy,  # type: ignore[arg-type]
-            ):
-                for chunk in _copy_text(model, keys, stored):
-                    copy.write(chunk)
-        self.changed = True
+        sql = f"COPY {model.table} ({columns}) FROM STDIN"
+        keys: list[str] = []
+        with contextlib.ExitStack() as stack:
+            copy: Any = None
+
+            def add(stored: Sequence[Stored]) -> None:
+                nonlocal copy
+                if not stored:
+                    return
+                with collector.paused():  # keys and rows: no cycles
+                    piece = [_key_of(model, doc) for doc in stored]
+                    if copy is None:
+                        self.journal.entry()  # no other statement once the COPY has begun
+                        cursor = stack.enter_context(self.conn.cursor())
+                        writer = QueuedLibpqWriter(cursor)
+                        copy = stack.enter_context(cursor.copy(sql, writer=writer))  # type: ignore[arg-type]
+                    keys.extend(piece)
+                    for text in _copy_text(model, piece, stored):
+                        copy.write(text)
+
+            yield add
+        if keys:
+            with collector.paused():
+                self.journal.added(model.table, keys)
+            self.changed = True
 
     def add_events(self, events: Iterable[Event]) -> None:
         self._require_writable()
