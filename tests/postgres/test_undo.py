@@ -1,7 +1,8 @@
-"""undo and redo on a team database, from the journal."""
+"""undo and redo on a team database, from the journal; the imports they take back whole."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import psycopg
@@ -269,3 +270,32 @@ def test_a_record_added_in_bulk_and_changed_again_by_the_command_is_digested(
     backend.undo()
     with backend.reading() as unit:
         assert unit.count(Lead) == 0
+
+
+def test_an_import_that_met_a_lead_added_at_the_same_time_runs_again(
+    pg_url: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another command took L-0001 and added that lead, not yet committed, when the import
+    read the counter: the import's COPY waits for it, meets the number taken, and the import
+    runs again from the next number."""
+    other = psycopg.connect(pg_url)
+    cli.ok("db", "init")
+    other.execute("INSERT INTO counters (series, value) VALUES ('L', 1)")
+    other.execute(
+        "INSERT INTO leads (key, number, doc) VALUES ('L-0001', 'l-0001', %s::jsonb)",
+        ('{"number": "L-0001", "company": "Other", "created_on": "2026-11-27"}',),
+    )
+    timer = threading.Timer(1.0, other.commit)
+    timer.start()
+    try:
+        imported(cli, tmp_path, monkeypatch)
+    finally:
+        timer.join()
+        other.close()
+    assert leads(cli) == [
+        ("L-0001", "Other"),
+        ("L-0002", "Analytical"),
+        ("L-0003", "Difference"),
+        ("L-0004", "Connexion"),
+    ]
+    assert cli.ok("lead", "add", "--company", "Next").stdout == "L-0005\n"  # gapless

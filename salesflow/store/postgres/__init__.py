@@ -191,7 +191,11 @@ class PostgresBackend:
                 f"database {where} is in use by another salesflow process (waited {timeout:g} "
                 "s); try again when it has finished, or raise $SALESFLOW_LOCK_TIMEOUT"
             ) from None
-        if isinstance(exc, codes.SerializationFailure | codes.DeadlockDetected):
+        # a unique key taken meanwhile: another command numbered a record as this one did
+        # (an import numbers its leads before it takes the numbers, to send them meanwhile)
+        if isinstance(
+            exc, codes.SerializationFailure | codes.DeadlockDetected | codes.UniqueViolation
+        ):
             raise ConcurrentChange(
                 f"database {where}: another salesflow command changed the same records at the "
                 "same time; nothing was written. Run the command again"
