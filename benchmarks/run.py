@@ -1457,7 +1457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         say("warming up ...")
         for warm in benches[1:4]:
-            run_once(Bench(warm.key, "", "", "", warm.argv, runs=1), workdir, env)
+            run_once(Bench(warm.key, "", "", "", warm.argv, warm.prepare, runs=1), workdir, env)
         started = time.perf_counter()
         measure(benches, workdir, env, shorten=args.quick)
         took = time.perf_counter() - started

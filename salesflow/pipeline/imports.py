@@ -388,6 +388,7 @@ def plan_import(
     fill_source: bool = True,
     progress: Callable[[int], None] | None = None,
     owner: str | None = None,
+    decided: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> ImportPlan:
     """Decide each row's fate; new leads get numbers from `first_number` on, in file order,
     and belong to `owner` (who imports them).
@@ -401,6 +402,10 @@ def plan_import(
     empty Source cells mean "no source"). One `imported` event is recorded under the batch
     number; each updated lead gets an `edited` event naming the fields filled. `rows` may be
     `CellRows`: the outcome is the same as for the rows the importer would map from them.
+
+    `decided` hears of the new documents in pieces, in order, once they are final: those
+    decided since its last call, every PROGRESS_EVERY rows and at the end (with
+    `on_duplicate="update"` all of them at the end: a later row may still merge into one).
     """
     if on_duplicate not in ON_DUPLICATE:
         raise InvalidValue(f"--on-duplicate {on_duplicate!r} is not one of: skip, update")
@@ -415,11 +420,25 @@ def plan_import(
         today=today,
         owner=owner,
     )
-    if isinstance(rows, CellRows):
-        planner.cells(rows, progress)
-    else:
-        planner.rows(rows, progress)
     plan = planner.plan
+    sent = 0
+    step = progress
+    if decided is not None and not planner.update:
+
+        def step(done: int) -> None:
+            nonlocal sent
+            if len(plan.new_docs) > sent:
+                decided(plan.new_docs[sent:])
+                sent = len(plan.new_docs)
+            if progress is not None:
+                progress(done)
+
+    if isinstance(rows, CellRows):
+        planner.cells(rows, step)
+    else:
+        planner.rows(rows, step)
+    if decided is not None and len(plan.new_docs) > sent:
+        decided(plan.new_docs[sent:])
     plan.updated = [lead for lead, _ in planner.updates.values()]
     plan.events = [
         event(

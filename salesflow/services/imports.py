@@ -8,14 +8,16 @@ nowhere in the importer or the pipeline (see `salesflow.store.collector`).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from salesflow import importer
 from salesflow.errors import InvalidValue
@@ -180,7 +182,10 @@ def import_leads(
         return known_names(named, wanted)
 
     batch = format_number("IMP", uow.counter("IMP") + 1)
-    with collector.paused():  # a document per row, all of them kept
+    # The new leads go to the store in pieces as they are decided (a database stores them
+    # while the rest is decided), unless they may not be written at all.
+    streamed = not dry_run and not strict
+    with collector.paused(), _adding(uow, streamed) as add:  # a document per row, all kept
         plan = plan_import(
             rows,
             known=Known(emails, names, unmailed),
@@ -195,6 +200,7 @@ def import_leads(
             fill_source=prepared.fill_source,
             progress=progress,
             owner=uow.seller,
+            decided=add,
         )
         collector.spare(len(plan.new_docs))
     # The documents hold what they need of the file's cells; the rest of the file can go
@@ -206,11 +212,24 @@ def import_leads(
     if written:
         uow.next_numbers("IMP")
         uow.next_numbers(Lead.prefix, len(plan.new_docs))
-        uow.add_stored(Lead, plan.new_docs)
+        if not streamed:
+            uow.add_stored(Lead, plan.new_docs)
         uow.put(*plan.updated)
         uow.add_events(plan.events)
     collector.keep(plan, emails, named)  # the process ends soon: not worth freeing one by one
     return Imported(plan, batch, written, refused)
+
+
+@contextlib.contextmanager
+def _adding(
+    uow: UnitOfWork, streamed: bool
+) -> Iterator[Callable[[list[dict[str, Any]]], None] | None]:
+    """The unit of work's `adding` for new leads when `streamed`, else None."""
+    if not streamed:
+        yield None
+        return
+    with uow.adding(Lead) as add:
+        yield add
 
 
 def rejects_csv(plan: ImportPlan, old_errors: str | None = None) -> bytes:

@@ -387,6 +387,16 @@ class UnitOfWork(Protocol):
         """Append new records already in their checked stored form (a bulk import)."""
         ...
 
+    def adding(
+        self, model: type[Record]
+    ) -> AbstractContextManager[Callable[[Sequence[Stored]], None]]:
+        """`add_stored` in pieces: the block gets a function that appends new records of
+        `model` already in their checked stored form, in the order given, as a bulk import
+        decides them (a database stores each piece while the next ones are decided). From the
+        first piece to the end of the block, nothing else may be read or written through this
+        unit of work."""
+        ...
+
     def add_events(self, events: Iterable[Event]) -> None:
         """Append to the deals' stories; an event without `by` gets `seller` (when set)."""
         ...

@@ -8,6 +8,7 @@ module. Changes are kept (`salesflow.store.tracking.Changes`) until the store co
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -485,6 +486,12 @@ class Session:
         """See `add_docs`; documents that are dicts already are added as they are, not copied
         (a 100k-row import would hold every document twice)."""
         self.add_docs(model, [doc if type(doc) is dict else dict(doc) for doc in stored])
+
+    @contextmanager
+    def adding(self, model: type[Record]) -> Iterator[Callable[[Sequence[Stored]], None]]:
+        """See the contract: each piece goes to `add_stored` as it comes."""
+        self._require_writable()
+        yield lambda stored: self.add_stored(model, stored)
 
     def count(self, model: type[Record], where: Match | None = None) -> int:
         """How many records of a type there are, this session's changes included."""

@@ -25,7 +25,7 @@ from salesflow.models import (
 )
 from salesflow.pipeline.agenda import Due
 from salesflow.pipeline.listing import LEADS, ListQuery
-from salesflow.store.contract import Backend, Listing, Match, UnitOfWork
+from salesflow.store.contract import Backend, Listing, Match, Stored, UnitOfWork
 from tests.contract.conftest import (
     TODAY,
     add_account,
@@ -96,6 +96,7 @@ def test_a_reading_unit_of_work_refuses_every_write(backend: Backend) -> None:
             lambda: uow.set_config({"company": "X"}),
             lambda: uow.add_events([created(lead.number)]),
             lambda: uow.add_stored(Lead, [lead.stored()]),
+            lambda: uow.adding(Lead).__enter__(),
         ):
             with pytest.raises(RuntimeError):
                 write()
@@ -188,6 +189,40 @@ def test_records_added_in_stored_form_are_there_after_the_commit(backend: Backen
     with backend.reading() as uow:
         assert [lead.company for lead in uow.all(Lead)] == ["Bulk 1", "Bulk 2", "Bulk 3"]
         assert uow.get(Lead, "L-0002").company == "Bulk 2"
+
+
+def bulk(*numbers: int) -> list[Stored]:
+    return [
+        Lead(number=f"L-{n:04d}", company=f"Bulk {n}", created_on=TODAY).stored() for n in numbers
+    ]
+
+
+def test_records_added_in_pieces_are_there_in_the_order_given(backend: Backend) -> None:
+    with backend.writing() as uow:
+        uow.next_numbers("L", 4)
+        with uow.adding(Lead) as add:
+            add(bulk(3, 1))
+            add([])
+            add(bulk(4))
+            add(bulk(2))
+    with backend.reading() as uow:
+        assert [lead.number for lead in uow.all(Lead)] == ["L-0003", "L-0001", "L-0004", "L-0002"]
+        assert uow.get(Lead, "L-0004").company == "Bulk 4"
+
+
+def test_an_error_while_adding_in_pieces_keeps_none_of_them(backend: Backend) -> None:
+    with pytest.raises(ValueError), backend.writing() as uow:
+        uow.next_numbers("L", 2)
+        with uow.adding(Lead) as add:
+            add(bulk(1))
+            raise ValueError("the import stopped")
+    with backend.writing() as uow:
+        assert uow.count(Lead) == 0
+        with uow.adding(Lead) as add:
+            pass  # nothing added: nothing to keep
+    with backend.reading() as uow:
+        assert uow.count(Lead) == 0
+        assert uow.counter("L") == 0
 
 
 def test_events_come_back_in_recorded_order_all_or_those_of_some_numbers(

@@ -172,6 +172,35 @@ def test_match_is_case_insensitive_with_defaults(backend: PostgresBackend) -> No
             assert unit.count(Lead, where) == len(reference(where))
 
 
+def test_a_bulk_add_stores_what_one_by_one_stores(pg_url: str, backend: PostgresBackend) -> None:
+    """COPY's text format: backslashes, tabs and line breaks in the columns and the document,
+    empty and missing fields as NULL columns, the same rows as `put_stored` writes."""
+    odd = "Tab\there\\back\nnew\rline \\N ÉÇ"
+    stored = [
+        {"number": "L-0001", "company": odd, "notes": odd, "owner": odd, "email": "", "n": 1.5},
+        {"number": "l-0002", "company": "B", "status": "Open", "account": "ACC-0001"},
+    ]
+    with backend.writing() as unit:
+        unit.add_stored(Lead, stored)
+    with psycopg.connect(pg_url) as conn:
+        bulk = conn.execute(
+            "SELECT key, number, status, email, account, owner, doc FROM leads ORDER BY id"
+        ).fetchall()
+        conn.execute("DELETE FROM leads")
+    with backend.writing() as unit:
+        for doc in stored:
+            unit.put_stored(Lead, doc)
+    with psycopg.connect(pg_url) as conn:
+        one_by_one = conn.execute(
+            "SELECT key, number, status, email, account, owner, doc FROM leads ORDER BY id"
+        ).fetchall()
+    assert bulk == one_by_one
+    assert bulk == [
+        ("L-0001", "l-0001", None, None, None, odd.casefold(), stored[0]),
+        ("L-0002", "l-0002", "open", None, "acc-0001", None, stored[1]),
+    ]
+
+
 def test_revisions_and_quotes_of(backend: PostgresBackend) -> None:
     def quote(number: str, revision: int, opportunity: str) -> dict[str, Any]:
         return {

@@ -1,6 +1,9 @@
-"""undo and redo on a team database, from the journal."""
+"""undo and redo on a team database, from the journal; the imports they take back whole."""
 
 from __future__ import annotations
+
+import threading
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -155,3 +158,144 @@ def test_db_init_upgrades_a_schema_1_database(pg_url: str) -> None:
     cli.ok("lead", "edit", "L-0001", "--company", "Kept")
     cli.ok("undo")
     assert cli.json("lead", "show", "L-0001").get("company") is None
+
+
+CARDS = (
+    "First Name,Last Name,Company,Email\n"
+    "Ada,Lovelace,Analytical,ada@example.com\n"
+    "Charles,Babbage,Difference,charles@example.com\n"
+    "Mary,Somerville,Connexion,mary@example.com\n"
+)
+
+
+def imported(cli: Cli, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lead import cards.csv` of CARDS, run in `folder` (the journal keeps the command line)."""
+    (folder / "cards.csv").write_text(CARDS)
+    monkeypatch.chdir(folder)
+    cli.ok("lead", "import", "cards.csv")
+
+
+def as_colleague(pg_url: str, entry: int) -> None:
+    """Journal entry `entry` becomes a colleague's command (another database user)."""
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("UPDATE journal SET who = 'bob' WHERE id = %s", (entry,))
+
+
+def test_an_import_journals_its_new_leads_without_a_digest(
+    pg_url: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(cli, tmp_path, monkeypatch)
+    with psycopg.connect(pg_url) as conn:
+        (changes,) = conn.execute("SELECT changes FROM journal").fetchone()  # type: ignore[misc]
+    assert changes == [
+        ["leads", "L-0001", None, True],
+        ["leads", "L-0002", None, True],
+        ["leads", "L-0003", None, True],
+    ]
+
+
+def test_undo_of_an_import_refuses_naming_a_lead_a_later_command_changed(
+    pg_url: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(cli, tmp_path, monkeypatch)
+    cli.ok("lead", "edit", "L-0002", "--city", "London")
+    as_colleague(pg_url, 2)
+    result = cli("undo")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot undo `lead import cards.csv`: lead L-0002 was changed by a later "
+        "command since; undo that one first, or change L-0002 back by hand\n"
+    )
+    assert [number for number, _ in leads(cli)] == ["L-0001", "L-0002", "L-0003"]
+    assert cli.json("lead", "show", "L-0002")["city"] == "London"
+
+
+def test_undo_of_an_import_refuses_when_a_lead_was_removed_outside_salesflow(
+    pg_url: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(cli, tmp_path, monkeypatch)
+    with psycopg.connect(pg_url) as conn:  # no command: nothing in the journal says so
+        conn.execute("DELETE FROM leads WHERE key = 'L-0003'")
+    result = cli("undo")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot undo `lead import cards.csv`: lead L-0003 was changed by a later "
+        "command since; undo that one first, or change L-0003 back by hand\n"
+    )
+    assert [number for number, _ in leads(cli)] == ["L-0001", "L-0002"]
+
+
+def test_an_import_is_undone_whole_once_a_later_change_was_changed_back(
+    pg_url: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(cli, tmp_path, monkeypatch)
+    cli.ok("lead", "edit", "L-0002", "--city", "London")
+    cli.ok("undo")  # the edit
+    cli.ok("lead", "edit", "L-0003", "--city", "Paris")
+    cli.ok("lead", "edit", "L-0003", "--city", "")  # back by hand
+    for entry in (4, 5):
+        as_colleague(pg_url, entry)
+    undone = cli.ok("undo")
+    assert undone.stderr.startswith("Undid `lead import cards.csv` (#1, ")
+    assert leads(cli) == []
+    assert cli.json("info")["counts"]["events"] == 2  # the colleague's edits keep theirs
+
+
+def test_an_import_undone_imported_again_and_undone_again(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported(cli, tmp_path, monkeypatch)
+    cli.ok("undo")
+    imported(cli, tmp_path, monkeypatch)  # the same numbers again: the counter was rewound
+    assert [number for number, _ in leads(cli)] == ["L-0001", "L-0002", "L-0003"]
+    cli.ok("undo")
+    assert leads(cli) == []
+    cli.ok("redo")
+    assert [number for number, _ in leads(cli)] == ["L-0001", "L-0002", "L-0003"]
+    cli.ok("undo")
+    assert leads(cli) == []
+
+
+def test_a_record_added_in_bulk_and_changed_again_by_the_command_is_digested(
+    pg_url: str,
+) -> None:
+    backend = PostgresBackend(pg_url)
+    with backend.writing() as unit:
+        unit.add_stored(Lead, [{"number": f"L-000{n}", "created_on": "2026-11-27"} for n in (1, 2)])
+        unit.put(Lead(number="L-0002", company="Changed", created_on="2026-11-27"))  # type: ignore[arg-type]
+    with psycopg.connect(pg_url) as conn:
+        (changes,) = conn.execute("SELECT changes FROM journal").fetchone()  # type: ignore[misc]
+        (digest,) = conn.execute("SELECT md5(doc::text) FROM leads WHERE key = 'L-0002'").fetchone()  # type: ignore[misc]
+    assert changes == [["leads", "L-0001", None, True], ["leads", "L-0002", None, digest]]
+    backend.undo()
+    with backend.reading() as unit:
+        assert unit.count(Lead) == 0
+
+
+def test_an_import_that_met_a_lead_added_at_the_same_time_runs_again(
+    pg_url: str, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another command took L-0001 and added that lead, not yet committed, when the import
+    read the counter: the import's COPY waits for it, meets the number taken, and the import
+    runs again from the next number."""
+    other = psycopg.connect(pg_url)
+    cli.ok("db", "init")
+    other.execute("INSERT INTO counters (series, value) VALUES ('L', 1)")
+    other.execute(
+        "INSERT INTO leads (key, number, doc) VALUES ('L-0001', 'l-0001', %s::jsonb)",
+        ('{"number": "L-0001", "company": "Other", "created_on": "2026-11-27"}',),
+    )
+    timer = threading.Timer(1.0, other.commit)
+    timer.start()
+    try:
+        imported(cli, tmp_path, monkeypatch)
+    finally:
+        timer.join()
+        other.close()
+    assert leads(cli) == [
+        ("L-0001", "Other"),
+        ("L-0002", "Analytical"),
+        ("L-0003", "Difference"),
+        ("L-0004", "Connexion"),
+    ]
+    assert cli.ok("lead", "add", "--company", "Next").stdout == "L-0005\n"  # gapless

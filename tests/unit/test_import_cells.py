@@ -505,6 +505,47 @@ def test_progress_is_heard_every_5000_rows_as_from_the_general_way() -> None:
     assert heard["cells"] == heard["mapped"] == [5_000, 10_000]
 
 
+@pytest.mark.parametrize("on_duplicate", ["skip", "update"])
+def test_new_documents_are_heard_in_pieces_once_final(on_duplicate: str) -> None:
+    lines = ["Last Name,Email,City"] + [f"Name {n},n{n}@example.com," for n in range(12_000)]
+    lines[7_000] += ",an extra value"  # a broken row between the others
+    lines[9_000] = "Name 3,N3@example.com,Utrecht"  # a duplicate of an earlier new lead
+    table = read_table("\r\n".join(lines).encode())
+    plan = map_columns(table.header)
+    for rows in (import_rows(table, plan), map_rows(table, plan)):
+        pieces: list[list[dict[str, Any]]] = []
+        heard: list[tuple[int, int]] = []  # (rows done, documents heard of) at each progress
+
+        def progress(done: int, pieces: list[list[Any]] = pieces, heard: list[Any] = heard) -> None:
+            heard.append((done, sum(map(len, pieces))))
+
+        result = plan_import(
+            rows,
+            known=Known({}, {}),
+            load_lead=lambda number: EXISTING[0],
+            on_duplicate=on_duplicate,
+            source="cards.csv",
+            batch="IMP-0001",
+            first_number=1,
+            file_name="cards.csv",
+            today=TODAY,
+            now=NOW,
+            progress=progress,
+            decided=lambda docs, pieces=pieces: pieces.append(list(docs)),  # type: ignore[misc]
+        )
+        assert [doc for piece in pieces for doc in piece] == result.new_docs
+        assert len(result.new_docs) == 11_998
+        if on_duplicate == "skip":  # at each progress, every document decided so far
+            assert [rows_done for rows_done, _ in heard] == [5_000, 10_000]
+            assert len(pieces) == 3
+            assert [n for _, n in heard] == [len(pieces[0]), len(pieces[0]) + len(pieces[1])]
+            assert 4_999 <= len(pieces[0]) <= 5_000
+        else:  # the duplicate merged its city into L-0004: heard of at the end only
+            assert heard == [(5_000, 0), (10_000, 0)]
+            assert len(pieces) == 1
+            assert result.new_docs[3]["city"] == "Utrecht"
+
+
 @pytest.mark.parametrize(
     "columns",
     [(), (("last_name", 0), ("nonsense", 1)), (("last_name", 0), ("last_name", 1))],

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -30,6 +31,7 @@ from pydantic import ValidationError
 from salesflow.errors import ConcurrentChange, LockTimeout, NotFound, StoreError
 from salesflow.models import RECORD_TYPES, TYPES_BY_TABLE, Event, Record
 from salesflow.pipeline.numbering import full_number
+from salesflow.store import collector
 from salesflow.store.contract import (
     Backend,
     BuiltOnRead,
@@ -89,6 +91,66 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_COPY_NULL = "\\N"
+COPY_CHUNK = 1000
+"""How many rows `_copy_text` puts in one piece of COPY data."""
+
+
+def _copy_escaped(match: re.Match[str]) -> str:
+    return _COPY_ESCAPES[match.group()]
+
+
+def _copy_field(value: str) -> str:
+    """A value as a field of COPY's text format."""
+    return _COPY_SPECIAL.sub(_copy_escaped, value)
+
+
+def _copy_text(model: type[Record], keys: Sequence[str], stored: Sequence[Stored]) -> Iterator[str]:
+    """Rows of `model`'s table (key, `schema.record_columns`, doc) for the stored forms
+    `stored` with business keys `keys`, in COPY's text format, COPY_CHUNK rows a piece: the
+    columns as `schema.column_values` gives them, the document as one orjson dump."""
+    names = schema.record_columns(model)
+    tabs, dumps, null = len(names), orjson.dumps, _COPY_NULL
+    lines: list[str] = []
+    for key, doc in zip(keys, stored, strict=True):
+        get = doc.get
+        fields = [key]
+        append = fields.append
+        nulls = 0
+        for name in names:
+            value = get(name)
+            if value is None or value == "":
+                append(null)
+                nulls += 1
+            else:
+                append(str(value).casefold())
+        line = "\t".join(fields)
+        # a tab, a line break or a backslash in a value (each NULL has one backslash)
+        if line.count("\t") != tabs or line.count("\\") != nulls or "\n" in line or "\r" in line:
+            line = "\t".join(
+                [
+                    _copy_field(key),
+                    *[
+                        null if value is None or value == "" else _copy_field(str(value).casefold())
+                        for value in map(get, names)
+                    ],
+                ]
+            )
+        text = dumps(doc).decode()
+        if "\\" in text:  # orjson escapes control characters: only backslashes remain
+            text = text.replace("\\", "\\\\")
+        lines.append(f"{line}\t{text}")
+        if len(lines) == COPY_CHUNK:
+            lines.append("")
+            yield "\n".join(lines)
+            lines = []
+    if lines:
+        lines.append("")
+        yield "\n".join(lines)
+
+
 class PostgresBackend:
     """The team database at `url` (no password in it); one unit of work per command."""
 
@@ -129,7 +191,11 @@ class PostgresBackend:
                 f"database {where} is in use by another salesflow process (waited {timeout:g} "
                 "s); try again when it has finished, or raise $SALESFLOW_LOCK_TIMEOUT"
             ) from None
-        if isinstance(exc, codes.SerializationFailure | codes.DeadlockDetected):
+        # a unique key taken meanwhile: another command numbered a record as this one did
+        # (an import numbers its leads before it takes the numbers, to send them meanwhile)
+        if isinstance(
+            exc, codes.SerializationFailure | codes.DeadlockDetected | codes.UniqueViolation
+        ):
             raise ConcurrentChange(
                 f"database {where}: another salesflow command changed the same records at the "
                 "same time; nothing was written. Run the command again"
@@ -616,20 +682,44 @@ class PostgresUnitOfWork:
 
     def add_stored(self, model: type[Record], stored: Sequence[Stored]) -> None:
         """New records already in their checked stored form, sent with one COPY."""
+        with self.adding(model) as add:
+            add(stored)
+
+    @contextlib.contextmanager
+    def adding(self, model: type[Record]) -> Iterator[Callable[[Sequence[Stored]], None]]:
+        """See the contract: one COPY, begun with the first piece; each piece is formatted as
+        it comes and queued, and a thread of psycopg's sends it while the caller goes on (the
+        server stores rows while the next ones are decided). The journal hears of the records
+        once the COPY has ended."""
+        from psycopg.copy import QueuedLibpqWriter
+
         self._require_writable()
-        if not stored:
-            return
         columns = ", ".join(["key", *schema.record_columns(model), "doc"])
-        rows = [self._record_row(model, doc) for doc in stored]
-        for row in rows:  # before the COPY: the journal's row is inserted on the first
-            self.journal.touch(model.table, row[0], new=True)
-        with (
-            self.conn.cursor() as cursor,
-            cursor.copy(f"COPY {model.table} ({columns}) FROM STDIN") as copy,  # type: ignore[arg-type]
-        ):
-            for row in rows:
-                copy.write_row(row)
-        self.changed = True
+        sql = f"COPY {model.table} ({columns}) FROM STDIN"
+        keys: list[str] = []
+        with contextlib.ExitStack() as stack:
+            copy: Any = None
+
+            def add(stored: Sequence[Stored]) -> None:
+                nonlocal copy
+                if not stored:
+                    return
+                with collector.paused():  # keys and rows: no cycles
+                    piece = [_key_of(model, doc) for doc in stored]
+                    if copy is None:
+                        self.journal.entry()  # no other statement once the COPY has begun
+                        cursor = stack.enter_context(self.conn.cursor())
+                        writer = QueuedLibpqWriter(cursor)
+                        copy = stack.enter_context(cursor.copy(sql, writer=writer))  # type: ignore[arg-type]
+                    keys.extend(piece)
+                    for text in _copy_text(model, piece, stored):
+                        copy.write(text)
+
+            yield add
+        if keys:
+            with collector.paused():
+                self.journal.added(model.table, keys)
+            self.changed = True
 
     def add_events(self, events: Iterable[Event]) -> None:
         self._require_writable()

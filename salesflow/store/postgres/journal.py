@@ -3,8 +3,9 @@
 A command that changes something gets one `journal` row, inserted in its own transaction (so a
 command that fails leaves none): its command line, the database user (`who`), and at commit,
 for each record it changed, the stored form before it (NULL: the record was new) and an MD5
-digest of the stored form after it (NULL: removed); each counter before and after; the settings
-before and after when it changed them. Its events name the row.
+digest of the stored form after it (NULL: removed; `true`: added in bulk, see below); each
+counter before and after; the settings before and after when it changed them. Its events name
+the row.
 
 `undo` takes back the user's own latest command not undone yet: each record goes back to its
 before image, the command's events are removed, and a counter is rewound only while no later
@@ -13,11 +14,23 @@ the record, when a later command changed one of the same records since (the dige
 stored now is not the one the command left). The undo is journaled in turn (its before images
 are the command's after images, with the events it removed), so `redo` is the same operation
 on the undo, until the user runs another command.
+
+Records added in bulk (`add_stored`: an import, `db copy`) are not digested at commit: for
+100,000 new leads that would be a second pass over every document. Whether one was changed
+since is judged from the journal instead, as every change is journaled: the other entries that
+changed the record form a chain of states (each one's before image is the state the previous
+one left; the first starts from the state the command left), so the record is as the command
+left it exactly when the digests of their before images and those of their after states are
+the same multiset. Entries that changed the record before the command (a number given again
+after an undo rewound its counter) form a chain from "absent" to "absent" and balance out.
+An after state not digested is that of another bulk add, taken back since by its undo: the
+undo's before image is that state.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +46,9 @@ if TYPE_CHECKING:
 
 _TYPES_BY_TABLE: dict[str, type[Record]] = {t.table: t for t in RECORD_TYPES}
 _UNSET: Any = object()
+ADDED = True
+"""The after state a journal keeps of a record added in bulk: no digest (see above)."""
+_UNKNOWN: Any = object()
 
 
 def _dumps(value: Any) -> str:
@@ -52,6 +68,7 @@ class Journal:
         self._before: dict[tuple[str, str], Any] = {}
         self._order: list[tuple[str, str]] = []
         self._seen: dict[tuple[str, str], Any] = {}
+        self._added: set[tuple[str, str]] = set()  # added in bulk, not changed again
         self._counters: dict[str, int] = {}
         self._settings: Any = _UNSET
         self.kind = COMMAND
@@ -79,6 +96,7 @@ class Journal:
         """Keep the record's before image, the first time the command changes it."""
         where = (table, key)
         if where in self._before:
+            self._added.discard(where)  # changed again: digested at commit
             return
         if new:
             before = None
@@ -92,6 +110,16 @@ class Journal:
             before = row[0] if row is not None else None
         self._before[where] = before
         self._order.append(where)
+        self.entry()
+
+    def added(self, table: str, keys: Sequence[str]) -> None:
+        """Records the command adds in bulk (new, with no before image); those it has not
+        changed before get no digest at commit (see above)."""
+        before = self._before
+        fresh = [where for key in keys if (where := (table, key)) not in before]
+        before.update(dict.fromkeys(fresh))
+        self._order.extend(fresh)
+        self._added.update(fresh)
         self.entry()
 
     def counter(self, series: str, before: int) -> None:
@@ -110,6 +138,7 @@ class Journal:
         length, entry, counters, settings = mark
         for where in self._order[length:]:
             del self._before[where]
+            self._added.discard(where)
         del self._order[length:]
         self._seen.clear()  # the records read since may have been rolled back
         self.id, self._counters, self._settings = entry, counters, settings
@@ -119,9 +148,11 @@ class Journal:
         if self.id is None:
             return
         conn = self.unit.conn
+        added = self._added
         tables: dict[str, list[str]] = {}
-        for table, key in self._order:
-            tables.setdefault(table, []).append(key)
+        for where in self._order:
+            if where not in added:
+                tables.setdefault(where[0], []).append(where[1])
         after: dict[tuple[str, str], str] = {}
         for table, keys in tables.items():
             rows = conn.execute(
@@ -129,9 +160,10 @@ class Journal:
                 (keys,),
             ).fetchall()
             after.update({(table, key): digest for key, digest in rows})
+        before, get = self._before, after.get
         changes = [
-            [table, key, self._before[(table, key)], after.get((table, key))]
-            for table, key in self._order
+            (*where, None, ADDED) if where in added else (*where, before[where], get(where))
+            for where in self._order
         ]
         counters: dict[str, list[int]] = {}
         if self._counters:
@@ -262,15 +294,18 @@ def _check_unchanged(
 ) -> None:
     """Refused, naming the record, when one the entry changed is not as the entry left it."""
     tables: dict[str, list[str]] = {}
-    for table, key, _, _ in changes:
-        tables.setdefault(table, []).append(key)
-    now: dict[tuple[str, str], str] = {}
+    added: dict[str, list[str]] = {}
+    for table, key, _, after in changes:
+        (added if after is ADDED else tables).setdefault(table, []).append(key)
+    now: dict[tuple[str, str], Any] = {}
     for table, keys in tables.items():
         rows = unit.conn.execute(
             f"SELECT key, md5(doc::text) FROM {table} WHERE key = ANY(%s) FOR UPDATE",  # type: ignore[arg-type]
             (keys,),
         ).fetchall()
         now.update({(table, key): digest for key, digest in rows})
+    for table, keys in added.items():
+        now.update(_added_now(unit, entry.seq, table, keys))
     what = f"`{entry.change}`"
     for table, key, _, after in changes:
         if now.get((table, key)) != after:
@@ -281,6 +316,47 @@ def _check_unchanged(
             )
     if settings is not None and _canonical(unit.config()) != _canonical(settings[1]):
         raise Refused(f"cannot {kind} {what}: the settings were changed by a later command since")
+
+
+def _added_now(
+    unit: PostgresUnitOfWork, entry: int, table: str, keys: list[str]
+) -> dict[tuple[str, str], Any]:
+    """For the records of `table` that journal entry `entry` added in bulk: ADDED for those
+    still as the entry left them (they are locked), nothing for the others."""
+    conn = unit.conn
+    rows = conn.execute(
+        f"SELECT key FROM {table} WHERE key = ANY(%s) FOR UPDATE",  # type: ignore[arg-type]
+        (keys,),
+    ).fetchall()
+    present = {key for (key,) in rows}
+    # every other entry's change of these records: its entry, the entry that undid it, the
+    # digest of its before image (NULL: absent) and its after state
+    rows = conn.execute(
+        "SELECT c->>1, j.id, j.undone_by, "  # type: ignore[arg-type]
+        "CASE WHEN jsonb_typeof(c->2) = 'null' THEN NULL ELSE md5((c->2)::text) END, c->3 "
+        f"FROM {JOURNAL} j CROSS JOIN LATERAL jsonb_array_elements(j.changes) c "
+        "JOIN unnest(%s::text[]) k(key) ON c->>1 = k.key "
+        "WHERE j.id <> %s AND j.changes IS NOT NULL AND c->>0 = %s",
+        (keys, entry, table),
+    ).fetchall()
+    others: dict[str, list[tuple[int, int | None, str | None, Any]]] = {}
+    for key, ident, undone_by, before, after in rows:
+        others.setdefault(key, []).append((ident, undone_by, before, after))
+    return {
+        (table, key): ADDED for key in keys if key in present and _balanced(others.get(key, []))
+    }
+
+
+def _balanced(changes: list[tuple[int, int | None, str | None, Any]]) -> bool:
+    """Whether a record's changes by other entries (entry, undone by, before digest, after)
+    leave it as they found it: the same multiset of states before and after."""
+    befores = {ident: before for ident, _, before, _ in changes}
+    afters: Counter[Any] = Counter()
+    for _, undone_by, _, after in changes:
+        if after is ADDED:  # another bulk add: the state its undo found
+            after = befores.get(undone_by, _UNKNOWN) if undone_by is not None else _UNKNOWN
+        afters[after] += 1
+    return Counter(befores.values()) == afters
 
 
 def _canonical(value: Mapping[str, Any]) -> bytes:
