@@ -85,6 +85,7 @@ def _print(items: list[AgendaItem]) -> None:
     kind_width = max(len(item.kind) for item in items)
     number_width = max(len(item.number) for item in items)
     lines: list[str] = []
+    safe = screen.safe
 
     def add(line: str, indent: int) -> None:
         if columns is None or len(line) <= columns:
@@ -107,11 +108,16 @@ def _print(items: list[AgendaItem]) -> None:
         for item in group:
             when = item.date.isoformat() if day is None else _time(item)
             head = f"  {when:<10}  {item.kind:<{kind_width}}  {item.number:<{number_width}}  "
-            add(f"{head}{screen.safe(item.subject)}".rstrip(), len(head))
-            about = [item.regarding if item.regarding != item.number else None, item.customer]
+            subject = item.subject
+            add(f"{head}{subject if subject.isprintable() else safe(subject)}".rstrip(), len(head))
+            about = (
+                [item.customer]
+                if item.regarding == item.number
+                else [item.regarding, item.customer]
+            )
             if item.amount is not None:
                 about.append(format_money(item.amount))
-            shown = " · ".join(screen.safe(part) for part in about if part)
+            shown = " · ".join(p if p.isprintable() else safe(p) for p in about if p)
             add(f"{'':12}  {shown + ' → ' if shown else '→ '}{item.command}", 14)
     sys.stdout.write("\n".join(lines) + "\n")
 
