@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from salesflow.cli import batch, common, owners
+from salesflow.cli import common, owners
 from salesflow.cli.common import AppTyper
 from salesflow.cli.output import ListOutput, list_options
 
@@ -429,45 +429,27 @@ def contact_show(
     _print_linked(shown.linked)
 
 
-@account_app.command("assign")
-def account_assign(
-    numbers: Annotated[
-        list[str],
-        typer.Argument(
-            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_accounts
-        ),
-    ],
-    to: owners.ToOpt,
-    keep_going: batch.KeepGoingOpt = False,
-    yes: batch.YesOpt = False,
-    json: Json = False,
-) -> None:
-    """Give accounts to another seller (several numbers, or - for stdin).
+owners.add_assign(
+    account_app,
+    "Account",
+    noun="accounts",
+    complete=common.complete_accounts,
+    json_option=Json,
+    help="""Give accounts to another seller (several numbers, or - for stdin).
 
     Example: salesflow account assign ACC-0001 --to bob
-    """
-    from salesflow.models import Account
-
-    owners.assign(Account, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="accounts")
+    """,
+)
 
 
-@contact_app.command("assign")
-def contact_assign(
-    numbers: Annotated[
-        list[str],
-        typer.Argument(
-            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_contacts
-        ),
-    ],
-    to: owners.ToOpt,
-    keep_going: batch.KeepGoingOpt = False,
-    yes: batch.YesOpt = False,
-    json: Json = False,
-) -> None:
-    """Give contacts to another seller (several numbers, or - for stdin).
+owners.add_assign(
+    contact_app,
+    "Contact",
+    noun="contacts",
+    complete=common.complete_contacts,
+    json_option=Json,
+    help="""Give contacts to another seller (several numbers, or - for stdin).
 
     Example: salesflow contact assign CON-0001 --to bob
-    """
-    from salesflow.models import Contact
-
-    owners.assign(Contact, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="contacts")
+    """,
+)

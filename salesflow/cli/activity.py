@@ -452,29 +452,18 @@ def cancel(
     outcome.finish()
 
 
-@app.command("assign")
-def assign(
-    numbers: Annotated[
-        list[str],
-        typer.Argument(
-            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_activities
-        ),
-    ],
-    to: owners.ToOpt,
-    keep_going: batch.KeepGoingOpt = False,
-    yes: batch.YesOpt = False,
-    json: Json = False,
-) -> None:
-    """Give activities to another seller: their agenda shows them (several numbers, or - for
+owners.add_assign(
+    app,
+    "Activity",
+    noun="activities",
+    complete=common.complete_activities,
+    json_option=Json,
+    help="""Give activities to another seller: their agenda shows them (several numbers, or - for
     stdin).
 
     Example: salesflow activity assign ACT-0004 --to bob
-    """
-    from salesflow.models import Activity
-
-    owners.assign(
-        Activity, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="activities"
-    )
+    """,
+)
 
 
 def _report(changed: list[Activity], json: bool, single: bool, verb: str | None = None) -> None:

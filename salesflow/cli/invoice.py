@@ -398,23 +398,14 @@ def credit(
     )
 
 
-@app.command("assign")
-def assign(
-    numbers: Annotated[
-        list[str],
-        typer.Argument(
-            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_invoices
-        ),
-    ],
-    to: owners.ToOpt,
-    keep_going: batch.KeepGoingOpt = False,
-    yes: batch.YesOpt = False,
-    json: Json = False,
-) -> None:
-    """Give invoices to another seller (several numbers, or - for stdin).
+owners.add_assign(
+    app,
+    "Invoice",
+    noun="invoices",
+    complete=common.complete_invoices,
+    json_option=Json,
+    help="""Give invoices to another seller (several numbers, or - for stdin).
 
     Example: salesflow invoice assign INV-2026-0003 --to bob
-    """
-    from salesflow.models import Invoice
-
-    owners.assign(Invoice, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="invoices")
+    """,
+)

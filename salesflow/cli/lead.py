@@ -399,27 +399,18 @@ def reactivate(number: Number, json: Json = False) -> None:
     _report_status([lead], json, True)
 
 
-@app.command("assign")
-def assign(
-    numbers: Annotated[
-        list[str],
-        typer.Argument(
-            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_leads
-        ),
-    ],
-    to: owners.ToOpt,
-    keep_going: batch.KeepGoingOpt = False,
-    yes: batch.YesOpt = False,
-    json: Json = False,
-) -> None:
-    """Give leads to another seller (several numbers, or - for stdin).
+owners.add_assign(
+    app,
+    "Lead",
+    noun="leads",
+    complete=common.complete_leads,
+    json_option=Json,
+    help="""Give leads to another seller (several numbers, or - for stdin).
 
     Example: salesflow lead list --owner ann --status open --jsonl | jq -r .number
     | salesflow lead assign - --to bob
-    """
-    from salesflow.models import Lead
-
-    owners.assign(Lead, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="leads")
+    """,
+)
 
 
 def _report_status(leads: list[Lead], json: bool, single: bool) -> None:

@@ -485,27 +485,14 @@ def reopen(number: Number, json: Json = False) -> None:
         common.say(f"Opportunity {opportunity.number} is open again")
 
 
-@app.command("assign")
-def assign(
-    numbers: Annotated[
-        list[str],
-        typer.Argument(
-            help=batch.NUMBERS_HELP,
-            show_default=False,
-            autocompletion=common.complete_opportunities,
-        ),
-    ],
-    to: owners.ToOpt,
-    keep_going: batch.KeepGoingOpt = False,
-    yes: batch.YesOpt = False,
-    json: Json = False,
-) -> None:
-    """Give opportunities to another seller (several numbers, or - for stdin).
+owners.add_assign(
+    app,
+    "Opportunity",
+    noun="opportunities",
+    complete=common.complete_opportunities,
+    json_option=Json,
+    help="""Give opportunities to another seller (several numbers, or - for stdin).
 
     Example: salesflow opp assign OPP-0003 OPP-0007 --to bob
-    """
-    from salesflow.models import Opportunity
-
-    owners.assign(
-        Opportunity, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="opportunities"
-    )
+    """,
+)

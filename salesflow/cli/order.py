@@ -208,23 +208,14 @@ def cancel(number: Number, json: Json = False) -> None:
         common.say(f"Order {order.number} is canceled")
 
 
-@app.command("assign")
-def assign(
-    numbers: Annotated[
-        list[str],
-        typer.Argument(
-            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_orders
-        ),
-    ],
-    to: owners.ToOpt,
-    keep_going: batch.KeepGoingOpt = False,
-    yes: batch.YesOpt = False,
-    json: Json = False,
-) -> None:
-    """Give orders to another seller (several numbers, or - for stdin).
+owners.add_assign(
+    app,
+    "Order",
+    noun="orders",
+    complete=common.complete_orders,
+    json_option=Json,
+    help="""Give orders to another seller (several numbers, or - for stdin).
 
     Example: salesflow order assign ORD-0003 --to bob
-    """
-    from salesflow.models import Order
-
-    owners.assign(Order, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="orders")
+    """,
+)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -74,3 +75,43 @@ def assign(
 def _number(record: Record) -> str:
     """A record's number as typed (a quote's, whatever its revision)."""
     return str(getattr(record, "number", record.key))
+
+
+def add_assign(
+    app: typer.Typer,
+    model: str,
+    *,
+    noun: str,
+    complete: Callable[..., Any],
+    json_option: Any,
+    help: str,
+) -> None:
+    """Add the group's `assign NUMBERS... --to NAME` verb to `app` (`assign` does the work):
+    `model` names the record type in `salesflow.models` (imported when the verb runs), `complete`
+    offers its numbers on Tab, `json_option` is the group's `--json`, `help` the verb's help."""
+
+    def verb(
+        numbers: list[str],
+        to: str,
+        keep_going: bool = False,
+        yes: bool = False,
+        json: bool = False,
+    ) -> None:
+        from salesflow import models
+
+        kind = getattr(models, model)
+        assign(kind, numbers, to, keep_going=keep_going, yes=yes, json=json, noun=noun)
+
+    verb.__doc__ = help
+    verb.__annotations__ = {  # objects, not text: Typer reads them as they are
+        "numbers": Annotated[
+            list[str],
+            typer.Argument(help=batch.NUMBERS_HELP, show_default=False, autocompletion=complete),
+        ],
+        "to": ToOpt,
+        "keep_going": batch.KeepGoingOpt,
+        "yes": batch.YesOpt,
+        "json": json_option,
+        "return": None,
+    }
+    app.command("assign")(verb)

@@ -515,25 +515,16 @@ def send(
     sys.stdout.write(f"{path}\n")
 
 
-@app.command("assign")
-def assign(
-    numbers: Annotated[
-        list[str],
-        typer.Argument(
-            help=batch.NUMBERS_HELP, show_default=False, autocompletion=common.complete_quotes
-        ),
-    ],
-    to: owners.ToOpt,
-    keep_going: batch.KeepGoingOpt = False,
-    yes: batch.YesOpt = False,
-    json: Json = False,
-) -> None:
-    """Give quotes to another seller (several numbers, or - for stdin).
+owners.add_assign(
+    app,
+    "Quote",
+    noun="quotes",
+    complete=common.complete_quotes,
+    json_option=Json,
+    help="""Give quotes to another seller (several numbers, or - for stdin).
 
     A quote is assigned whole: every revision.
 
     Example: salesflow quote assign QUO-0003 --to bob
-    """
-    from salesflow.models import Quote
-
-    owners.assign(Quote, numbers, to, keep_going=keep_going, yes=yes, json=json, noun="quotes")
+    """,
+)
