@@ -75,7 +75,6 @@ def _print(items: list[AgendaItem]) -> None:
     command that acts on it. Nothing is cut: on a terminal long lines wrap at words, indented
     under their column; every value is shown as text (`screen.safe`)."""
     import sys
-    import textwrap
     from itertools import groupby
 
     from salesflow.cli import screen
@@ -91,6 +90,8 @@ def _print(items: list[AgendaItem]) -> None:
         if columns is None or len(line) <= columns:
             lines.append(line)
             return
+        import textwrap  # only a terminal wraps
+
         lines.extend(
             textwrap.wrap(
                 line,
