@@ -113,9 +113,9 @@ def agenda(uow: UnitOfWork, period: rules.Period, *, owner: str | None = None) -
 
     Written for big files: everything comes from the agenda index (`UnitOfWork.agenda_index`:
     the open tasks, calls and meetings, the day each lead was last touched, the invoices,
-    quotes, opportunities and orders an agenda may show, every lead's dates and names), so that
-    no lead, activity or deal is read or built into a record (the pipeline decides on the
-    index's entries as it does on records).
+    quotes, opportunities and orders an agenda may show, every lead's dates and names, every
+    account's name), so that no record table is parsed and no record is built (the pipeline
+    decides on the index's entries as it does on records).
     """
     limits = thresholds(uow)
     index = uow.agenda_index()
