@@ -108,9 +108,10 @@ def _print(items: list[AgendaItem]) -> None:
         lines.append("Overdue" if day is None else f"{day.strftime('%A')} {day.isoformat()}")
         for item in group:
             when = item.date.isoformat() if day is None else _time(item)
-            head = f"  {when:<10}  {item.kind:<{kind_width}}  {item.number:<{number_width}}  "
+            kind, number = item.kind.ljust(kind_width), item.number.ljust(number_width)
+            head = f"  {when.ljust(10)}  {kind}  {number}  "
             subject = item.subject
-            add(f"{head}{subject if subject.isprintable() else safe(subject)}".rstrip(), len(head))
+            add((head + (subject if subject.isprintable() else safe(subject))).rstrip(), len(head))
             about = (
                 [item.customer]
                 if item.regarding == item.number
@@ -119,8 +120,12 @@ def _print(items: list[AgendaItem]) -> None:
             if item.amount is not None:
                 about.append(format_money(item.amount))
             shown = " · ".join(p if p.isprintable() else safe(p) for p in about if p)
-            add(f"{'':12}  {shown + ' → ' if shown else '→ '}{item.command}", 14)
+            add(f"{INDENT}{shown + ' → ' if shown else '→ '}{item.command}", len(INDENT))
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+INDENT = " " * 14
+"""Where an item's second line starts: under its number's column."""
 
 
 def _seller(mine: bool, owner: str | None) -> str | None:
