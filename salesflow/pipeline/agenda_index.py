@@ -21,7 +21,7 @@ Kept light (no dataclasses, no other pipeline module): a write imports it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from salesflow.models import (
@@ -201,3 +201,18 @@ def document_index(table: str, docs: Iterable[Mapping[str, Any]]) -> dict[str, l
     """A `DOCUMENT_TABLES` table's section of the index, from its stored documents, by
     upper-case number."""
     return {str(doc.get("number")).upper(): document_entry(table, doc) for doc in docs}
+
+
+def section(
+    table: str,
+    docs: Iterable[Mapping[str, Any]],
+    build: Callable[[Mapping[str, Any]], Invoice | Quote | Opportunity | Order | None],
+) -> dict[str, Any]:
+    """The section of `table` (one of `SOURCES`) derived from all its stored documents: the
+    activities' and the document tables' from the documents, a deal table's from the records
+    `build` makes of them (None: a record left out, as one that does not validate)."""
+    if table == ACTIVITIES:
+        return activity_index(docs)
+    if table in DOCUMENT_TABLES:
+        return document_index(table, docs)
+    return deal_index(record for record in map(build, docs) if record is not None)

@@ -209,29 +209,22 @@ def derived_agenda_index(uow: UnitOfWork) -> AgendaIndex:
     """The agenda index derived from every stored activity, deal record, lead and account, as a
     write derives it; a record that does not validate is left out (for `doctor`, which names it)."""
     from salesflow.errors import SalesflowError
-    from salesflow.models import TYPES_BY_TABLE, Activity
+    from salesflow.models import TYPES_BY_TABLE
     from salesflow.pipeline.agenda import AgendaIndex
-    from salesflow.pipeline.agenda_index import (
-        ACTIVITIES,
-        DEAL_KINDS,
-        DOCUMENT_TABLES,
-        activity_index,
-        deal_index,
-        document_index,
-    )
+    from salesflow.pipeline.agenda_index import SOURCES, section
 
-    sections: dict[str, Any] = {ACTIVITIES: activity_index(uow.stored(Activity))}
-    for table in DOCUMENT_TABLES:
-        sections[table] = document_index(table, uow.stored(TYPES_BY_TABLE[table]))
-    for table in DEAL_KINDS:
+    def derived(table: str) -> dict[str, Any]:
         model = TYPES_BY_TABLE[table]
-        records = []
-        for doc in uow.stored(model):
+
+        def built(doc: Mapping[str, Any]) -> Any:
             try:
-                records.append(build(model, doc, table))
+                return build(model, doc, table)
             except SalesflowError:
-                continue
-        sections[table] = deal_index(records)  # type: ignore[arg-type]
+                return None
+
+        return section(table, uow.stored(model), built)
+
+    sections = {table: derived(table) for table in SOURCES}
     return AgendaIndex.from_stored(sections)
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import orjson
 from tinydb import TinyDB
@@ -454,22 +454,17 @@ class Session:
         """At a commit, after the changes are in the tables: a section of the agenda index
         derived from its whole table. A deal that does not validate is left out (`doctor`
         names it), so that a write of other records is not refused for it."""
-        from salesflow.pipeline.agenda_index import activity_index, deal_entry, document_index
+        from salesflow.pipeline.agenda_index import section
 
-        docs = self.raw(table).values()
-        if table == ACTIVITIES:
-            return activity_index(docs)
-        if table in DOCUMENT_TABLES:
-            return document_index(table, docs)
         model = TYPES_BY_TABLE[table]
-        section: dict[str, Any] = {}
-        for doc in docs:
+
+        def built(doc: Mapping[str, Any]) -> Any:
             try:
-                record = self._load(model, doc)
+                return self._load(model, cast(dict[str, Any], doc))  # as parsed: a dict
             except SalesflowError:
-                continue
-            section[record.key.upper()] = deal_entry(record)  # type: ignore[arg-type]
-        return section
+                return None
+
+        return section(table, self.raw(table).values(), built)
 
     def event_count(self) -> int:
         return len(self.raw(Event.table)) + len(self._changes.new.get(Event.table, []))

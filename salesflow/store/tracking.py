@@ -542,25 +542,17 @@ def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
     """The bytes a write stores for `tables` (`{name: {doc_id: document}}`, `_meta` first), with
     what `_meta` records of each table and the agenda index a write derives; for tools that make
     data files (the benchmarks)."""
-    from salesflow.pipeline.agenda_index import (
-        DOCUMENT_TABLES,
-        activity_index,
-        deal_index,
-        document_index,
-    )
+    from salesflow.pipeline.agenda_index import section
 
-    index: dict[str, Any] = {}
-    for table in SOURCES:
-        docs = tables.get(table)
-        if docs is None:
-            continue
-        if table == ACTIVITIES:
-            index[table] = activity_index(docs.values())
-        elif table in DOCUMENT_TABLES:
-            index[table] = document_index(table, docs.values())
-        else:
-            model = TYPES_BY_TABLE[table]
-            index[table] = deal_index(model.model_validate(doc) for doc in docs.values())  # type: ignore[misc]
+    index = {
+        table: section(
+            table,
+            tables[table].values(),
+            TYPES_BY_TABLE[table].model_validate,  # type: ignore[arg-type]
+        )
+        for table in SOURCES
+        if table in tables
+    }
     if index:
         tables = {**tables, AGENDA_TABLE: {"1": index}}
     bodies = {name: [orjson.dumps(t)] for name, t in tables.items() if name != META_TABLE}
