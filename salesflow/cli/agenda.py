@@ -86,21 +86,8 @@ def _print(items: list[AgendaItem]) -> None:
     lines: list[str] = []
     safe = screen.safe
 
-    def add(line: str, indent: int) -> None:
-        if columns is None or len(line) <= columns:
-            lines.append(line)
-            return
-        import textwrap  # only a terminal wraps
-
-        lines.extend(
-            textwrap.wrap(
-                line,
-                columns,
-                subsequent_indent=" " * indent,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
+    def shown(text: str) -> str:
+        return text if text.isprintable() else safe(text)
 
     for day, group in groupby(items, key=lambda item: None if item.overdue else item.date):
         if lines:
@@ -108,20 +95,41 @@ def _print(items: list[AgendaItem]) -> None:
         lines.append("Overdue" if day is None else f"{day.strftime('%A')} {day.isoformat()}")
         for item in group:
             when = item.date.isoformat() if day is None else _time(item)
-            kind, number = item.kind.ljust(kind_width), item.number.ljust(number_width)
-            head = f"  {when.ljust(10)}  {kind}  {number}  "
-            subject = item.subject
-            add((head + (subject if subject.isprintable() else safe(subject))).rstrip(), len(head))
-            about = (
-                [item.customer]
-                if item.regarding == item.number
-                else [item.regarding, item.customer]
+            head = f"  {when.ljust(10)}  {item.kind.ljust(kind_width)}  "
+            head += f"{item.number.ljust(number_width)}  "
+            customer, amount = item.customer, item.amount
+            about = shown(customer) if customer else ""
+            if item.regarding and item.regarding != item.number:
+                about = f"{shown(item.regarding)} · {about}" if about else shown(item.regarding)
+            if amount is not None:
+                money = format_money(amount)
+                about = f"{about} · {money}" if about else money
+            lines.append((head + shown(item.subject)).rstrip())
+            lines.append(
+                f"{INDENT}{about} → {item.command}" if about else f"{INDENT}→ {item.command}"
             )
-            if item.amount is not None:
-                about.append(format_money(item.amount))
-            shown = " · ".join(p if p.isprintable() else safe(p) for p in about if p)
-            add(f"{INDENT}{shown + ' → ' if shown else '→ '}{item.command}", len(INDENT))
+            if columns is not None:  # a terminal: wrap the item's two lines at words
+                lines[-2:] = [
+                    *_wrapped(lines[-2], columns, len(head)),
+                    *_wrapped(lines[-1], columns, len(INDENT)),
+                ]
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _wrapped(line: str, columns: int, indent: int) -> list[str]:
+    """`line` as the terminal shows it: as is when it fits, else wrapped at words, the lines
+    after the first indented by `indent`."""
+    if len(line) <= columns:
+        return [line]
+    import textwrap  # only a terminal wraps
+
+    return textwrap.wrap(
+        line,
+        columns,
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 INDENT = " " * 14

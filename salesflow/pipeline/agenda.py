@@ -27,7 +27,15 @@ from salesflow.models import (
     person_name,
 )
 from salesflow.pipeline.activities import SCHEDULED, is_open
-from salesflow.pipeline.agenda_index import ACCOUNTS, ACTIVITIES, DEAL_KINDS, LEADS, deal_entry
+from salesflow.pipeline.agenda_index import (
+    ACCOUNTS,
+    ACTIVITIES,
+    DEAL_KINDS,
+    LEADS,
+    OPEN_DAY,
+    deal_entry,
+    lead_fields,
+)
 from salesflow.pipeline.agenda_index import SCHEDULED_KINDS as _SCHEDULED_KINDS
 
 KIND_ORDER = ("meeting", "call", "task", "invoice", "quote", "order", "opportunity", "lead")
@@ -149,19 +157,18 @@ class Deal(NamedTuple):
 
 class AgendaIndex(NamedTuple):
     """What the agenda needs of every activity, deal record and lead, whatever the period: the
-    open tasks, calls and meetings with a due date, the day each lead was last touched
-    (`last_touches`, by upper-case number), the deals an agenda may show, and every lead's
-    `lead_entry`."""
+    open tasks, calls and meetings with a due date, the leads last touched each day
+    (`last_touches`, by day), the deals an agenda may show, and every lead's `lead_entry`."""
 
     due: list[Due]
-    touched: dict[str, str]
-    """The ISO day each lead was last touched, by upper-case number (text: a big file has many,
-    and ISO days compare as text)."""
+    touched: dict[str, list[str]]
+    """The upper-case numbers of the leads last touched on each ISO day, by day (ISO days
+    compare as text: `lead_work` looks up the days from its window on)."""
     deals: list[Deal]
     parties: dict[str, tuple[str | None, str | None]]
     """Every deal record's account and name (an opportunity's), by upper-case number: whom an
     activity about it is for."""
-    leads: dict[str, list[Any]]
+    leads: dict[str, str]
     """Every lead's `agenda_index.lead_entry` as stored, by upper-case number: kept as read, as
     a big file has many."""
     accounts: dict[str, list[Any]]
@@ -186,6 +193,8 @@ class AgendaIndex(NamedTuple):
         accounts' entries are checked as they are used (`lead_work`, `account_name`), as a big
         file has many."""
         activities = stored.get(ACTIVITIES) or {"due": {}, "touched": {}}
+        if not isinstance(activities["touched"], dict):
+            raise TypeError("the agenda index's touches are not an object")
         entries = [entry for table in DEAL_KINDS for entry in (stored.get(table) or {}).values()]
         leads = stored.get(LEADS) or {}
         accounts = stored.get(ACCOUNTS) or {}
@@ -300,52 +309,72 @@ class LeadWork(NamedTuple):
     untouched: list[Untouched]
     """The open leads that become untouched in the period (`lead_window`)."""
     touches: dict[str, date]
-    """The day each of them was last touched, by upper-case number, when an activity did."""
+    """The day each of them was last touched, by upper-case number, when an activity did on or
+    after the window's first day (an earlier touch does not move the day a lead counts as
+    untouched from: it was made later)."""
     stale: int
     """How many open leads were untouched for longer (only counted)."""
 
 
 def lead_work(
-    leads: Mapping[str, Sequence[Any]],
-    touched: Mapping[str, str],
+    leads: Mapping[str, str],
+    touched: Mapping[str, Sequence[str]],
     period: Period,
     thresholds: Thresholds,
     *,
     owner: str | None = None,
 ) -> LeadWork:
     """The open leads an agenda for `period` lists, and how many it only counts, from the agenda
-    index's leads (`agenda_index.lead_entry`, by upper-case number) and the day each lead was
-    last touched (ISO days by upper-case number); with `owner`, only that seller's leads (names
-    compared without case). A lead whose stored day or amount does not read (a damaged index,
-    which `doctor` names) is left out."""
+    index's leads (`agenda_index.lead_entry`, by upper-case number) and the leads last touched
+    each day (upper-case numbers by ISO day); with `owner`, only that seller's leads (names
+    compared without case). A lead whose entry does not read (a damaged index, which `doctor`
+    names) is left out.
+
+    Only the entries of the leads it lists are read whole (`lead_fields`; with `owner`, every
+    open lead's): of the others, the day at their start (`OPEN_DAY`). Only the touches from the
+    window's first day on are looked up: a lead touched before counts from the day it was made
+    if that is later, else it is stale, as its touch would have it."""
     low, high = touched_window(period, thresholds)
     wanted = owner.casefold() if owner else None
-    listed: list[Untouched] = []
-    touches: dict[str, date] = {}
+    found: list[tuple[str, str, str, str | None]] = []
     stale = 0
-    for key, entry in leads.items():
+    recent = {
+        key: day
+        for day, keys in touched.items()
+        if day >= low and type(keys) is list
+        for key in keys
+    }
+    day, last_of = OPEN_DAY, recent.get
+    for key, entry in leads.items():  # a big file's 10k leads: as little as can be per lead
         try:
-            created_on = entry[0]
-            if created_on is None:
+            if entry[1] != '"':
+                continue  # not an open lead's entry (`[null,`)
+            created_on = entry[day]
+            if wanted is not None and str(lead_fields(entry)[5] or "").casefold() != wanted:
                 continue
-            if wanted is not None and str(entry[5] or "").casefold() != wanted:
-                continue
-            last = touched.get(key)
+            last = last_of(key)
             since = last if last is not None and last > created_on else created_on
             if since < low:
                 stale += 1
             elif since <= high:
-                _, first_name, last_name, company, value, _ = entry
-                listed.append(
-                    Untouched(
-                        key,
-                        date.fromisoformat(created_on),
-                        person_name(first_name, last_name, company) or company,
-                        Decimal(value) if value is not None else None,
-                    )
+                found.append((key, entry, created_on, last))
+        except (TypeError, ValueError, LookupError):
+            continue  # a damaged entry
+    listed: list[Untouched] = []
+    touches: dict[str, date] = {}
+    for key, entry, created_on, last in found:
+        try:
+            _, first_name, last_name, company, value, _ = lead_fields(entry)
+            listed.append(
+                Untouched(
+                    key,
+                    date.fromisoformat(created_on),
+                    person_name(first_name, last_name, company) or company,
+                    Decimal(value) if value is not None else None,
                 )
-                if last is not None:
-                    touches[key] = date.fromisoformat(last)
+            )
+            if last is not None:
+                touches[key] = date.fromisoformat(last)
         except (TypeError, ValueError, LookupError, ArithmeticError):
             continue  # a damaged entry
     return LeadWork(listed, touches, stale)
@@ -358,9 +387,14 @@ def account_name(entry: object) -> str | None:
     return None
 
 
-def lead_customer(entry: Sequence[Any]) -> dict[str, Any]:
-    """A lead's customer fields (`customer_name`) from its index entry."""
-    return {"first_name": entry[1], "last_name": entry[2], "company": entry[3]}
+def lead_customer(entry: object) -> dict[str, Any]:
+    """A lead's customer fields (`customer_name`) from its index entry (`lead_entry`); none
+    for an entry that does not read (a damaged index, which `doctor` names)."""
+    try:
+        _, first_name, last_name, company, *_ = lead_fields(entry)
+    except ValueError:
+        return {}
+    return {"first_name": first_name, "last_name": last_name, "company": company}
 
 
 def agenda(

@@ -6,14 +6,17 @@ store derives a section again from its records whenever a write changes them, he
 here, so that no command can forget it. Its stored form holds JSON values only:
 
 - `activities`: `due`, each open task, call or meeting with a due date as `[kind, due, at,
-  regarding, subject, owner]` by number, in creation order; `touched`, the last day each lead was
-  touched (an activity touches its record the day it is done, else the day it was made) by
-  upper-case number.
+  regarding, subject, owner]` by number, in creation order; `touched`, the upper-case numbers of
+  the leads last touched on each ISO day (an activity touches its record the day it is done, else
+  the day it was made), by day: an agenda looks up only the leads touched lately, and a big
+  file's 1,000 days read faster than its 10k leads.
 - `invoices`, `quotes`, `opportunities`, `orders`: `deal_entry` of each record, by its
   upper-case key, as `[kind, number, day, amount, account, name, owner]`.
-- `leads`: `lead_entry` of each lead, by its upper-case number: an open lead as `[created_on,
-  first_name, last_name, company, estimated_value, owner]`, any other as `[None, first_name,
-  last_name, company]` (the agenda names the leads activities regard, whatever their status).
+- `leads`: `lead_entry` of each lead, by its upper-case number: the JSON text of `[created_on,
+  first_name, last_name, company, estimated_value, owner]` for an open lead, of `[None,
+  first_name, last_name, company]` for any other (the agenda names the leads activities regard,
+  whatever their status). Text, not a list: an agenda reads every lead's entry but names only a
+  few, and a big file's 10k texts read three times faster than 10k lists of six values.
 - `accounts`: `[name]` of each account, by its upper-case number: whom a deal is for.
 
 Kept light (no dataclasses, no other pipeline module): a write imports it.
@@ -22,6 +25,7 @@ Kept light (no dataclasses, no other pipeline module): a write imports it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from json import JSONEncoder, loads
 from typing import Any
 
 from salesflow.models import (
@@ -45,6 +49,11 @@ INDEX_STAMP = "agenda_index"
 and checksum as `_meta` records them (under `tables`) for the write that derived it. A write by
 a version that kept no index, or a hand edit, leaves them different: that section is then not
 used, and the next write derives it again."""
+INDEX_FORM = 2
+"""The form of the index's entries, stamped with its sections (under `FORM_STAMP`): a file whose
+stamp names another form (1: a lead's entry was a list) has its sections derived again, as a
+stale index's are."""
+FORM_STAMP = "form"
 ACTIVITIES = "activities"
 LEADS = "leads"
 ACCOUNTS = "accounts"
@@ -63,6 +72,8 @@ SOURCES = (ACTIVITIES, *DEAL_KINDS, *DOCUMENT_TABLES)
 ENTRY_TABLES = (*DEAL_KINDS, *DOCUMENT_TABLES)
 """The sections kept an entry per record (a write changes only its records' entries); the
 activities' section is derived again whenever an activity changes."""
+Entry = list[Any] | str
+"""A record's entry in its section: a deal's or an account's list, a lead's text."""
 SCHEDULED_KINDS = frozenset(
     kind.value for kind in (ActivityKind.TASK, ActivityKind.CALL, ActivityKind.MEETING)
 )
@@ -87,7 +98,7 @@ INDEX_FIELDS = (
 def activity_index(docs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The `activities` section of the index, from stored activity documents."""
     due: dict[str, list[Any]] = {}
-    touched: dict[str, str] = {}
+    last: dict[str, str] = {}
     lead_series = Lead.prefix + "-"
     width = len(lead_series)
     for doc in docs:
@@ -109,8 +120,11 @@ def activity_index(docs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         if isinstance(regarding, str) and regarding[:width].upper() == lead_series:
             key = regarding.upper()
             day = str(get("completed_on") or get("created_on") or "")
-            if day > touched.get(key, ""):
-                touched[key] = day
+            if day > last.get(key, ""):
+                last[key] = day
+    touched: dict[str, list[str]] = {}
+    for key, day in last.items():
+        touched.setdefault(day, []).append(key)
     return {"due": due, "touched": touched}
 
 
@@ -171,14 +185,15 @@ _OPEN_LEAD = "open"
 """`LeadStatus.OPEN` as stored (a test holds them equal)."""
 
 
-def lead_entry(doc: Mapping[str, Any]) -> list[Any]:
-    """What the agenda needs of a lead, from its stored document: `[created_on, first_name,
-    last_name, company, estimated_value, owner]` for an open lead (it becomes untouched after a
-    while), `[None, first_name, last_name, company]` for any other (only named, when an activity
-    regards it)."""
+def lead_entry(doc: Mapping[str, Any]) -> str:
+    """What the agenda needs of a lead, from its stored document, as JSON text (`lead_fields`
+    reads it back): `[created_on, first_name, last_name, company, estimated_value, owner]` for
+    an open lead (it becomes untouched after a while), `[None, first_name, last_name, company]`
+    for any other (only named, when an activity regards it). An open lead's text starts with
+    its day (`OPEN_DAY`)."""
     get = doc.get
     if (get("status") or _OPEN_LEAD) == _OPEN_LEAD:
-        return [
+        fields = [
             get("created_on"),
             get("first_name"),
             get("last_name"),
@@ -186,10 +201,33 @@ def lead_entry(doc: Mapping[str, Any]) -> list[Any]:
             get("estimated_value"),
             get("owner"),
         ]
-    return [None, get("first_name"), get("last_name"), get("company")]
+    else:
+        fields = [None, get("first_name"), get("last_name"), get("company")]
+    return _ENTRY_TEXT.encode(fields)
 
 
-def document_entry(table: str, doc: Mapping[str, Any]) -> list[Any]:
+_ENTRY_TEXT = JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""A lead's entry as compact JSON text, its names as they are (no escapes)."""
+
+
+OPEN_DAY = slice(len('["'), len('["2026-12-01'))
+"""Where an open lead's `lead_entry` holds the day it was made: its text starts `["<ISO day>",`
+(any other lead's `[null,`), so that an agenda reads the day of 10k leads without reading the
+rest of their entries."""
+
+
+def lead_fields(entry: object) -> list[Any]:
+    """The fields of a lead's `lead_entry`; ValueError for an entry of another shape (a damaged
+    index)."""
+    if type(entry) is not str:
+        raise ValueError(f"a lead's entry is not text: {entry!r}")
+    fields = loads(entry)
+    if type(fields) is not list or len(fields) not in (4, 6):
+        raise ValueError(f"a lead's entry is not one of its forms: {entry!r}")
+    return fields
+
+
+def document_entry(table: str, doc: Mapping[str, Any]) -> Entry:
     """The entry of a record of a `DOCUMENT_TABLES` table, from its stored document: a lead's
     `lead_entry`, an account's `[name]`."""
     if table == LEADS:
@@ -197,7 +235,7 @@ def document_entry(table: str, doc: Mapping[str, Any]) -> list[Any]:
     return [doc.get("name")]
 
 
-def document_index(table: str, docs: Iterable[Mapping[str, Any]]) -> dict[str, list[Any]]:
+def document_index(table: str, docs: Iterable[Mapping[str, Any]]) -> dict[str, Entry]:
     """A `DOCUMENT_TABLES` table's section of the index, from its stored documents, by
     upper-case number."""
     return {str(doc.get("number")).upper(): document_entry(table, doc) for doc in docs}

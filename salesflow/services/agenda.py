@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -42,7 +42,7 @@ class _Customers(Mapping[str, str]):
         uow: UnitOfWork,
         *,
         parties: Mapping[str, tuple[str | None, str | None]],
-        leads: Mapping[str, Sequence[object]],
+        leads: Mapping[str, str],
         accounts: Mapping[str, object],
     ) -> None:
         self._uow = uow

@@ -28,7 +28,13 @@ from salesflow.models import (
     Record,
     model_of_series,
 )
-from salesflow.pipeline.agenda_index import ACTIVITIES, DOCUMENT_TABLES, ENTRY_TABLES, SOURCES
+from salesflow.pipeline.agenda_index import (
+    ACTIVITIES,
+    DOCUMENT_TABLES,
+    ENTRY_TABLES,
+    SOURCES,
+    Entry,
+)
 from salesflow.pipeline.numbering import format_number, full_number
 from salesflow.store.contract import (
     BuiltOnRead,
@@ -418,20 +424,20 @@ class Session:
             docs = self.raw(table).values()
         return activity_index(docs) if table == ACTIVITIES else document_index(table, docs)
 
-    def _agenda_updates(self) -> dict[str, dict[str, list[Any] | None]]:
+    def _agenda_updates(self) -> dict[str, dict[str, Entry | None]]:
         """Before a commit: the agenda index's entry of each deal record, lead and account this
         session put, removed or added, by table and upper-case key (None: no entry). A lead's or
         an account's comes from its stored document: an import adds many."""
         from salesflow.pipeline.agenda_index import deal_entry, document_entry
 
-        updates: dict[str, dict[str, list[Any] | None]] = {}
+        updates: dict[str, dict[str, Entry | None]] = {}
         changes = self._changes
         for table in ENTRY_TABLES:
             if not self._changed(table):
                 continue
             model = TYPES_BY_TABLE[table]
             key_of = _raw_key_function(model)
-            found: dict[str, list[Any] | None] = {}
+            found: dict[str, Entry | None] = {}
             stored = self.raw(table) if changes.removed.get(table) else {}
             for doc_id in changes.removed.get(table, ()):
                 if doc_id in stored:

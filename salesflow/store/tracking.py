@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -24,7 +24,7 @@ from tinydb.storages import Storage
 from salesflow.errors import StoreError
 from salesflow.files import atomic_write_bytes
 from salesflow.models import META_DOC_ID, META_TABLE, TYPES_BY_TABLE, Record
-from salesflow.pipeline.agenda_index import ACTIVITIES, SOURCES
+from salesflow.pipeline.agenda_index import ACTIVITIES, FORM_STAMP, INDEX_FORM, SOURCES, Entry
 from salesflow.pipeline.agenda_index import INDEX_STAMP as AGENDA_STAMP
 from salesflow.pipeline.agenda_index import INDEX_TABLE as AGENDA_TABLE
 from salesflow.store import layout
@@ -332,14 +332,16 @@ class UnitOfWorkStorage(Storage):
 
     def _section_current(self, table: str) -> bool:
         """Whether `_meta` says the index's section of `table` was derived from the table as
-        read, and the table's bytes as read are the ones `_meta` recorded (their checksum is
-        made here unless a write's `verify` knows them: a hand edit may keep a table's size)."""
+        read, in this version's form of entries (`INDEX_FORM`), and the table's bytes as read are
+        the ones `_meta` recorded (their checksum is made here unless a write's `verify` knows
+        them: a hand edit may keep a table's size)."""
         data = self._data or {}
         meta = data.get(META_TABLE, {}).get(META_DOC_ID)
         stamps = meta.get(AGENDA_STAMP) if isinstance(meta, dict) else None
         info = self.recorded(table)
         if (
             not isinstance(stamps, dict)
+            or stamps.get(FORM_STAMP) != INDEX_FORM
             or info is None
             or stamps.get(table) != {"size": info["size"], "crc32": info["crc32"]}
             or self._sizes.get(table) != info["size"]
@@ -356,7 +358,7 @@ class UnitOfWorkStorage(Storage):
     def derive_agenda_index(
         self,
         changed: set[str],
-        updates: dict[str, dict[str, list[Any] | None]],
+        updates: dict[str, dict[str, Entry | None]],
         derive: Callable[[str], dict[str, Any]],
     ) -> None:
         """Before a write, after the session's changes are in the tables: bring the agenda index
@@ -524,11 +526,7 @@ class UnitOfWorkStorage(Storage):
         if highest is not None and isinstance(meta, dict):
             meta[TABLES_KEY] = self.stored_infos(bodies, highest)
             infos = meta[TABLES_KEY]
-            stamps = {
-                table: {"size": infos[table]["size"], "crc32": infos[table]["crc32"]}
-                for table in SOURCES
-                if table in infos
-            }
+            stamps = index_stamps(infos)
             if self._agenda_current and stamps:
                 meta[AGENDA_STAMP] = stamps
             else:
@@ -536,6 +534,18 @@ class UnitOfWorkStorage(Storage):
         if META_TABLE in names:
             bodies[META_TABLE] = body(META_TABLE)
         return layout.join_parts((name, bodies[name]) for name in names)
+
+
+def index_stamps(infos: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """What `_meta` stamps the agenda index with (`AGENDA_STAMP`): the size and checksum of each
+    table its sections were derived from, as `infos` (what `_meta` records of the tables
+    written) has them, and the form of its entries; empty when there is none of those tables."""
+    stamps: dict[str, Any] = {
+        table: {"size": infos[table]["size"], "crc32": infos[table]["crc32"]}
+        for table in SOURCES
+        if table in infos
+    }
+    return {**stamps, FORM_STAMP: INDEX_FORM} if stamps else {}
 
 
 def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
@@ -566,11 +576,7 @@ def file_bytes(tables: dict[str, dict[str, Any]]) -> bytes:
         )
         for name, parts in bodies.items()
     }
-    stamps = {
-        table: {"size": infos[table]["size"], "crc32": infos[table]["crc32"]}
-        for table in SOURCES
-        if table in infos
-    }
+    stamps = index_stamps(infos)
     if stamps:
         meta[META_DOC_ID][AGENDA_STAMP] = stamps
     return layout.join([(META_TABLE, orjson.dumps(meta)), *bodies.items()])

@@ -24,6 +24,7 @@ from salesflow.models import (
     Quote,
 )
 from salesflow.pipeline.agenda import Due
+from salesflow.pipeline.agenda_index import lead_fields
 from salesflow.pipeline.listing import LEADS, ListQuery
 from salesflow.store.contract import Backend, Listing, Match, Stored, UnitOfWork
 from tests.contract.conftest import (
@@ -519,12 +520,12 @@ def test_the_agenda_index_holds_what_is_open_and_when_each_lead_was_touched(
         index = uow.agenda_index()
     assert seen_in_the_unit.normalized() == index.normalized()
     assert index.due == [Due(due.number, "task", TODAY, time(9, 30), lead.number, "Ring back")]
-    assert index.touched == {lead.number.upper(): (TODAY - timedelta(days=2)).isoformat()}
+    assert index.touched == {(TODAY - timedelta(days=2)).isoformat(): [lead.number.upper()]}
     assert [(d.kind, d.number, d.day, d.account, d.name) for d in index.deals] == [
         ("opportunity", opportunity.number, TODAY, "ACC-0001", "Ovens")
     ]
     assert index.parties == {opportunity.number.upper(): ("ACC-0001", "Ovens")}
-    assert index.leads == {
+    assert {key: lead_fields(entry) for key, entry in index.leads.items()} == {
         lead.number.upper(): [TODAY.isoformat(), None, None, "Globex", None, lead.owner]
     }
     assert index.accounts == {"ACC-0001": ["Initech"]}
@@ -547,7 +548,7 @@ def test_the_agenda_index_holds_every_leads_entry_and_follows_their_changes(
     with backend.reading() as uow:
         index = uow.agenda_index()
     assert seen_in_the_unit.normalized() == index.normalized()
-    assert index.leads == {
+    assert {key: lead_fields(entry) for key, entry in index.leads.items()} == {
         first.number.upper(): [
             TODAY.isoformat(),
             "Ada",
@@ -569,4 +570,4 @@ def test_the_agenda_index_follows_a_unit_of_works_changes(backend: Backend) -> N
         assert uow.agenda_index().due == []
     with backend.reading() as uow:
         assert uow.agenda_index().due == []
-        assert uow.agenda_index().touched == {lead.number.upper(): task.created_on.isoformat()}
+        assert uow.agenda_index().touched == {task.created_on.isoformat(): [lead.number.upper()]}

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from salesflow.pipeline.agenda_index import INDEX_STAMP, INDEX_TABLE, SOURCES
+from salesflow.pipeline.agenda_index import (
+    FORM_STAMP,
+    INDEX_FORM,
+    INDEX_STAMP,
+    INDEX_TABLE,
+    SOURCES,
+    lead_fields,
+)
 from salesflow.store import open_backend
 from salesflow.store.contract import derived_agenda_index
 from tests.conftest import Cli
@@ -296,6 +303,30 @@ def test_a_file_made_before_the_leads_entries_gets_them_at_its_next_write(
     assert [item for item in shown if item[0].startswith("L-")] == expected
     old.ok("note", "add", "OPP-0001", "Rang")  # a write of another table
     assert_index_current(old.db)
+
+
+def test_an_index_in_the_first_form_is_not_used_and_the_next_write_derives_it_again(
+    seller: Cli, tmp_path: Path
+) -> None:
+    """A version that kept a lead's entry as a list stamped no form: its sections are derived
+    from the records until a write keeps them in this version's form."""
+    seller.ok("lead", "add", "--company", "Hooli", "--last-name", "Belson")
+    data = json.loads(seller.db.read_bytes())
+    leads = data[INDEX_TABLE]["1"]["leads"]
+    data[INDEX_TABLE]["1"]["leads"] = {key: lead_fields(entry) for key, entry in leads.items()}
+    del data["_meta"]["1"][INDEX_STAMP][FORM_STAMP]
+    seller.db.write_text(json.dumps(data))
+    old = Cli(seller.db)
+    assert stored_sections(old.db) == {"invoices": {}, "orders": {}}  # tables it has none of
+    expected = [("L-0002", "Belson: untouched since 2026-11-27")]
+    shown = [(i["number"], i["subject"]) for i in old.json("agenda", "--date", "2026-12-11")]
+    assert [item for item in shown if item[0].startswith("L-")] == expected
+    old.ok("note", "add", "OPP-0001", "Rang")
+    assert_index_current(old.db)
+    stored = json.loads(old.db.read_bytes())
+    assert stored["_meta"]["1"][INDEX_STAMP][FORM_STAMP] == INDEX_FORM
+    assert stored[INDEX_TABLE]["1"]["leads"] == leads
+    assert_same_agenda(old, tmp_path)
 
 
 def test_a_file_as_salesflow_wrote_it_is_read_without_checksumming_its_tables(

@@ -19,6 +19,7 @@ from tinydb import TinyDB
 
 from salesflow.errors import LockTimeout, NotFound, StoreError
 from salesflow.models import Lead, Product
+from salesflow.pipeline.agenda_index import INDEX_FORM
 from salesflow.pipeline.fields import event
 from salesflow.store import SCHEMA_VERSION, Store
 from tests.conftest import NOW, TODAY, Cli
@@ -278,7 +279,10 @@ def test_the_meta_table_holds_the_schema_and_one_counter_per_series(store: Store
     tables = meta["1"].pop("tables")
     assert tables["leads"]["highest"] == {"L": 2}
     stamps = meta["1"].pop("agenda_index")  # the agenda index's leads are derived from these
-    assert stamps == {"leads": {key: tables["leads"][key] for key in ("size", "crc32")}}
+    assert stamps == {
+        "leads": {key: tables["leads"][key] for key in ("size", "crc32")},
+        "form": INDEX_FORM,
+    }
     assert meta == {
         "1": {
             "schema": SCHEMA_VERSION,

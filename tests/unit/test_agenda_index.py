@@ -47,11 +47,13 @@ from salesflow.pipeline.agenda import (
 )
 from salesflow.pipeline.agenda_index import (
     LEAD_FIELDS,
+    OPEN_DAY,
     SCHEDULED_KINDS,
     activity_index,
     deal_index,
     document_index,
     lead_entry,
+    lead_fields,
 )
 from tests.conftest import TODAY
 
@@ -99,7 +101,8 @@ def test_the_index_of_activities_gives_the_agenda_they_give(
     from_index = agenda(Work(due=index.due), period, **options)  # type: ignore[arg-type]
     assert from_index == from_records
     touches = last_touches(touch_of(a) for a in found if a.regarding.upper().startswith("L-"))
-    assert {k: date.fromisoformat(v) for k, v in index.touched.items()} == touches
+    assert {k: date.fromisoformat(d) for d, keys in index.touched.items() for k in keys} == touches
+    assert all(keys for keys in index.touched.values())
 
 
 @given(DAYS, st.none() | DAYS, DAYS, st.integers(0, 6), st.integers(1, 30))
@@ -290,21 +293,19 @@ def test_a_lead_entry_holds_what_an_open_lead_needs_and_the_name_of_any_other() 
         owner="ada",
         created_on=TODAY,
     )
-    assert lead_entry(lead.stored()) == [
-        TODAY.isoformat(),
-        "Ada",
-        None,
-        "Analytical",
-        "99.90",
-        "ada",
-    ]
-    qualified = lead.model_copy(update={"status": LeadStatus.QUALIFIED})
-    assert lead_entry(qualified.stored()) == [None, "Ada", None, "Analytical"]
-    assert document_index("leads", [lead.stored()]) == {"L-0007": lead_entry(lead.stored())}
+    entry = lead_entry(lead.stored())
+    assert entry == '["2026-11-27","Ada",null,"Analytical","99.90","ada"]'
+    assert entry[OPEN_DAY] == TODAY.isoformat() == "2026-11-27"
+    assert lead_fields(entry) == [TODAY.isoformat(), "Ada", None, "Analytical", "99.90", "ada"]
+    qualified = lead.model_copy(update={"status": LeadStatus.QUALIFIED, "last_name": 'O"Neil'})
+    closed = lead_entry(qualified.stored())
+    assert closed == '[null,"Ada","O\\"Neil","Analytical"]'
+    assert lead_fields(closed) == [None, "Ada", 'O"Neil', "Analytical"]
+    assert document_index("leads", [lead.stored()]) == {"L-0007": entry}
     assert document_index("accounts", [{"number": "acc-0001", "name": "Acme"}]) == {
         "ACC-0001": ["Acme"]
     }
-    assert customer_name(lead_customer(lead_entry(qualified.stored())), None) == "Analytical"
+    assert customer_name(lead_customer(closed), None) == "Analytical"
     assert {"number", *LEAD_FIELDS} <= set(Lead.model_fields)
     assert LeadStatus.OPEN.value == "open"
 
@@ -312,17 +313,29 @@ def test_a_lead_entry_holds_what_an_open_lead_needs_and_the_name_of_any_other() 
 def test_damaged_lead_entries_are_left_out_and_a_damaged_section_is_refused() -> None:
     period = Period.day(TODAY)
     limits = Thresholds(lead_days=0)
-    good = [TODAY.isoformat(), "Ada", None, None, None, None]
-    damaged = {
+    good = '["2026-11-27","Ada",null,null,null,"ada"]'
+    damaged: dict[str, object] = {
         "L-0001": good,
-        "L-0002": [TODAY.isoformat(), "Bo", None, None, "not money", None],
-        "L-0003": [3, "Cy", None, None, None, None],
+        "L-0002": '["2026-11-27","Bo",null,null,"not money","ada"]',
+        "L-0003": '[3,"Cy",null,null,null,"ada"]',
         "L-0004": "text",
-        "L-0005": [TODAY.isoformat()],
-        "L-0006": ["not a day", "Di", None, None, None, None],
+        "L-0005": '["2026-11-27"]',
+        "L-0006": '["not a day","Di",null,null,null,"ada"]',
+        "L-0007": [TODAY.isoformat(), "Ed", None, None, None, "ada"],  # the first form's list
+        "L-0008": '["2026-11-27","Fay"',
+        "L-0009": 7,
+        "L-0010": "",
     }
-    work = lead_work(damaged, {}, period, limits)
-    assert [lead.number for lead in work.untouched] == ["L-0001"]
+    for owner in (None, "ADA"):
+        work = lead_work(damaged, {}, period, limits, owner=owner)  # type: ignore[arg-type]
+        assert [lead.number for lead in work.untouched] == ["L-0001"]
+        assert work.stale == 0
+    assert lead_customer(damaged["L-0008"]) == lead_customer(7) == {}
+    touched: dict[str, object] = {TODAY.isoformat(): "L-0001", "2026-11-28": 3}
+    work = lead_work({"L-0001": good}, touched, period, limits)  # type: ignore[arg-type]
+    assert [lead.number for lead in work.untouched] == ["L-0001"] and work.touches == {}
+    with pytest.raises(TypeError):
+        AgendaIndex.from_stored({"activities": {"due": {}, "touched": ["L-0001"]}})
     with pytest.raises(TypeError):
         AgendaIndex.from_stored({"leads": ["L-0001"]})
     with pytest.raises(TypeError):
