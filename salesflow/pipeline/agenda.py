@@ -35,6 +35,7 @@ from salesflow.pipeline.agenda_index import (
     OPEN_DAY,
     deal_entry,
     lead_fields,
+    owned_by,
 )
 from salesflow.pipeline.agenda_index import SCHEDULED_KINDS as _SCHEDULED_KINDS
 
@@ -350,7 +351,7 @@ def lead_work(
             if entry[1] != '"':
                 continue  # not an open lead's entry (`[null,`)
             created_on = entry[day]
-            if wanted is not None and str(lead_fields(entry)[5] or "").casefold() != wanted:
+            if wanted is not None and not owned_by(entry, wanted):
                 continue
             last = last_of(key)
             since = last if last is not None and last > created_on else created_on

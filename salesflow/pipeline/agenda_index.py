@@ -227,6 +227,16 @@ def lead_fields(entry: object) -> list[Any]:
     return fields
 
 
+def owned_by(entry: str, wanted: str) -> bool:
+    """Whether an open lead's `lead_entry` names `wanted` (case-folded) as its owner: its text
+    case-folded ends with `wanted`'s JSON text (case folding makes no quote, backslash or
+    control character, the only characters JSON escapes here), and then its fields say so; an
+    agenda of one seller looks at 10k leads and decodes only theirs."""
+    return entry.casefold().endswith(f",{_ENTRY_TEXT.encode(wanted)}]") and (
+        str(lead_fields(entry)[5] or "").casefold() == wanted
+    )
+
+
 def document_entry(table: str, doc: Mapping[str, Any]) -> Entry:
     """The entry of a record of a `DOCUMENT_TABLES` table, from its stored document: a lead's
     `lead_entry`, an account's `[name]`."""

@@ -54,6 +54,7 @@ from salesflow.pipeline.agenda_index import (
     document_index,
     lead_entry,
     lead_fields,
+    owned_by,
 )
 from tests.conftest import TODAY
 
@@ -308,6 +309,20 @@ def test_a_lead_entry_holds_what_an_open_lead_needs_and_the_name_of_any_other() 
     assert customer_name(lead_customer(closed), None) == "Analytical"
     assert {"number", *LEAD_FIELDS} <= set(Lead.model_fields)
     assert LeadStatus.OPEN.value == "open"
+
+
+OWNERS = st.text(alphabet=st.sampled_from('aAßSs"\\,]\x1f é'), min_size=1, max_size=6)
+
+
+@given(st.none() | OWNERS, OWNERS, st.sampled_from([None, 'x,"ann', "Straße"]))
+def test_an_open_leads_owner_is_read_from_its_entry_as_from_its_fields(
+    owner: str | None, wanted: str, company: str | None
+) -> None:
+    doc = {"created_on": TODAY.isoformat(), "company": company, "owner": owner}
+    entry = lead_entry(doc)
+    folded = wanted.casefold()
+    assert owned_by(entry, folded) == ((owner or "").casefold() == folded)
+    assert owned_by(lead_entry({**doc, "owner": "STRASSE"}), "straße".casefold())
 
 
 def test_damaged_lead_entries_are_left_out_and_a_damaged_section_is_refused() -> None:
