@@ -266,6 +266,13 @@ def customer_name(doc: Mapping[str, Any], account: Mapping[str, Any] | None) -> 
     return " ".join(str(doc[k]) for k in ("first_name", "last_name") if doc.get(k))
 
 
+def deal_customer(account: object, name: str | None) -> str:
+    """Who a deal is for, from the agenda index (`AgendaIndex.parties`): its account's name
+    (`account_name` of the account's entry), else its own name (an opportunity's), as
+    `customer_name` says of the deal's stored fields."""
+    return account_name(account) or name or ""
+
+
 def last_touches(touches: Iterable[tuple[str, str]]) -> dict[str, date]:
     """The last day each record was touched, by upper-case number, from (number, ISO date)
     pairs: an activity touches its record on the day it is done, else the day it was made

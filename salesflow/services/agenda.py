@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -58,9 +57,6 @@ class _Customers(Mapping[str, str]):
 
     def _doc(self, number: str) -> dict[str, object] | None:
         key = number.upper()
-        if key in self._parties:
-            account, name = self._parties[key]
-            return {"account": account, "name": name}
         if key in self._leads:
             return rules.lead_customer(self._leads[key])
         if key in self._accounts:
@@ -82,13 +78,33 @@ class _Customers(Mapping[str, str]):
         name = rules.account_name(self._accounts.get(number.upper()))
         return {"name": name} if name is not None else None
 
+    def _customer(self, number: str) -> str:
+        party = self._parties.get(number.upper())
+        if party is not None:  # a deal: most of an agenda's items, each its own
+            number_of_account, name = party
+            entry = (
+                self._accounts.get(number_of_account.upper())
+                if isinstance(number_of_account, str)
+                else None
+            )
+            return rules.deal_customer(entry, name)
+        doc = self._doc(number) or {}
+        account = doc.get("account")
+        found = self._account(account) if isinstance(account, str) else None
+        return rules.customer_name(doc, found)
+
     def __getitem__(self, number: str) -> str:
         name = self._names.get(number)
         if name is None:
-            doc = self._doc(number) or {}
-            account = doc.get("account")
-            found = self._account(account) if isinstance(account, str) else None
-            name = self._names[number] = rules.customer_name(doc, found)
+            name = self._names[number] = self._customer(number)
+        return name
+
+    def get(self, number: str, default: object = None) -> Any:
+        """`self[number]`: every record has a customer, maybe none (""). Without
+        `Mapping.get`'s call of `__getitem__`: an agenda asks once per item."""
+        name = self._names.get(number)
+        if name is None:
+            name = self._names[number] = self._customer(number)
         return name
 
     def __iter__(self) -> Iterator[str]:
@@ -98,13 +114,17 @@ class _Customers(Mapping[str, str]):
         return len(self._names)
 
 
-@dataclass(frozen=True)
 class Agenda:
     """The items due, and how many open leads have been untouched for longer than the agenda
-    lists them (`pipeline.agenda.lead_window`)."""
+    lists them (`pipeline.agenda.lead_window`). A plain class: a dataclass or a named tuple of
+    this module's postponed annotations would cost `agenda`, a command a seller runs many times
+    a day, a millisecond to define."""
 
-    items: list[rules.AgendaItem]
-    stale_leads: int
+    __slots__ = ("items", "stale_leads")
+
+    def __init__(self, items: list[rules.AgendaItem], stale_leads: int) -> None:
+        self.items = items
+        self.stale_leads = stale_leads
 
 
 def agenda(uow: UnitOfWork, period: rules.Period, *, owner: str | None = None) -> Agenda:

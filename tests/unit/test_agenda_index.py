@@ -37,6 +37,7 @@ from salesflow.pipeline.agenda import (
     account_name,
     agenda,
     customer_name,
+    deal_customer,
     last_touches,
     lead_customer,
     lead_window,
@@ -309,6 +310,20 @@ def test_a_lead_entry_holds_what_an_open_lead_needs_and_the_name_of_any_other() 
     assert customer_name(lead_customer(closed), None) == "Analytical"
     assert {"number", *LEAD_FIELDS} <= set(Lead.model_fields)
     assert LeadStatus.OPEN.value == "open"
+
+
+@given(
+    st.sampled_from([["Acme"], [""], [], [3], "Acme", None]),
+    st.sampled_from([None, "", "Ovens"]),
+)
+def test_a_deals_customer_from_the_index_is_the_one_its_stored_fields_give(
+    account: object, name: str | None
+) -> None:
+    found = account_name(account)
+    expected = customer_name(
+        {"account": "ACC-0001", "name": name}, {"name": found} if found is not None else None
+    )
+    assert deal_customer(account, name) == expected
 
 
 OWNERS = st.text(alphabet=st.sampled_from('aAßSs"\\,]\x1f é'), min_size=1, max_size=6)
