@@ -179,7 +179,7 @@ class AgendaIndex(NamedTuple):
         """The same index with its lists in number order, to compare two (`doctor`)."""
         return AgendaIndex(
             due=sorted(self.due, key=lambda entry: entry.number),
-            touched=self.touched,
+            touched={day: sorted(keys) for day, keys in self.touched.items()},
             deals=sorted(self.deals, key=lambda deal: (deal.kind, deal.number)),
             parties=self.parties,
             leads=self.leads,

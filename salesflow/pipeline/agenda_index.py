@@ -207,7 +207,8 @@ def lead_entry(doc: Mapping[str, Any]) -> str:
 
 
 _ENTRY_TEXT = JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-"""A lead's entry as compact JSON text, its names as they are (no escapes)."""
+"""A lead's entry as compact JSON text: names as they are, but for the quotes, backslashes and
+control characters JSON escapes."""
 
 
 OPEN_DAY = slice(len('["'), len('["2026-12-01'))
