@@ -93,18 +93,16 @@ class _Customers(Mapping[str, str]):
         found = self._account(account) if isinstance(account, str) else None
         return rules.customer_name(doc, found)
 
-    def __getitem__(self, number: str) -> str:
+    def get(self, number: str, default: object = None) -> Any:
+        """`self[number]`: every record has a customer, maybe none (""). Not `Mapping.get`,
+        which calls `__getitem__`: an agenda asks once per item."""
         name = self._names.get(number)
         if name is None:
             name = self._names[number] = self._customer(number)
         return name
 
-    def get(self, number: str, default: object = None) -> Any:
-        """`self[number]`: every record has a customer, maybe none (""). Without
-        `Mapping.get`'s call of `__getitem__`: an agenda asks once per item."""
-        name = self._names.get(number)
-        if name is None:
-            name = self._names[number] = self._customer(number)
+    def __getitem__(self, number: str) -> str:
+        name: str = self.get(number)
         return name
 
     def __iter__(self) -> Iterator[str]:

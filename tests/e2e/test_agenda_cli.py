@@ -50,6 +50,7 @@ def test_the_agenda_lists_overdue_work_first_then_todays(seller: Cli) -> None:
         "command": "salesflow activity done ACT-0002",
     }
     assert (items[2]["customer"], items[2]["amount"]) == ("Acme", "1900.00")
+    assert (items[0]["regarding"], items[0]["customer"]) == ("OPP-0001", "Acme")  # its account
 
 
 def test_the_week_adds_the_next_six_days(seller: Cli) -> None:
